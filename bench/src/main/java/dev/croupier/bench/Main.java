@@ -1,0 +1,15 @@
+package dev.croupier.bench;
+
+import dev.croupier.engine.cli.CroupierCommand;
+import picocli.CommandLine;
+
+/** The launcher's entry point: the engine's command line plus the benchmark commands. */
+public final class Main {
+  private Main() {}
+
+  /** Runs {@code ./croupier ARGS}. */
+  public static void main(String[] args) {
+    CommandLine cli = CroupierCommand.commandLine();
+    System.exit(cli.execute(args));
+  }
+}

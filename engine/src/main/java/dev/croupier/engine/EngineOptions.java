@@ -1,0 +1,195 @@
+package dev.croupier.engine;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * How an engine connects and claims. Immutable; build with {@link #newBuilder()}.
+ *
+ * @param redisUrl {@code redis://host:port} (or {@code rediss://}) of the Redis to use
+ * @param namespace prefix of every key, so several deployments (or tests) can share one Redis
+ * @param shards hash-tagged key spaces; every engine on a Redis must use the same number
+ * @param claimThreads claim loops in this engine
+ * @param peekTenants tenants peeked per claim round (T)
+ * @param peekQueues queues peeked per tenant (P)
+ * @param maxBatch most jobs leased from one queue in one claim
+ * @param partitionLease how long a partition lease holds a queue against other claimers
+ * @param capacityBackoff how long a queue found at capacity is pushed back in the index
+ * @param idlePoll longest sleep of an idle claim loop (bounds latency of work enqueued elsewhere)
+ * @param scavengeInterval how often the scavenger looks for expired leases
+ * @param configCacheTtl how stale a cached function or tenant config may be
+ * @param usageHalfLife half-life of the decayed usage that fairness compares
+ * @param statusRetention how long a finished job's status record is kept
+ * @param idempotencyWindow how long an idempotency key deduplicates
+ * @param maxPayloadBytes largest payload accepted
+ * @param shutdownGrace how long close() waits for embedded jobs in flight
+ * @param fairness tenant ordering
+ * @param clock the time source (tests use a fake one)
+ */
+public record EngineOptions(
+    String redisUrl,
+    String namespace,
+    int shards,
+    int claimThreads,
+    int peekTenants,
+    int peekQueues,
+    int maxBatch,
+    Duration partitionLease,
+    Duration capacityBackoff,
+    Duration idlePoll,
+    Duration scavengeInterval,
+    Duration configCacheTtl,
+    Duration usageHalfLife,
+    Duration statusRetention,
+    Duration idempotencyWindow,
+    int maxPayloadBytes,
+    Duration shutdownGrace,
+    FairnessMode fairness,
+    InstantSource clock) {
+
+  public static final String DEFAULT_NAMESPACE = "croupier";
+  public static final int DEFAULT_SHARDS = 1;
+  public static final int DEFAULT_CLAIM_THREADS = 2;
+  public static final int DEFAULT_PEEK_TENANTS = 32;
+  public static final int DEFAULT_PEEK_QUEUES = 8;
+  public static final int DEFAULT_MAX_BATCH = 16;
+  public static final Duration DEFAULT_PARTITION_LEASE = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_CAPACITY_BACKOFF = Duration.ofMillis(500);
+  public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(20);
+  public static final Duration DEFAULT_SCAVENGE_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_CONFIG_CACHE_TTL = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_USAGE_HALF_LIFE = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_STATUS_RETENTION = Duration.ofHours(24);
+  public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /** Validates every field; messages show the bad value. */
+  public EngineOptions {
+    Objects.requireNonNull(redisUrl, "redisUrl");
+    if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      throw new IllegalArgumentException(
+          "redisUrl must start with redis:// or rediss://: " + redisUrl);
+    }
+    if (namespace == null || !namespace.matches("[A-Za-z0-9_.-]{1,32}")) {
+      throw new IllegalArgumentException(
+          "namespace must be 1-32 characters from A-Z a-z 0-9 _ . -: " + namespace);
+    }
+    requireRange("shards", shards, 1, 16384);
+    requireRange("claimThreads", claimThreads, 1, 256);
+    requireRange("peekTenants", peekTenants, 1, 10_000);
+    requireRange("peekQueues", peekQueues, 1, 10_000);
+    requireRange("maxBatch", maxBatch, 1, 10_000);
+    requireRange("maxPayloadBytes", maxPayloadBytes, 1, 64 << 20);
+    requirePositive("partitionLease", partitionLease);
+    requirePositive("capacityBackoff", capacityBackoff);
+    requirePositive("idlePoll", idlePoll);
+    requirePositive("scavengeInterval", scavengeInterval);
+    requirePositive("configCacheTtl", configCacheTtl);
+    requirePositive("usageHalfLife", usageHalfLife);
+    requirePositive("statusRetention", statusRetention);
+    requirePositive("idempotencyWindow", idempotencyWindow);
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(fairness, "fairness");
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  private static void requireRange(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
+    }
+  }
+
+  private static void requirePositive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+  }
+
+  /** A builder with every default; only the Redis URL is required. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** A builder holding these options. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds {@link EngineOptions}. */
+  public static final class Builder {
+    private String redisUrl;
+    private String namespace = DEFAULT_NAMESPACE;
+    private int shards = DEFAULT_SHARDS;
+    private int claimThreads = DEFAULT_CLAIM_THREADS;
+    private int peekTenants = DEFAULT_PEEK_TENANTS;
+    private int peekQueues = DEFAULT_PEEK_QUEUES;
+    private int maxBatch = DEFAULT_MAX_BATCH;
+    private Duration partitionLease = DEFAULT_PARTITION_LEASE;
+    private Duration capacityBackoff = DEFAULT_CAPACITY_BACKOFF;
+    private Duration idlePoll = DEFAULT_IDLE_POLL;
+    private Duration scavengeInterval = DEFAULT_SCAVENGE_INTERVAL;
+    private Duration configCacheTtl = DEFAULT_CONFIG_CACHE_TTL;
+    private Duration usageHalfLife = DEFAULT_USAGE_HALF_LIFE;
+    private Duration statusRetention = DEFAULT_STATUS_RETENTION;
+    private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private FairnessMode fairness = FairnessMode.WEIGHTED;
+    private InstantSource clock = InstantSource.system();
+
+    private Builder() {}
+
+    private Builder(EngineOptions o) {
+      redisUrl = o.redisUrl;
+      namespace = o.namespace;
+      shards = o.shards;
+      claimThreads = o.claimThreads;
+      peekTenants = o.peekTenants;
+      peekQueues = o.peekQueues;
+      maxBatch = o.maxBatch;
+      partitionLease = o.partitionLease;
+      capacityBackoff = o.capacityBackoff;
+      idlePoll = o.idlePoll;
+      scavengeInterval = o.scavengeInterval;
+      configCacheTtl = o.configCacheTtl;
+      usageHalfLife = o.usageHalfLife;
+      statusRetention = o.statusRetention;
+      idempotencyWindow = o.idempotencyWindow;
+      maxPayloadBytes = o.maxPayloadBytes;
+      shutdownGrace = o.shutdownGrace;
+      fairness = o.fairness;
+      clock = o.clock;
+    }
+
+    public Builder redisUrl(String v) { redisUrl = v; return this; }
+    public Builder namespace(String v) { namespace = v; return this; }
+    public Builder shards(int v) { shards = v; return this; }
+    public Builder claimThreads(int v) { claimThreads = v; return this; }
+    public Builder peekTenants(int v) { peekTenants = v; return this; }
+    public Builder peekQueues(int v) { peekQueues = v; return this; }
+    public Builder maxBatch(int v) { maxBatch = v; return this; }
+    public Builder partitionLease(Duration v) { partitionLease = v; return this; }
+    public Builder capacityBackoff(Duration v) { capacityBackoff = v; return this; }
+    public Builder idlePoll(Duration v) { idlePoll = v; return this; }
+    public Builder scavengeInterval(Duration v) { scavengeInterval = v; return this; }
+    public Builder configCacheTtl(Duration v) { configCacheTtl = v; return this; }
+    public Builder usageHalfLife(Duration v) { usageHalfLife = v; return this; }
+    public Builder statusRetention(Duration v) { statusRetention = v; return this; }
+    public Builder idempotencyWindow(Duration v) { idempotencyWindow = v; return this; }
+    public Builder maxPayloadBytes(int v) { maxPayloadBytes = v; return this; }
+    public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+    public Builder fairness(FairnessMode v) { fairness = v; return this; }
+    public Builder clock(InstantSource v) { clock = v; return this; }
+
+    /** Builds and validates the options. */
+    public EngineOptions build() {
+      return new EngineOptions(redisUrl, namespace, shards, claimThreads, peekTenants, peekQueues,
+          maxBatch, partitionLease, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
+          usageHalfLife, statusRetention, idempotencyWindow, maxPayloadBytes, shutdownGrace,
+          fairness, clock);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.croupier.testing;
+
+import dev.croupier.engine.EmbeddedRedis;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The real Redis every test talks to: the server named by {@code CROUPIER_REDIS_URL} when set,
+ * otherwise one embedded server per test JVM (started on first use, stopped when the run ends).
+ * Tests isolate themselves by key namespace ({@link #newNamespace()}), not by flushing.
+ *
+ * <pre>{@code @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();}</pre>
+ */
+public final class RedisServerExtension implements BeforeAllCallback {
+
+  private static final AtomicLong NAMESPACES = new AtomicLong();
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(RedisServerExtension.class);
+
+  private volatile String url;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    String external = System.getenv("CROUPIER_REDIS_URL");
+    if (external != null && !external.isBlank()) {
+      url = external.trim();
+      return;
+    }
+    // One server per JVM: the root store closes it when the whole run ends.
+    Server server = context.getRoot().getStore(STORE)
+        .getOrComputeIfAbsent("server", k -> new Server(EmbeddedRedis.start()), Server.class);
+    url = server.redis.url();
+  }
+
+  /** The Redis URL. */
+  public String url() {
+    if (url == null) {
+      throw new IllegalStateException("register RedisServerExtension as a static @RegisterExtension field");
+    }
+    return url;
+  }
+
+  /** A key namespace no other test in this run uses. */
+  public String newNamespace() {
+    return "t" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+  }
+
+  /** A plain client for asserting on Redis contents; close it after use. */
+  public JedisPooled client() {
+    return new JedisPooled(java.net.URI.create(url()));
+  }
+
+  private record Server(EmbeddedRedis redis) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      redis.close();
+    }
+  }
+}

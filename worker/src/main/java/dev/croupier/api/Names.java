@@ -1,0 +1,52 @@
+package dev.croupier.api;
+
+import java.util.regex.Pattern;
+
+/**
+ * The rules for names that end up inside Redis key names: tenants, functions and concurrency-key
+ * names. Checked at every edge so nothing a user sends is spliced unchecked into a key.
+ */
+public final class Names {
+
+  /** Longest tenant, function or key name accepted. */
+  public static final int MAX_LENGTH = 64;
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private Names() {}
+
+  /** Returns {@code tenant} if it is a valid tenant name, else throws saying why. */
+  public static String requireTenant(String tenant) {
+    return require("tenant", tenant);
+  }
+
+  /** Returns {@code function} if it is a valid function name, else throws saying why. */
+  public static String requireFunction(String function) {
+    return require("function", function);
+  }
+
+  /** Returns {@code key} if it is a valid concurrency-key name, else throws saying why. */
+  public static String requireKeyName(String key) {
+    return require("concurrency key name", key);
+  }
+
+  /** Whether {@code s} is a valid name. */
+  public static boolean isValid(String s) {
+    return s != null && NAME.matcher(s).matches();
+  }
+
+  private static String require(String what, String value) {
+    if (value == null) {
+      throw new InvalidRequestException(what + " must not be null");
+    }
+    if (!NAME.matcher(value).matches()) {
+      throw new InvalidRequestException(what + " '" + abbreviate(value) + "' is invalid: use 1-"
+          + MAX_LENGTH + " characters from A-Z a-z 0-9 . _ - starting with a letter or digit");
+    }
+    return value;
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+  }
+}

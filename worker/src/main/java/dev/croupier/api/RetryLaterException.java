@@ -1,0 +1,25 @@
+package dev.croupier.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Thrown by a handler to retry its job after a given delay (e.g. a provider's Retry-After). */
+public class RetryLaterException extends RuntimeException {
+
+  private final Duration retryAfter;
+
+  /** Retries after {@code retryAfter}; the message is kept as the job's last error. */
+  public RetryLaterException(Duration retryAfter, String message) {
+    super(message);
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    if (retryAfter.isNegative()) {
+      throw new IllegalArgumentException("retryAfter must not be negative: " + retryAfter);
+    }
+    this.retryAfter = retryAfter;
+  }
+
+  /** How long to wait before the next attempt. */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+}
