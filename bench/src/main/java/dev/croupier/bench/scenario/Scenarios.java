@@ -11,7 +11,10 @@ public final class Scenarios {
 
   /** The scenarios in the order {@code all} runs them. */
   public static List<Scenario> all() {
-    return List.of(new NoisyNeighbourScenario());
+    return List.of(new NoisyNeighbourScenario(),
+        new SharesScenario(SharesScenario.Variant.PLAIN),
+        new SharesScenario(SharesScenario.Variant.SPREAD),
+        new SharesScenario(SharesScenario.Variant.COST));
   }
 
   /** The scenario called {@code name}, or all of them for {@code all}; throws listing the names. */
