@@ -38,6 +38,7 @@ public final class CroupierContender implements Contender {
   private final Engine engine;
   private final boolean keyed;
   private final EnqueueOptions plain;
+  private final FunctionSpec spec;
 
   /**
    * An engine with {@code options} (namespace, fairness, claim threads already set).
@@ -49,6 +50,17 @@ public final class CroupierContender implements Contender {
     this.keyed = keyed;
     this.engine = Engine.start(options);
     this.plain = EnqueueOptions.DEFAULTS;
+    this.spec = spec(keyed);
+    // Producers may only enqueue for known functions: store the config before the backlog loads.
+    engine.configureFunction(spec);
+  }
+
+  private static FunctionSpec spec(boolean keyed) {
+    FunctionSpec.Builder b = FunctionSpec.newBuilder(FUNCTION);
+    if (keyed) {
+      b.keyedLimit(QUEUE_KEY, UNBINDING_LIMIT);
+    }
+    return b.build();
   }
 
   /** The default options for a contender on {@code redisUrl} under {@code namespace}. */
@@ -97,17 +109,13 @@ public final class CroupierContender implements Contender {
 
   @Override
   public void start(int slots, JobRunner runner) {
-    FunctionSpec.Builder spec = FunctionSpec.newBuilder(FUNCTION);
-    if (keyed) {
-      spec.keyedLimit(QUEUE_KEY, UNBINDING_LIMIT);
-    }
-    engine.register(spec.build(), slots,
+    engine.register(spec, slots,
         ctx -> runner.run(Job.decode(new String(ctx.payload(), StandardCharsets.UTF_8))));
   }
 
   @Override
   public void close() {
     engine.close();
-    new KeySweeper(engine.options().redisUrl()).deleteMatching("*" + engine.options().namespace() + "*");
+    new KeySweeper(engine.options().redisUrl()).deleteMatching(engine.options().namespace() + ":*");
   }
 }

@@ -14,7 +14,9 @@ public final class Scenarios {
     return List.of(new NoisyNeighbourScenario(),
         new SharesScenario(SharesScenario.Variant.PLAIN),
         new SharesScenario(SharesScenario.Variant.SPREAD),
-        new SharesScenario(SharesScenario.Variant.COST));
+        new SharesScenario(SharesScenario.Variant.COST),
+        new ThroughputScenario(),
+        new LatencyScenario());
   }
 
   /** The scenario called {@code name}, or all of them for {@code all}; throws listing the names. */
