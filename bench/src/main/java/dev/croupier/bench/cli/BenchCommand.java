@@ -29,7 +29,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin RedisOption redis;
 
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "one of: ${COMPLETION-CANDIDATES}",
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "one of: ${COMPLETION-CANDIDATES}",
       completionCandidates = Scenarios.Names.class)
   String scenario;
 
@@ -62,17 +62,25 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-charts", description = "skip the PNG charts")
   boolean noCharts;
 
+  @Option(names = "--claim-threads", paramLabel = "N", defaultValue = "0",
+      description = "claim loops of the Croupier contenders (default: the engine's default)")
+  int claimThreads;
+
   @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Override
   public Integer call() {
+    if (scenario == null) {
+      spec.commandLine().usage(System.err);
+      return 2;
+    }
     List<Scenario> run = Scenarios.resolve(scenario);
     String command = "./croupier " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     try (RedisOption.Target target = redis.open()) {
       String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
       ScenarioSettings settings = new ScenarioSettings(target.url(), runId, Duration.ofSeconds(seconds),
-          scale, slots, contenders, out, !noCharts, seed, command);
+          scale, slots, contenders, out, !noCharts, seed, command, claimThreads);
       for (Scenario sc : run) {
         Report report = sc.run(settings);
         report.environment("redis", target.isEmbedded() ? "embedded " + target.url() : target.url());

@@ -55,7 +55,7 @@ public final class LatencyScenario implements Scenario {
     Report report = new Report(name(), s.command(), params);
     MarkdownTable table = new MarkdownTable(List.of("contender", "samples", "p50", "p99", "max", "mean"));
     Map<String, long[]> all = new LinkedHashMap<>();
-    ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), false, 0, (c, figures) -> {
+    ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), false, s.claimThreads(), (c, figures) -> {
       BlockingQueue<Long> starts = new ArrayBlockingQueue<>(16);
       c.start(s.slots(), job -> starts.add(System.nanoTime()));
       SplittableRandom random = new SplittableRandom(s.seed());

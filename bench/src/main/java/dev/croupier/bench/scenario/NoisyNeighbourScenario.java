@@ -64,7 +64,7 @@ public final class NoisyNeighbourScenario implements Scenario {
         "p99", "max", "late job wait p50", "p99", "late jobs started", "big tenant jobs/s"));
     Map<String, long[]> waitsByContender = new LinkedHashMap<>();
 
-    ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), false, 0, (contender, figures) -> {
+    ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), false, s.claimThreads(), (contender, figures) -> {
       ContenderLoop.progress(name(), contender.name(), "loading " + backlog + " jobs for tenant big");
       double load = Backlogs.load(contender, backlog, i -> new Job(0, "big", "", i, COST.toNanos() / 1000, 0));
       figures.put("backlogLoadSeconds", load);

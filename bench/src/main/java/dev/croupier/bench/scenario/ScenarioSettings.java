@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param charts whether to draw charts
  * @param seed seed of every random choice, so runs are reproducible
  * @param command the command line that started the run, for the report
+ * @param claimThreads claim loops of the Croupier contenders (0 = the engine's default)
  */
 public record ScenarioSettings(String redisUrl, String runId, Duration duration, double scale,
-    int slots, List<String> contenders, Path outDir, boolean charts, long seed, String command) {
+    int slots, List<String> contenders, Path outDir, boolean charts, long seed, String command,
+    int claimThreads) {
 
   /** Checks the fields. */
   public ScenarioSettings {

@@ -112,7 +112,7 @@ public final class SharesScenario implements Scenario {
     }
     MarkdownTable table = new MarkdownTable(header);
 
-    ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), variant == Variant.SPREAD, 0, (c, figures) -> {
+    ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), variant == Variant.SPREAD, s.claimThreads(), (c, figures) -> {
       c.configureWeights(tenants, weights);
       ContenderLoop.progress(name(), c.name(), "loading " + jobs.size() + " jobs over " + TENANTS + " tenants");
       double load = Backlogs.load(c, jobs);

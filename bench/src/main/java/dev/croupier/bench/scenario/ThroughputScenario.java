@@ -46,6 +46,7 @@ public final class ThroughputScenario implements Scenario {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Report run(ScenarioSettings s) {
     Duration warmup = s.duration().dividedBy(10);
     Map<String, Object> params = new LinkedHashMap<>();
@@ -59,12 +60,12 @@ public final class ThroughputScenario implements Scenario {
     params.put("croupierPath", "embedded (engine.register with a no-op handler; no wire protocol)");
     Report report = new Report(name(), s.command(), params);
     MarkdownTable table = new MarkdownTable(List.of("contender", "completed jobs/s", "enqueued jobs/s",
-        "vs " + FifoListContender.NAME));
+        "vs " + FifoListContender.NAME, "Redis CPU us/job", "Redis cmds/job", "JVM CPU us/job"));
     List<String> names = s.contendersOr(List.of(FifoListContender.NAME, Contenders.CROUPIER_UNIFORM,
         Contenders.CROUPIER_WEIGHTED));
     Map<String, double[]> rates = new LinkedHashMap<>();
-    ContenderLoop.run(s, report, names, false, 0, (c, figures) -> {
-      double[] r = measure(c, s, warmup);
+    ContenderLoop.run(s, report, names, false, s.claimThreads(), (c, figures) -> {
+      double[] r = measure(c, s, warmup, figures);
       figures.put("completedPerSecond", r[0]);
       figures.put("enqueuedPerSecond", r[1]);
       rates.put(c.name(), r);
@@ -73,17 +74,24 @@ public final class ThroughputScenario implements Scenario {
     rates.forEach((name, r) -> {
       double ratio = bare == null ? Double.NaN : r[0] / bare[0];
       report.contender(name).put("ratioToBareList", ratio);
-      table.row(List.of(name, Format.rate(r[0]), Format.rate(r[1]), Format.fixed(ratio, 2)));
+      Map<String, Object> probe = (Map<String, Object>) report.contender(name).get("profile");
+      table.row(List.of(name, Format.rate(r[0]), Format.rate(r[1]), Format.fixed(ratio, 2),
+          Format.fixed((Double) probe.getOrDefault("redisCpuMicrosPerJob", Double.NaN), 1),
+          Format.fixed((Double) probe.getOrDefault("redisCommandsPerJob", Double.NaN), 2),
+          Format.fixed((Double) probe.getOrDefault("jvmCpuMicrosPerJob", Double.NaN), 1)));
     });
     report.table(table);
     report.note("Croupier runs embedded here: jobs go from the claim loop to an in-process no-op"
         + " handler, not over the wire protocol. Target (DESIGN.md): >= " + TARGET_RATIO
-        + " of the bare list's jobs/s");
+        + " of the bare list's jobs/s. Redis CPU and commands per job come from INFO deltas over"
+        + " the measured span (JSON: per-command breakdown); JVM CPU is this whole process");
     return report;
   }
 
   /** Returns {completed/s, enqueued/s} over the span after the warm-up. */
-  private static double[] measure(Contender c, ScenarioSettings s, Duration warmup) throws InterruptedException {
+  private static double[] measure(Contender c, ScenarioSettings s, Duration warmup, Map<String, Object> figures)
+      throws InterruptedException {
+    RedisProbe probe = new RedisProbe(s.redisUrl());
     LongAdder completed = new LongAdder();
     LongAdder enqueued = new LongAdder();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -115,10 +123,12 @@ public final class ThroughputScenario implements Scenario {
     Pacing.sleepUntil(t0 + warmup.toNanos());
     long c0 = completed.sum();
     long e0 = enqueued.sum();
+    probe.start();
     long from = System.nanoTime();
     Pacing.sleepUntil(t0 + s.duration().toNanos());
     long c1 = completed.sum();
     long e1 = enqueued.sum();
+    figures.put("profile", probe.stop(c1 - c0));
     double secs = (System.nanoTime() - from) / 1e9;
     running.set(false);
     for (Thread t : producers) {
