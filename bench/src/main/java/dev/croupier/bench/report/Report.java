@@ -37,6 +37,9 @@ public final class Report {
     environment.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
     environment.put("cpus", Runtime.getRuntime().availableProcessors());
     environment.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+    // Other processes on the machine skew every figure: record how busy it was at the start.
+    environment.put("loadAverageAtStart",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /** The scenario's name. */
