@@ -42,6 +42,9 @@ public final class Charts {
   public static void waitDistribution(Path file, String title, Map<String, long[]> waitsNanos) {
     XYChart chart = chart(title, "wait from enqueue to start (ms, log scale)", "fraction of jobs started");
     chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(1.0);
+    chart.getStyler().setYAxisDecimalPattern("0.0");
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     waitsNanos.forEach((name, waits) -> {
       if (waits.length == 0) {
