@@ -74,6 +74,7 @@ public final class RealEngine implements Engine {
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
       this.scripts = new ScriptRegistry(redis);
+      scripts.preload(keys.meta());
       this.config = new ConfigStore(redis, keys, options.configCacheTtl());
       this.enqueuer = new Enqueuer(scripts, keys, config, options);
       this.completer = new Completer(redis, scripts, keys, config, options);
