@@ -96,6 +96,36 @@ class LeaseTokenTest {
     }
   }
 
+  @Test
+  void extendLease_afterItExpired_isStale_soItsFreedSlotIsNotTakenTwice() throws Exception {
+    FakeClock clock = FakeClock.atNow();
+    String ns = REDIS.newNamespace();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
+        .scavengeInterval(Duration.ofDays(1)).clock(clock).build();
+    FunctionSpec single = FunctionSpec.newBuilder("single").concurrencyLimit(1)
+        .leaseTimeout(Duration.ofSeconds(1)).build();
+    CollectingSink sink = new CollectingSink(single.name());
+    try (Engine engine = Engine.start(options); JedisPooled redis = REDIS.client()) {
+      engine.configureFunction(single);
+      engine.attach(sink);
+      engine.enqueue("t1", single.name(), "a".getBytes(StandardCharsets.UTF_8), EnqueueOptions.DEFAULTS);
+      engine.enqueue("t1", single.name(), "b".getBytes(StandardCharsets.UTF_8), EnqueueOptions.DEFAULTS);
+      LeasedJob first = sink.next();
+
+      // The first lease runs out: its slot is free (no sweep needed), so the second job runs.
+      clock.advance(Duration.ofMillis(1500));
+      engine.wakeClaimers();
+      LeasedJob second = sink.next();
+      assertThat(second.id()).isNotEqualTo(first.id());
+
+      // The first worker's heartbeat comes too late: it must not take the slot back.
+      assertThat(engine.extendLease(first.id(), first.attempt())).isEqualTo(CompletionResult.STALE);
+      String slots = new KeySchema(ns, 1).slots(0, KeySchema.functionSlots(single.name()));
+      assertThat(redis.zcount(slots, "(" + clock.millis(), "+inf")).as("jobs in flight (limit 1)").isEqualTo(1);
+      engine.detach(sink);
+    }
+  }
+
   /** A sink with unlimited credits for one function that hands its jobs to the test. */
   static final class CollectingSink implements JobSink {
     private final String function;

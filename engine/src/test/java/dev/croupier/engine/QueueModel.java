@@ -230,7 +230,10 @@ final class QueueModel implements AutoCloseable {
 
   private void complete(QueueModelProperties.Kind kind, Lease lease, long retryAfterMs) {
     Job j = jobs.get(lease.id());
-    boolean current = j.st == St.RUNNING && j.attempts == lease.attempt();
+    boolean current = j.st == St.RUNNING && j.attempts == lease.attempt()
+        // A lease that ran out may still be completed until a sweep requeues it, but not
+        // extended: its slots count as free from its deadline on, and may be taken already.
+        && (kind != QueueModelProperties.Kind.EXTEND || j.deadline > now());
     CompletionResult expected = current ? CompletionResult.ACCEPTED : CompletionResult.STALE;
     CompletionResult got = switch (kind) {
       case ACK -> engine.complete(lease.id(), lease.attempt(), new Outcome.Success(Duration.ofMillis(3)));
