@@ -57,18 +57,19 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof Envelope env) || !env.hasHello()) {
       ReferenceCountUtil.release(msg);
-      reject(ctx, ErrorCode.UNAUTHENTICATED, "the first message must be Hello");
+      reject(ctx, msg instanceof Envelope e ? e.getCorrelationId() : 0, ErrorCode.UNAUTHENTICATED,
+          "the first message must be Hello");
       return;
     }
     Hello hello = env.getHello();
     if (hello.getProtocolVersion() != Wire.PROTOCOL_VERSION) {
-      reject(ctx, ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.getProtocolVersion()
+      reject(ctx, env.getCorrelationId(), ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.getProtocolVersion()
           + " is not supported; this node speaks version " + Wire.PROTOCOL_VERSION);
       return;
     }
     Optional<Principal> principal = authenticate(ctx.channel().remoteAddress(), hello.getToken());
     if (principal.isEmpty()) {
-      reject(ctx, ErrorCode.UNAUTHENTICATED, tokens == null
+      reject(ctx, env.getCorrelationId(), ErrorCode.UNAUTHENTICATED, tokens == null
           ? "this node accepts connections from loopback only (it runs without --tokens)"
           : "unknown token");
       return;
@@ -93,8 +94,8 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     return loopback ? Optional.of(Principal.LOCAL) : Optional.empty();
   }
 
-  private void reject(ChannelHandlerContext ctx, ErrorCode code, String message) {
+  private void reject(ChannelHandlerContext ctx, long cid, ErrorCode code, String message) {
     log.info("rejecting {}: {}", ctx.channel().remoteAddress(), message);
-    ProtocolErrorHandler.closeWithError(ctx.channel(), code, message);
+    ProtocolErrorHandler.closeWithError(ctx.channel(), cid, code, message);
   }
 }

@@ -62,6 +62,11 @@ final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
    * or after a short while when the peer does not read. Only the first call per connection acts.
    */
   static void closeWithError(Channel ch, ErrorCode code, String message) {
+    closeWithError(ch, 0, code, message);
+  }
+
+  /** As {@link #closeWithError(Channel, ErrorCode, String)}, answering request {@code correlationId}. */
+  static void closeWithError(Channel ch, long correlationId, ErrorCode code, String message) {
     if (ch.attr(CLOSING).setIfAbsent(Boolean.TRUE) != null) {
       return;
     }
@@ -70,7 +75,7 @@ final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ch.config().setAutoRead(false);
-    ch.writeAndFlush(Wire.error(0, code, message)).addListener(ChannelFutureListener.CLOSE);
+    ch.writeAndFlush(Wire.error(correlationId, code, message)).addListener(ChannelFutureListener.CLOSE);
     ch.eventLoop().schedule(() -> ch.close(), CLOSE_AFTER_MS, TimeUnit.MILLISECONDS);
   }
 
