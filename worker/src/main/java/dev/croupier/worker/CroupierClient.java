@@ -52,7 +52,6 @@ public final class CroupierClient implements AutoCloseable {
     this.config = new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_PRODUCER,
         options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
         options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
-    this.next = (int) (Math.random() * addresses.size());
   }
 
   /** Connects to the first node that answers; throws {@link ServerException} if none does. */

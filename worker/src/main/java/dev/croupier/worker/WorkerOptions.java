@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * How a {@link Worker} connects. Immutable; build with {@link #newBuilder()}.
  *
- * @param addresses engine nodes as {@code host:port}; the worker serves through one at a time
- *     and moves to the next when it is gone
+ * @param addresses engine nodes as {@code host:port}; the worker serves through one at a time,
+ *     starting with the first, and moves to the next when it is gone (list them in different
+ *     orders on different workers to spread the load)
  * @param token the worker token ("" for a node without a tokens file)
  * @param clientName how the nodes' logs name this worker
  * @param tls whether to connect with TLS

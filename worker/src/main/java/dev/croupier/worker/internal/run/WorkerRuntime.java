@@ -84,7 +84,6 @@ public final class WorkerRuntime {
     this.config = new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_WORKER,
         options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
         options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
-    this.nextAddress = ThreadLocalRandom.current().nextInt(addresses.size());
     this.backoffMs = options.reconnectMinBackoff().toMillis();
   }
 
