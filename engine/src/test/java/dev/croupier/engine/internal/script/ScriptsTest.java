@@ -198,6 +198,33 @@ class ScriptsTest {
   }
 
   @Test
+  void leaseJobs_dropsAStrayId_withoutLosingTheJobBehindIt() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    String stray = enqueue("t1", "f");
+    String second = enqueue("t1", "f");
+    String third = enqueue("t1", "f");
+    redis.del(keys.job(0, stray)); // e.g. a status record that expired while its id lingered
+    PartitionClaimer.Result r = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 2);
+    assertThat(r.jobs()).extracting(LeasedJob::id).containsExactly(second);
+    assertThat(redis.zrange(keys.queue(0, "t1:f"), 0, -1)).containsExactly(third);
+  }
+
+  @Test
+  void bulkEnqueue_keepsEachJobsOwnSecondaryKeyValues() {
+    FunctionSpec spec = FunctionSpec.newBuilder("k").keyedLimit("acct", 1).keyedLimit("region", 2).build();
+    config.configureFunction(spec);
+    List<String> ids = enqueuer.enqueue(List.of(
+        new EnqueueRequest("t1", "k", new byte[0], EnqueueOptions.newBuilder()
+            .concurrencyKey("acct", "a").concurrencyKey("region", "eu").build()),
+        new EnqueueRequest("t1", "k", new byte[0], EnqueueOptions.newBuilder()
+            .concurrencyKey("acct", "a").concurrencyKey("region", "us").build())))
+        .stream().map(dev.croupier.engine.EnqueueResult::jobId).toList();
+    assertThat(redis.hget(keys.job(0, ids.get(0)), "ks")).contains("region:eu").doesNotContain("region:us");
+    assertThat(redis.hget(keys.job(0, ids.get(1)), "ks")).contains("region:us").doesNotContain("region:eu");
+  }
+
+  @Test
   void includes_areInlined() {
     assertThat(scripts.source(Script.ACK_JOB)).contains("local function reindexQueue").doesNotContain("@include");
   }
