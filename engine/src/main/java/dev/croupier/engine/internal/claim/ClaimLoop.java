@@ -1,0 +1,200 @@
+package dev.croupier.engine.internal.claim;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.LeasedJob;
+import dev.croupier.engine.RedisUnavailableException;
+import dev.croupier.engine.TenantSettings;
+import dev.croupier.engine.internal.config.ConfigStore;
+import dev.croupier.engine.internal.fairness.TenantWeigher;
+import dev.croupier.engine.internal.fairness.WeightedShuffle;
+import dev.croupier.engine.internal.fairness.WeightedShuffle.Weighted;
+import dev.croupier.engine.internal.keys.KeySchema;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claim loop (an engine runs a few). Each round: reserve credits, then per shard peek due
+ * tenants, order them by weighted shuffle, and give each in turn one claim from one of its due
+ * queues, with a batch of about its share of the credits. Sleeps when there is nothing to do, until
+ * signalled or until the next job is due (at most the idle poll).
+ */
+public final class ClaimLoop implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
+  /** Queues of one tenant tried per round before moving to the next tenant. */
+  private static final int QUEUES_PER_TENANT = 2;
+
+  private final Demand demand;
+  private final IndexPeeker peeker;
+  private final PartitionClaimer claimer;
+  private final ConfigStore config;
+  private final TenantWeigher weigher;
+  private final Signal signal;
+  private final KeySchema keys;
+  private final EngineOptions options;
+  private final ClaimStats stats;
+  private volatile boolean running = true;
+
+  /** A loop claiming for {@code demand}. */
+  public ClaimLoop(Demand demand, ScriptsAndKeys sk, ConfigStore config, Signal signal, ClaimStats stats) {
+    this.demand = demand;
+    this.keys = sk.keys();
+    this.options = sk.options();
+    this.peeker = new IndexPeeker(sk.scripts(), sk.keys(), sk.options());
+    this.claimer = new PartitionClaimer(sk.scripts(), sk.keys(), sk.options());
+    this.config = config;
+    this.weigher = new TenantWeigher(sk.options().fairness());
+    this.signal = signal;
+    this.stats = stats;
+  }
+
+  /** What a loop needs from the engine's Redis side. */
+  public record ScriptsAndKeys(dev.croupier.engine.internal.script.ScriptRegistry scripts, KeySchema keys,
+      EngineOptions options) {}
+
+  /** Asks the loop to stop after its current round. */
+  public void stop() {
+    running = false;
+    signal.signal();
+  }
+
+  @Override
+  public void run() {
+    long failures = 0;
+    while (running) {
+      long seen = signal.generation();
+      try {
+        long sleep = round();
+        failures = 0;
+        if (sleep > 0 && running) {
+          signal.awaitChange(seen, sleep);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RedisUnavailableException e) {
+        failures++;
+        log.warn("claim loop cannot reach Redis (attempt {}); retrying: {}", failures, e.getMessage());
+        pause(Math.min(5000, 100L << Math.min(failures, 6)));
+      } catch (RuntimeException e) {
+        failures++;
+        log.error("claim round failed; retrying", e);
+        pause(Math.min(5000, 100L << Math.min(failures, 6)));
+      }
+    }
+  }
+
+  /** Runs one round; returns 0 when it claimed something, else how long to sleep (ms). */
+  long round() {
+    stats.rounds.increment();
+    try (Demand.Credits credits = demand.reserve(options.maxBatch() * options.peekTenants())) {
+      if (credits.total() == 0) {
+        return options.idlePoll().toMillis() * 10; // woken by the signal when credits appear
+      }
+      long now = options.clock().millis();
+      long nextDue = Long.MAX_VALUE;
+      int claimed = 0;
+      for (int shard : shardOrder()) {
+        IndexPeeker.TenantPeek peek = peeker.tenants(shard, now);
+        if (peek.nextDue() > 0) {
+          nextDue = Math.min(nextDue, peek.nextDue());
+        }
+        List<String> order = orderTenants(peek.tenants(), now);
+        if (order.isEmpty()) {
+          continue;
+        }
+        int share = Math.max(1, Math.min(options.maxBatch(),
+            (int) Math.ceil(credits.total() / (double) order.size())));
+        for (String tenant : order) {
+          if (credits.total() == 0) {
+            break;
+          }
+          claimed += claimTenant(shard, tenant, share, credits, now);
+        }
+      }
+      if (claimed > 0) {
+        return 0;
+      }
+      long untilDue = nextDue == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, nextDue - now);
+      return Math.min(options.idlePoll().toMillis(), untilDue);
+    }
+  }
+
+  private List<String> orderTenants(List<IndexPeeker.DueTenant> due, long now) {
+    List<TenantWeigher.Input> inputs = new ArrayList<>(due.size());
+    for (IndexPeeker.DueTenant t : due) {
+      TenantSettings s = config.tenant(t.tenant());
+      if (!s.paused()) {
+        inputs.add(new TenantWeigher.Input(t.tenant(), s, now - t.score(), t.usage(), t.inFlight()));
+      }
+    }
+    double[] w = weigher.weights(inputs);
+    List<Weighted<String>> items = new ArrayList<>(inputs.size());
+    for (int i = 0; i < w.length; i++) {
+      items.add(new Weighted<>(inputs.get(i).tenant(), w[i]));
+    }
+    return WeightedShuffle.order(items, ThreadLocalRandom.current());
+  }
+
+  private int claimTenant(int shard, String tenant, int share, Demand.Credits credits, long now) {
+    List<Weighted<IndexPeeker.DueQueue>> candidates = new ArrayList<>();
+    for (IndexPeeker.DueQueue q : peeker.queues(shard, tenant, now)) {
+      String function = KeySchema.functionOfQueue(q.queueId());
+      if (credits.available(function) > 0 && !config.isFunctionPaused(function)) {
+        candidates.add(new Weighted<>(q, 1 + Math.max(0, now - q.score()) / 1000.0));
+      }
+    }
+    int tried = 0;
+    for (IndexPeeker.DueQueue q : WeightedShuffle.order(candidates, ThreadLocalRandom.current())) {
+      if (tried++ == QUEUES_PER_TENANT) {
+        break;
+      }
+      String function = KeySchema.functionOfQueue(q.queueId());
+      Optional<FunctionSpec> spec = config.function(function);
+      int want = Math.min(share, credits.available(function));
+      if (spec.isEmpty() || want == 0) {
+        continue;
+      }
+      PartitionClaimer.Result r = claimer.claim(shard, q.queueId(), spec.get(), config.tenant(tenant), want);
+      switch (r.status()) {
+        case LEASED -> stats.leased.increment();
+        case CONFLICT -> stats.conflicts.increment();
+        case AT_CAPACITY -> stats.atCapacity.increment();
+        case EMPTY -> stats.empty.increment();
+      }
+      if (!r.jobs().isEmpty()) {
+        stats.jobs.add(r.jobs().size());
+        for (LeasedJob job : r.jobs()) {
+          credits.deliver(job);
+        }
+        return r.jobs().size();
+      }
+    }
+    return 0;
+  }
+
+  private List<Integer> shardOrder() {
+    List<Integer> shards = new ArrayList<>(keys.shards());
+    for (int i = 0; i < keys.shards(); i++) {
+      shards.add(i);
+    }
+    if (shards.size() > 1) {
+      Collections.shuffle(shards, ThreadLocalRandom.current());
+    }
+    return shards;
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

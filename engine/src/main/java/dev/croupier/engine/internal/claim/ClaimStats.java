@@ -1,0 +1,43 @@
+package dev.croupier.engine.internal.claim;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the claim loops, for metrics and the contention benchmarks. */
+public final class ClaimStats {
+  final LongAdder rounds = new LongAdder();
+  final LongAdder leased = new LongAdder();
+  final LongAdder conflicts = new LongAdder();
+  final LongAdder atCapacity = new LongAdder();
+  final LongAdder empty = new LongAdder();
+  final LongAdder jobs = new LongAdder();
+
+  /** Claim rounds run. */
+  public long rounds() {
+    return rounds.sum();
+  }
+
+  /** Claims that leased at least one job. */
+  public long successfulClaims() {
+    return leased.sum();
+  }
+
+  /** Claims that found the partition leased by another claimer. */
+  public long conflicts() {
+    return conflicts.sum();
+  }
+
+  /** Claims that found a concurrency limit reached. */
+  public long atCapacity() {
+    return atCapacity.sum();
+  }
+
+  /** Claims that found nothing due (stale index). */
+  public long empty() {
+    return empty.sum();
+  }
+
+  /** Jobs leased. */
+  public long jobsLeased() {
+    return jobs.sum();
+  }
+}

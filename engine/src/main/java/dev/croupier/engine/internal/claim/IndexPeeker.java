@@ -1,0 +1,63 @@
+package dev.croupier.engine.internal.claim;
+
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.Script;
+import dev.croupier.engine.internal.script.ScriptRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Reads the two tiers of the index: due tenants of a shard, then due queues of a tenant. */
+final class IndexPeeker {
+
+  /** Oldest entries every peek includes, whatever the random window. */
+  private static final int HEAD = 4;
+
+  private final ScriptRegistry scripts;
+  private final KeySchema keys;
+  private final EngineOptions options;
+
+  IndexPeeker(ScriptRegistry scripts, KeySchema keys, EngineOptions options) {
+    this.scripts = scripts;
+    this.keys = keys;
+    this.options = options;
+  }
+
+  /** A due tenant as peeked: its earliest score, decayed usage and jobs in flight. */
+  record DueTenant(String tenant, long score, double usage, long inFlight) {}
+
+  /** The due tenants of a shard, how many are due in all, and when the next one is due. */
+  record TenantPeek(int shard, long due, long nextDue, List<DueTenant> tenants) {}
+
+  /** A due virtual queue. */
+  record DueQueue(String queueId, long score) {}
+
+  TenantPeek tenants(int shard, long now) {
+    List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
+        Args.of().add(keys.tenants(shard)).add(keys.usage(shard)).list(),
+        Args.of().add(keys.prefix(shard)).add(now).add(options.peekTenants())
+            .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD)
+            .add(options.usageHalfLife().toMillis()).list()));
+    List<DueTenant> out = new ArrayList<>();
+    for (int i = 2; i + 3 < r.size(); i += 4) {
+      out.add(new DueTenant(Replies.asString(r.get(i)), Replies.asLong(r.get(i + 1)),
+          Replies.asDouble(r.get(i + 2)), Replies.asLong(r.get(i + 3))));
+    }
+    return new TenantPeek(shard, Replies.asLong(r.get(0)), Replies.asLong(r.get(1)), out);
+  }
+
+  List<DueQueue> queues(int shard, String tenant, long now) {
+    List<Object> r = Replies.asList(scripts.run(Script.PEEK_QUEUES,
+        Args.of().add(keys.tenantQueues(shard, tenant)).list(),
+        Args.of().add(now).add(options.peekQueues())
+            .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD).list()));
+    List<DueQueue> out = new ArrayList<>();
+    for (int i = 1; i + 1 < r.size(); i += 2) {
+      out.add(new DueQueue(Replies.asString(r.get(i)), Replies.asLong(r.get(i + 1))));
+    }
+    return out;
+  }
+}

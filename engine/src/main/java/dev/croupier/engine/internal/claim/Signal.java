@@ -1,0 +1,33 @@
+package dev.croupier.engine.internal.claim;
+
+/**
+ * Wakes idle claim loops when work or credits appear. A generation counter means a signal sent
+ * while a loop was busy is not lost: the loop sees the generation moved and claims again at once.
+ */
+public final class Signal {
+
+  private long generation;
+
+  /** Wakes every waiting loop. */
+  public synchronized void signal() {
+    generation++;
+    notifyAll();
+  }
+
+  /** The current generation. */
+  public synchronized long generation() {
+    return generation;
+  }
+
+  /** Waits until the generation moves past {@code seen} or {@code millis} pass. */
+  public synchronized void awaitChange(long seen, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    while (generation == seen) {
+      long left = (deadline - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        return;
+      }
+      wait(left);
+    }
+  }
+}

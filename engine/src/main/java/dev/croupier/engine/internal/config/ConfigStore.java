@@ -1,0 +1,138 @@
+package dev.croupier.engine.internal.config;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.InvalidRequestException;
+import dev.croupier.api.Names;
+import dev.croupier.engine.TenantSettings;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.redis.RedisErrors;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Function specs, tenant plans and function pauses, stored in Redis (the config shard) and cached
+ * here. A change made through this engine is visible to it at once; other engines see it within
+ * the cache TTL ({@code EngineOptions.configCacheTtl}, 2 s by default), which is the staleness
+ * bound the claim loop's limits and pauses run with.
+ */
+public final class ConfigStore {
+
+  private static final String FIELD = "spec";
+  private static final String PAUSED_KEY = "all";
+
+  private final UnifiedJedis redis;
+  private final KeySchema keys;
+  private final LoadingCache<String, Optional<FunctionSpec>> functions;
+  private final LoadingCache<String, TenantSettings> tenants;
+  private final LoadingCache<String, Set<String>> pausedFunctions;
+
+  /** A store over {@code redis} whose cached entries live at most {@code ttl}. */
+  public ConfigStore(UnifiedJedis redis, KeySchema keys, Duration ttl) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.functions = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000)
+        .build(this::loadFunction);
+    this.tenants = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(1_000_000)
+        .build(this::loadTenant);
+    this.pausedFunctions = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(1)
+        .build(k -> Set.copyOf(call("reading paused functions", () -> redis.smembers(keys.pausedFunctions()))));
+  }
+
+  /** The function's spec, if one is stored. */
+  public Optional<FunctionSpec> function(String name) {
+    Names.requireFunction(name);
+    return functions.get(name);
+  }
+
+  /** The function's spec, or an error saying it is unknown. */
+  public FunctionSpec requireFunction(String name) {
+    return function(name).orElseThrow(() -> new InvalidRequestException("unknown function '" + name
+        + "': a worker must register it (or configure it) before jobs can be enqueued for it"));
+  }
+
+  /** Stores a spec, replacing any stored one. */
+  public void configureFunction(FunctionSpec spec) {
+    call("storing function " + spec.name(), () -> {
+      redis.hset(keys.functionConfig(spec.name()), FIELD, SpecCodec.encode(spec));
+      redis.sadd(keys.functionNames(), spec.name());
+      return null;
+    });
+    functions.put(spec.name(), Optional.of(spec));
+  }
+
+  /** Stores a spec unless one is stored; throws if the stored one differs. */
+  public void registerFunction(FunctionSpec spec) {
+    String encoded = SpecCodec.encode(spec);
+    String stored = call("registering function " + spec.name(), () -> {
+      String key = keys.functionConfig(spec.name());
+      if (redis.hsetnx(key, FIELD, encoded) == 1) {
+        redis.sadd(keys.functionNames(), spec.name());
+        return encoded;
+      }
+      return redis.hget(key, FIELD);
+    });
+    if (!encoded.equals(stored)) {
+      throw new InvalidRequestException("function '" + spec.name()
+          + "' is already registered with a different config (stored: " + stored + "; given: "
+          + encoded + "); register the same config, or change it on purpose with configureFunction");
+    }
+    functions.put(spec.name(), Optional.of(spec));
+  }
+
+  /** The names of every configured function. */
+  public Set<String> functionNames() {
+    return call("listing functions", () -> redis.smembers(keys.functionNames()));
+  }
+
+  /** A tenant's plan ({@link TenantSettings#DEFAULT} when never configured). */
+  public TenantSettings tenant(String tenant) {
+    Names.requireTenant(tenant);
+    return tenants.get(tenant);
+  }
+
+  /** Stores a tenant's plan. */
+  public void configureTenant(String tenant, TenantSettings settings) {
+    Names.requireTenant(tenant);
+    Objects.requireNonNull(settings, "settings");
+    call("storing tenant " + tenant,
+        () -> redis.hset(keys.tenantConfig(tenant), FIELD, SpecCodec.encode(settings)));
+    tenants.put(tenant, settings);
+  }
+
+  /** Whether claiming skips this function. */
+  public boolean isFunctionPaused(String function) {
+    return pausedFunctions.get(PAUSED_KEY).contains(function);
+  }
+
+  /** Pauses or resumes a function. */
+  public void setFunctionPaused(String function, boolean paused) {
+    Names.requireFunction(function);
+    call("pausing function " + function, () -> paused
+        ? redis.sadd(keys.pausedFunctions(), function)
+        : redis.srem(keys.pausedFunctions(), function));
+    pausedFunctions.invalidateAll();
+  }
+
+  private Optional<FunctionSpec> loadFunction(String name) {
+    String text = call("reading function " + name, () -> redis.hget(keys.functionConfig(name), FIELD));
+    return text == null ? Optional.empty() : Optional.of(SpecCodec.decodeFunction(name, text));
+  }
+
+  private TenantSettings loadTenant(String tenant) {
+    String text = call("reading tenant " + tenant, () -> redis.hget(keys.tenantConfig(tenant), FIELD));
+    return text == null ? TenantSettings.DEFAULT : SpecCodec.decodeTenant(text);
+  }
+
+  private static <T> T call(String doing, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate(doing, e);
+    }
+  }
+}

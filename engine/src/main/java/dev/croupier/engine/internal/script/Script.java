@@ -1,0 +1,40 @@
+package dev.croupier.engine.internal.script;
+
+/**
+ * Every Lua command, one file each under {@code lua/} named {@code <verb><Object>-<numKeys>.lua}.
+ * The file header documents each script's KEYS, ARGV and replies.
+ */
+public enum Script {
+  ENQUEUE_JOB("enqueueJob", 6),
+  LEASE_PARTITION("leasePartition", 7),
+  LEASE_JOBS("leaseJobs", 3),
+  RELEASE_PARTITION("releasePartition", 3),
+  ACK_JOB("ackJob", 1),
+  NACK_JOB("nackJob", 1),
+  EXTEND_LEASE("extendLease", 1),
+  CANCEL_JOB("cancelJob", 1),
+  REQUEUE_EXPIRED("requeueExpired", 1),
+  REPLAY_JOB("replayJob", 1),
+  PEEK_TENANTS("peekTenants", 2),
+  PEEK_QUEUES("peekQueues", 1),
+  WATCH_JOB("watchJob", 1),
+  ACQUIRE_ROLE("acquireRole", 1);
+
+  private final String name;
+  private final int keys;
+
+  Script(String name, int keys) {
+    this.name = name;
+    this.keys = keys;
+  }
+
+  /** The resource path of the script's file. */
+  String resource() {
+    return "lua/" + name + "-" + keys + ".lua";
+  }
+
+  /** How many KEYS the script takes. */
+  public int keyCount() {
+    return keys;
+  }
+}

@@ -1,0 +1,33 @@
+--[[
+  cancelJob: cancels a job that has not finished, wherever it is (queued, retry pending, running
+  or dead); a running job's worker finds its lease gone when it completes.
+  Guarantee: atomic; a final job is left as it is.
+
+  KEYS[1] job hash
+  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms      ARGV[4] retention ms
+  Returns 1 cancelled | 0 already final | -3 unknown job
+]]
+local rcall = redis.call
+-- @include index
+-- @include slots
+-- @include finish
+
+local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'cc')
+if not f[1] then return -3 end
+local st, tenant, qid = f[1], f[2], f[3]
+if st == 'succeeded' or st == 'cancelled' then return 0 end
+
+if st == 'queued' or st == 'failed' then
+  rcall('ZREM', P .. 'q:' .. qid, id)
+  if rcall('EXISTS', P .. 'lease:' .. qid) == 0 then reindexQueue(P, tenant, qid, now) end
+elseif st == 'running' then
+  releaseSlots(P, id, f[4], now)
+elseif st == 'dead' then
+  rcall('ZREM', P .. 'dlq:' .. tenant, id)
+end
+rcall('HSET', KEYS[1], 'st', 'cancelled', 'fa', now)
+rcall('HDEL', KEYS[1], 'p')
+rcall('PEXPIRE', KEYS[1], ARGV[4])
+announce(P, KEYS[1], id)
+return 1

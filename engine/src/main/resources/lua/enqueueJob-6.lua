@@ -1,0 +1,36 @@
+--[[
+  enqueueJob: writes one job and puts it in its virtual queue, lowering the queue's, the tenant's
+  and the shard's index scores when it is earlier.
+  Guarantee: atomic; with an idempotency key, a second enqueue within the window writes nothing and
+  returns the first job's id.
+
+  KEYS[1] job hash          KEYS[2] queue zset        KEYS[3] tenant's queues (tq)
+  KEYS[4] tenants index     KEYS[5] queues index      KEYS[6] idempotency key (unused if ARGV[11]=0)
+  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] tenant      ARGV[4] function
+  ARGV[5] queue id          ARGV[6] payload           ARGV[7] max attempts
+  ARGV[8] run-at ms         ARGV[9] queue score       ARGV[10] now ms
+  ARGV[11] idempotency window ms, 0 = none            ARGV[12] concurrency-key suffixes (\n)
+  ARGV[13] keyed suffixes (\n, in the function's keyed-limit order)
+  ARGV[14..] concurrency-key name, value pairs
+  Returns {job id, 1 if duplicate else 0}
+]]
+local rcall = redis.call
+-- @include index
+
+local P, id, tenant, qid = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
+local now, score = tonumber(ARGV[10]), tonumber(ARGV[9])
+
+if tonumber(ARGV[11]) > 0 then
+  local first = rcall('GET', KEYS[6])
+  if first then return {first, 1} end
+  rcall('SET', KEYS[6], id, 'PX', ARGV[11])
+end
+
+rcall('HSET', KEYS[1], 't', tenant, 'f', ARGV[4], 'q', qid, 'p', ARGV[6], 'a', 0,
+  'ma', ARGV[7], 'ra', ARGV[8], 'ea', ARGV[10], 'st', 'queued', 'cc', ARGV[12], 'ks', ARGV[13])
+for i = 14, #ARGV, 2 do
+  rcall('HSET', KEYS[1], 'k:' .. ARGV[i], ARGV[i + 1])
+end
+rcall('ZADD', KEYS[2], score, id)
+lowerQueue(P, tenant, qid, score, now)
+return {id, 0}

@@ -1,0 +1,24 @@
+--[[
+  extendLease: a heartbeat: moves a running job's lease expiry (in inflight and in every
+  concurrency key it holds) to now + visibility timeout.
+  Guarantee: atomic; only the current lease (attempt) of a running job is extended.
+
+  KEYS[1] job hash
+  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt     ARGV[4] now ms
+  ARGV[5] visibility timeout ms
+  Returns the new deadline ms | -2 stale lease | -3 unknown job
+]]
+local rcall = redis.call
+
+local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
+local f = rcall('HMGET', KEYS[1], 'st', 'a', 'cc')
+if not f[1] then return -3 end
+if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
+
+local deadline = now + tonumber(ARGV[5])
+rcall('HSET', KEYS[1], 'ld', deadline)
+rcall('ZADD', P .. 'inflight', deadline, id)
+for suffix in string.gmatch(f[3] or '', '[^\n]+') do
+  rcall('ZADD', P .. suffix, deadline, id)
+end
+return deadline

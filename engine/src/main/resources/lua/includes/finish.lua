@@ -1,0 +1,47 @@
+-- Ending a delivery: release the job's slots, account its cost, announce it to watchers.
+
+-- Takes a running job out of inflight and out of each concurrency key in `ccList` (newline-
+-- separated suffixes), pulling back queues that waited for those slots.
+local function releaseSlots(P, id, ccList, now)
+  rcall('ZREM', P .. 'inflight', id)
+  for suffix in string.gmatch(ccList or '', '[^\n]+') do
+    rcall('ZREM', P .. suffix, id)
+    pullBack(P, suffix, now)
+  end
+end
+
+-- Exponentially decayed cost served per tenant: v(now) = v(t) * 2^(-(now-t)/halfLife) + cost.
+local function addUsage(P, tenant, cost, now, halfLife)
+  if cost <= 0 then return end
+  local vals = rcall('HMGET', P .. 'usage', 'v:' .. tenant, 't:' .. tenant)
+  local v = tonumber(vals[1] or '0')
+  local t = tonumber(vals[2] or now)
+  v = v * math.pow(0.5, (now - t) / halfLife) + cost
+  rcall('HSET', P .. 'usage', 'v:' .. tenant, tostring(v), 't:' .. tenant, now)
+end
+
+-- Watchers (awaitCompletion) subscribe to the shard's done channel; only watched jobs publish.
+local function announce(P, jobKey, id)
+  if rcall('HGET', jobKey, 'w') == '1' then
+    rcall('PUBLISH', P .. 'done', id)
+  end
+end
+
+-- A delivery failed (nack, or its lease expired): retry at `retryAt`, or, when `dead` or out of
+-- attempts, move the job to its tenant's dead-letter queue. Returns 'retry' or 'dead'.
+local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
+  local f = rcall('HMGET', jobKey, 't', 'q', 'a', 'ma', 'cc')
+  local tenant, qid, attempts, maxAttempts = f[1], f[2], tonumber(f[3]), tonumber(f[4])
+  releaseSlots(P, id, f[5], now)
+  rcall('HSET', jobKey, 'le', err)
+  if dead or attempts >= maxAttempts then
+    rcall('HSET', jobKey, 'st', 'dead', 'fa', now)
+    rcall('ZADD', P .. 'dlq:' .. tenant, now, id)
+    announce(P, jobKey, id)
+    return 'dead'
+  end
+  rcall('HSET', jobKey, 'st', 'failed', 'ra', retryAt)
+  rcall('ZADD', P .. 'q:' .. qid, retryAt, id)
+  lowerQueue(P, tenant, qid, retryAt, now)
+  return 'retry'
+end

@@ -1,0 +1,75 @@
+--[[
+  leaseJobs: leases up to N due jobs of a virtual queue whose partition lease the caller holds.
+  Guarantee: atomic; a job is leased by one claimer at a time; no concurrency key the job names
+  goes over its limit (the queue-level keys bound the batch, secondary keyed limits are checked
+  per job and a blocked job is skipped, not leased). Each leased job moves to inflight and to its
+  concurrency keys with score = lease expiry, and its attempt count (the lease token) goes up.
+
+  KEYS[1] partition lease   KEYS[2] queue zset        KEYS[3] inflight
+  ARGV[1] shard prefix      ARGV[2] lease token       ARGV[3] now ms      ARGV[4] max jobs
+  ARGV[5] visibility timeout ms
+  ARGV[6..9] limits of the queue-level keys (function, tenant-function, tenant, queue key)
+  ARGV[10..13] their suffixes
+  ARGV[14..] limits of the function's keyed limits, in order (the first is the queue key)
+  Returns {1, {id, payload, attempt, max attempts, enqueued-at, {key name, value, ...}}...}
+          | {-1} lease lost | {-2} no free slot
+]]
+local rcall = redis.call
+-- @include slots
+
+local P, token, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local want, vt = tonumber(ARGV[4]), tonumber(ARGV[5])
+
+if rcall('GET', KEYS[1]) ~= token then return {-1} end
+
+local limits, suffixes = readLimits(6, 4)
+local free = freeSlots(P, now, limits, suffixes, want)
+if free <= 0 then return {-2} end
+
+local keyedLimits = {}
+for i = 14, #ARGV do keyedLimits[#keyedLimits + 1] = tonumber(ARGV[i]) end
+
+-- Look a little past `free` so that jobs blocked on a secondary key do not stall the queue.
+local candidates = rcall('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, free * 4)
+local out = {1}
+local deadline = now + vt
+local taken = 0
+for _, id in ipairs(candidates) do
+  if taken >= free then break end
+  local jobKey = P .. 'job:' .. id
+  local f = rcall('HMGET', jobKey, 'st', 'ks', 'cc', 'p', 'ma', 'ea')
+  if not f[1] then
+    rcall('ZREM', KEYS[2], id) -- the hash is gone (expired status record): drop the stray id
+  else
+    local blocked = false
+    local i = 0
+    for suffix in string.gmatch(f[2] or '', '[^\n]+') do
+      i = i + 1
+      local lim = keyedLimits[i] or 0
+      if i > 1 and lim > 0 and slotsInUse(P .. suffix, now) >= lim then
+        blocked = true
+        break
+      end
+    end
+    if not blocked then
+      rcall('ZREM', KEYS[2], id)
+      local attempt = rcall('HINCRBY', jobKey, 'a', 1)
+      rcall('HSET', jobKey, 'st', 'running', 'ld', deadline)
+      rcall('ZADD', KEYS[3], deadline, id)
+      for suffix in string.gmatch(f[3] or '', '[^\n]+') do
+        rcall('ZADD', P .. suffix, deadline, id)
+      end
+      local kv = {}
+      local all = rcall('HGETALL', jobKey)
+      for j = 1, #all, 2 do
+        if string.sub(all[j], 1, 2) == 'k:' then
+          kv[#kv + 1] = string.sub(all[j], 3)
+          kv[#kv + 1] = all[j + 1]
+        end
+      end
+      out[#out + 1] = {id, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv}
+      taken = taken + 1
+    end
+  end
+end
+return out

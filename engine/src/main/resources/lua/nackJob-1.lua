@@ -1,0 +1,23 @@
+--[[
+  nackJob: records a failed delivery: frees its slots, adds its cost to usage, and retries it at
+  the given time or, when failing for good or out of attempts, moves it to the dead-letter queue.
+  Guarantee: atomic; only the current lease (attempt) of a running job is accepted.
+
+  KEYS[1] job hash
+  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt (lease token)
+  ARGV[4] now ms            ARGV[5] retry-at ms       ARGV[6] 1 = fail for good
+  ARGV[7] error message     ARGV[8] cost ms           ARGV[9] usage half-life ms
+  Returns {1, 'retry'|'dead'} | {-2} stale lease | {-3} unknown job
+]]
+local rcall = redis.call
+-- @include index
+-- @include slots
+-- @include finish
+
+local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
+local f = rcall('HMGET', KEYS[1], 'st', 'a', 't')
+if not f[1] then return {-3} end
+if f[1] ~= 'running' or f[2] ~= ARGV[3] then return {-2} end
+
+addUsage(P, f[3], tonumber(ARGV[8]), now, tonumber(ARGV[9]))
+return {1, failAttempt(P, KEYS[1], id, now, tonumber(ARGV[5]), ARGV[7], ARGV[6] == '1')}

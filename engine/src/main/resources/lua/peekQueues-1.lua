@@ -1,0 +1,27 @@
+--[[
+  peekQueues: the second tier of a claim: up to N due virtual queues of one tenant, the oldest few
+  always and a random window of the rest when more are due.
+  Guarantee: read-only.
+
+  KEYS[1] tenant's queues (tq)
+  ARGV[1] now ms            ARGV[2] N                 ARGV[3] random in [0,1)
+  ARGV[4] oldest always included
+  Returns {due count, queue id, score, ...}
+]]
+local rcall = redis.call
+
+local now, N, u, head = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local due = rcall('ZCOUNT', KEYS[1], '-inf', now)
+local picked
+if due <= N then
+  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, N)
+else
+  if head > N then head = N end
+  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, head)
+  local offset = head + math.floor(u * (due - N + 1))
+  local window = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', offset, N - head)
+  for i = 1, #window do picked[#picked + 1] = window[i] end
+end
+local out = {due}
+for i = 1, #picked do out[#out + 1] = picked[i] end
+return out

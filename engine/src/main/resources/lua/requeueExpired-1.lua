@@ -1,0 +1,33 @@
+--[[
+  requeueExpired: the scavenger's sweep: every job whose lease expired (its worker or engine
+  died, or it stopped heartbeating) is retried now, or moved to the dead-letter queue when that
+  was its last attempt. The expired delivery counts as an attempt, so a job that crashes its
+  workers cannot loop forever.
+  Guarantee: atomic per call; a job whose lease was extended in the meantime is left alone.
+
+  KEYS[1] inflight
+  ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] most jobs per call
+  Returns {requeued, dead}
+]]
+local rcall = redis.call
+-- @include index
+-- @include slots
+-- @include finish
+
+local P, now = ARGV[1], tonumber(ARGV[2])
+local expired = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+local requeued, dead = 0, 0
+for _, id in ipairs(expired) do
+  local jobKey = P .. 'job:' .. id
+  local f = rcall('HMGET', jobKey, 'st', 'ld')
+  if f[1] == 'running' and tonumber(f[2]) <= now then
+    if failAttempt(P, jobKey, id, now, now, 'lease expired', false) == 'dead' then
+      dead = dead + 1
+    else
+      requeued = requeued + 1
+    end
+  else
+    rcall('ZREM', KEYS[1], id) -- not running any more: a stray entry
+  end
+end
+return {requeued, dead}

@@ -1,0 +1,13 @@
+--[[
+  watchJob: marks a job as watched, so that its end is announced on the shard's done channel,
+  and returns its state as of now (the caller subscribed first, so no end can slip between).
+  Guarantee: atomic.
+
+  KEYS[1] job hash
+  Returns the job's state | nil when unknown
+]]
+local rcall = redis.call
+local st = rcall('HGET', KEYS[1], 'st')
+if not st then return nil end
+rcall('HSET', KEYS[1], 'w', '1')
+return st
