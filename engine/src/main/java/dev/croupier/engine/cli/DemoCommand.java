@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         "Tenant A enqueues --big jobs; --small-delay ms after that enqueue finished, tenants B, C"
             + " and D enqueue --small jobs each. Every job sleeps --job-ms on one of --slots"
             + " concurrent slots. The workload runs twice, through one Redis list (LPUSH / BRPOP)"
-            + " and through Croupier, each run bounded by --seconds.",
+            + " and through Croupier. Each run ends when drained or after --seconds (A stops"
+            + " enqueueing then), and no sooner than 2 s after B, C and D enqueued.",
         "",
         "A live table goes to stderr; the summary (or with --json, one JSON object) to stdout."})
 public final class DemoCommand implements Callable<Integer> {

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -21,6 +23,8 @@ import redis.clients.jedis.resps.ScanResult;
  * capacity. The engine's namespace is fresh per run; {@link #close()} deletes its keys.
  */
 final class CroupierQueue implements DemoQueue {
+
+  private static final Logger log = LoggerFactory.getLogger(CroupierQueue.class);
 
   /** The function every demo job belongs to. */
   static final String FUNCTION = "demo-io";
@@ -68,8 +72,10 @@ final class CroupierQueue implements DemoQueue {
   @Override
   public void stopWorkers() {
     if (engine != null) {
+      long started = System.nanoTime();
       engine.close();
       engine = null;
+      log.debug("engine closed in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
   }
 
@@ -80,13 +86,14 @@ final class CroupierQueue implements DemoQueue {
   }
 
   /**
-   * Deletes every key whose name contains {@code namespace}. The demo makes its namespace unique
-   * per run, so this touches nothing else; it scans one node (the demo does not run on a cluster).
+   * Deletes every key of {@code namespace} (the engine names them {@code <namespace>:...}). The
+   * demo makes its namespace unique per run, so this touches nothing else.
    */
   static long deleteKeys(String redisUrl, String namespace) {
+    long started = System.nanoTime();
     long deleted = 0;
     try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
-      ScanParams match = new ScanParams().match("*" + namespace + "*").count(1000);
+      ScanParams match = new ScanParams().match(namespace + ":*").count(1000);
       String cursor = ScanParams.SCAN_POINTER_START;
       do {
         ScanResult<String> page = redis.scan(cursor, match);
@@ -96,6 +103,8 @@ final class CroupierQueue implements DemoQueue {
         cursor = page.getCursor();
       } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
+    log.debug("deleted {} keys of namespace {} in {} ms", deleted, namespace,
+        (System.nanoTime() - started) / 1_000_000);
     return deleted;
   }
 }

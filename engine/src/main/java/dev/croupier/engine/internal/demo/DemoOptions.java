@@ -11,7 +11,8 @@ import java.util.Objects;
  * {@code chunk}; {@code smallDelay} after that enqueue has <em>finished</em> (so its whole backlog
  * is queued), each small tenant enqueues {@code small} jobs. Every job sleeps {@code jobTime}
  * (simulated provider I/O) on one of {@code slots} concurrent slots. A run ends when every tenant
- * is drained or {@code budget} after it started, whichever comes first.
+ * is drained or {@code budget} after it started, whichever comes first, but never before the small
+ * tenants enqueued and had two seconds to start (the big enqueue stops at the budget).
  *
  * @param redisUrl the Redis both runs use
  * @param budget how long one run may take
@@ -37,7 +38,7 @@ public record DemoOptions(
   /** The tenants that arrive after it. */
   public static final List<String> SMALL_TENANTS = List.of("B", "C", "D");
 
-  public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(20);
+  public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(30);
   public static final int DEFAULT_SLOTS = 32;
   public static final Duration DEFAULT_JOB_TIME = Duration.ofMillis(5);
   public static final int DEFAULT_BIG = 100_000;

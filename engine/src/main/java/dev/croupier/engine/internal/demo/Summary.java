@@ -20,7 +20,8 @@ final class Summary {
         o.smallDelay().toMillis(), String.join(", ", DemoOptions.SMALL_TENANTS),
         Format.count(o.small())));
     lines.add(String.format(Locale.ROOT,
-        "Every job sleeps %d ms on one of %d slots; each run ends when drained or after %d s.",
+        "Every job sleeps %d ms on one of %d slots; each run ends when drained or after %d s"
+            + " (and no sooner than 2 s after the last enqueue).",
         o.jobTime().toMillis(), o.slots(), o.budget().toSeconds()));
     lines.add("");
     String run = "%12s %10s %10s %9s";
