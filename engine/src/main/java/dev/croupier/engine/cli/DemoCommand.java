@@ -55,6 +55,10 @@ public final class DemoCommand implements Callable<Integer> {
       description = "pause between the end of A's enqueue and B, C, D's (default: ${DEFAULT-VALUE})")
   int smallDelayMs = (int) DemoOptions.DEFAULT_SMALL_DELAY.toMillis();
 
+  @Option(names = "--claim-threads", paramLabel = "N",
+      description = "claim loops of the Croupier run's engine (default: ${DEFAULT-VALUE})")
+  int claimThreads = DemoOptions.DEFAULT_CLAIM_THREADS;
+
   @Option(names = "--json",
       description = "print one JSON object {\"fifo\": ..., \"croupier\": ...} and nothing else on stdout")
   boolean json;
@@ -74,6 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
           .big(big)
           .small(small)
           .smallDelay(Duration.ofMillis(smallDelayMs))
+          .claimThreads(claimThreads)
           .build();
       DemoReport report = new NoisyNeighbourDemo(options, quiet ? null : System.err, isTerminal()).run();
       if (json) {

@@ -1,5 +1,6 @@
 package dev.croupier.engine.internal.demo;
 
+import dev.croupier.engine.EngineOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param small jobs each small tenant enqueues
  * @param smallDelay pause between the end of the big enqueue and the small tenants' enqueues
  * @param chunk jobs per enqueue batch
+ * @param claimThreads claim loops of the Croupier run's engine (its other options are defaults)
  */
 public record DemoOptions(
     String redisUrl,
@@ -31,7 +33,8 @@ public record DemoOptions(
     int big,
     int small,
     Duration smallDelay,
-    int chunk) {
+    int chunk,
+    int claimThreads) {
 
   /** The tenant with the backlog. */
   public static final String BIG_TENANT = "A";
@@ -45,6 +48,7 @@ public record DemoOptions(
   public static final int DEFAULT_SMALL = 200;
   public static final Duration DEFAULT_SMALL_DELAY = Duration.ofMillis(300);
   public static final int DEFAULT_CHUNK = 1_000;
+  public static final int DEFAULT_CLAIM_THREADS = EngineOptions.DEFAULT_CLAIM_THREADS;
 
   /** Validates every field; messages show the bad value. */
   public DemoOptions {
@@ -62,6 +66,7 @@ public record DemoOptions(
     requireRange("big", big, 0, 10_000_000);
     requireRange("small", small, 0, 1_000_000);
     requireRange("chunk", chunk, 1, 100_000);
+    requireRange("claimThreads", claimThreads, 1, 256);
   }
 
   /** Jobs in the whole workload. */
@@ -97,6 +102,7 @@ public record DemoOptions(
     private int small = DEFAULT_SMALL;
     private Duration smallDelay = DEFAULT_SMALL_DELAY;
     private int chunk = DEFAULT_CHUNK;
+    private int claimThreads = DEFAULT_CLAIM_THREADS;
 
     private Builder() {}
 
@@ -108,10 +114,12 @@ public record DemoOptions(
     public Builder small(int v) { small = v; return this; }
     public Builder smallDelay(Duration v) { smallDelay = v; return this; }
     public Builder chunk(int v) { chunk = v; return this; }
+    public Builder claimThreads(int v) { claimThreads = v; return this; }
 
     /** Builds and validates the options. */
     public DemoOptions build() {
-      return new DemoOptions(redisUrl, budget, slots, jobTime, big, small, smallDelay, chunk);
+      return new DemoOptions(redisUrl, budget, slots, jobTime, big, small, smallDelay, chunk,
+          claimThreads);
     }
   }
 }

@@ -54,6 +54,7 @@ public final class NoisyNeighbourDemo {
     EngineOptions engine = EngineOptions.newBuilder()
         .redisUrl(options.redisUrl())
         .namespace("demo-" + runId())
+        .claimThreads(options.claimThreads())
         .build();
     return run("Croupier", new CroupierQueue(engine, options.slots(), options.jobTime()));
   }

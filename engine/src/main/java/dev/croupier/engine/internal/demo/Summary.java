@@ -23,6 +23,10 @@ final class Summary {
         "Every job sleeps %d ms on one of %d slots; each run ends when drained or after %d s"
             + " (and no sooner than 2 s after the last enqueue).",
         o.jobTime().toMillis(), o.slots(), o.budget().toSeconds()));
+    lines.add(String.format(Locale.ROOT,
+        "FIFO: one Redis list, %d worker threads on BRPOP. Croupier: one engine, %d claim thread%s,"
+            + " default options otherwise, %d embedded slots.", o.slots(), o.claimThreads(),
+        o.claimThreads() == 1 ? "" : "s", o.slots()));
     lines.add("");
     String run = "%12s %10s %10s %9s";
     lines.add(String.format(Locale.ROOT, "  %-7s| %-44s| %s", "",
