@@ -61,9 +61,10 @@ final class Summary {
         0, DemoOptions.SMALL_TENANTS.size() - 1)) + " and "
         + DemoOptions.SMALL_TENANTS.get(DemoOptions.SMALL_TENANTS.size() - 1);
     lines.add(String.format(Locale.ROOT,
-        "Croupier: %s's first jobs started %s after they enqueued, while %s still had %s jobs queued.",
-        names, firstStarts(report.croupier()), DemoOptions.BIG_TENANT,
-        bigQueued(report.croupier())));
+        "Croupier: %s's first jobs started %s after they enqueued, while %s still had %s of its"
+            + " %s jobs queued.", names, firstStarts(report.croupier()), DemoOptions.BIG_TENANT,
+        bigQueued(report.croupier()),
+        Format.count(report.croupier().tenant(DemoOptions.BIG_TENANT).enqueued())));
     lines.add(String.format(Locale.ROOT,
         "FIFO list: the same first jobs started %s after they enqueued, behind %s's backlog.",
         firstStarts(report.fifo()), DemoOptions.BIG_TENANT));
