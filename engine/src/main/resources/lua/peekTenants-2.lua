@@ -12,21 +12,12 @@
 ]]
 local rcall = redis.call
 -- @include slots
+-- @include window
 
 local P, now, T, u = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local head, halfLife = tonumber(ARGV[5]), tonumber(ARGV[6])
 
-local due = rcall('ZCOUNT', KEYS[1], '-inf', now)
-local picked
-if due <= T then
-  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, T)
-else
-  if head > T then head = T end
-  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, head)
-  local offset = head + math.floor(u * (due - T + 1))
-  local window = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', offset, T - head)
-  for i = 1, #window do picked[#picked + 1] = window[i] end
-end
+local picked, due = dueWindow(KEYS[1], now, T, u, head)
 
 local nextDue = -1
 local after = rcall('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)

@@ -174,6 +174,30 @@ class ScriptsTest {
   }
 
   @Test
+  void peekTenants_whenMoreAreDue_includesTheOldest_andARandomWindow() {
+    long now = clock.millis();
+    for (int i = 0; i < 100; i++) {
+      redis.zadd(keys.tenants(0), now - 1000 + i, String.format("t%03d", i));
+    }
+    List<String> low = peekedTenants(now, 0.0);
+    List<String> high = peekedTenants(now, 0.999);
+    assertThat(low).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t004");
+    assertThat(high).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t099");
+  }
+
+  private List<String> peekedTenants(long now, double u) {
+    List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
+        Args.of().add(keys.tenants(0)).add(keys.usage(0)).list(),
+        Args.of().add(keys.prefix(0)).add(now).add(8).add(Double.toString(u)).add(4).add(60000).list()));
+    assertThat(Replies.asLong(r.get(0))).isEqualTo(100);
+    List<String> tenants = new java.util.ArrayList<>();
+    for (int i = 2; i < r.size(); i += 6) {
+      tenants.add(Replies.asString(r.get(i)));
+    }
+    return tenants;
+  }
+
+  @Test
   void includes_areInlined() {
     assertThat(scripts.source(Script.ACK_JOB)).contains("local function reindexQueue").doesNotContain("@include");
   }
