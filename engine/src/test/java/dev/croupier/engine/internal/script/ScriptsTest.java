@@ -191,7 +191,7 @@ class ScriptsTest {
         Args.of().add(keys.prefix(0)).add(now).add(8).add(Double.toString(u)).add(4).add(60000).list()));
     assertThat(Replies.asLong(r.get(0))).isEqualTo(100);
     List<String> tenants = new java.util.ArrayList<>();
-    for (int i = 2; i < r.size(); i += 6) {
+    for (int i = 2; i < r.size(); i += 7) {
       tenants.add(Replies.asString(r.get(i)));
     }
     return tenants;
