@@ -1,7 +1,9 @@
 --[[
   extendLease: a heartbeat: moves a running job's lease expiry (in inflight and in every
   concurrency key it holds) to now + visibility timeout.
-  Guarantee: atomic; only the current lease (attempt) of a running job is extended.
+  Guarantee: atomic; only the current lease (attempt) of a running job is extended, and only
+  before its deadline: from the deadline on its slots count as free (ZCOUNT now..+inf) and may
+  already be another job's, so a late heartbeat is stale and the job waits for the scavenger.
 
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt     ARGV[4] now ms
@@ -11,9 +13,10 @@
 local rcall = redis.call
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 'cc')
+local f = rcall('HMGET', KEYS[1], 'st', 'a', 'lc', 'ld')
 if not f[1] then return -3 end
 if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
+if tonumber(f[4]) <= now then return -2 end
 
 local deadline = now + tonumber(ARGV[5])
 rcall('HSET', KEYS[1], 'ld', deadline)

@@ -1,6 +1,9 @@
 --[[
-  replayJob: puts a dead job back in its queue, due now, with its attempts reset.
-  Guarantee: atomic; only a dead job is replayed.
+  replayJob: puts a dead job back in its queue, due now, with a fresh set of attempts.
+  Guarantee: atomic; only a dead job is replayed. The attempt count is also the lease token, so
+  it keeps counting: resetting it would make a token handed out before the replay valid again
+  (a late ack of an old delivery would complete the new one). Instead the max attempts grow by
+  the job's original max attempts ('mo', kept from the first replay on).
 
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms
@@ -10,12 +13,14 @@ local rcall = redis.call
 -- @include index
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local f = rcall('HMGET', KEYS[1], 'st', 't', 'q')
+local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'a', 'ma', 'mo')
 if not f[1] then return -3 end
 if f[1] ~= 'dead' then return 0 end
 local tenant, qid = f[2], f[3]
+local originalMax = f[6] or f[5]
 rcall('ZREM', P .. 'dlq:' .. tenant, id)
-rcall('HSET', KEYS[1], 'st', 'queued', 'a', 0, 'ra', now)
+rcall('HSET', KEYS[1], 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMax), 'mo', originalMax,
+  'ra', now)
 rcall('HDEL', KEYS[1], 'fa', 'le')
 rcall('ZADD', P .. 'q:' .. qid, now, id)
 lowerQueue(P, tenant, qid, now, now)

@@ -83,7 +83,11 @@ public interface Engine extends AutoCloseable {
   /** The tenant's dead jobs, oldest death first, at most {@code limit}. */
   List<JobInfo> deadLetters(String tenant, int limit);
 
-  /** Puts a dead job back in its queue with fresh attempts; false when it is not dead. */
+  /**
+   * Puts a dead job back in its queue with fresh attempts (as many as it had at first); false when
+   * it is not dead. Attempt numbers keep counting, since they are lease tokens: the job's
+   * {@link JobInfo#maxAttempts()} grows instead.
+   */
   boolean replay(String jobId);
 
   // ---- running jobs ----

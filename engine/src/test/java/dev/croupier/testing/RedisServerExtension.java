@@ -13,13 +13,31 @@ import redis.clients.jedis.JedisPooled;
  *
  * <pre>{@code @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();}</pre>
  */
-public final class RedisServerExtension implements BeforeAllCallback {
+public final class RedisServerExtension implements BeforeAllCallback, AutoCloseable {
 
   private static final AtomicLong NAMESPACES = new AtomicLong();
   private static final ExtensionContext.Namespace STORE =
       ExtensionContext.Namespace.create(RedisServerExtension.class);
 
   private volatile String url;
+  private volatile EmbeddedRedis owned;
+
+  /**
+   * A server for test engines that do not run Jupiter extensions (jqwik properties): the one
+   * named by {@code CROUPIER_REDIS_URL}, or an embedded server of its own that {@link #close()}
+   * stops. Jupiter tests use the extension instead.
+   */
+  public static RedisServerExtension standalone() {
+    RedisServerExtension r = new RedisServerExtension();
+    String external = System.getenv("CROUPIER_REDIS_URL");
+    if (external != null && !external.isBlank()) {
+      r.url = external.trim();
+    } else {
+      r.owned = EmbeddedRedis.start();
+      r.url = r.owned.url();
+    }
+    return r;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -50,6 +68,16 @@ public final class RedisServerExtension implements BeforeAllCallback {
   /** A plain client for asserting on Redis contents; close it after use. */
   public JedisPooled client() {
     return new JedisPooled(java.net.URI.create(url()));
+  }
+
+  /** Stops the server that {@link #standalone()} started, if any. */
+  @Override
+  public void close() {
+    EmbeddedRedis r = owned;
+    owned = null;
+    if (r != null) {
+      r.close();
+    }
   }
 
   private record Server(EmbeddedRedis redis) implements ExtensionContext.Store.CloseableResource {

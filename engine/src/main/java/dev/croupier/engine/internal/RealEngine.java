@@ -26,8 +26,10 @@ import dev.croupier.engine.internal.jobs.JobAdmin;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.lease.Scavenger;
+import dev.croupier.engine.internal.metrics.EngineMetrics;
 import dev.croupier.engine.internal.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
+import dev.croupier.engine.internal.script.ScriptBatcher;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +57,7 @@ public final class RealEngine implements Engine {
   private final ScriptRegistry scripts;
   private final ConfigStore config;
   private final Enqueuer enqueuer;
+  private final ScriptBatcher completions;
   private final Completer completer;
   private final JobAdmin admin;
   private final Demand demand = new Demand();
@@ -63,6 +66,7 @@ public final class RealEngine implements Engine {
   private final ScheduledExecutorService scheduler;
   private final CompletionWatcher watcher;
   private final EmbeddedRunner embedded;
+  private final EngineMetrics metrics;
   private final List<ClaimLoop> loops = new ArrayList<>();
   private final List<Thread> loopThreads = new ArrayList<>();
   private volatile boolean closed;
@@ -74,15 +78,18 @@ public final class RealEngine implements Engine {
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
       this.scripts = new ScriptRegistry(redis);
+      scripts.preload(keys.meta());
       this.config = new ConfigStore(redis, keys, options.configCacheTtl());
       this.enqueuer = new Enqueuer(scripts, keys, config, options);
-      this.completer = new Completer(redis, scripts, keys, config, options);
+      this.completions = new ScriptBatcher(scripts, "croupier-completions");
+      this.completer = new Completer(redis, scripts, completions, keys, config, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
       this.scheduler = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
       this.embedded = new EmbeddedRunner(this, options.clock(), scheduler);
       demand.attach(embedded);
+      this.metrics = new EngineMetrics(options.meterRegistry(), claimStats, embedded::running);
     } catch (RuntimeException e) {
       redis.close();
       throw e;
@@ -117,7 +124,10 @@ public final class RealEngine implements Engine {
       loops.add(loop);
       loopThreads.add(Thread.ofPlatform().daemon().name("croupier-claim-" + i).start(loop));
     }
-    Scavenger scavenger = new Scavenger(scripts, keys, options, id, n -> signal.signal());
+    Scavenger scavenger = new Scavenger(scripts, keys, options, id, n -> {
+      metrics.requeued(n);
+      signal.signal();
+    });
     long every = options.scavengeInterval().toMillis();
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
     log.info("engine {} started: namespace {}, {} shard(s), {} claim thread(s), fairness {}", id,
@@ -137,6 +147,7 @@ public final class RealEngine implements Engine {
       return List.of();
     }
     List<EnqueueResult> out = enqueuer.enqueue(requests);
+    out.forEach(r -> metrics.enqueued(r.duplicate()));
     signal.signal();
     return out;
   }
@@ -265,6 +276,7 @@ public final class RealEngine implements Engine {
   @Override
   public CompletionResult complete(String jobId, int attempt, Outcome outcome) {
     CompletionResult r = completer.complete(jobId, attempt, outcome);
+    metrics.completed(outcome, r);
     signal.signal(); // freed slots may unblock held queues
     return r;
   }
@@ -277,6 +289,15 @@ public final class RealEngine implements Engine {
   @Override
   public EngineOptions options() {
     return options;
+  }
+
+  /** Whether Redis answers a PING now (for health checks). */
+  public boolean redisReachable() {
+    try {
+      return "PONG".equals(redis.ping());
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The claim loops' counters (for metrics and benchmarks). */
@@ -307,6 +328,7 @@ public final class RealEngine implements Engine {
     scheduler.shutdownNow();
     watcher.close();
     embedded.close();
+    completions.close();
     redis.close();
     log.debug("engine {} closed", id);
   }

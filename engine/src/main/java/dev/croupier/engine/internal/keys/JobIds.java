@@ -13,33 +13,45 @@ public final class JobIds {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
   private static final Pattern VALID = Pattern.compile("[0-9]{1,5}-[0-9A-HJKMNP-TV-Z]{26}");
 
+  private static final long MASK40 = (1L << 40) - 1;
+
   private final SecureRandom random = new SecureRandom();
 
-  /** A new id for a job in {@code shard}, created at {@code nowMillis}. */
-  public String next(int shard, long nowMillis) {
+  private long lastMillis = -1;
+  private long hi; // upper 40 random bits
+  private long lo; // lower 40 random bits
+
+  /**
+   * A new id for a job in {@code shard}, created at {@code nowMillis}. Ids from one instance are
+   * strictly increasing (within a millisecond the random part counts up), and Redis orders equal
+   * queue scores by member, so jobs enqueued in the same millisecond keep their FIFO order.
+   */
+  public synchronized String next(int shard, long nowMillis) {
+    if (nowMillis > lastMillis) {
+      lastMillis = nowMillis;
+      hi = random.nextLong() & MASK40;
+      lo = random.nextLong() & MASK40;
+    } else {
+      lo = (lo + 1) & MASK40;
+      if (lo == 0) {
+        hi = (hi + 1) & MASK40;
+      }
+    }
     char[] out = new char[26];
-    long time = nowMillis;
+    long time = lastMillis;
     for (int i = 9; i >= 0; i--) {
       out[i] = ALPHABET[(int) (time & 31)];
       time >>>= 5;
     }
-    byte[] bytes = new byte[10];
-    random.nextBytes(bytes);
-    long hi = 0;
-    for (int i = 0; i < 5; i++) {
-      hi = (hi << 8) | (bytes[i] & 0xff);
-    }
-    long lo = 0;
-    for (int i = 5; i < 10; i++) {
-      lo = (lo << 8) | (bytes[i] & 0xff);
-    }
+    long h = hi;
     for (int i = 17; i >= 10; i--) {
-      out[i] = ALPHABET[(int) (hi & 31)];
-      hi >>>= 5;
+      out[i] = ALPHABET[(int) (h & 31)];
+      h >>>= 5;
     }
+    long l = lo;
     for (int i = 25; i >= 18; i--) {
-      out[i] = ALPHABET[(int) (lo & 31)];
-      lo >>>= 5;
+      out[i] = ALPHABET[(int) (l & 31)];
+      l >>>= 5;
     }
     return shard + "-" + new String(out);
   }
