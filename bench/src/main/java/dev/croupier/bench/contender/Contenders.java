@@ -12,7 +12,10 @@ public final class Contenders {
   /** Croupier with its full weighting. */
   public static final String CROUPIER_WEIGHTED = "croupier-weighted";
 
-  /** Every contender, baselines first. */
+  /** Croupier (weighted) over the wire protocol: client, node server and worker SDK over TCP. */
+  public static final String CROUPIER_PROTOCOL = "croupier-protocol";
+
+  /** Every contender of the fairness scenarios, baselines first (the protocol one is opt-in there). */
   public static final List<String> ALL = List.of(FifoListContender.NAME, BatchMoverContender.NAME,
       TenantRingContender.NAME, DecayedActivityContender.NAME, CROUPIER_UNIFORM, CROUPIER_WEIGHTED);
 
@@ -48,15 +51,22 @@ public final class Contenders {
           new DecayedActivityContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case CROUPIER_UNIFORM -> croupier(name, spec, FairnessMode.UNIFORM);
       case CROUPIER_WEIGHTED -> croupier(name, spec, FairnessMode.WEIGHTED);
-      default -> throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + ALL);
+      case CROUPIER_PROTOCOL -> new CroupierProtocolContender(name,
+          options(spec, FairnessMode.WEIGHTED).build(), spec.keyedQueues());
+      default -> throw new IllegalArgumentException(
+          "unknown contender '" + name + "'; known: " + ALL + " and " + CROUPIER_PROTOCOL);
     };
   }
 
   private static Contender croupier(String name, Spec spec, FairnessMode mode) {
+    return new CroupierContender(name, options(spec, mode).build(), spec.keyedQueues());
+  }
+
+  private static dev.croupier.engine.EngineOptions.Builder options(Spec spec, FairnessMode mode) {
     var options = CroupierContender.options(spec.redisUrl(), spec.prefix(), mode);
     if (spec.claimThreads() > 0) {
       options.claimThreads(spec.claimThreads());
     }
-    return new CroupierContender(name, options.build(), spec.keyedQueues());
+    return options;
   }
 }

@@ -55,7 +55,9 @@ public final class LatencyScenario implements Scenario {
     Report report = new Report(name(), s.command(), params);
     MarkdownTable table = new MarkdownTable(List.of("contender", "samples", "p50", "p99", "max", "mean"));
     Map<String, long[]> all = new LinkedHashMap<>();
-    ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), false, s.claimThreads(), (c, figures) -> {
+    List<String> names = new java.util.ArrayList<>(Contenders.ALL);
+    names.add(Contenders.CROUPIER_PROTOCOL);
+    ContenderLoop.run(s, report, s.contendersOr(names), false, s.claimThreads(), (c, figures) -> {
       BlockingQueue<Long> starts = new ArrayBlockingQueue<>(16);
       c.start(s.slots(), job -> starts.add(System.nanoTime()));
       SplittableRandom random = new SplittableRandom(s.seed());
@@ -92,7 +94,8 @@ public final class LatencyScenario implements Scenario {
       all.put(c.name(), sample);
     });
     report.table(table);
-    report.note("target (DESIGN.md): p50 <= 2 ms, p99 <= 10 ms. Croupier runs embedded (no wire protocol)."
+    report.note("target (DESIGN.md): p50 <= 2 ms, p99 <= 10 ms. croupier-uniform/-weighted run embedded;"
+        + " croupier-protocol goes client -> node -> worker SDK over loopback TCP."
         + " Polling baselines back off to " + 20 + " ms when idle");
     if (s.charts() && !all.isEmpty()) {
       var file = s.outDir().resolve(name() + "-waits.png");

@@ -8,19 +8,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.JedisPooled;
 
-/** Croupier as a contender, embedded, against the real Redis: every job runs once, keys go away. */
+/** Croupier as a contender (embedded and over the protocol) on the real Redis: every job runs once, keys go away. */
 class CroupierContenderTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
-  @ParameterizedTest(name = "keyed={0}")
-  @ValueSource(booleans = {false, true})
-  void run_everyJobRunsOnce_andCloseDeletesKeys(boolean keyed) throws Exception {
+  @ParameterizedTest(name = "{0} keyed={1}")
+  @CsvSource({"croupier-uniform,false", "croupier-weighted,true", "croupier-protocol,false", "croupier-protocol,true"})
+  void run_everyJobRunsOnce_andCloseDeletesKeys(String name, boolean keyed) throws Exception {
     String ns = REDIS.newNamespace();
-    String name = keyed ? Contenders.CROUPIER_WEIGHTED : Contenders.CROUPIER_UNIFORM;
     List<Job> ran = new CopyOnWriteArrayList<>();
     List<Job> jobs = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
