@@ -152,14 +152,20 @@ class ClusterEndToEndTest {
     }
     assertThat(node0.connections()).isEqualTo(2);
     CroupierClient client = client(n1);
+    CroupierClient producerOfBoth = client(n0, n1);
+    producerOfBoth.enqueue(JobRequest.newBuilder("acme", "work").payload("early").build());
     List<Enqueued> enqueued = client.enqueueBatch(jobs(400));
     Await.until("some jobs ran", WAIT, () -> done.get() >= 50);
     nodes.stop(0);
 
     awaitAllSucceeded(client, enqueued);
-    assertThat(runs).hasSize(400);
+    assertThat(runs.keySet()).containsAll(jobs(400).stream().map(j -> new String(j.payload())).toList());
     Await.until("every worker is connected again", WAIT,
         () -> workers.stream().allMatch(Worker::isConnected));
+    // A producer that knew both nodes carries on through the one left.
+    Enqueued late = producerOfBoth.enqueue(JobRequest.newBuilder("acme", "work").payload("late").build());
+    assertThat(producerOfBoth.awaitCompletion(late.jobId(), WAIT).state())
+        .isEqualTo(JobStatus.State.SUCCEEDED);
   }
 
   @Test
