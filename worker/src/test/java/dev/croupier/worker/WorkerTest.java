@@ -133,6 +133,21 @@ class WorkerTest {
     assertThat(other.getRetry().getError()).contains("boom");
   }
 
+  @Test
+  void dispatchBeyondCredits_isHandedBack_andNeverRunsOverMaxInFlight() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    start(1, job -> release.await(), Duration.ofSeconds(1));
+    node.dispatch("first", "f", 1, 30_000);
+    Await.running(worker, 1);
+    node.dispatch("second", "f", 1, 30_000);
+    Complete c = node.next(BodyCase.COMPLETE, WAIT).getComplete();
+    assertThat(c.getJobId()).isEqualTo("second");
+    assertThat(c.getRetry().getHasRetryAfter()).isTrue();
+    assertThat(worker.running()).isEqualTo(1);
+    release.countDown();
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().getJobId()).isEqualTo("first");
+  }
+
   /** Polling waits, never assertions about speed. */
   static final class Await {
     static void running(Worker w, int n) throws InterruptedException {

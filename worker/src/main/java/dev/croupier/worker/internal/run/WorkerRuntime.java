@@ -354,16 +354,24 @@ public final class WorkerRuntime {
   private void startJob(Connection c, Dispatch d) {
     Registration reg = registrations.get(d.getFunction());
     if (reg == null || state == State.CLOSED) {
-      completions.send(Complete.newBuilder().setJobId(d.getJobId()).setAttempt(d.getAttempt())
-          .setRetry(Retry.newBuilder().setHasRetryAfter(true)
-              .setError("this worker no longer serves " + d.getFunction()))
-          .build());
+      giveBack(d, "this worker no longer serves " + d.getFunction());
+      return;
+    }
+    boolean full;
+    synchronized (lock) {
+      full = reg.running >= reg.maxInFlight;
+      if (!full) {
+        reg.running++;
+      }
+    }
+    if (full) {
+      // Only a node that ignores credits gets here; the slots are a promise to the handler.
+      log.warn("{} dispatched job {} of {} beyond its credits; handing it back", c.address(),
+          d.getJobId(), d.getFunction());
+      giveBack(d, "the worker had no free slot for it");
       return;
     }
     RunningJob job = new RunningJob(d, reg, this);
-    synchronized (lock) {
-      reg.running++;
-    }
     running.put(key(d.getJobId(), d.getAttempt()), job);
     long period = Math.max(50, job.leaseTimeoutMs() / 3);
     try {
@@ -373,6 +381,13 @@ public final class WorkerRuntime {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("worker closed; job {} comes back after its lease expires", d.getJobId());
     }
+  }
+
+  /** Returns a dispatched job at once, for immediate redelivery (an attempt is used up). */
+  private void giveBack(Dispatch d, String why) {
+    completions.send(Complete.newBuilder().setJobId(d.getJobId()).setAttempt(d.getAttempt())
+        .setRetry(Retry.newBuilder().setHasRetryAfter(true).setError(why))
+        .build());
   }
 
   private void run(RunningJob job) {
