@@ -13,8 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Reads the two tiers of the index: due tenants of a shard, then due queues of a tenant. */
 final class IndexPeeker {
 
-  /** Oldest entries every peek includes, whatever the random window. */
-  private static final int HEAD = 4;
+  /**
+   * Oldest entries every peek includes, whatever the random window. One: the oldest work is
+   * always in view, and more would bias service toward the tenants served least by count, which
+   * works against plan weights.
+   */
+  private static final int HEAD = 1;
 
   private final ScriptRegistry scripts;
   private final KeySchema keys;
