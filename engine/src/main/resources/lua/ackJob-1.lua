@@ -16,7 +16,7 @@ local rcall = redis.call
 -- @include finish
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 't', 'cc')
+local f = rcall('HMGET', KEYS[1], 'st', 'a', 't', 'lc', 'w')
 if not f[1] then return -3 end
 if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
 
@@ -25,5 +25,5 @@ addUsage(P, f[3], tonumber(ARGV[5]), now, tonumber(ARGV[6]))
 rcall('HSET', KEYS[1], 'st', 'succeeded', 'fa', now)
 rcall('HDEL', KEYS[1], 'p')
 rcall('PEXPIRE', KEYS[1], ARGV[7])
-announce(P, KEYS[1], id)
+announce(P, KEYS[1], id, f[5] or '0')
 return 1

@@ -13,7 +13,7 @@ local rcall = redis.call
 -- @include finish
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'cc')
+local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'lc')
 if not f[1] then return -3 end
 local st, tenant, qid = f[1], f[2], f[3]
 if st == 'succeeded' or st == 'cancelled' then return 0 end

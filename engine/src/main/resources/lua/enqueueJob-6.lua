@@ -9,9 +9,9 @@
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] tenant      ARGV[4] function
   ARGV[5] queue id          ARGV[6] payload           ARGV[7] max attempts
   ARGV[8] run-at ms         ARGV[9] queue score       ARGV[10] now ms
-  ARGV[11] idempotency window ms, 0 = none            ARGV[12] concurrency-key suffixes (\n)
-  ARGV[13] keyed suffixes (\n, in the function's keyed-limit order)
-  ARGV[14..] concurrency-key name, value pairs
+  ARGV[11] idempotency window ms, 0 = none
+  ARGV[12] keyed-limit suffixes (\n, in the function's keyed-limit order)
+  ARGV[13..] concurrency-key name, value pairs
   Returns {job id, 1 if duplicate else 0}
 ]]
 local rcall = redis.call
@@ -27,8 +27,8 @@ if tonumber(ARGV[11]) > 0 then
 end
 
 rcall('HSET', KEYS[1], 't', tenant, 'f', ARGV[4], 'q', qid, 'p', ARGV[6], 'a', 0,
-  'ma', ARGV[7], 'ra', ARGV[8], 'ea', ARGV[10], 'st', 'queued', 'cc', ARGV[12], 'ks', ARGV[13])
-for i = 14, #ARGV, 2 do
+  'ma', ARGV[7], 'ra', ARGV[8], 'ea', ARGV[10], 'st', 'queued', 'ks', ARGV[12])
+for i = 13, #ARGV, 2 do
   rcall('HSET', KEYS[1], 'k:' .. ARGV[i], ARGV[i + 1])
 end
 rcall('ZADD', KEYS[2], score, id)

@@ -13,7 +13,7 @@
 local rcall = redis.call
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 'cc', 'ld')
+local f = rcall('HMGET', KEYS[1], 'st', 'a', 'lc', 'ld')
 if not f[1] then return -3 end
 if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
 if tonumber(f[4]) <= now then return -2 end

@@ -2,8 +2,9 @@
   leaseJobs: leases up to N due jobs of a virtual queue whose partition lease the caller holds.
   Guarantee: atomic; a job is leased by one claimer at a time; no concurrency key the job names
   goes over its limit (the queue-level keys bound the batch, secondary keyed limits are checked
-  per job and a blocked job is skipped, not leased). Each leased job moves to inflight and to its
-  concurrency keys with score = lease expiry, and its attempt count (the lease token) goes up.
+  per job and a blocked job is skipped, not leased). Each leased job moves to inflight and to the
+  concurrency keys that have a limit (recorded in its 'lc' field for the ack) with score = lease
+  expiry, and its attempt count (the lease token) goes up.
 
   KEYS[1] partition lease   KEYS[2] queue zset        KEYS[3] inflight
   ARGV[1] shard prefix      ARGV[2] lease token       ARGV[3] now ms      ARGV[4] max jobs
@@ -28,48 +29,68 @@ if free <= 0 then return {-2} end
 
 local keyedLimits = {}
 for i = 14, #ARGV do keyedLimits[#keyedLimits + 1] = tonumber(ARGV[i]) end
+local secondary = #keyedLimits > 1
 
--- Look a little past `free` so that jobs blocked on a secondary key do not stall the queue.
-local candidates = rcall('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, free * 4)
+-- Only keys with a limit are tracked (an unlimited key costs nothing). The queue-level ones are
+-- the same for every job of this queue; the primary keyed limit is among them.
+local queueHeld = {}
+for i = 1, 4 do
+  if limits[i] > 0 then queueHeld[#queueHeld + 1] = suffixes[i] end
+end
+
+-- With secondary keyed limits, look a little past `free` so that blocked jobs do not stall the queue.
+local candidates = rcall('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, secondary and free * 4 or free)
 local out = {1}
 local deadline = now + vt
 local taken = 0
 for _, id in ipairs(candidates) do
   if taken >= free then break end
   local jobKey = P .. 'job:' .. id
-  local f = rcall('HMGET', jobKey, 'st', 'ks', 'cc', 'p', 'ma', 'ea')
+  local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea')
   if not f[1] then
     rcall('ZREM', KEYS[2], id) -- the hash is gone (expired status record): drop the stray id
   else
+    local held = {}
+    for _, suffix in ipairs(queueHeld) do held[#held + 1] = suffix end
     local blocked = false
     local i = 0
     for suffix in string.gmatch(f[2] or '', '[^\n]+') do
       i = i + 1
       local lim = keyedLimits[i] or 0
-      if i > 1 and lim > 0 and slotsInUse(P .. suffix, now) >= lim then
-        blocked = true
-        break
+      if i > 1 and lim > 0 then
+        if slotsInUse(P .. suffix, now) >= lim then
+          blocked = true
+          break
+        end
+        held[#held + 1] = suffix
       end
     end
     if not blocked then
-      rcall('ZREM', KEYS[2], id)
-      local attempt = rcall('HINCRBY', jobKey, 'a', 1)
-      rcall('HSET', jobKey, 'st', 'running', 'ld', deadline)
+      if secondary then rcall('ZREM', KEYS[2], id) end
+      local attempt = tonumber(f[3]) + 1
+      local heldList = table.concat(held, '\n')
+      rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', deadline, 'lc', heldList)
       rcall('ZADD', KEYS[3], deadline, id)
-      for suffix in string.gmatch(f[3] or '', '[^\n]+') do
+      for _, suffix in ipairs(held) do
         rcall('ZADD', P .. suffix, deadline, id)
       end
       local kv = {}
-      local all = rcall('HGETALL', jobKey)
-      for j = 1, #all, 2 do
-        if string.sub(all[j], 1, 2) == 'k:' then
-          kv[#kv + 1] = string.sub(all[j], 3)
-          kv[#kv + 1] = all[j + 1]
+      if f[2] and f[2] ~= '' then -- keyed jobs carry their key values as k:<name> fields
+        local all = rcall('HGETALL', jobKey)
+        for j = 1, #all, 2 do
+          if string.sub(all[j], 1, 2) == 'k:' then
+            kv[#kv + 1] = string.sub(all[j], 3)
+            kv[#kv + 1] = all[j + 1]
+          end
         end
       end
       out[#out + 1] = {id, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv}
       taken = taken + 1
     end
   end
+end
+-- Without secondary limits every candidate was taken (or was a stray): they are the lowest ranks.
+if not secondary and #candidates > 0 then
+  rcall('ZREMRANGEBYRANK', KEYS[2], 0, #candidates - 1)
 end
 return out

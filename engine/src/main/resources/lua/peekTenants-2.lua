@@ -7,7 +7,8 @@
   KEYS[1] tenants index     KEYS[2] usage hash
   ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] T           ARGV[4] random in [0,1)
   ARGV[5] oldest always included                      ARGV[6] usage half-life ms
-  Returns {due count, next due score or -1, tenant, score, decayed usage, in flight, ...}
+  Returns {due count, next due score or -1,
+           tenant, score, decayed usage, in flight, due queues, earliest due queue id, ...}
 ]]
 local rcall = redis.call
 -- @include slots
@@ -43,5 +44,9 @@ for i = 1, #picked, 2 do
   out[#out + 1] = picked[i + 1]
   out[#out + 1] = tostring(usage)
   out[#out + 1] = slotsInUse(P .. 'cc:tn:' .. tenant, now)
+  -- Most tenants have one due queue: naming it saves the claimer a queue peek.
+  local tq = P .. 'tq:' .. tenant
+  out[#out + 1] = rcall('ZCOUNT', tq, '-inf', now)
+  out[#out + 1] = rcall('ZRANGEBYSCORE', tq, '-inf', now, 'LIMIT', 0, 1)[1] or ''
 end
 return out

@@ -1,10 +1,10 @@
 -- Ending a delivery: release the job's slots, account its cost, announce it to watchers.
 
--- Takes a running job out of inflight and out of each concurrency key in `ccList` (newline-
--- separated suffixes), pulling back queues that waited for those slots.
-local function releaseSlots(P, id, ccList, now)
+-- Takes a running job out of inflight and out of each concurrency key it holds (`held`: the
+-- newline-separated suffixes recorded at lease time), pulling back queues waiting for those slots.
+local function releaseSlots(P, id, held, now)
   rcall('ZREM', P .. 'inflight', id)
-  for suffix in string.gmatch(ccList or '', '[^\n]+') do
+  for suffix in string.gmatch(held or '', '[^\n]+') do
     rcall('ZREM', P .. suffix, id)
     pullBack(P, suffix, now)
   end
@@ -21,8 +21,10 @@ local function addUsage(P, tenant, cost, now, halfLife)
 end
 
 -- Watchers (awaitCompletion) subscribe to the shard's done channel; only watched jobs publish.
-local function announce(P, jobKey, id)
-  if rcall('HGET', jobKey, 'w') == '1' then
+-- `watched` is the job's w field when the caller already read it, else nil (read here).
+local function announce(P, jobKey, id, watched)
+  if watched == nil then watched = rcall('HGET', jobKey, 'w') end
+  if watched == '1' then
     rcall('PUBLISH', P .. 'done', id)
   end
 end
@@ -30,7 +32,7 @@ end
 -- A delivery failed (nack, or its lease expired): retry at `retryAt`, or, when `dead` or out of
 -- attempts, move the job to its tenant's dead-letter queue. Returns 'retry' or 'dead'.
 local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
-  local f = rcall('HMGET', jobKey, 't', 'q', 'a', 'ma', 'cc')
+  local f = rcall('HMGET', jobKey, 't', 'q', 'a', 'ma', 'lc')
   local tenant, qid, attempts, maxAttempts = f[1], f[2], tonumber(f[3]), tonumber(f[4])
   releaseSlots(P, id, f[5], now)
   rcall('HSET', jobKey, 'le', err)

@@ -33,6 +33,9 @@ end
 -- A job with `score` joined the queue: lower the index if it is earlier, unless the queue is
 -- leased (the lease holder reindexes on release) or held later for lack of capacity.
 local function lowerQueue(P, tenant, qid, score, now)
+  -- Fast path for backlogs: the queue is already indexed at or before this job.
+  local current = rcall('ZSCORE', P .. 'tq:' .. tenant, qid)
+  if current and tonumber(current) <= score then return end
   if rcall('EXISTS', P .. 'lease:' .. qid) == 1 then return end
   local hold = tonumber(rcall('ZSCORE', P .. 'hold', qid) or '0')
   if hold > now and hold > score then score = hold end

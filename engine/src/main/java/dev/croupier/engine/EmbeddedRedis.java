@@ -27,7 +27,11 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** Starts a server on a free loopback port; throws if the binary cannot run on this machine. */
   public static EmbeddedRedis start() {
-    int port = freePort();
+    return start(freePort());
+  }
+
+  /** Starts a server on {@code port} of the loopback interface. */
+  public static EmbeddedRedis start(int port) {
     try {
       RedisServer server = RedisServer.newRedisServer()
           .port(port)

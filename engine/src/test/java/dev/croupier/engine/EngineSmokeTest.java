@@ -19,7 +19,25 @@ class EngineSmokeTest {
 
   @Test
   void enqueuedJobs_allRunOnce_andSucceed() throws Exception {
-    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace()).build();
+    runAll(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace()).build());
+  }
+
+  @Test
+  void severalShards_tenantsSpreadOverThem_allJobsRun() throws Exception {
+    runAll(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace()).shards(4).build());
+  }
+
+  @Test
+  void shardCountMismatch_isRefused() {
+    String ns = REDIS.newNamespace();
+    try (Engine engine = Engine.start(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).shards(2).build())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Engine.start(
+              EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).shards(3).build()))
+          .hasMessageContaining("set up with 2 shard(s)");
+    }
+  }
+
+  private static void runAll(EngineOptions options) throws Exception {
     Set<String> seen = ConcurrentHashMap.newKeySet();
     try (Engine engine = Engine.start(options)) {
       engine.register(FunctionSpec.newBuilder("work").build(), 8, job -> {
@@ -27,7 +45,7 @@ class EngineSmokeTest {
       });
       List<EnqueueRequest> batch = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        batch.add(new EnqueueRequest(i % 2 == 0 ? "a" : "b", "work", ("p" + i).getBytes(StandardCharsets.UTF_8), null));
+        batch.add(new EnqueueRequest("tenant-" + (i % 10), "work", ("p" + i).getBytes(StandardCharsets.UTF_8), null));
       }
       List<EnqueueResult> results = engine.enqueueBatch(batch);
       for (EnqueueResult r : results) {

@@ -24,7 +24,7 @@ import redis.clients.jedis.resps.Tuple;
  * ({@code lease:<qid>}) explains a later one; no index entry names an empty queue; each tenant's
  * score in {@code tenants} is the minimum of its {@code tq}, and no tenant without queues is listed;
  * every job is in exactly the places its state says (queued/failed: its own queue; running:
- * {@code inflight} and each of its concurrency keys; dead: its tenant's dead-letter queue; finished:
+ * {@code inflight} and each limited concurrency key it took ({@code lc}); dead: its tenant's dead-letter queue; finished:
  * nowhere), so no job is in two of {queue, inflight, dead letters}; and every member of those sets
  * is a job in the matching state.
  *
@@ -220,7 +220,7 @@ public final class IndexInvariants {
         if (!at.equals(want)) {
           fail("job %s is %s but is in %s (expected %s)", id, st, at, want);
         }
-        checkSlots(id, st, h.get("cc"));
+        checkSlots(id, st, h.get("lc"));
       }
       slots.forEach((suffix, ids) -> ids.forEach(id -> {
         String st = jobIds.contains(id) ? job(id).get("st") : null;
@@ -230,11 +230,12 @@ public final class IndexInvariants {
       }));
     }
 
-    private void checkSlots(String id, String st, String ccList) {
-      if (!"running".equals(st) || ccList == null) {
+    /** A running job is in each limited concurrency key it took at lease time ({@code lc}). */
+    private void checkSlots(String id, String st, String held) {
+      if (!"running".equals(st) || held == null) {
         return;
       }
-      for (String suffix : ccList.split("\n")) {
+      for (String suffix : held.split("\n")) {
         if (!suffix.isEmpty() && !slots.getOrDefault(suffix, Set.of()).contains(id)) {
           fail("running job %s is missing from its concurrency key %s", id, suffix);
         }
@@ -249,9 +250,9 @@ public final class IndexInvariants {
 
     private Map<String, String> job(String id) {
       return jobCache.computeIfAbsent(id, k -> {
-        List<String> v = redis.hmget(keys.job(shard, k), "st", "t", "q", "cc");
+        List<String> v = redis.hmget(keys.job(shard, k), "st", "t", "q", "lc");
         Map<String, String> m = new HashMap<>();
-        String[] names = {"st", "t", "q", "cc"};
+        String[] names = {"st", "t", "q", "lc"};
         for (int i = 0; i < names.length; i++) {
           if (v.get(i) != null) {
             m.put(names[i], v.get(i));

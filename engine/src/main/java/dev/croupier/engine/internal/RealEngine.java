@@ -28,6 +28,7 @@ import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.lease.Scavenger;
 import dev.croupier.engine.internal.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
+import dev.croupier.engine.internal.script.ScriptBatcher;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class RealEngine implements Engine {
   private final ScriptRegistry scripts;
   private final ConfigStore config;
   private final Enqueuer enqueuer;
+  private final ScriptBatcher completions;
   private final Completer completer;
   private final JobAdmin admin;
   private final Demand demand = new Demand();
@@ -74,9 +76,11 @@ public final class RealEngine implements Engine {
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
       this.scripts = new ScriptRegistry(redis);
+      scripts.preload(keys.meta());
       this.config = new ConfigStore(redis, keys, options.configCacheTtl());
       this.enqueuer = new Enqueuer(scripts, keys, config, options);
-      this.completer = new Completer(redis, scripts, keys, config, options);
+      this.completions = new ScriptBatcher(scripts, "croupier-completions");
+      this.completer = new Completer(redis, scripts, completions, keys, config, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
       this.scheduler = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
@@ -307,6 +311,7 @@ public final class RealEngine implements Engine {
     scheduler.shutdownNow();
     watcher.close();
     embedded.close();
+    completions.close();
     redis.close();
     log.debug("engine {} closed", id);
   }

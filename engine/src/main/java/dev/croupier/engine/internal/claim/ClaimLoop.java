@@ -12,6 +12,8 @@ import dev.croupier.engine.internal.fairness.WeightedShuffle.Weighted;
 import dev.croupier.engine.internal.keys.KeySchema;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,15 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One claim loop (an engine runs a few). Each round: reserve credits, then per shard peek due
  * tenants, order them by weighted shuffle, and give each in turn one claim from one of its due
- * queues, with a batch of about its share of the credits. Sleeps when there is nothing to do, until
+ * queues, with a batch of about its share of the credits; the claims go out in one pipeline, in
+ * that order. Sleeps when there is nothing to do, until
  * signalled or until the next job is due (at most the idle poll).
  */
 public final class ClaimLoop implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
-  /** Queues of one tenant tried per round before moving to the next tenant. */
-  private static final int QUEUES_PER_TENANT = 2;
-
   private final Demand demand;
   private final IndexPeeker peeker;
   private final PartitionClaimer claimer;
@@ -101,21 +101,16 @@ public final class ClaimLoop implements Runnable {
       long nextDue = Long.MAX_VALUE;
       int claimed = 0;
       for (int shard : shardOrder()) {
+        if (credits.total() == 0) {
+          break;
+        }
         IndexPeeker.TenantPeek peek = peeker.tenants(shard, now);
         if (peek.nextDue() > 0) {
           nextDue = Math.min(nextDue, peek.nextDue());
         }
-        List<String> order = orderTenants(peek.tenants(), now);
-        if (order.isEmpty()) {
-          continue;
-        }
-        int share = Math.max(1, Math.min(options.maxBatch(),
-            (int) Math.ceil(credits.total() / (double) order.size())));
-        for (String tenant : order) {
-          if (credits.total() == 0) {
-            break;
-          }
-          claimed += claimTenant(shard, tenant, share, credits, now);
+        List<IndexPeeker.DueTenant> order = orderTenants(peek.tenants(), now);
+        if (!order.isEmpty()) {
+          claimed += claimShard(shard, order, credits, now);
         }
       }
       if (claimed > 0) {
@@ -126,57 +121,97 @@ public final class ClaimLoop implements Runnable {
     }
   }
 
-  private List<String> orderTenants(List<IndexPeeker.DueTenant> due, long now) {
-    List<TenantWeigher.Input> inputs = new ArrayList<>(due.size());
-    for (IndexPeeker.DueTenant t : due) {
-      TenantSettings s = config.tenant(t.tenant());
-      if (!s.paused()) {
-        inputs.add(new TenantWeigher.Input(t.tenant(), s, now - t.score(), t.usage(), t.inFlight()));
+  /**
+   * Plans one claim per tenant, in fair order, each for about the tenant's share of the credits,
+   * and sends them all in one round trip (peeking the queues of tenants with several due queues
+   * first, also in one round trip).
+   */
+  private int claimShard(int shard, List<IndexPeeker.DueTenant> order, Demand.Credits credits, long now) {
+    int share = Math.max(1, Math.min(options.maxBatch(),
+        (int) Math.ceil(credits.total() / (double) order.size())));
+    List<String> several = new ArrayList<>();
+    for (IndexPeeker.DueTenant t : order) {
+      if (t.dueQueues() > 1) {
+        several.add(t.tenant());
       }
     }
-    double[] w = weigher.weights(inputs);
-    List<Weighted<String>> items = new ArrayList<>(inputs.size());
-    for (int i = 0; i < w.length; i++) {
-      items.add(new Weighted<>(inputs.get(i).tenant(), w[i]));
+    Map<String, List<IndexPeeker.DueQueue>> peeked = new HashMap<>();
+    List<List<IndexPeeker.DueQueue>> queues = peeker.queues(shard, several, now);
+    for (int i = 0; i < several.size(); i++) {
+      peeked.put(several.get(i), queues.get(i));
     }
-    return WeightedShuffle.order(items, ThreadLocalRandom.current());
-  }
-
-  private int claimTenant(int shard, String tenant, int share, Demand.Credits credits, long now) {
-    List<Weighted<IndexPeeker.DueQueue>> candidates = new ArrayList<>();
-    for (IndexPeeker.DueQueue q : peeker.queues(shard, tenant, now)) {
-      String function = KeySchema.functionOfQueue(q.queueId());
-      if (credits.available(function) > 0 && !config.isFunctionPaused(function)) {
-        candidates.add(new Weighted<>(q, 1 + Math.max(0, now - q.score()) / 1000.0));
-      }
-    }
-    int tried = 0;
-    for (IndexPeeker.DueQueue q : WeightedShuffle.order(candidates, ThreadLocalRandom.current())) {
-      if (tried++ == QUEUES_PER_TENANT) {
-        break;
-      }
-      String function = KeySchema.functionOfQueue(q.queueId());
-      Optional<FunctionSpec> spec = config.function(function);
-      int want = Math.min(share, credits.available(function));
-      if (spec.isEmpty() || want == 0) {
+    Map<String, Integer> planned = new HashMap<>();
+    List<PartitionClaimer.Prepared> plan = new ArrayList<>();
+    for (IndexPeeker.DueTenant t : order) {
+      List<IndexPeeker.DueQueue> candidates = t.dueQueues() > 1 ? peeked.get(t.tenant())
+          : t.firstQueue().isEmpty() ? List.of() : List.of(new IndexPeeker.DueQueue(t.firstQueue(), t.score()));
+      IndexPeeker.DueQueue chosen = chooseQueue(candidates, credits, planned, now);
+      if (chosen == null) {
         continue;
       }
-      PartitionClaimer.Result r = claimer.claim(shard, q.queueId(), spec.get(), config.tenant(tenant), want);
+      String function = KeySchema.functionOfQueue(chosen.queueId());
+      Optional<FunctionSpec> spec = config.function(function);
+      int left = credits.available(function) - planned.getOrDefault(function, 0);
+      int want = Math.min(share, left);
+      if (spec.isEmpty() || want <= 0) {
+        continue;
+      }
+      planned.merge(function, want, Integer::sum);
+      plan.add(claimer.prepare(shard, chosen.queueId(), spec.get(), config.tenant(t.tenant()), want));
+    }
+    if (plan.isEmpty()) {
+      return 0;
+    }
+    int claimed = 0;
+    for (PartitionClaimer.Result r : claimer.claimAll(plan)) {
       switch (r.status()) {
         case LEASED -> stats.leased.increment();
         case CONFLICT -> stats.conflicts.increment();
         case AT_CAPACITY -> stats.atCapacity.increment();
         case EMPTY -> stats.empty.increment();
       }
-      if (!r.jobs().isEmpty()) {
-        stats.jobs.add(r.jobs().size());
-        for (LeasedJob job : r.jobs()) {
-          credits.deliver(job);
-        }
-        return r.jobs().size();
+      for (LeasedJob job : r.jobs()) {
+        credits.deliver(job);
+      }
+      stats.jobs.add(r.jobs().size());
+      claimed += r.jobs().size();
+    }
+    return claimed;
+  }
+
+  /** A tenant's queue to claim from: weighted by age, among those whose function has credits. */
+  private IndexPeeker.DueQueue chooseQueue(List<IndexPeeker.DueQueue> due, Demand.Credits credits,
+      Map<String, Integer> planned, long now) {
+    List<Weighted<IndexPeeker.DueQueue>> candidates = new ArrayList<>(due.size());
+    for (IndexPeeker.DueQueue q : due) {
+      String function = KeySchema.functionOfQueue(q.queueId());
+      if (credits.available(function) - planned.getOrDefault(function, 0) > 0
+          && !config.isFunctionPaused(function)) {
+        candidates.add(new Weighted<>(q, 1 + Math.max(0, now - q.score()) / 1000.0));
       }
     }
-    return 0;
+    if (candidates.size() <= 1) {
+      return candidates.isEmpty() ? null : candidates.get(0).item();
+    }
+    return WeightedShuffle.order(candidates, ThreadLocalRandom.current()).get(0);
+  }
+
+  private List<IndexPeeker.DueTenant> orderTenants(List<IndexPeeker.DueTenant> due, long now) {
+    List<TenantWeigher.Input> inputs = new ArrayList<>(due.size());
+    List<IndexPeeker.DueTenant> kept = new ArrayList<>(due.size());
+    for (IndexPeeker.DueTenant t : due) {
+      TenantSettings s = config.tenant(t.tenant());
+      if (!s.paused()) {
+        inputs.add(new TenantWeigher.Input(t.tenant(), s, now - t.score(), t.usage(), t.inFlight()));
+        kept.add(t);
+      }
+    }
+    double[] w = weigher.weights(inputs);
+    List<Weighted<IndexPeeker.DueTenant>> items = new ArrayList<>(inputs.size());
+    for (int i = 0; i < w.length; i++) {
+      items.add(new Weighted<>(kept.get(i), w[i]));
+    }
+    return WeightedShuffle.order(items, ThreadLocalRandom.current());
   }
 
   private List<Integer> shardOrder() {

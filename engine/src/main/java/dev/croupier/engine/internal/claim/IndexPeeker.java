@@ -26,8 +26,11 @@ final class IndexPeeker {
     this.options = options;
   }
 
-  /** A due tenant as peeked: its earliest score, decayed usage and jobs in flight. */
-  record DueTenant(String tenant, long score, double usage, long inFlight) {}
+  /**
+   * A due tenant as peeked: its earliest score, decayed usage, jobs in flight, and how many of its
+   * queues are due with the earliest of them.
+   */
+  record DueTenant(String tenant, long score, double usage, long inFlight, long dueQueues, String firstQueue) {}
 
   /** The due tenants of a shard, how many are due in all, and when the next one is due. */
   record TenantPeek(int shard, long due, long nextDue, List<DueTenant> tenants) {}
@@ -42,21 +45,31 @@ final class IndexPeeker {
             .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD)
             .add(options.usageHalfLife().toMillis()).list()));
     List<DueTenant> out = new ArrayList<>();
-    for (int i = 2; i + 3 < r.size(); i += 4) {
+    for (int i = 2; i + 5 < r.size(); i += 6) {
       out.add(new DueTenant(Replies.asString(r.get(i)), Replies.asLong(r.get(i + 1)),
-          Replies.asDouble(r.get(i + 2)), Replies.asLong(r.get(i + 3))));
+          Replies.asDouble(r.get(i + 2)), Replies.asLong(r.get(i + 3)), Replies.asLong(r.get(i + 4)),
+          Replies.asString(r.get(i + 5))));
     }
     return new TenantPeek(shard, Replies.asLong(r.get(0)), Replies.asLong(r.get(1)), out);
   }
 
-  List<DueQueue> queues(int shard, String tenant, long now) {
-    List<Object> r = Replies.asList(scripts.run(Script.PEEK_QUEUES,
-        Args.of().add(keys.tenantQueues(shard, tenant)).list(),
-        Args.of().add(now).add(options.peekQueues())
-            .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD).list()));
-    List<DueQueue> out = new ArrayList<>();
-    for (int i = 1; i + 1 < r.size(); i += 2) {
-      out.add(new DueQueue(Replies.asString(r.get(i)), Replies.asLong(r.get(i + 1))));
+  /** The due queues of each tenant, peeked in one round trip. */
+  List<List<DueQueue>> queues(int shard, List<String> tenants, long now) {
+    List<ScriptRegistry.Call> calls = new ArrayList<>(tenants.size());
+    for (String tenant : tenants) {
+      calls.add(new ScriptRegistry.Call(Script.PEEK_QUEUES,
+          Args.of().add(keys.tenantQueues(shard, tenant)).list(),
+          Args.of().add(now).add(options.peekQueues())
+              .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD).list()));
+    }
+    List<List<DueQueue>> out = new ArrayList<>(tenants.size());
+    for (Object reply : calls.isEmpty() ? List.of() : scripts.runPipelined(calls)) {
+      List<Object> r = Replies.asList(reply);
+      List<DueQueue> queues = new ArrayList<>();
+      for (int i = 1; i + 1 < r.size(); i += 2) {
+        queues.add(new DueQueue(Replies.asString(r.get(i)), Replies.asLong(r.get(i + 1))));
+      }
+      out.add(queues);
     }
     return out;
   }

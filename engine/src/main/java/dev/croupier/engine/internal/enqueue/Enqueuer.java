@@ -81,9 +81,6 @@ public final class Enqueuer {
     for (KeyedLimit k : spec.keyedLimits()) {
       keyed.append(KeySchema.keySlots(spec.name(), k.key(), o.concurrencyKeys().get(k.key()))).append('\n');
     }
-    String slots = KeySchema.functionSlots(spec.name()) + "\n"
-        + KeySchema.tenantFunctionSlots(tenant, spec.name()) + "\n"
-        + KeySchema.tenantSlots(tenant) + "\n" + keyed;
     long idemWindow = o.idempotencyKey() == null ? 0 : options.idempotencyWindow().toMillis();
     String idemKey = o.idempotencyKey() == null
         ? keys.job(shard, id) : keys.idempotency(shard, tenant, o.idempotencyKey());
@@ -93,7 +90,7 @@ public final class Enqueuer {
         .add(idemKey);
     Args a = Args.of().add(keys.prefix(shard)).add(id).add(tenant).add(spec.name()).add(qid)
         .add(r.payload()).add(maxAttempts).add(runAt).add(score).add(now).add(idemWindow)
-        .add(slots).add(keyed.toString());
+        .add(keyed.toString());
     for (Map.Entry<String, String> e : o.concurrencyKeys().entrySet()) {
       a.add(e.getKey()).add(e.getValue());
     }

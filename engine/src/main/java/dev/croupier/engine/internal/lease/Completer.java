@@ -11,6 +11,7 @@ import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
+import dev.croupier.engine.internal.script.ScriptBatcher;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -28,10 +29,12 @@ public final class Completer {
   private final KeySchema keys;
   private final ConfigStore config;
   private final EngineOptions options;
+  private final ScriptBatcher batcher;
 
-  /** A completer writing through {@code scripts}. */
-  public Completer(UnifiedJedis redis, ScriptRegistry scripts, KeySchema keys, ConfigStore config,
-      EngineOptions options) {
+  /** A completer writing through {@code scripts}, coalescing completions through {@code batcher}. */
+  public Completer(UnifiedJedis redis, ScriptRegistry scripts, ScriptBatcher batcher, KeySchema keys,
+      ConfigStore config, EngineOptions options) {
+    this.batcher = Objects.requireNonNull(batcher, "batcher");
     this.redis = Objects.requireNonNull(redis, "redis");
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -46,9 +49,9 @@ public final class Completer {
     Args k = Args.of().add(keys.job(shard, jobId));
     Args a = Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(now);
     return switch (outcome) {
-      case Outcome.Success s -> code(Replies.asLong(scripts.run(Script.ACK_JOB, k.list(),
-          a.add(s.cost().toMillis()).add(options.usageHalfLife().toMillis())
-              .add(options.statusRetention().toMillis()).list())));
+      case Outcome.Success s -> code(Replies.asLong(batcher.run(new ScriptRegistry.Call(Script.ACK_JOB,
+          k.list(), a.add(s.cost().toMillis()).add(options.usageHalfLife().toMillis())
+              .add(options.statusRetention().toMillis()).list()))));
       case Outcome.Retry r -> nack(k, a, now + retryDelay(shard, jobId, attempt, r).toMillis(),
           false, r.error(), r.cost());
       case Outcome.Fail f -> nack(k, a, now, true, f.error(), f.cost());
@@ -71,9 +74,9 @@ public final class Completer {
 
   private CompletionResult nack(Args k, Args a, long retryAt, boolean dead, String error, Duration cost) {
     String err = error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error;
-    List<Object> reply = Replies.asList(scripts.run(Script.NACK_JOB, k.list(),
+    List<Object> reply = Replies.asList(batcher.run(new ScriptRegistry.Call(Script.NACK_JOB, k.list(),
         a.add(retryAt).add(dead ? 1 : 0).add(err).add(cost.toMillis())
-            .add(options.usageHalfLife().toMillis()).list()));
+            .add(options.usageHalfLife().toMillis()).list())));
     return code(Replies.asLong(reply.get(0)));
   }
 
