@@ -48,7 +48,10 @@ for _, id in ipairs(candidates) do
   local jobKey = P .. 'job:' .. id
   local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea')
   if not f[1] then
-    rcall('ZREM', KEYS[2], id) -- the hash is gone (expired status record): drop the stray id
+    -- The hash is gone (expired status record): drop the stray id. Without secondary limits the
+    -- ZREMRANGEBYRANK below drops it with the taken ones; removing it here too would shift the
+    -- ranks and remove an unleased job.
+    if secondary then rcall('ZREM', KEYS[2], id) end
   else
     local held = {}
     for _, suffix in ipairs(queueHeld) do held[#held + 1] = suffix end
