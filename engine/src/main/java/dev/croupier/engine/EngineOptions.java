@@ -1,5 +1,7 @@
 package dev.croupier.engine;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -26,6 +28,7 @@ import java.util.Objects;
  * @param shutdownGrace how long close() waits for embedded jobs in flight
  * @param fairness tenant ordering
  * @param clock the time source (tests use a fake one)
+ * @param meterRegistry where the engine's metrics go (a Prometheus registry on an engine node)
  */
 public record EngineOptions(
     String redisUrl,
@@ -46,7 +49,8 @@ public record EngineOptions(
     int maxPayloadBytes,
     Duration shutdownGrace,
     FairnessMode fairness,
-    InstantSource clock) {
+    InstantSource clock,
+    MeterRegistry meterRegistry) {
 
   public static final String DEFAULT_NAMESPACE = "croupier";
   public static final int DEFAULT_SHARDS = 1;
@@ -93,6 +97,7 @@ public record EngineOptions(
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(fairness, "fairness");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(meterRegistry, "meterRegistry");
   }
 
   private static void requireRange(String name, int value, int min, int max) {
@@ -139,6 +144,7 @@ public record EngineOptions(
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private FairnessMode fairness = FairnessMode.WEIGHTED;
     private InstantSource clock = InstantSource.system();
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -162,6 +168,7 @@ public record EngineOptions(
       shutdownGrace = o.shutdownGrace;
       fairness = o.fairness;
       clock = o.clock;
+      meterRegistry = o.meterRegistry;
     }
 
     public Builder redisUrl(String v) { redisUrl = v; return this; }
@@ -183,13 +190,14 @@ public record EngineOptions(
     public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
     public Builder fairness(FairnessMode v) { fairness = v; return this; }
     public Builder clock(InstantSource v) { clock = v; return this; }
+    public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
 
     /** Builds and validates the options. */
     public EngineOptions build() {
       return new EngineOptions(redisUrl, namespace, shards, claimThreads, peekTenants, peekQueues,
           maxBatch, partitionLease, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
           usageHalfLife, statusRetention, idempotencyWindow, maxPayloadBytes, shutdownGrace,
-          fairness, clock);
+          fairness, clock, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
     }
   }
 }

@@ -294,11 +294,12 @@ class LifecycleTest {
 
   @Test
   void longJob_keepsItsLease_byHeartbeats() throws Exception {
-    FunctionSpec spec = FunctionSpec.newBuilder("long").leaseTimeout(Duration.ofMillis(300)).build();
+    // Three lease timeouts long: without heartbeats (every third of the timeout) it would be redelivered.
+    FunctionSpec spec = FunctionSpec.newBuilder("long").leaseTimeout(Duration.ofSeconds(1)).build();
     AtomicInteger calls = new AtomicInteger();
     engine.register(spec, 1, job -> {
       calls.incrementAndGet();
-      Thread.sleep(1200);
+      Thread.sleep(3000);
     });
     JobInfo info = await(enqueue("t1", "long", EnqueueOptions.DEFAULTS));
     assertThat(info.state()).isEqualTo(JobState.SUCCEEDED);

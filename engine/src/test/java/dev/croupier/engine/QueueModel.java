@@ -425,7 +425,10 @@ final class QueueModel implements AutoCloseable {
     };
   }
 
-  /** Per limited concurrency key: live leases in the model <= its limit, and == its live count in Redis. */
+  /**
+   * Per concurrency key: live leases in the model <= its limit, and == its live count in Redis
+   * (which is 0 for keys without a limit: those are not tracked).
+   */
   private void checkSlots(long now) {
     KeySchema keys = new KeySchema(namespace, options.shards());
     Map<String, Integer> limits = new TreeMap<>();
@@ -446,9 +449,9 @@ final class QueueModel implements AutoCloseable {
         assertThat(inModel).as("jobs in flight on %s (limit %d) at %d: %s", key, limit, now,
             jobs.values().stream().filter(j -> j.live(now)).toList()).isLessThanOrEqualTo(limit);
       }
-      if (limit > 0) { // only limited keys are tracked in Redis
-        assertThat(redis.zcount(key, "(" + now, "+inf")).as("live count of %s", key).isEqualTo(inModel);
-      }
+      // Only keys with a limit are tracked in Redis: an unlimited key costs nothing.
+      long expected = limit > 0 ? inModel : 0;
+      assertThat(redis.zcount(key, "(" + now, "+inf")).as("live count of %s", key).isEqualTo(expected);
     });
   }
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "croupier 0.1.0",
     description = "A fair multi-tenant job queue on Redis.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ServeCommand.class, WorkerCommand.class, EnqueueCommand.class,
+        CommandLine.HelpCommand.class})
 public final class CroupierCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

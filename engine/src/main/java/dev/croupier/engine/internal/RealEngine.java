@@ -26,6 +26,7 @@ import dev.croupier.engine.internal.jobs.JobAdmin;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.lease.Scavenger;
+import dev.croupier.engine.internal.metrics.EngineMetrics;
 import dev.croupier.engine.internal.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.ScriptBatcher;
@@ -65,6 +66,7 @@ public final class RealEngine implements Engine {
   private final ScheduledExecutorService scheduler;
   private final CompletionWatcher watcher;
   private final EmbeddedRunner embedded;
+  private final EngineMetrics metrics;
   private final List<ClaimLoop> loops = new ArrayList<>();
   private final List<Thread> loopThreads = new ArrayList<>();
   private volatile boolean closed;
@@ -87,6 +89,7 @@ public final class RealEngine implements Engine {
       this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
       this.embedded = new EmbeddedRunner(this, options.clock(), scheduler);
       demand.attach(embedded);
+      this.metrics = new EngineMetrics(options.meterRegistry(), claimStats, embedded::running);
     } catch (RuntimeException e) {
       redis.close();
       throw e;
@@ -121,7 +124,10 @@ public final class RealEngine implements Engine {
       loops.add(loop);
       loopThreads.add(Thread.ofPlatform().daemon().name("croupier-claim-" + i).start(loop));
     }
-    Scavenger scavenger = new Scavenger(scripts, keys, options, id, n -> signal.signal());
+    Scavenger scavenger = new Scavenger(scripts, keys, options, id, n -> {
+      metrics.requeued(n);
+      signal.signal();
+    });
     long every = options.scavengeInterval().toMillis();
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
     log.info("engine {} started: namespace {}, {} shard(s), {} claim thread(s), fairness {}", id,
@@ -141,6 +147,7 @@ public final class RealEngine implements Engine {
       return List.of();
     }
     List<EnqueueResult> out = enqueuer.enqueue(requests);
+    out.forEach(r -> metrics.enqueued(r.duplicate()));
     signal.signal();
     return out;
   }
@@ -269,6 +276,7 @@ public final class RealEngine implements Engine {
   @Override
   public CompletionResult complete(String jobId, int attempt, Outcome outcome) {
     CompletionResult r = completer.complete(jobId, attempt, outcome);
+    metrics.completed(outcome, r);
     signal.signal(); // freed slots may unblock held queues
     return r;
   }
@@ -281,6 +289,15 @@ public final class RealEngine implements Engine {
   @Override
   public EngineOptions options() {
     return options;
+  }
+
+  /** Whether Redis answers a PING now (for health checks). */
+  public boolean redisReachable() {
+    try {
+      return "PONG".equals(redis.ping());
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The claim loops' counters (for metrics and benchmarks). */

@@ -1,0 +1,51 @@
+package dev.croupier.engine.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.testing.RedisServerExtension;
+import dev.croupier.worker.ClientOptions;
+import dev.croupier.worker.CroupierClient;
+import dev.croupier.worker.Enqueued;
+import dev.croupier.worker.JobRequest;
+import dev.croupier.worker.JobStatus;
+import dev.croupier.worker.Worker;
+import dev.croupier.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class NodeEndToEndTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  @Test
+  void oneNode_oneWorker_runsEnqueuedJobs() {
+    try (Nodes nodes = new Nodes(REDIS)) {
+      NodeServer node = nodes.start();
+      Set<String> ran = ConcurrentHashMap.newKeySet();
+      try (Worker worker = Worker.create(WorkerOptions.newBuilder()
+              .address(Nodes.address(node)).build())
+              .register(FunctionSpec.newBuilder("echo").build(), 4, job -> ran.add(job.payloadUtf8()))
+              .start();
+          CroupierClient client = CroupierClient.connect(ClientOptions.newBuilder()
+              .address(Nodes.address(node)).build())) {
+        assertThat(worker.awaitReady(Duration.ofSeconds(10))).isTrue();
+        List<JobRequest> jobs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          jobs.add(JobRequest.newBuilder("acme", "echo").payload("p" + i).build());
+        }
+        List<Enqueued> enqueued = client.enqueueBatch(jobs);
+        for (Enqueued e : enqueued) {
+          JobStatus s = client.awaitCompletion(e.jobId(), Duration.ofSeconds(30));
+          assertThat(s.state()).isEqualTo(JobStatus.State.SUCCEEDED);
+        }
+        assertThat(ran).hasSize(50);
+      }
+    }
+  }
+}

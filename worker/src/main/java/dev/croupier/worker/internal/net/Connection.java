@@ -1,0 +1,254 @@
+package dev.croupier.worker.internal.net;
+
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.Hello;
+import dev.croupier.proto.v1.Pong;
+import dev.croupier.proto.v1.Welcome;
+import dev.croupier.worker.ServerException;
+import dev.croupier.worker.internal.wire.Wire;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection to an engine node, after the handshake: sends requests and matches
+ * replies by correlation id, answers pings, and hands pushed frames (Dispatch, Goodbye) to a
+ * listener. When it closes, every request still waiting fails with
+ * {@link ServerException#CONNECTION_LOST}. Thread-safe.
+ */
+public final class Connection {
+
+  /** What a connection tells its owner. Called on the connection's event loop: do not block. */
+  public interface Listener {
+    /** A frame the node sent on its own (Dispatch, Goodbye, an Error without a request). */
+    void onPush(Connection connection, Envelope envelope);
+
+    /** The connection closed (for any reason, including {@link #close()}). */
+    void onClosed(Connection connection);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  private final NodeAddress address;
+  private final Channel channel;
+  private final Listener listener;
+  private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  private volatile Welcome welcome;
+
+  private Connection(NodeAddress address, Channel channel, Listener listener) {
+    this.address = address;
+    this.channel = channel;
+    this.listener = listener;
+  }
+
+  /**
+   * Connects, sends Hello and completes with the connection once Welcome arrives; completes
+   * exceptionally with {@link ServerException} when the node refuses or the time runs out.
+   */
+  public static CompletableFuture<Connection> open(EventLoopGroup group, NodeAddress address,
+      ConnectionConfig config, Listener listener) {
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    Connection[] holder = new Connection[1];
+    Bootstrap b = new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            Connection c = new Connection(address, ch, listener);
+            holder[0] = c;
+            if (config.ssl() != null) {
+              SSLEngine engine = config.ssl().newEngine(ch.alloc(), address.host(), address.port());
+              SSLParameters params = engine.getSSLParameters();
+              params.setEndpointIdentificationAlgorithm("HTTPS");
+              engine.setSSLParameters(params);
+              ch.pipeline().addLast("tls", new SslHandler(engine));
+            }
+            Wire.addCodec(ch.pipeline(), config.maxFrameBytes());
+            ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
+            ch.pipeline().addLast("idle", new IdleStateHandler(
+                config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            ch.pipeline().addLast("client", c.new Handler());
+          }
+        });
+    ChannelFuture connect = b.connect(address.host(), address.port());
+    connect.addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(new ServerException(ServerException.CONNECTION_LOST,
+            "cannot connect to " + address + ": " + f.cause().getMessage(), f.cause()));
+        return;
+      }
+      Connection c = holder[0];
+      c.request(Envelope.newBuilder().setHello(Hello.newBuilder()
+              .setProtocolVersion(Wire.PROTOCOL_VERSION)
+              .setToken(config.token())
+              .setClientName(config.clientName())
+              .setRole(config.role())))
+          .orTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((reply, err) -> {
+            if (err == null && reply.hasWelcome()) {
+              c.welcome = reply.getWelcome();
+              result.complete(c);
+            } else {
+              c.close();
+              result.completeExceptionally(err != null
+                  ? handshakeFailure(address, err)
+                  : new ServerException("BAD_FRAME", address + " answered Hello with "
+                      + reply.getBodyCase()));
+            }
+          });
+    });
+    return result;
+  }
+
+  private static Throwable handshakeFailure(NodeAddress address, Throwable err) {
+    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+        ? err.getCause() : err;
+    if (cause instanceof ServerException) {
+      return cause;
+    }
+    return new ServerException(ServerException.CONNECTION_LOST,
+        "no Welcome from " + address + ": " + cause, cause);
+  }
+
+  /** Sends a request (its correlation id is set here) and completes with the reply. */
+  public CompletableFuture<Envelope> request(Envelope.Builder request) {
+    long id = ids.incrementAndGet();
+    CompletableFuture<Envelope> reply = new CompletableFuture<>();
+    pending.put(id, reply);
+    if (!channel.isActive()) {
+      pending.remove(id);
+      reply.completeExceptionally(lost());
+      return reply;
+    }
+    channel.writeAndFlush(request.setCorrelationId(id).build()).addListener(f -> {
+      if (!f.isSuccess()) {
+        pending.remove(id);
+        reply.completeExceptionally(lost());
+      }
+    });
+    return reply;
+  }
+
+  /** Sends a frame that expects no reply. */
+  public void send(Envelope envelope) {
+    channel.writeAndFlush(envelope);
+  }
+
+  /** The node's Welcome. */
+  public Welcome welcome() {
+    return welcome;
+  }
+
+  /** The node's address. */
+  public NodeAddress address() {
+    return address;
+  }
+
+  /** Whether the connection is still open. */
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
+  /** Requests still waiting for their reply. */
+  public int pendingRequests() {
+    return pending.size();
+  }
+
+  /** Closes the connection; waiting requests fail. */
+  public void close() {
+    channel.close();
+  }
+
+  /** Completes when the connection has closed. */
+  public CompletableFuture<Void> closeFuture() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    channel.closeFuture().addListener(x -> f.complete(null));
+    return f;
+  }
+
+  private ServerException lost() {
+    return new ServerException(ServerException.CONNECTION_LOST,
+        "the connection to " + address + " closed before the reply came");
+  }
+
+  @Override
+  public String toString() {
+    return "connection to " + address;
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<Envelope> {
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope env) {
+      if (env.hasPing()) {
+        ctx.writeAndFlush(Envelope.newBuilder().setCorrelationId(env.getCorrelationId())
+            .setPong(Pong.newBuilder().setData(env.getPing().getData())).build());
+        return;
+      }
+      if (env.hasPong()) {
+        return;
+      }
+      long id = env.getCorrelationId();
+      CompletableFuture<Envelope> waiting = id == 0 ? null : pending.remove(id);
+      if (waiting == null) {
+        if (env.hasError()) {
+          log.warn("{} says {}: {}", address, env.getError().getCode(), env.getError().getMessage());
+        }
+        listener.onPush(Connection.this, env);
+      } else if (env.hasError()) {
+        waiting.completeExceptionally(new ServerException(env.getError().getCode().name(),
+            env.getError().getMessage()));
+      } else {
+        waiting.complete(env);
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+        log.warn("no frame from {} for too long; closing", address);
+        ctx.close();
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ServerException lost = lost();
+      pending.values().removeIf(f -> f.completeExceptionally(lost) || true);
+      listener.onClosed(Connection.this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("{} failed: {}", address, cause.toString());
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,540 @@
+package dev.croupier.worker.internal.run;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobHandler;
+import dev.croupier.api.PermanentFailureException;
+import dev.croupier.api.RetryLaterException;
+import dev.croupier.proto.v1.Complete;
+import dev.croupier.proto.v1.Credits;
+import dev.croupier.proto.v1.Dispatch;
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.Fail;
+import dev.croupier.proto.v1.FunctionRegistration;
+import dev.croupier.proto.v1.Goodbye;
+import dev.croupier.proto.v1.Heartbeat;
+import dev.croupier.proto.v1.LeaseRef;
+import dev.croupier.proto.v1.LeaseResult;
+import dev.croupier.proto.v1.RegisterFunctions;
+import dev.croupier.proto.v1.Retry;
+import dev.croupier.proto.v1.Role;
+import dev.croupier.proto.v1.Success;
+import dev.croupier.proto.v1.UnregisterFunctions;
+import dev.croupier.worker.ServerException;
+import dev.croupier.worker.WorkerOptions;
+import dev.croupier.worker.internal.net.Connection;
+import dev.croupier.worker.internal.net.ConnectionConfig;
+import dev.croupier.worker.internal.net.NodeAddress;
+import dev.croupier.worker.internal.net.Tls;
+import dev.croupier.worker.internal.wire.Specs;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's engine room (see the package documentation). Credits follow one invariant per
+ * function: credits granted on the current connection and not yet used, plus jobs running, never
+ * exceed the function's max in flight. Both are counted under {@link #lock}.
+ */
+public final class WorkerRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+  /** Completions whose acknowledgement never came are given up after this long. */
+  private static final long UNACKED_TTL_MS = Duration.ofMinutes(10).toMillis();
+
+  private enum State { NEW, RUNNING, DRAINING, CLOSED }
+
+  private final WorkerOptions options;
+  private final List<NodeAddress> addresses;
+  private final ConnectionConfig config;
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("croupier-worker-timer").factory());
+  private final ExecutorService handlers =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("croupier-job-", 0).factory());
+  private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
+  private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+  private final Map<String, Unacked> unacked = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
+  private volatile Connection current;
+  private volatile State state = State.NEW;
+  private int nextAddress;
+  private long backoffMs;
+
+  private record Unacked(Complete complete, long createdAtMs) {}
+
+  public WorkerRuntime(WorkerOptions options) {
+    this.options = options;
+    this.addresses = options.addresses().stream().map(NodeAddress::parse).toList();
+    this.config = new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_WORKER,
+        options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
+        options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
+    this.backoffMs = options.reconnectMinBackoff().toMillis();
+  }
+
+  // ---- lifecycle ----
+
+  /** Starts connecting (in the background). */
+  public void start() {
+    synchronized (lock) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("the worker was already started");
+      }
+      state = State.RUNNING;
+    }
+    timer.execute(this::connectNext);
+  }
+
+  /** Waits until the first connection is up and its registrations were answered. */
+  public boolean awaitReady(Duration timeout) {
+    try {
+      firstReady.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Whether a connection to a node is up now. */
+  public boolean connected() {
+    Connection c = current;
+    return c != null && c.isOpen();
+  }
+
+  /** Jobs running now. */
+  public int running() {
+    return running.size();
+  }
+
+  /**
+   * Stops taking work, lets running jobs finish for up to the shutdown grace, hands back the rest
+   * (a retry without delay), waits briefly for completions to be acknowledged, then closes.
+   */
+  public void close() {
+    Connection c;
+    synchronized (lock) {
+      if (state == State.CLOSED || state == State.DRAINING) {
+        return;
+      }
+      boolean started = state == State.RUNNING;
+      state = State.DRAINING;
+      c = current;
+      if (!started) {
+        shutdown();
+        return;
+      }
+    }
+    if (c != null) {
+      c.send(goodbye());
+    }
+    long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
+    waitUntil(running::isEmpty, deadline);
+    for (RunningJob job : List.copyOf(running.values())) {
+      handBack(job);
+    }
+    waitUntil(unacked::isEmpty, System.nanoTime() + TimeUnit.SECONDS.toNanos(3));
+    if (!unacked.isEmpty()) {
+      log.warn("{} completions were not acknowledged; those jobs come back after their leases expire",
+          unacked.size());
+    }
+    shutdown();
+  }
+
+  /** Closes at once: running jobs are interrupted and come back after their leases expire. */
+  public void abort() {
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        return;
+      }
+    }
+    shutdown();
+  }
+
+  private void shutdown() {
+    state = State.CLOSED;
+    Connection c = current;
+    if (c != null) {
+      c.close();
+    }
+    handlers.shutdownNow();
+    timer.shutdownNow();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier done, long deadlineNanos) {
+    while (!done.getAsBoolean() && System.nanoTime() < deadlineNanos) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  // ---- functions ----
+
+  /** Serves a function; registers it at once when connected (throwing if the node refuses). */
+  public void register(FunctionSpec spec, int maxInFlight, JobHandler handler) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
+    }
+    Registration reg = new Registration(spec, maxInFlight, handler);
+    if (registrations.putIfAbsent(spec.name(), reg) != null) {
+      throw new IllegalStateException("function '" + spec.name() + "' is already registered");
+    }
+    Connection c = current;
+    if (c != null) {
+      try {
+        registerOn(c, reg).join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof ServerException se
+            && !se.code().equals(ServerException.CONNECTION_LOST)) {
+          registrations.remove(spec.name(), reg);
+          throw se;
+        }
+        // Connection lost: the next connection registers it.
+      }
+    }
+  }
+
+  /** Stops serving a function; its running jobs finish. */
+  public void unregister(String function) {
+    Registration reg = registrations.remove(function);
+    if (reg == null) {
+      return;
+    }
+    Connection c;
+    synchronized (lock) {
+      c = reg.liveOn;
+      reg.liveOn = null;
+    }
+    if (c != null && c.isOpen()) {
+      c.request(Envelope.newBuilder()
+          .setUnregisterFunctions(UnregisterFunctions.newBuilder().addFunctions(function)));
+    }
+  }
+
+  // ---- connecting ----
+
+  private void connectNext() {
+    if (state == State.CLOSED || state == State.NEW) {
+      return;
+    }
+    NodeAddress a;
+    synchronized (lock) {
+      a = addresses.get(nextAddress);
+      nextAddress = (nextAddress + 1) % addresses.size();
+    }
+    Connection.open(group, a, config, new Listener()).whenComplete((c, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+        log.warn("cannot connect to {}: {}", a, cause.getMessage());
+        scheduleReconnect();
+      } else {
+        ready(c);
+      }
+    });
+  }
+
+  private void scheduleReconnect() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    long delay;
+    synchronized (lock) {
+      delay = ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1);
+      backoffMs = Math.min(options.reconnectMaxBackoff().toMillis(), backoffMs * 2);
+    }
+    try {
+      timer.schedule(this::connectNext, delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("not reconnecting: the worker is closed");
+    }
+  }
+
+  private void ready(Connection c) {
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        c.close();
+        return;
+      }
+      current = c;
+      backoffMs = options.reconnectMinBackoff().toMillis();
+    }
+    log.info("connected to {} (node {})", c.address(), c.welcome().getNodeId());
+    resendUnacked(c);
+    if (state == State.DRAINING) {
+      c.send(goodbye());
+      firstReady.complete(null);
+      return;
+    }
+    List<CompletableFuture<Boolean>> all = new ArrayList<>();
+    for (Registration reg : registrations.values()) {
+      all.add(registerOn(c, reg).exceptionally(e -> false));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .whenComplete((x, e) -> firstReady.complete(null));
+  }
+
+  /** Registers one function on {@code c} and grants its free slots as credits. */
+  private CompletableFuture<Boolean> registerOn(Connection c, Registration reg) {
+    Envelope.Builder req = Envelope.newBuilder().setRegisterFunctions(RegisterFunctions.newBuilder()
+        .addFunctions(FunctionRegistration.newBuilder()
+            .setSpec(Specs.toProto(reg.spec))
+            .setMaxInFlight(reg.maxInFlight)));
+    return c.request(req).handle((reply, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+        if (cause instanceof ServerException se
+            && !se.code().equals(ServerException.CONNECTION_LOST)) {
+          log.error("{} refused function '{}': {}", c.address(), reg.name(), se.getMessage());
+        }
+        throw new CompletionException(cause);
+      }
+      int grant = 0;
+      synchronized (lock) {
+        if (current == c && reg.liveOn != c && registrations.get(reg.name()) == reg
+            && state == State.RUNNING) {
+          reg.liveOn = c;
+          grant = reg.maxInFlight - reg.running;
+        }
+      }
+      sendCredits(c, reg.name(), grant);
+      return true;
+    });
+  }
+
+  private final class Listener implements Connection.Listener {
+    @Override
+    public void onPush(Connection c, Envelope env) {
+      switch (env.getBodyCase()) {
+        case DISPATCH -> startJob(c, env.getDispatch());
+        case GOODBYE -> {
+          log.info("{} is going away ({}); moving to the next node", c.address(),
+              env.getGoodbye().getReason());
+          c.close();
+        }
+        default -> log.debug("ignoring {} from {}", env.getBodyCase(), c.address());
+      }
+    }
+
+    @Override
+    public void onClosed(Connection c) {
+      boolean wasCurrent;
+      synchronized (lock) {
+        wasCurrent = current == c;
+        if (wasCurrent) {
+          current = null;
+          for (Registration reg : registrations.values()) {
+            if (reg.liveOn == c) {
+              reg.liveOn = null;
+            }
+          }
+        }
+      }
+      if (wasCurrent && state != State.CLOSED) {
+        log.info("lost the connection to {}; reconnecting", c.address());
+        scheduleReconnect();
+      }
+    }
+  }
+
+  // ---- jobs ----
+
+  private void startJob(Connection c, Dispatch d) {
+    Registration reg = registrations.get(d.getFunction());
+    if (reg == null || state == State.CLOSED) {
+      sendComplete(Complete.newBuilder().setJobId(d.getJobId()).setAttempt(d.getAttempt())
+          .setRetry(Retry.newBuilder().setHasRetryAfter(true)
+              .setError("this worker no longer serves " + d.getFunction()))
+          .build());
+      return;
+    }
+    RunningJob job = new RunningJob(d, reg, this);
+    synchronized (lock) {
+      reg.running++;
+    }
+    running.put(key(d.getJobId(), d.getAttempt()), job);
+    long period = Math.max(50, job.leaseTimeoutMs() / 3);
+    try {
+      job.heartbeats = timer.scheduleAtFixedRate(() -> heartbeat(job), period, period,
+          TimeUnit.MILLISECONDS);
+      job.future = handlers.submit(() -> run(job));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("worker closed; job {} comes back after its lease expires", d.getJobId());
+    }
+  }
+
+  private void run(RunningJob job) {
+    long start = System.nanoTime();
+    Complete.Builder done = Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt());
+    try {
+      job.registration.handler.handle(job);
+      done.setSuccess(Success.getDefaultInstance());
+    } catch (RetryLaterException e) {
+      done.setRetry(Retry.newBuilder().setError(String.valueOf(e.getMessage()))
+          .setHasRetryAfter(true).setRetryAfterMs(e.retryAfter().toMillis()));
+    } catch (PermanentFailureException e) {
+      done.setFail(Fail.newBuilder().setError(String.valueOf(e.getMessage())));
+    } catch (Throwable e) {
+      if (!(e instanceof InterruptedException)) {
+        log.debug("job {} of {} failed", job.id(), job.function(), e);
+      }
+      done.setRetry(Retry.newBuilder().setError(e.toString()));
+    }
+    done.setCostMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    finish(job, done.build());
+  }
+
+  private void finish(RunningJob job, Complete complete) {
+    Future<?> hb = job.heartbeats;
+    if (hb != null) {
+      hb.cancel(false);
+    }
+    if (state == State.CLOSED || !job.settled.compareAndSet(false, true)) {
+      return;
+    }
+    sendComplete(complete);
+    running.remove(key(job.id(), job.attempt()), job);
+    Registration reg = job.registration;
+    Connection c;
+    int grant = 0;
+    synchronized (lock) {
+      reg.running--;
+      c = reg.liveOn;
+      if (c != null && c == current && state == State.RUNNING
+          && registrations.get(reg.name()) == reg) {
+        grant = 1;
+      }
+    }
+    sendCredits(c, reg.name(), grant);
+  }
+
+  /** Gives a job that outlived the shutdown grace back to the engine and interrupts it. */
+  private void handBack(RunningJob job) {
+    if (!job.settled.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("handing back job {} of {}: the worker is shutting down", job.id(), job.function());
+    sendComplete(Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
+        .setRetry(Retry.newBuilder().setHasRetryAfter(true)
+            .setError("the worker shut down before the job finished"))
+        .build());
+    running.remove(key(job.id(), job.attempt()), job);
+    Future<?> f = job.future;
+    if (f != null) {
+      f.cancel(true);
+    }
+    Future<?> hb = job.heartbeats;
+    if (hb != null) {
+      hb.cancel(false);
+    }
+  }
+
+  private void sendComplete(Complete complete) {
+    Unacked u = new Unacked(complete, System.currentTimeMillis());
+    unacked.put(key(complete.getJobId(), complete.getAttempt()), u);
+    Connection c = current;
+    if (c != null) {
+      sendUnacked(c, u);
+    }
+  }
+
+  private void sendUnacked(Connection c, Unacked u) {
+    c.request(Envelope.newBuilder().setComplete(u.complete())).whenComplete((reply, err) -> {
+      if (err == null) {
+        unacked.remove(key(u.complete().getJobId(), u.complete().getAttempt()), u);
+        LeaseResult r = reply.getCompleteAck().getResult();
+        if (r != LeaseResult.ACCEPTED) {
+          log.info("completion of job {} attempt {} was {}: the lease had been lost",
+              u.complete().getJobId(), u.complete().getAttempt(), r);
+        }
+      }
+    });
+  }
+
+  private void resendUnacked(Connection c) {
+    long now = System.currentTimeMillis();
+    unacked.values().removeIf(u -> now - u.createdAtMs() > UNACKED_TTL_MS);
+    for (Unacked u : List.copyOf(unacked.values())) {
+      sendUnacked(c, u);
+    }
+  }
+
+  private void sendCredits(Connection c, String function, int n) {
+    if (c != null && n > 0) {
+      c.send(Envelope.newBuilder()
+          .setCredits(Credits.newBuilder().putGrants(function, n)).build());
+    }
+  }
+
+  // ---- heartbeats ----
+
+  private void heartbeat(RunningJob job) {
+    Connection c = current;
+    if (c == null || job.lost) {
+      return;
+    }
+    extend(c, job);
+  }
+
+  /** A handler's explicit heartbeat: waits for the node's answer. */
+  boolean heartbeatNow(RunningJob job) {
+    Connection c = current;
+    if (c == null || job.lost) {
+      return false;
+    }
+    try {
+      return extend(c, job).get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private CompletableFuture<Boolean> extend(Connection c, RunningJob job) {
+    long sentAt = System.currentTimeMillis();
+    return c.request(Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+            .addLeases(LeaseRef.newBuilder().setJobId(job.id()).setAttempt(job.attempt()))))
+        .thenApply(reply -> {
+          LeaseResult r = reply.getHeartbeatAck().getResults(0);
+          if (r == LeaseResult.ACCEPTED) {
+            job.deadline = Instant.ofEpochMilli(sentAt + job.leaseTimeoutMs());
+            return true;
+          }
+          if (!job.lost) {
+            job.lost = true;
+            log.warn("lease of job {} attempt {} was lost ({}); it will be redelivered",
+                job.id(), job.attempt(), r);
+          }
+          return false;
+        });
+  }
+
+  private static String key(String jobId, int attempt) {
+    return jobId + "#" + attempt;
+  }
+
+  private static Envelope goodbye() {
+    return Envelope.newBuilder()
+        .setGoodbye(Goodbye.newBuilder().setReason("worker shutting down")).build();
+  }
+}
