@@ -72,14 +72,14 @@ class ConcurrencyStressTest {
     };
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(4).build();
     List<String> ids = new ArrayList<>();
-    Sampler sampler;
+    LimitSampler sampler;
     try (Engine one = Engine.start(options); Engine two = Engine.start(options); JedisPooled redis = REDIS.client()) {
       TENANT_LIMITS.forEach((t, n) -> one.configureTenant(t, TenantSettings.DEFAULT.withConcurrencyLimit(n)));
       for (Engine e : List.of(one, two)) {
         e.register(IO, 8, handler);
         e.register(MAIL, 8, handler);
       }
-      sampler = new Sampler(redis, ns, limits);
+      sampler = new LimitSampler(redis, ns, limits);
       sampler.start();
       try {
         ids.addAll(enqueueAll(one, two));
@@ -141,6 +141,59 @@ class ConcurrencyStressTest {
     }
     assertThat(ids).hasSize(all.size()).doesNotHaveDuplicates();
     return List.copyOf(ids);
+  }
+
+  @Test
+  void claimersAndScavenger_withLeasesExpiringUnderLoad_keepLimits_andAcceptOneAckPerJob() throws Exception {
+    String ns = REDIS.newNamespace();
+    // The same limits as IO, with short leases: some first attempts hang past them.
+    FunctionSpec flaky = IO.toBuilder().leaseTimeout(Duration.ofMillis(200))
+        .retry(new RetryPolicy(10, Duration.ZERO, 1.0, Duration.ZERO)).build();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(4)
+        .scavengeInterval(Duration.ofMillis(50)).build();
+    FlakyWorkers.Shared shared = new FlakyWorkers.Shared();
+    List<String> ids = new ArrayList<>();
+    LimitSampler sampler;
+    try (Engine one = Engine.start(options); Engine two = Engine.start(options); JedisPooled redis = REDIS.client();
+        FlakyWorkers w1 = new FlakyWorkers(one, flaky.name(), 8, shared);
+        FlakyWorkers w2 = new FlakyWorkers(two, flaky.name(), 8, shared)) {
+      TENANT_LIMITS.forEach((t, n) -> one.configureTenant(t, TenantSettings.DEFAULT.withConcurrencyLimit(n)));
+      one.configureFunction(flaky);
+      sampler = new LimitSampler(redis, ns, limits());
+      sampler.start();
+      try {
+        one.attach(w1);
+        two.attach(w2);
+        List<EnqueueRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          for (String t : TENANT_LIMITS.keySet()) {
+            batch.add(new EnqueueRequest(t, flaky.name(), bytes(t + i), EnqueueOptions.newBuilder()
+                .concurrencyKey("provider", PROVIDERS.get(i % PROVIDERS.size())).build()));
+          }
+        }
+        one.enqueueBatch(batch).forEach(r -> ids.add(r.jobId()));
+        Await.until(Duration.ofSeconds(60),
+            () -> shared.accepted.size() + " of " + ids.size() + " jobs acked; zombies " + shared.zombies,
+            () -> ids.stream().allMatch(id -> one.lookup(id).orElseThrow().state() == JobState.SUCCEEDED)
+                && shared.zombies.isEmpty());
+      } finally {
+        sampler.stop();
+        one.detach(w1);
+        two.detach(w2);
+      }
+    }
+
+    assertThat(sampler.violations).as("limits exceeded in Redis (sampled)").isEmpty();
+    assertThat(sampler.samples.get()).as("samples taken").isGreaterThan(50);
+    assertThat(shared.hung.get()).as("first attempts that hung past their lease").isPositive();
+    assertThat(shared.lateAcks).as("late acks of hung first attempts, each after its job was redelivered")
+        .hasSize(shared.hung.get()).containsOnly(CompletionResult.STALE);
+    assertThat(shared.accepted.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(shared.accepted.entrySet().stream().filter(e -> e.getValue().get() != 1).toList())
+        .as("jobs with more than one accepted ack").isEmpty();
+    try (JedisPooled redis = REDIS.client()) {
+      IndexInvariants.check(redis, ns, 1);
+    }
   }
 
   @Test
@@ -292,53 +345,86 @@ class ConcurrencyStressTest {
     }
   }
 
-  /** Reads every limited concurrency key's live count about every millisecond. */
-  private static final class Sampler {
-    private final JedisPooled redis;
-    private final Map<String, Integer> limits = new LinkedHashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    final Queue<String> violations = new ConcurrentLinkedQueue<>();
-    final AtomicLong samples = new AtomicLong();
-    final AtomicInteger maxSeen = new AtomicInteger();
+  /**
+   * Remote-worker stand-ins without heartbeats: each job completes after 1-3 ms, except that
+   * the first attempt of about one job in ten hangs. A hung attempt frees its worker slot (the
+   * worker moved on) and acks only once its job was delivered again, so that late ack must be
+   * STALE. Acks go through the engine the job was delivered by.
+   */
+  private static final class FlakyWorkers implements JobSink, AutoCloseable {
 
-    Sampler(JedisPooled redis, String ns, Map<String, Integer> bySuffix) {
-      this.redis = redis;
-      KeySchema keys = new KeySchema(ns, 1);
-      bySuffix.forEach((suffix, limit) -> limits.put(keys.slots(0, suffix), limit));
-      this.thread = Thread.ofPlatform().daemon().name("limit-sampler").unstarted(this::run);
+    /** What the workers of both engines saw. */
+    static final class Shared {
+      final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+      final Map<String, Engine> zombies = new ConcurrentHashMap<>();
+      final Queue<CompletionResult> lateAcks = new ConcurrentLinkedQueue<>();
+      final AtomicInteger hung = new AtomicInteger();
     }
 
-    void start() {
-      thread.start();
+    private final Engine engine;
+    private final String function;
+    private final AtomicInteger free;
+    private final Shared shared;
+    private final java.util.concurrent.ScheduledExecutorService timer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+    FlakyWorkers(Engine engine, String function, int slots, Shared shared) {
+      this.engine = engine;
+      this.function = function;
+      this.free = new AtomicInteger(slots);
+      this.shared = shared;
     }
 
-    void stop() throws InterruptedException {
-      running = false;
-      thread.join(5000);
+    @Override
+    public Set<String> functions() {
+      return Set.of(function);
     }
 
-    private void run() {
-      List<String> keys = List.copyOf(limits.keySet());
-      while (running) {
-        String now = "(" + System.currentTimeMillis();
-        List<Response<Long>> counts = new ArrayList<>(keys.size());
-        try (AbstractPipeline p = redis.pipelined()) {
-          for (String k : keys) {
-            counts.add(p.zcount(k, now, "+inf"));
-          }
-          p.sync();
+    @Override
+    public int reserve(String f, int max) {
+      while (true) {
+        int c = free.get();
+        int take = Math.min(c, max);
+        if (take <= 0) {
+          return 0;
         }
-        for (int i = 0; i < keys.size(); i++) {
-          int n = counts.get(i).get().intValue();
-          maxSeen.accumulateAndGet(n, Math::max);
-          if (n > limits.get(keys.get(i)) && violations.size() < 50) {
-            violations.add(n + " in flight on " + keys.get(i) + " (limit " + limits.get(keys.get(i)) + ")");
-          }
+        if (free.compareAndSet(c, c - take)) {
+          return take;
         }
-        samples.incrementAndGet();
-        LockSupport.parkNanos(1_000_000);
       }
+    }
+
+    @Override
+    public void release(String f, int count) {
+      free.addAndGet(count);
+    }
+
+    @Override
+    public void deliver(LeasedJob job) {
+      if (job.attempt() == 1 && Math.floorMod(job.id().hashCode(), 10) == 0) {
+        shared.hung.incrementAndGet();
+        shared.zombies.put(job.id(), engine);
+        free.incrementAndGet();
+        return;
+      }
+      Engine hungOn = job.attempt() > 1 ? shared.zombies.remove(job.id()) : null;
+      if (hungOn != null) {
+        timer.execute(() -> shared.lateAcks.add(hungOn.complete(job.id(), 1, new Outcome.Success(Duration.ZERO))));
+      }
+      timer.schedule(() -> {
+        CompletionResult r = engine.complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(2)));
+        if (r == CompletionResult.ACCEPTED) {
+          shared.accepted.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
+        }
+        free.incrementAndGet();
+        engine.wakeClaimers();
+      }, 1 + ThreadLocalRandom.current().nextInt(3), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      timer.shutdown();
+      timer.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
