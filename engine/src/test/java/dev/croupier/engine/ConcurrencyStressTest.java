@@ -8,6 +8,7 @@ import dev.croupier.api.JobHandler;
 import dev.croupier.api.RetryPolicy;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.testing.Await;
+import dev.croupier.testing.FakeClock;
 import dev.croupier.testing.IndexInvariants;
 import dev.croupier.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
@@ -247,9 +248,11 @@ class ConcurrencyStressTest {
   @Test
   void engineClosedMidJob_losesNothing_andAnotherEngineFinishesEverything() throws Exception {
     String ns = REDIS.newNamespace();
+    // Time moves only when the test says, so no lease runs out before the first engine is gone.
+    FakeClock clock = FakeClock.atNow();
     FunctionSpec work = FunctionSpec.newBuilder("work").leaseTimeout(Duration.ofMillis(400)).build();
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
-        .claimThreads(2).scavengeInterval(Duration.ofMillis(50)).build();
+        .claimThreads(2).scavengeInterval(Duration.ofMillis(50)).clock(clock).build();
     int jobs = 30;
     HoldingSink swallowing = new HoldingSink(work.name(), jobs);
     List<String> ids = new ArrayList<>();
@@ -268,6 +271,7 @@ class ConcurrencyStressTest {
     try (Engine survivor = Engine.start(options); JedisPooled redis = REDIS.client()) {
       survivor.configureFunction(longLease);
       survivor.register(longLease, 8, job -> runs.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet());
+      clock.advance(Duration.ofSeconds(1)); // the dead engine's leases run out
       Await.until(Duration.ofSeconds(30), () -> runs.size() + " of " + jobs + " jobs rerun",
           () -> ids.stream().allMatch(id -> survivor.lookup(id).orElseThrow().state() == JobState.SUCCEEDED));
       for (String id : ids) {

@@ -1,7 +1,6 @@
 package dev.croupier.engine;
 
 import dev.croupier.engine.internal.keys.KeySchema;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +9,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Response;
 
 /**
  * Reads every limited concurrency key's live count ({@code ZCOUNT key (now +inf}, as the scripts
- * count) about every millisecond on its own thread, and records each count over its limit.
+ * count) about every millisecond on its own thread, and records each count over its limit. The
+ * engines must use the system clock (the same one Redis's TIME reads on this machine).
  */
 final class LimitSampler {
   private final JedisPooled redis;
@@ -44,19 +42,26 @@ final class LimitSampler {
     thread.join(5000);
   }
 
+  /**
+   * Counts all keys in one script at Redis's own current time. A time read in Java before the
+   * call would be earlier than the "now" of a claim that runs in between, and would count leases
+   * that claim rightly saw as expired: a false alarm once leases expire under load.
+   */
+  private static final String COUNT = """
+      local t = redis.call('TIME')
+      local now = t[1] * 1000 + math.floor(t[2] / 1000)
+      local out = {}
+      for i, key in ipairs(KEYS) do out[i] = redis.call('ZCOUNT', key, '(' .. now, '+inf') end
+      return out
+      """;
+
   private void run() {
     List<String> keys = List.copyOf(limits.keySet());
     while (running) {
-      String now = "(" + System.currentTimeMillis();
-      List<Response<Long>> counts = new ArrayList<>(keys.size());
-      try (AbstractPipeline p = redis.pipelined()) {
-        for (String k : keys) {
-          counts.add(p.zcount(k, now, "+inf"));
-        }
-        p.sync();
-      }
+      @SuppressWarnings("unchecked")
+      List<Long> counts = (List<Long>) redis.eval(COUNT, keys, List.of());
       for (int i = 0; i < keys.size(); i++) {
-        int n = counts.get(i).get().intValue();
+        int n = counts.get(i).intValue();
         maxSeen.accumulateAndGet(n, Math::max);
         if (n > limits.get(keys.get(i)) && violations.size() < 50) {
           violations.add(n + " in flight on " + keys.get(i) + " (limit " + limits.get(keys.get(i)) + ")");
