@@ -4,7 +4,8 @@
   goes over its limit (the queue-level keys bound the batch, secondary keyed limits are checked
   per job and a blocked job is skipped, not leased). Each leased job moves to inflight and to the
   concurrency keys that have a limit (recorded in its 'lc' field for the ack) with score = lease
-  expiry, and its attempt count (the lease token) goes up.
+  expiry, and its attempt count (the lease token) goes up. The tenant's last-served time is
+  recorded in the usage hash.
 
   KEYS[1] partition lease   KEYS[2] queue zset        KEYS[3] inflight
   ARGV[1] shard prefix      ARGV[2] lease token       ARGV[3] now ms      ARGV[4] max jobs
@@ -41,16 +42,16 @@ end
 -- With secondary keyed limits, look a little past `free` so that blocked jobs do not stall the queue.
 local candidates = rcall('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, secondary and free * 4 or free)
 local out = {1}
+local tenant = nil
 local deadline = now + vt
 local taken = 0
 for _, id in ipairs(candidates) do
   if taken >= free then break end
   local jobKey = P .. 'job:' .. id
-  local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea')
+  local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea', 't')
   if not f[1] then
-    -- The hash is gone (expired status record): drop the stray id. Without secondary limits the
-    -- ZREMRANGEBYRANK below drops it with the taken ones; removing it here too would shift the
-    -- ranks and remove an unleased job.
+    -- The hash is gone (expired status record): drop the stray id (without secondary limits the
+    -- range removal below drops it, and a ZREM here would shift the ranks it removes).
     if secondary then rcall('ZREM', KEYS[2], id) end
   else
     local held = {}
@@ -89,6 +90,7 @@ for _, id in ipairs(candidates) do
       end
       out[#out + 1] = {id, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv}
       taken = taken + 1
+      tenant = f[7]
     end
   end
 end
@@ -96,4 +98,6 @@ end
 if not secondary and #candidates > 0 then
   rcall('ZREMRANGEBYRANK', KEYS[2], 0, #candidates - 1)
 end
+-- When the tenant was last served: fairness ages a tenant by how long it has waited unserved.
+if tenant then rcall('HSET', P .. 'usage', 'l:' .. tenant, now) end
 return out

@@ -9,19 +9,10 @@
   Returns {due count, queue id, score, ...}
 ]]
 local rcall = redis.call
+-- @include window
 
 local now, N, u, head = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local due = rcall('ZCOUNT', KEYS[1], '-inf', now)
-local picked
-if due <= N then
-  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, N)
-else
-  if head > N then head = N end
-  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, head)
-  local offset = head + math.floor(u * (due - N + 1))
-  local window = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', offset, N - head)
-  for i = 1, #window do picked[#picked + 1] = window[i] end
-end
+local picked, due = dueWindow(KEYS[1], now, N, u, head)
 local out = {due}
 for i = 1, #picked do out[#out + 1] = picked[i] end
 return out

@@ -8,25 +8,17 @@
   ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] T           ARGV[4] random in [0,1)
   ARGV[5] oldest always included                      ARGV[6] usage half-life ms
   Returns {due count, next due score or -1,
-           tenant, score, decayed usage, in flight, due queues, earliest due queue id, ...}
+           tenant, score, decayed usage, in flight, due queues, earliest due queue id,
+           last served ms (0 = never), ...}
 ]]
 local rcall = redis.call
 -- @include slots
+-- @include window
 
 local P, now, T, u = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local head, halfLife = tonumber(ARGV[5]), tonumber(ARGV[6])
 
-local due = rcall('ZCOUNT', KEYS[1], '-inf', now)
-local picked
-if due <= T then
-  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, T)
-else
-  if head > T then head = T end
-  picked = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, head)
-  local offset = head + math.floor(u * (due - T + 1))
-  local window = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', offset, T - head)
-  for i = 1, #window do picked[#picked + 1] = window[i] end
-end
+local picked, due = dueWindow(KEYS[1], now, T, u, head)
 
 local nextDue = -1
 local after = rcall('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
@@ -35,7 +27,7 @@ if after[2] then nextDue = after[2] end
 local out = {due, nextDue}
 for i = 1, #picked, 2 do
   local tenant = picked[i]
-  local vals = rcall('HMGET', KEYS[2], 'v:' .. tenant, 't:' .. tenant)
+  local vals = rcall('HMGET', KEYS[2], 'v:' .. tenant, 't:' .. tenant, 'l:' .. tenant)
   local usage = 0
   if vals[1] then
     usage = tonumber(vals[1]) * math.pow(0.5, (now - tonumber(vals[2])) / halfLife)
@@ -48,5 +40,6 @@ for i = 1, #picked, 2 do
   local tq = P .. 'tq:' .. tenant
   out[#out + 1] = rcall('ZCOUNT', tq, '-inf', now)
   out[#out + 1] = rcall('ZRANGEBYSCORE', tq, '-inf', now, 'LIMIT', 0, 1)[1] or ''
+  out[#out + 1] = vals[3] or '0'
 end
 return out

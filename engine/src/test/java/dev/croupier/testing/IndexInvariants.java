@@ -24,8 +24,9 @@ import redis.clients.jedis.resps.Tuple;
  * ({@code lease:<qid>}) explains a later one; no index entry names an empty queue; each tenant's
  * score in {@code tenants} is the minimum of its {@code tq}, and no tenant without queues is listed;
  * every job is in exactly the places its state says (queued/failed: its own queue; running:
- * {@code inflight} and each limited concurrency key it took ({@code lc}); dead: its tenant's dead-letter queue; finished:
- * nowhere), so no job is in two of {queue, inflight, dead letters}; and every member of those sets
+ * {@code inflight} and each limited concurrency key it took, its {@code lc} field; dead: its
+ * tenant's dead-letter queue; finished: nowhere), so no job is in two of {queue, inflight, dead
+ * letters}; and every member of those sets
  * is a job in the matching state.
  *
  * <p>Reads are not atomic (SCAN, then one read per key): call it while no engine on the namespace

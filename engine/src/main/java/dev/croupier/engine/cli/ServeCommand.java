@@ -2,9 +2,13 @@ package dev.croupier.engine.cli;
 
 import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.internal.RealEngine;
+import dev.croupier.engine.internal.metrics.AdminServer;
 import dev.croupier.engine.internal.server.NodeServer;
 import dev.croupier.engine.internal.server.ServerOptions;
 import dev.croupier.engine.internal.server.Tokens;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -47,6 +51,19 @@ public final class ServeCommand implements Callable<Integer> {
       description = "key namespace on Redis; nodes sharing work use the same (default: ${DEFAULT-VALUE})")
   String namespace;
 
+  @Option(names = "--admin-port", paramLabel = "N", defaultValue = "-1",
+      description = "serve GET /metrics (Prometheus) and /health on this port, 0 for any free one"
+          + " (default: off)")
+  int adminPort;
+
+  @Option(names = "--admin-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "address the admin endpoint binds (default: ${DEFAULT-VALUE})")
+  String adminHost;
+
+  @Option(names = "--claim-threads", paramLabel = "N", defaultValue = "" + EngineOptions.DEFAULT_CLAIM_THREADS,
+      description = "claim loops in this node (default: ${DEFAULT-VALUE})")
+  int claimThreads;
+
   @Override
   public Integer call() throws Exception {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -55,6 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
     Tokens tokenSet = tokens == null ? null : Tokens.load(tokens);
     String bind = host != null ? host : tokenSet == null ? ServerOptions.DEFAULT_HOST : "0.0.0.0";
     PrintWriter out = spec.commandLine().getOut();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -67,12 +85,18 @@ public final class ServeCommand implements Callable<Integer> {
     }, "croupier-shutdown"));
     try (RedisOption.Target target = redis.open();
         Engine engine = Engine.start(EngineOptions.newBuilder()
-            .redisUrl(target.url()).namespace(namespace).build());
+            .redisUrl(target.url()).namespace(namespace).claimThreads(claimThreads)
+            .meterRegistry(registry).build());
         NodeServer server = NodeServer.start(engine, ServerOptions.newBuilder()
-            .host(bind).port(port).tokens(tokenSet).tls(tlsCert, tlsKey).build())) {
+            .host(bind).port(port).tokens(tokenSet).tls(tlsCert, tlsKey).build());
+        AdminServer admin = adminPort < 0 ? null
+            : new AdminServer(adminHost, adminPort, registry, ((RealEngine) engine)::redisReachable)) {
       out.printf("croupier node %s listening on %s:%d%s (redis %s%s)%n", server.nodeId(),
           server.address().getAddress().getHostAddress(), server.address().getPort(),
           tlsCert != null ? " with TLS" : "", target.url(), target.isEmbedded() ? ", embedded" : "");
+      if (admin != null) {
+        out.printf("admin endpoint on http://%s:%d/metrics and /health%n", adminHost, admin.port());
+      }
       if (tokenSet == null) {
         out.println("no --tokens: accepting any connection from loopback only");
       } else {

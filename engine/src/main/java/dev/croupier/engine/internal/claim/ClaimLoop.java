@@ -202,7 +202,7 @@ public final class ClaimLoop implements Runnable {
     for (IndexPeeker.DueTenant t : due) {
       TenantSettings s = config.tenant(t.tenant());
       if (!s.paused()) {
-        inputs.add(new TenantWeigher.Input(t.tenant(), s, now - t.score(), t.usage(), t.inFlight()));
+        inputs.add(new TenantWeigher.Input(t.tenant(), s, t.waitedMillis(now), t.usage(), t.inFlight()));
         kept.add(t);
       }
     }

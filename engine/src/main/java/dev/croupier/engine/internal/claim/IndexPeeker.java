@@ -27,10 +27,17 @@ final class IndexPeeker {
   }
 
   /**
-   * A due tenant as peeked: its earliest score, decayed usage, jobs in flight, and how many of its
-   * queues are due with the earliest of them.
+   * A due tenant as peeked: its earliest score, decayed usage, jobs in flight, how many of its
+   * queues are due with the earliest of them, and when it was last served (0 = never).
    */
-  record DueTenant(String tenant, long score, double usage, long inFlight, long dueQueues, String firstQueue) {}
+  record DueTenant(String tenant, long score, double usage, long inFlight, long dueQueues, String firstQueue,
+      long lastServed) {
+
+    /** How long the tenant has waited unserved: since its earliest due job, or its last lease if later. */
+    long waitedMillis(long now) {
+      return Math.max(0, now - Math.max(score, lastServed));
+    }
+  }
 
   /** The due tenants of a shard, how many are due in all, and when the next one is due. */
   record TenantPeek(int shard, long due, long nextDue, List<DueTenant> tenants) {}
@@ -45,10 +52,10 @@ final class IndexPeeker {
             .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD)
             .add(options.usageHalfLife().toMillis()).list()));
     List<DueTenant> out = new ArrayList<>();
-    for (int i = 2; i + 5 < r.size(); i += 6) {
+    for (int i = 2; i + 6 < r.size(); i += 7) {
       out.add(new DueTenant(Replies.asString(r.get(i)), Replies.asLong(r.get(i + 1)),
           Replies.asDouble(r.get(i + 2)), Replies.asLong(r.get(i + 3)), Replies.asLong(r.get(i + 4)),
-          Replies.asString(r.get(i + 5))));
+          Replies.asString(r.get(i + 5)), Replies.asLong(r.get(i + 6))));
     }
     return new TenantPeek(shard, Replies.asLong(r.get(0)), Replies.asLong(r.get(1)), out);
   }

@@ -16,13 +16,15 @@ import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Validates enqueue requests and writes them with the {@code enqueueJob} script: one script call
- * per job, a batch pipelined in one round trip.
+ * Validates enqueue requests and writes them in one round trip: jobs with an idempotency key one
+ * {@code enqueueJob} call each (the dedupe must be checked per job), the others grouped by virtual
+ * queue into one {@code enqueueJobs} call per queue.
  */
 public final class Enqueuer {
 
@@ -40,25 +42,50 @@ public final class Enqueuer {
     this.options = Objects.requireNonNull(options, "options");
   }
 
+  /** A validated job, ready to write. */
+  private record Job(String tenant, String function, int shard, String id, String queueId, byte[] payload,
+      long runAt, long score, int maxAttempts, String keyed, Map<String, String> keyValues,
+      String idempotencyKey) {}
+
   /** Enqueues every request in one round trip; results are in request order. */
   public List<EnqueueResult> enqueue(List<EnqueueRequest> requests) {
     long now = options.clock().millis();
-    List<ScriptRegistry.Call> calls = new ArrayList<>(requests.size());
+    List<Job> jobs = new ArrayList<>(requests.size());
     for (EnqueueRequest r : requests) {
-      calls.add(call(r, now));
+      jobs.add(validate(r, now)); // all or nothing: one bad request rejects the batch before any write
+    }
+    List<ScriptRegistry.Call> calls = new ArrayList<>();
+    List<Integer> singles = new ArrayList<>(); // index of the job each single call writes
+    Map<String, List<Job>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      Job j = jobs.get(i);
+      if (j.idempotencyKey != null) {
+        calls.add(single(j, now));
+        singles.add(i);
+      } else {
+        // One group per queue and set of keyed-limit values: secondary key values may differ
+        // within one queue, and the group shares them.
+        groups.computeIfAbsent(j.shard + "/" + j.queueId + "/" + j.keyed, k -> new ArrayList<>()).add(j);
+      }
+    }
+    for (List<Job> group : groups.values()) {
+      calls.add(group(group, now));
     }
     List<Object> replies = calls.size() == 1
         ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))
         : scripts.runPipelined(calls);
-    List<EnqueueResult> out = new ArrayList<>(replies.size());
-    for (Object reply : replies) {
-      List<Object> r = Replies.asList(reply);
-      out.add(new EnqueueResult(Replies.asString(r.get(0)), Replies.asLong(r.get(1)) == 1));
+    EnqueueResult[] out = new EnqueueResult[jobs.size()];
+    for (int i = 0; i < jobs.size(); i++) {
+      out[i] = new EnqueueResult(jobs.get(i).id, false);
     }
-    return out;
+    for (int c = 0; c < singles.size(); c++) {
+      List<Object> r = Replies.asList(replies.get(c));
+      out[singles.get(c)] = new EnqueueResult(Replies.asString(r.get(0)), Replies.asLong(r.get(1)) == 1);
+    }
+    return List.of(out);
   }
 
-  private ScriptRegistry.Call call(EnqueueRequest r, long now) {
+  private Job validate(EnqueueRequest r, long now) {
     String tenant = Names.requireTenant(r.tenant());
     FunctionSpec spec = config.requireFunction(Names.requireFunction(r.function()));
     if (r.payload().length > options.maxPayloadBytes()) {
@@ -72,29 +99,40 @@ public final class Enqueuer {
     long score = runAt <= now ? runAt - o.priority().toMillis() : runAt;
     int maxAttempts = o.maxAttempts() > 0 ? o.maxAttempts() : spec.retry().maxAttempts();
     int shard = keys.shardOf(tenant);
-    String id = ids.next(shard, now);
     KeyedLimit queueKey = spec.queueKey();
     String qid = keys.queueId(tenant, spec.name(),
         queueKey == null ? null : o.concurrencyKeys().get(queueKey.key()));
-
     StringBuilder keyed = new StringBuilder();
     for (KeyedLimit k : spec.keyedLimits()) {
       keyed.append(KeySchema.keySlots(spec.name(), k.key(), o.concurrencyKeys().get(k.key()))).append('\n');
     }
-    long idemWindow = o.idempotencyKey() == null ? 0 : options.idempotencyWindow().toMillis();
-    String idemKey = o.idempotencyKey() == null
-        ? keys.job(shard, id) : keys.idempotency(shard, tenant, o.idempotencyKey());
+    return new Job(tenant, spec.name(), shard, ids.next(shard, now), qid, r.payload(), runAt, score,
+        maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey());
+  }
 
-    Args k = Args.of().add(keys.job(shard, id)).add(keys.queue(shard, qid))
-        .add(keys.tenantQueues(shard, tenant)).add(keys.tenants(shard)).add(keys.queues(shard))
-        .add(idemKey);
-    Args a = Args.of().add(keys.prefix(shard)).add(id).add(tenant).add(spec.name()).add(qid)
-        .add(r.payload()).add(maxAttempts).add(runAt).add(score).add(now).add(idemWindow)
-        .add(keyed.toString());
-    for (Map.Entry<String, String> e : o.concurrencyKeys().entrySet()) {
-      a.add(e.getKey()).add(e.getValue());
-    }
+  private ScriptRegistry.Call single(Job j, long now) {
+    Args k = Args.of().add(keys.job(j.shard, j.id)).add(keys.queue(j.shard, j.queueId))
+        .add(keys.tenantQueues(j.shard, j.tenant)).add(keys.tenants(j.shard)).add(keys.queues(j.shard))
+        .add(keys.idempotency(j.shard, j.tenant, j.idempotencyKey));
+    Args a = Args.of().add(keys.prefix(j.shard)).add(j.id).add(j.tenant).add(j.function).add(j.queueId)
+        .add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(now)
+        .add(options.idempotencyWindow().toMillis()).add(j.keyed);
+    j.keyValues.forEach((name, value) -> a.add(name).add(value));
     return new ScriptRegistry.Call(Script.ENQUEUE_JOB, k.list(), a.list());
+  }
+
+  private ScriptRegistry.Call group(List<Job> group, long now) {
+    Job first = group.get(0);
+    int shard = first.shard;
+    Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.tenantQueues(shard, first.tenant))
+        .add(keys.tenants(shard)).add(keys.queues(shard));
+    Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
+        .add(now).add(first.keyed);
+    for (Job j : group) {
+      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(j.keyValues.size());
+      j.keyValues.forEach((name, value) -> a.add(name).add(value));
+    }
+    return new ScriptRegistry.Call(Script.ENQUEUE_JOBS, k.list(), a.list());
   }
 
   private static void checkKeys(FunctionSpec spec, Map<String, String> given) {

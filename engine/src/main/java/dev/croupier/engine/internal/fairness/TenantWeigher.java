@@ -8,8 +8,11 @@ import java.util.List;
  * The weight of a due tenant in the claim shuffle (DESIGN.md, claim loop step 3):
  * {@code w = plan_weight * age_boost * fairness * capacity}, where
  * <ul>
- *   <li>{@code age_boost = 1 + age of earliest due job / 1 s}: grows without bound, so no tenant
- *       starves;</li>
+ *   <li>{@code age_boost = 1 + waited / 1 s}, where {@code waited} is how long the tenant has gone
+ *       unserved: since its earliest due job, or since its last lease when that is later. It grows
+ *       without bound while a tenant waits, so none starves; unlike the age of the earliest job
+ *       (DESIGN.md's first formula), it stays near 1 for a big backlog that is being served, which
+ *       would otherwise outweigh newly arriving tenants more the longer its backlog is;</li>
  *   <li>{@code fairness = 1 / (1 + usage / (plan_weight * mean usage per weight))}, usage being the
  *       tenant's decayed cost served: tenants that recently got less than their share come first;</li>
  *   <li>{@code capacity} = free fraction of the tenant's concurrency limit (0 = skip it).</li>
@@ -26,7 +29,7 @@ public final class TenantWeigher {
   }
 
   /** What the weigher needs to know of one due tenant. */
-  public record Input(String tenant, TenantSettings settings, long ageMillis, double usage, long inFlight) {}
+  public record Input(String tenant, TenantSettings settings, long waitedMillis, double usage, long inFlight) {}
 
   /** The weights of {@code inputs}, in the same order. */
   public double[] weights(List<Input> inputs) {
@@ -46,7 +49,7 @@ public final class TenantWeigher {
         continue;
       }
       double plan = in.settings().weight();
-      double age = 1 + Math.max(0, in.ageMillis()) / 1000.0;
+      double age = 1 + Math.max(0, in.waitedMillis()) / 1000.0;
       double fairness = meanPerWeight > 0 ? 1 / (1 + in.usage() / (plan * meanPerWeight)) : 1;
       out[i] = plan * age * fairness * capacity;
     }

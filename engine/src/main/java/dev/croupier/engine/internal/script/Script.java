@@ -6,6 +6,7 @@ package dev.croupier.engine.internal.script;
  */
 public enum Script {
   ENQUEUE_JOB("enqueueJob", 6),
+  ENQUEUE_JOBS("enqueueJobs", 4),
   LEASE_PARTITION("leasePartition", 7),
   LEASE_JOBS("leaseJobs", 3),
   RELEASE_PARTITION("releasePartition", 3),

@@ -174,6 +174,57 @@ class ScriptsTest {
   }
 
   @Test
+  void peekTenants_whenMoreAreDue_includesTheOldest_andARandomWindow() {
+    long now = clock.millis();
+    for (int i = 0; i < 100; i++) {
+      redis.zadd(keys.tenants(0), now - 1000 + i, String.format("t%03d", i));
+    }
+    List<String> low = peekedTenants(now, 0.0);
+    List<String> high = peekedTenants(now, 0.999);
+    assertThat(low).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t004");
+    assertThat(high).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t099");
+  }
+
+  private List<String> peekedTenants(long now, double u) {
+    List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
+        Args.of().add(keys.tenants(0)).add(keys.usage(0)).list(),
+        Args.of().add(keys.prefix(0)).add(now).add(8).add(Double.toString(u)).add(4).add(60000).list()));
+    assertThat(Replies.asLong(r.get(0))).isEqualTo(100);
+    List<String> tenants = new java.util.ArrayList<>();
+    for (int i = 2; i < r.size(); i += 7) {
+      tenants.add(Replies.asString(r.get(i)));
+    }
+    return tenants;
+  }
+
+  @Test
+  void leaseJobs_dropsAStrayId_withoutLosingTheJobBehindIt() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    String stray = enqueue("t1", "f");
+    String second = enqueue("t1", "f");
+    String third = enqueue("t1", "f");
+    redis.del(keys.job(0, stray)); // e.g. a status record that expired while its id lingered
+    PartitionClaimer.Result r = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 2);
+    assertThat(r.jobs()).extracting(LeasedJob::id).containsExactly(second);
+    assertThat(redis.zrange(keys.queue(0, "t1:f"), 0, -1)).containsExactly(third);
+  }
+
+  @Test
+  void bulkEnqueue_keepsEachJobsOwnSecondaryKeyValues() {
+    FunctionSpec spec = FunctionSpec.newBuilder("k").keyedLimit("acct", 1).keyedLimit("region", 2).build();
+    config.configureFunction(spec);
+    List<String> ids = enqueuer.enqueue(List.of(
+        new EnqueueRequest("t1", "k", new byte[0], EnqueueOptions.newBuilder()
+            .concurrencyKey("acct", "a").concurrencyKey("region", "eu").build()),
+        new EnqueueRequest("t1", "k", new byte[0], EnqueueOptions.newBuilder()
+            .concurrencyKey("acct", "a").concurrencyKey("region", "us").build())))
+        .stream().map(dev.croupier.engine.EnqueueResult::jobId).toList();
+    assertThat(redis.hget(keys.job(0, ids.get(0)), "ks")).contains("region:eu").doesNotContain("region:us");
+    assertThat(redis.hget(keys.job(0, ids.get(1)), "ks")).contains("region:us").doesNotContain("region:eu");
+  }
+
+  @Test
   void includes_areInlined() {
     assertThat(scripts.source(Script.ACK_JOB)).contains("local function reindexQueue").doesNotContain("@include");
   }

@@ -1,0 +1,42 @@
+--[[
+  enqueueJobs: writes many jobs of one virtual queue (a batch enqueue without idempotency keys)
+  with one sorted-set insert and one index update, instead of one script call per job.
+  Guarantee: atomic for the whole group.
+
+  KEYS[1] queue zset        KEYS[2] tenant's queues (tq)
+  KEYS[3] tenants index     KEYS[4] queues index
+  ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
+  ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
+  ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, n, then n
+            concurrency-key name, value pairs
+  Returns the number of jobs written
+]]
+local rcall = redis.call
+-- @include index
+
+local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
+local members = {}
+local earliest = nil
+local count = 0
+local i = 7
+while i <= #ARGV do
+  local id, score, n = ARGV[i], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])
+  local jobKey = P .. 'job:' .. id
+  rcall('HSET', jobKey, 't', tenant, 'f', fn, 'q', qid, 'p', ARGV[i + 1], 'a', 0,
+    'ma', ARGV[i + 2], 'ra', ARGV[i + 3], 'ea', now, 'st', 'queued', 'ks', ks)
+  for j = 0, n - 1 do
+    rcall('HSET', jobKey, 'k:' .. ARGV[i + 6 + 2 * j], ARGV[i + 7 + 2 * j])
+  end
+  members[#members + 1] = score
+  members[#members + 1] = id
+  if #members >= 1000 then -- unpack has a stack limit: insert in chunks
+    rcall('ZADD', KEYS[1], unpack(members))
+    members = {}
+  end
+  if earliest == nil or score < earliest then earliest = score end
+  count = count + 1
+  i = i + 6 + 2 * n
+end
+if #members > 0 then rcall('ZADD', KEYS[1], unpack(members)) end
+if earliest then lowerQueue(P, tenant, qid, earliest, now) end
+return count

@@ -1,0 +1,16 @@
+-- Peeking a due set fairly: when more members are due than asked for, the oldest `head` are always
+-- included (nothing starves) and the rest is a random window (claimers peeking at once see
+-- different members). u is a random number in [0,1) given by the caller (scripts must be
+-- deterministic). Returns a flat {member, score, ...} list.
+local function dueWindow(key, now, n, u, head)
+  local due = rcall('ZCOUNT', key, '-inf', now)
+  if due <= n then
+    return rcall('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, n), due
+  end
+  if head > n then head = n end
+  local picked = rcall('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, head)
+  local offset = head + math.floor(u * (due - n + 1))
+  local window = rcall('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES', 'LIMIT', offset, n - head)
+  for i = 1, #window do picked[#picked + 1] = window[i] end
+  return picked, due
+end
