@@ -1,5 +1,8 @@
 package dev.croupier.engine;
 
+import static dev.croupier.api.OptionChecks.requirePositive;
+import static dev.croupier.api.OptionChecks.requireRange;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -100,18 +103,7 @@ public record EngineOptions(
     Objects.requireNonNull(meterRegistry, "meterRegistry");
   }
 
-  private static void requireRange(String name, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
-    }
-  }
 
-  private static void requirePositive(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + d);
-    }
-  }
 
   /** A builder with every default; only the Redis URL is required. */
   public static Builder newBuilder() {

@@ -1,5 +1,6 @@
 package dev.croupier.engine;
 
+import dev.croupier.api.OptionChecks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,14 +37,8 @@ public record EnqueueOptions(
 
   /** Validates every field. */
   public EnqueueOptions {
-    delay = delay == null ? Duration.ZERO : delay;
-    priority = priority == null ? Duration.ZERO : priority;
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay must not be negative: " + delay);
-    }
-    if (priority.isNegative()) {
-      throw new IllegalArgumentException("priority must not be negative: " + priority);
-    }
+    delay = OptionChecks.requireNonNegative("delay", delay);
+    priority = OptionChecks.requireNonNegative("priority", priority);
     if (idempotencyKey != null
         && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
       throw new IllegalArgumentException("idempotencyKey must have 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
@@ -56,9 +51,7 @@ public record EnqueueOptions(
             + MAX_KEY_VALUE_LENGTH + " characters: length " + v.length());
       }
     });
-    if (maxAttempts < 0 || maxAttempts > 1000) {
-      throw new IllegalArgumentException("maxAttempts must be between 0 and 1000: " + maxAttempts);
-    }
+    OptionChecks.requireRange("maxAttempts", maxAttempts, 0, 1000);
   }
 
   /** A builder starting from the defaults. */

@@ -1,5 +1,9 @@
 package dev.croupier.engine.internal.demo;
 
+import static dev.croupier.api.OptionChecks.requireNonNegative;
+import static dev.croupier.api.OptionChecks.requirePositive;
+import static dev.croupier.api.OptionChecks.requireRange;
+
 import dev.croupier.engine.EngineOptions;
 import java.time.Duration;
 import java.util.List;
@@ -59,9 +63,7 @@ public record DemoOptions(
       throw new IllegalArgumentException("jobTime must not be negative: " + jobTime);
     }
     Objects.requireNonNull(smallDelay, "smallDelay");
-    if (smallDelay.isNegative()) {
-      throw new IllegalArgumentException("smallDelay must not be negative: " + smallDelay);
-    }
+    requireNonNegative("smallDelay", smallDelay);
     requireRange("slots", slots, 1, 10_000);
     requireRange("big", big, 0, 10_000_000);
     requireRange("small", small, 0, 1_000_000);
@@ -74,18 +76,7 @@ public record DemoOptions(
     return big + (long) small * SMALL_TENANTS.size();
   }
 
-  private static void requireRange(String name, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
-    }
-  }
 
-  private static void requirePositive(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + d);
-    }
-  }
 
   /** A builder with every default; only the Redis URL is required. */
   public static Builder newBuilder() {
