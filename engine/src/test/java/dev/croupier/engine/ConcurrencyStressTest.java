@@ -18,20 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Response;
 
 /**
  * Races between claimers, engines and the scavenger on one namespace: limits hold under
@@ -346,146 +339,6 @@ class ConcurrencyStressTest {
 
     int peak(String scope) {
       return peaks.getOrDefault(scope, new AtomicInteger()).get();
-    }
-  }
-
-  /**
-   * Remote-worker stand-ins without heartbeats: each job completes after 1-3 ms, except that
-   * the first attempt of about one job in ten hangs. A hung attempt frees its worker slot (the
-   * worker moved on) and acks only once its job was delivered again, so that late ack must be
-   * STALE. Acks go through the engine the job was delivered by.
-   */
-  private static final class FlakyWorkers implements JobSink, AutoCloseable {
-
-    /** What the workers of both engines saw. */
-    static final class Shared {
-      final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
-      final Map<String, Engine> zombies = new ConcurrentHashMap<>();
-      final Queue<CompletionResult> lateAcks = new ConcurrentLinkedQueue<>();
-      final AtomicInteger hung = new AtomicInteger();
-    }
-
-    private final Engine engine;
-    private final String function;
-    private final AtomicInteger free;
-    private final Shared shared;
-    private final java.util.concurrent.ScheduledExecutorService timer =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-
-    FlakyWorkers(Engine engine, String function, int slots, Shared shared) {
-      this.engine = engine;
-      this.function = function;
-      this.free = new AtomicInteger(slots);
-      this.shared = shared;
-    }
-
-    @Override
-    public Set<String> functions() {
-      return Set.of(function);
-    }
-
-    @Override
-    public int reserve(String f, int max) {
-      while (true) {
-        int c = free.get();
-        int take = Math.min(c, max);
-        if (take <= 0) {
-          return 0;
-        }
-        if (free.compareAndSet(c, c - take)) {
-          return take;
-        }
-      }
-    }
-
-    @Override
-    public void release(String f, int count) {
-      free.addAndGet(count);
-    }
-
-    @Override
-    public void deliver(LeasedJob job) {
-      if (job.attempt() == 1 && Math.floorMod(job.id().hashCode(), 10) == 0) {
-        shared.hung.incrementAndGet();
-        shared.zombies.put(job.id(), engine);
-        free.incrementAndGet();
-        return;
-      }
-      Engine hungOn = job.attempt() > 1 ? shared.zombies.remove(job.id()) : null;
-      if (hungOn != null) {
-        timer.execute(() -> shared.lateAcks.add(hungOn.complete(job.id(), 1, new Outcome.Success(Duration.ZERO))));
-      }
-      timer.schedule(() -> {
-        CompletionResult r = engine.complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(2)));
-        if (r == CompletionResult.ACCEPTED) {
-          shared.accepted.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
-        }
-        free.incrementAndGet();
-        engine.wakeClaimers();
-      }, 1 + ThreadLocalRandom.current().nextInt(3), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      timer.shutdown();
-      timer.awaitTermination(5, TimeUnit.SECONDS);
-    }
-  }
-
-  /** A sink that takes jobs against a credit budget and never completes them (a hung or dead worker). */
-  private static final class HoldingSink implements JobSink {
-    private final String function;
-    private final AtomicInteger credits;
-    private final AtomicInteger delivered = new AtomicInteger();
-    private final LinkedBlockingQueue<LeasedJob> jobs = new LinkedBlockingQueue<>();
-
-    HoldingSink(String function, int credits) {
-      this.function = function;
-      this.credits = new AtomicInteger(credits);
-    }
-
-    void grant(int n) {
-      credits.addAndGet(n);
-    }
-
-    int delivered() {
-      return delivered.get();
-    }
-
-    LeasedJob next() throws InterruptedException {
-      LeasedJob j = jobs.poll(20, TimeUnit.SECONDS);
-      assertThat(j).as("a delivery within 20 s").isNotNull();
-      return j;
-    }
-
-    @Override
-    public Set<String> functions() {
-      return Set.of(function);
-    }
-
-    @Override
-    public int reserve(String f, int max) {
-      while (true) {
-        int c = credits.get();
-        int take = Math.min(c, max);
-        if (take <= 0) {
-          return 0;
-        }
-        if (credits.compareAndSet(c, c - take)) {
-          return take;
-        }
-      }
-    }
-
-    @Override
-    public void release(String f, int count) {
-      credits.addAndGet(count);
-    }
-
-    @Override
-    public void deliver(LeasedJob job) {
-      delivered.incrementAndGet();
-      jobs.add(job);
     }
   }
 
