@@ -1,5 +1,6 @@
 package dev.croupier.bench;
 
+import dev.croupier.bench.cli.BenchCommand;
 import dev.croupier.engine.cli.CroupierCommand;
 import picocli.CommandLine;
 
@@ -10,6 +11,7 @@ public final class Main {
   /** Runs {@code ./croupier ARGS}. */
   public static void main(String[] args) {
     CommandLine cli = CroupierCommand.commandLine();
+    cli.addSubcommand(new BenchCommand());
     System.exit(cli.execute(args));
   }
 }

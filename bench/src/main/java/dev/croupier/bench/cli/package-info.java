@@ -1,0 +1,2 @@
+/** The {@code ./croupier bench} command line. */
+package dev.croupier.bench.cli;

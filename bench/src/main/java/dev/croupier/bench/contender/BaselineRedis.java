@@ -1,0 +1,62 @@
+package dev.croupier.bench.contender;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The Jedis client a baseline contender uses: one pool sized for its worker slots plus producers,
+ * and deletion of everything under its key prefix. The same client library Croupier uses, so the
+ * comparison is of designs, not of clients.
+ */
+final class BaselineRedis implements AutoCloseable {
+
+  private static final int SPARE_CONNECTIONS = 8;
+
+  private final JedisPooled jedis;
+  private final String prefix;
+
+  BaselineRedis(String redisUrl, String prefix, int maxSlots) {
+    Objects.requireNonNull(redisUrl, "redisUrl");
+    this.prefix = Objects.requireNonNull(prefix, "prefix");
+    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+    pool.setMaxTotal(maxSlots + SPARE_CONNECTIONS);
+    pool.setMaxIdle(maxSlots + SPARE_CONNECTIONS);
+    pool.setMaxWait(Duration.ofSeconds(10));
+    this.jedis = new JedisPooled(pool, URI.create(redisUrl), 10_000);
+  }
+
+  JedisPooled jedis() {
+    return jedis;
+  }
+
+  /** The key named {@code suffix} under this contender's prefix. */
+  String key(String suffix) {
+    return prefix + suffix;
+  }
+
+  /** Deletes every key under the prefix (SCAN + UNLINK, so other users of the Redis are untouched). */
+  void deleteKeys() {
+    ScanParams params = new ScanParams().match(prefix + "*").count(1000);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = jedis.scan(cursor, params);
+      List<String> keys = page.getResult();
+      if (!keys.isEmpty()) {
+        jedis.unlink(keys.toArray(String[]::new));
+      }
+      cursor = page.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+  }
+
+  @Override
+  public void close() {
+    jedis.close();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.croupier.bench.contender;
+
+import dev.croupier.engine.FairnessMode;
+import java.util.List;
+import java.util.Objects;
+
+/** The contenders by name, and how to make each one on a Redis under a key prefix. */
+public final class Contenders {
+
+  /** Croupier with a uniform shuffle (no weights, no usage). */
+  public static final String CROUPIER_UNIFORM = "croupier-uniform";
+  /** Croupier with its full weighting. */
+  public static final String CROUPIER_WEIGHTED = "croupier-weighted";
+
+  /** Croupier (weighted) over the wire protocol: client, node server and worker SDK over TCP. */
+  public static final String CROUPIER_PROTOCOL = "croupier-protocol";
+
+  /** Every contender of the fairness scenarios, baselines first (the protocol one is opt-in there). */
+  public static final List<String> ALL = List.of(FifoListContender.NAME, BatchMoverContender.NAME,
+      TenantRingContender.NAME, DecayedActivityContender.NAME, CROUPIER_UNIFORM, CROUPIER_WEIGHTED);
+
+  private Contenders() {}
+
+  /**
+   * What a scenario asks of a contender.
+   *
+   * @param redisUrl the Redis every contender shares
+   * @param prefix this contender's key prefix (Croupier: its namespace), unique in the Redis
+   * @param maxSlots most worker slots it will start
+   * @param keyedQueues whether jobs' queue names must become separate virtual queues in Croupier
+   * @param claimThreads Croupier's claim loops (0 = its default)
+   */
+  public record Spec(String redisUrl, String prefix, int maxSlots, boolean keyedQueues, int claimThreads) {
+    /** Checks the fields. */
+    public Spec {
+      Objects.requireNonNull(redisUrl, "redisUrl");
+      Objects.requireNonNull(prefix, "prefix");
+      if (maxSlots <= 0) {
+        throw new IllegalArgumentException("maxSlots must be positive: " + maxSlots);
+      }
+    }
+  }
+
+  /** Makes the contender called {@code name}; throws for an unknown name, listing the known ones. */
+  public static Contender create(String name, Spec spec) {
+    return switch (name) {
+      case FifoListContender.NAME -> new FifoListContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
+      case BatchMoverContender.NAME -> new BatchMoverContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
+      case TenantRingContender.NAME -> new TenantRingContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
+      case DecayedActivityContender.NAME ->
+          new DecayedActivityContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
+      case CROUPIER_UNIFORM -> croupier(name, spec, FairnessMode.UNIFORM);
+      case CROUPIER_WEIGHTED -> croupier(name, spec, FairnessMode.WEIGHTED);
+      case CROUPIER_PROTOCOL -> new CroupierProtocolContender(name,
+          options(spec, FairnessMode.WEIGHTED).build(), spec.keyedQueues());
+      default -> throw new IllegalArgumentException(
+          "unknown contender '" + name + "'; known: " + ALL + " and " + CROUPIER_PROTOCOL);
+    };
+  }
+
+  private static Contender croupier(String name, Spec spec, FairnessMode mode) {
+    return new CroupierContender(name, options(spec, mode).build(), spec.keyedQueues());
+  }
+
+  private static dev.croupier.engine.EngineOptions.Builder options(Spec spec, FairnessMode mode) {
+    var options = CroupierContender.options(spec.redisUrl(), spec.prefix(), mode);
+    if (spec.claimThreads() > 0) {
+      options.claimThreads(spec.claimThreads());
+    }
+    return options;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.croupier.bench.contender;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.engine.Engine;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.TenantSettings;
+import dev.croupier.engine.internal.server.NodeServer;
+import dev.croupier.engine.internal.server.ServerOptions;
+import dev.croupier.worker.ClientOptions;
+import dev.croupier.worker.CroupierClient;
+import dev.croupier.worker.JobRequest;
+import dev.croupier.worker.Worker;
+import dev.croupier.worker.WorkerOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Croupier over its wire protocol: an engine node (engine + TCP server on a free loopback port)
+ * in this JVM, producers enqueueing through a {@link CroupierClient} connection and the scenario's
+ * runner registered in a {@link Worker} that connects like a remote one. Every job crosses the
+ * protocol twice (enqueue, dispatch) and its completion once more.
+ */
+public final class CroupierProtocolContender implements Contender {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+
+  private final String name;
+  private final Engine engine;
+  private final NodeServer server;
+  private final CroupierClient client;
+  private final boolean keyed;
+  private final FunctionSpec spec;
+  private Worker worker;
+
+  /** A node with {@code options}, a producer client and (on start) a worker, all over TCP. */
+  public CroupierProtocolContender(String name, EngineOptions options, boolean keyed) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.keyed = keyed;
+    this.engine = Engine.start(options);
+    this.server = NodeServer.start(engine, ServerOptions.newBuilder().host("127.0.0.1").port(0).build());
+    this.client = CroupierClient.connect(ClientOptions.newBuilder().address(address()).build());
+    FunctionSpec.Builder b = FunctionSpec.newBuilder(CroupierContender.FUNCTION);
+    if (keyed) {
+      b.keyedLimit(CroupierContender.QUEUE_KEY, CroupierContender.UNBINDING_LIMIT);
+    }
+    this.spec = b.build();
+    engine.configureFunction(spec);
+  }
+
+  private String address() {
+    return "127.0.0.1:" + server.address().getPort();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void configureWeights(String[] tenants, double[] weights) {
+    for (int i = 0; i < tenants.length; i++) {
+      engine.configureTenant(tenants[i], TenantSettings.DEFAULT.withWeight(weights[i]));
+    }
+  }
+
+  @Override
+  public void enqueue(List<Job> jobs) {
+    for (int from = 0; from < jobs.size(); from += CroupierContender.BATCH) {
+      List<Job> part = jobs.subList(from, Math.min(jobs.size(), from + CroupierContender.BATCH));
+      List<JobRequest> requests = new ArrayList<>(part.size());
+      for (Job job : part) {
+        JobRequest.Builder r = JobRequest.newBuilder(job.tenant(), CroupierContender.FUNCTION)
+            .payload(job.encode().getBytes(StandardCharsets.UTF_8));
+        if (keyed) {
+          r.concurrencyKey(CroupierContender.QUEUE_KEY,
+              job.queue().isEmpty() ? CroupierContender.DEFAULT_QUEUE : job.queue());
+        }
+        requests.add(r.build());
+      }
+      client.enqueueBatch(requests);
+    }
+  }
+
+  @Override
+  public void start(int slots, JobRunner runner) {
+    worker = Worker.create(WorkerOptions.newBuilder().address(address()).build())
+        .register(spec, slots, ctx -> runner.run(Job.decode(new String(ctx.payload(), StandardCharsets.UTF_8))))
+        .start();
+    if (!worker.awaitReady(READY_TIMEOUT)) {
+      throw new IllegalStateException("the worker did not connect to " + address() + " within " + READY_TIMEOUT);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    client.close();
+    server.close();
+    engine.close();
+    new KeySweeper(engine.options().redisUrl()).deleteMatching(engine.options().namespace() + ":*");
+  }
+}

@@ -1,0 +1,147 @@
+package dev.croupier.bench.jmh;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.engine.Engine;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.internal.RealEngine;
+import dev.croupier.engine.internal.claim.ClaimStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Claim throughput: engines with N claim threads each drain a backlog spread over Q virtual queues
+ * (one per tenant) into a no-op embedded handler. The benchmark thread only samples the engines'
+ * claim counters; the figures are auxiliary counters normalised per second (OPERATIONS): {@code jobs} (jobs leased),
+ * {@code claims} (claims that leased something) and {@code conflicts} (claims that found the
+ * partition leased by another claimer). Conflicts per successful claim = conflicts / claims.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+public class ClaimBenchmark {
+
+  static final String FUNCTION = "jmh-claim";
+  static final int MAX_IN_FLIGHT = 256;
+
+  /** The engines and their backlog, for one trial. */
+  @State(Scope.Benchmark)
+  public static class Cluster {
+    /** Claim loops per engine. */
+    @Param({"1", "4", "16", "64"})
+    public int claimThreads;
+    /** Engine instances sharing the Redis (each its own claim loops and handler slots). */
+    @Param({"1", "2"})
+    public int engines;
+    /** Active virtual queues (one per tenant). */
+    @Param({"1000"})
+    public int queues;
+    /** Jobs in the backlog (at least one per queue): enough that no queue drains in the trial. */
+    @Param({"150000"})
+    public long jobs;
+
+    BenchRedis redis;
+    final List<Engine> running = new ArrayList<>();
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      redis = new BenchRedis();
+      String ns = BenchRedis.namespace("claim");
+      for (int e = 0; e < engines; e++) {
+        running.add(Engine.start(EngineOptions.newBuilder().redisUrl(redis.url()).namespace(ns)
+            .claimThreads(claimThreads).shutdownGrace(Duration.ofSeconds(1)).build()));
+      }
+      FunctionSpec spec = FunctionSpec.newBuilder(FUNCTION).build();
+      running.get(0).configureFunction(spec);
+      long total = Math.max(jobs, queues);
+      Backlog.load(running.get(0), FUNCTION, total, i -> "t" + (i % queues));
+      for (Engine engine : running) {
+        engine.register(spec, MAX_IN_FLIGHT, job -> { });
+      }
+    }
+
+    long jobsLeased() {
+      long n = 0;
+      for (Engine e : running) {
+        n += stats(e).jobsLeased();
+      }
+      return n;
+    }
+
+    long successfulClaims() {
+      long n = 0;
+      for (Engine e : running) {
+        n += stats(e).successfulClaims();
+      }
+      return n;
+    }
+
+    long conflicts() {
+      long n = 0;
+      for (Engine e : running) {
+        n += stats(e).conflicts();
+      }
+      return n;
+    }
+
+    private static ClaimStats stats(Engine e) {
+      return ((RealEngine) e).claimStats();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      running.forEach(Engine::close);
+      redis.close();
+    }
+  }
+
+  /** What one iteration saw, per second. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Counters {
+    public long jobs;
+    public long claims;
+    public long conflicts;
+    long lastJobs;
+    long lastClaims;
+    long lastConflicts;
+
+    @Setup(Level.Iteration)
+    public void reset(Cluster c) {
+      jobs = 0;
+      claims = 0;
+      conflicts = 0;
+      lastJobs = c.jobsLeased();
+      lastClaims = c.successfulClaims();
+      lastConflicts = c.conflicts();
+    }
+  }
+
+  /** Samples the counters every 10 ms while the engines claim in the background. */
+  @Benchmark
+  public void claim(Cluster c, Counters k) throws InterruptedException {
+    Thread.sleep(10);
+    long j = c.jobsLeased();
+    long s = c.successfulClaims();
+    long x = c.conflicts();
+    k.jobs += j - k.lastJobs;
+    k.claims += s - k.lastClaims;
+    k.conflicts += x - k.lastConflicts;
+    k.lastJobs = j;
+    k.lastClaims = s;
+    k.lastConflicts = x;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.croupier.bench.scenario;
+
+import dev.croupier.bench.contender.Contender;
+import dev.croupier.bench.contender.Contenders;
+import dev.croupier.bench.contender.FifoListContender;
+import dev.croupier.bench.contender.Job;
+import dev.croupier.bench.report.Format;
+import dev.croupier.bench.report.MarkdownTable;
+import dev.croupier.bench.report.Report;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end throughput: producers enqueue batches for 100 tenants as fast as the queue drains
+ * (bounded by an outstanding-jobs cap), worker slots run a no-op handler, and the completed jobs
+ * per second are compared with the bare list queue (LPUSH / BRPOP with the same Jedis client).
+ * The design's target: Croupier at >= 50% of the bare list.
+ */
+public final class ThroughputScenario implements Scenario {
+
+  /** Producer threads. */
+  public static final int PRODUCERS = 2;
+  /** Jobs per producer batch. */
+  public static final int BATCH = 100;
+  /** Tenants the producers cycle through. */
+  public static final int TENANTS = 100;
+  /** Most jobs enqueued but not yet completed; producers wait above it. */
+  public static final long MAX_OUTSTANDING = 20_000;
+  /** The target ratio against the bare list (DESIGN.md). */
+  static final double TARGET_RATIO = 0.5;
+
+  @Override
+  public String name() {
+    return "throughput";
+  }
+
+  @Override
+  public String description() {
+    return "end to end jobs/s (enqueue, dispatch, no-op handler, ack) against a bare LPUSH/BRPOP list";
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Report run(ScenarioSettings s) {
+    Duration warmup = s.duration().dividedBy(10);
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("producers", PRODUCERS);
+    params.put("batch", BATCH);
+    params.put("tenants", TENANTS);
+    params.put("maxOutstanding", MAX_OUTSTANDING);
+    params.put("slots", s.slots());
+    params.put("seconds", s.duration().toSeconds());
+    params.put("warmupSeconds", warmup.toMillis() / 1000.0);
+    params.put("croupierPaths", "croupier-uniform/-weighted: embedded (engine.register, no wire protocol);"
+        + " croupier-protocol: weighted, client -> node server -> worker SDK over loopback TCP");
+    Report report = new Report(name(), s.command(), params);
+    MarkdownTable table = new MarkdownTable(List.of("contender", "completed jobs/s", "enqueued jobs/s",
+        "vs " + FifoListContender.NAME, "Redis CPU us/job", "Redis cmds/job", "JVM CPU us/job"));
+    List<String> names = s.contendersOr(List.of(FifoListContender.NAME, Contenders.CROUPIER_UNIFORM,
+        Contenders.CROUPIER_WEIGHTED, Contenders.CROUPIER_PROTOCOL));
+    Map<String, double[]> rates = new LinkedHashMap<>();
+    ContenderLoop.run(s, report, names, false, s.claimThreads(), (c, figures) -> {
+      double[] r = measure(c, s, warmup, figures);
+      figures.put("completedPerSecond", r[0]);
+      figures.put("enqueuedPerSecond", r[1]);
+      rates.put(c.name(), r);
+    });
+    double[] bare = rates.get(FifoListContender.NAME);
+    rates.forEach((name, r) -> {
+      double ratio = bare == null ? Double.NaN : r[0] / bare[0];
+      report.contender(name).put("ratioToBareList", ratio);
+      Map<String, Object> probe = (Map<String, Object>) report.contender(name).get("profile");
+      table.row(List.of(name, Format.rate(r[0]), Format.rate(r[1]), Format.fixed(ratio, 2),
+          Format.fixed((Double) probe.getOrDefault("redisCpuMicrosPerJob", Double.NaN), 1),
+          Format.fixed((Double) probe.getOrDefault("redisCommandsPerJob", Double.NaN), 2),
+          Format.fixed((Double) probe.getOrDefault("jvmCpuMicrosPerJob", Double.NaN), 1)));
+    });
+    report.table(table);
+    report.note("croupier-uniform and croupier-weighted run embedded (claim loop to an in-process no-op"
+        + " handler); croupier-protocol is the end-to-end path: producer client, node server and worker"
+        + " SDK over loopback TCP, all in this JVM. Target (DESIGN.md): >= " + TARGET_RATIO
+        + " of the bare list's jobs/s. Redis CPU and commands per job come from INFO deltas over"
+        + " the measured span (JSON: per-command breakdown); JVM CPU is this whole process");
+    return report;
+  }
+
+  /** Returns {completed/s, enqueued/s} over the span after the warm-up. */
+  private static double[] measure(Contender c, ScenarioSettings s, Duration warmup, Map<String, Object> figures)
+      throws InterruptedException {
+    RedisProbe probe = new RedisProbe(s.redisUrl());
+    LongAdder completed = new LongAdder();
+    LongAdder enqueued = new LongAdder();
+    AtomicBoolean running = new AtomicBoolean(true);
+    c.start(s.slots(), job -> completed.increment());
+    List<Thread> producers = new ArrayList<>();
+    for (int p = 0; p < PRODUCERS; p++) {
+      int producer = p;
+      producers.add(Thread.ofPlatform().daemon().name("producer-" + p).start(() -> {
+        long seq = (long) producer << 40;
+        int tenant = producer;
+        while (running.get()) {
+          if (enqueued.sum() - completed.sum() > MAX_OUTSTANDING) {
+            LockSupport.parkNanos(200_000);
+            continue;
+          }
+          List<Job> batch = new ArrayList<>(BATCH);
+          long now = System.nanoTime();
+          String name = String.format("t%03d", tenant);
+          for (int k = 0; k < BATCH; k++) {
+            batch.add(new Job(tenant, name, "", seq++, 0, now));
+          }
+          tenant = (tenant + PRODUCERS) % TENANTS;
+          c.enqueue(batch);
+          enqueued.add(BATCH);
+        }
+      }));
+    }
+    long t0 = System.nanoTime();
+    Pacing.sleepUntil(t0 + warmup.toNanos());
+    long c0 = completed.sum();
+    long e0 = enqueued.sum();
+    probe.start();
+    long from = System.nanoTime();
+    Pacing.sleepUntil(t0 + s.duration().toNanos());
+    long c1 = completed.sum();
+    long e1 = enqueued.sum();
+    figures.put("profile", probe.stop(c1 - c0));
+    double secs = (System.nanoTime() - from) / 1e9;
+    running.set(false);
+    for (Thread t : producers) {
+      t.join(10_000);
+    }
+    ContenderLoop.progress("throughput", c.name(), String.format("%.0f jobs/s", (c1 - c0) / secs));
+    return new double[] {(c1 - c0) / secs, (e1 - e0) / secs};
+  }
+}

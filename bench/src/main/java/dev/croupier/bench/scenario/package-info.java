@@ -1,0 +1,5 @@
+/**
+ * The scenario harness: each scenario runs one workload through every contender in turn, on the
+ * same Redis under separate key prefixes, and reports the figures the design's targets name.
+ */
+package dev.croupier.bench.scenario;
