@@ -32,7 +32,8 @@ final class IndexPeeker {
 
   /**
    * A due tenant as peeked: its earliest score, decayed usage, jobs in flight, how many of its
-   * queues are due with the earliest of them, and when it was last served (0 = never).
+   * queues are due (0, 1, or 2 meaning several) with the earliest of them, and when it was last
+   * served (0 = never).
    */
   record DueTenant(String tenant, long score, double usage, long inFlight, long dueQueues, String firstQueue,
       long lastServed) {
@@ -49,10 +50,11 @@ final class IndexPeeker {
   /** A due virtual queue. */
   record DueQueue(String queueId, long score) {}
 
-  TenantPeek tenants(int shard, long now) {
+  /** Up to {@code limit} due tenants of a shard (see {@link TenantPeek}). */
+  TenantPeek tenants(int shard, long now, int limit) {
     List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
         Args.of().add(keys.tenants(shard)).add(keys.usage(shard)).list(),
-        Args.of().add(keys.prefix(shard)).add(now).add(options.peekTenants())
+        Args.of().add(keys.prefix(shard)).add(now).add(limit)
             .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD)
             .add(options.usageHalfLife().toMillis()).list()));
     List<DueTenant> out = new ArrayList<>();
