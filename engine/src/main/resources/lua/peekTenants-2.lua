@@ -8,7 +8,8 @@
   ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] T           ARGV[4] random in [0,1)
   ARGV[5] oldest always included                      ARGV[6] usage half-life ms
   Returns {due count, next due score or -1,
-           tenant, score, decayed usage, in flight, due queues, earliest due queue id,
+           tenant, score, decayed usage, in flight, due queues (0, 1, or 2 = several),
+           earliest due queue id,
            last served ms (0 = never), ...}
 ]]
 local rcall = redis.call
@@ -36,10 +37,11 @@ for i = 1, #picked, 2 do
   out[#out + 1] = picked[i + 1]
   out[#out + 1] = tostring(usage)
   out[#out + 1] = slotsInUse(P .. 'cc:tn:' .. tenant, now)
-  -- Most tenants have one due queue: naming it saves the claimer a queue peek.
-  local tq = P .. 'tq:' .. tenant
-  out[#out + 1] = rcall('ZCOUNT', tq, '-inf', now)
-  out[#out + 1] = rcall('ZRANGEBYSCORE', tq, '-inf', now, 'LIMIT', 0, 1)[1] or ''
+  -- Most tenants have one due queue: naming it saves the claimer a queue peek. Whether there
+  -- are several is all the claimer needs to know (then it peeks them), so two are read.
+  local first = rcall('ZRANGEBYSCORE', P .. 'tq:' .. tenant, '-inf', now, 'LIMIT', 0, 2)
+  out[#out + 1] = #first
+  out[#out + 1] = first[1] or ''
   out[#out + 1] = vals[3] or '0'
 end
 return out

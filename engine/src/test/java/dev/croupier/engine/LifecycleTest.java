@@ -8,6 +8,7 @@ import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.PermanentFailureException;
 import dev.croupier.api.RetryLaterException;
 import dev.croupier.api.RetryPolicy;
+import dev.croupier.testing.IndexInvariants;
 import dev.croupier.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.JedisPooled;
 
 class LifecycleTest {
 
@@ -33,12 +35,14 @@ class LifecycleTest {
       new RetryPolicy(3, Duration.ofMillis(10), 2.0, Duration.ofMillis(50));
 
   private Engine engine;
+  private String namespace;
 
   @BeforeEach
   void start() {
+    namespace = REDIS.newNamespace();
     engine = Engine.start(EngineOptions.newBuilder()
         .redisUrl(REDIS.url())
-        .namespace(REDIS.newNamespace())
+        .namespace(namespace)
         .scavengeInterval(Duration.ofMillis(100))
         .idlePoll(Duration.ofMillis(5))
         .build());
@@ -47,6 +51,9 @@ class LifecycleTest {
   @AfterEach
   void stop() {
     engine.close();
+    try (JedisPooled redis = REDIS.client()) {
+      IndexInvariants.check(redis, namespace, 1); // once the engine is quiet
+    }
   }
 
   private static byte[] bytes(String s) {

@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
@@ -78,6 +80,8 @@ final class QueueModel implements AutoCloseable {
     final int originalMax;
     St st = St.WAITING;
     long runAt;
+    /** Its score in its queue: run-at, minus the priority for a job due at enqueue. */
+    long score;
     int attempts;
     int maxAttempts;
     long deadline;
@@ -90,6 +94,11 @@ final class QueueModel implements AutoCloseable {
       this.runAt = runAt;
       this.maxAttempts = maxAttempts;
       this.originalMax = maxAttempts;
+    }
+
+    /** Its virtual queue: the first keyed limit's value is part of it. */
+    String queue() {
+      return tenant + ":" + fn.name() + (fn.queueKey() == null ? "" : ":" + keys.get(fn.queueKey().key()));
     }
 
     boolean live(long now) {
@@ -118,11 +127,13 @@ final class QueueModel implements AutoCloseable {
   private final Map<String, String> idempotency = new HashMap<>();
   private final List<Lease> leases = new ArrayList<>();
   private final Map<Lease, Boolean> seenLeases = new HashMap<>();
+  private final Set<String> pausedTenants = new HashSet<>();
+  private final Set<String> pausedFunctions = new HashSet<>();
 
   QueueModel(RedisServerExtension server) {
     this.namespace = server.newNamespace();
     this.options = EngineOptions.newBuilder().redisUrl(server.url()).namespace(namespace).shards(2)
-        .claimThreads(1).maxBatch(3).capacityBackoff(Duration.ofMillis(5))
+        .claimThreads(1).maxBatch(3).capacityBackoff(Duration.ofMillis(5)).configCacheTtl(Duration.ofNanos(1))
         .scavengeInterval(Duration.ofDays(1)).clock(clock).build();
     this.engine = Engine.start(options);
     FUNCTIONS.forEach(engine::configureFunction);
@@ -175,7 +186,9 @@ final class QueueModel implements AutoCloseable {
       }
       FunctionSpec fn = FUNCTIONS.get(e.function());
       int max = e.maxAttempts() > 0 ? e.maxAttempts() : fn.retry().maxAttempts();
-      jobs.put(r.jobId(), new Job(r.jobId(), tenant, fn, keysOf(fn, e), now() + e.delayMs(), max));
+      Job j = new Job(r.jobId(), tenant, fn, keysOf(fn, e), now() + e.delayMs(), max);
+      j.score = e.delayMs() == 0 ? j.runAt - e.priorityMs() : j.runAt;
+      jobs.put(r.jobId(), j);
     }
   }
 
@@ -192,10 +205,32 @@ final class QueueModel implements AutoCloseable {
       sink.grant(credits);
       driver.round();
       sink.grant(0);
-      for (LeasedJob delivered : sink.take()) {
+      List<LeasedJob> round = sink.take();
+      for (LeasedJob delivered : round) {
         delivered(delivered);
       }
+      for (LeasedJob delivered : round) {
+        checkOrder(jobs.get(delivered.id()));
+      }
     }
+  }
+
+  /**
+   * A queue hands out its due jobs in score order (priority first, then run-at, then id): no due
+   * job of the same queue with a lower score is left behind. Not for functions with a secondary
+   * keyed limit, whose blocked jobs are skipped on purpose.
+   */
+  private void checkOrder(Job taken) {
+    if (taken.fn.keyedLimits().size() > 1) {
+      return;
+    }
+    long now = now();
+    List<Job> skipped = jobs.values().stream()
+        .filter(j -> (j.st == St.WAITING || j.st == St.RETRYING) && j.queue().equals(taken.queue()))
+        .filter(j -> j.score <= now && j.score < taken.score)
+        .toList();
+    assertThat(skipped).as("due jobs of queue %s with a lower score than %s (score %d), left behind",
+        taken.queue(), taken, taken.score).isEmpty();
   }
 
   private void delivered(LeasedJob d) {
@@ -203,6 +238,8 @@ final class QueueModel implements AutoCloseable {
     assertThat(j).as("delivered job %s is known", d.id()).isNotNull();
     assertThat(j.st).as("state of %s when delivered", j).isIn(St.WAITING, St.RETRYING);
     assertThat(j.runAt).as("run-at of %s when delivered at %d (no job runs early)", j, now()).isLessThanOrEqualTo(now());
+    assertThat(pausedTenants).as("paused tenants when %s was delivered", j).doesNotContain(j.tenant);
+    assertThat(pausedFunctions).as("paused functions when %s was delivered", j).doesNotContain(j.fn.name());
     Lease lease = new Lease(d.id(), d.attempt());
     assertThat(seenLeases).as("lease token %s of %s is new (a token is never handed out twice)", lease, j)
         .doesNotContainKey(lease);
@@ -260,6 +297,7 @@ final class QueueModel implements AutoCloseable {
     } else {
       j.st = St.RETRYING;
       j.runAt = retryAt;
+      j.score = retryAt;
     }
   }
 
@@ -291,7 +329,33 @@ final class QueueModel implements AutoCloseable {
       // tokens) keep counting, so no token of an earlier delivery becomes valid again.
       j.st = St.WAITING;
       j.runAt = now();
+      j.score = now();
       j.maxAttempts = j.attempts + j.originalMax;
+    }
+  }
+
+  /** Pauses or resumes a tenant or a function; a paused one gets no deliveries. */
+  void pause(boolean tenant, int pick, boolean paused) {
+    if (tenant) {
+      String t = TENANTS.get(pick);
+      if (paused) {
+        engine.pauseTenant(t);
+        pausedTenants.add(t);
+      } else {
+        engine.resumeTenant(t);
+        pausedTenants.remove(t);
+      }
+      assertThat(engine.tenant(t).paused()).isEqualTo(paused);
+    } else {
+      String f = FUNCTIONS.get(pick).name();
+      if (paused) {
+        engine.pauseFunction(f);
+        pausedFunctions.add(f);
+      } else {
+        engine.resumeFunction(f);
+        pausedFunctions.remove(f);
+      }
+      assertThat(engine.isFunctionPaused(f)).isEqualTo(paused);
     }
   }
 
@@ -314,6 +378,12 @@ final class QueueModel implements AutoCloseable {
    * never hands out again is lost.
    */
   void drain() {
+    for (int i = 0; i < TENANTS.size(); i++) {
+      pause(true, i, false);
+    }
+    for (int i = 0; i < FUNCTIONS.size(); i++) {
+      pause(false, i, false);
+    }
     for (int i = 0; i < 300 && jobs.values().stream().anyMatch(j -> !j.st.isFinal()); i++) {
       for (Lease l : currentLeases()) {
         complete(QueueModelProperties.Kind.ACK, l, -1);

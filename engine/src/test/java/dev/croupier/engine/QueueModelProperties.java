@@ -14,10 +14,11 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Random sequences of operations (enqueue, claim, ack, retry, fail, extend, stale completions,
- * cancel, time passing, scavenger sweeps, dead-letter replay) against {@link QueueModel}: after
- * every step no job is lost or in the wrong state, no lease is completed twice or after it was
- * lost, no concurrency limit is exceeded, and the index agrees with the queues. At the end,
- * everything left runs to completion.
+ * cancel, time passing, scavenger sweeps, dead-letter replay, pause and resume) against
+ * {@link QueueModel}: after every step no job is lost or in the wrong state, no lease is completed
+ * twice or after it was lost, no concurrency limit is exceeded, no job runs early, out of its
+ * queue's order or while paused, and the index agrees with the queues. At the end, everything
+ * left runs to completion.
  */
 class QueueModelProperties {
 
@@ -58,6 +59,7 @@ class QueueModelProperties {
       case Replay r -> model.replay(r.pick());
       case Advance a -> model.advance(a.ms());
       case Sweep s -> model.sweep();
+      case Pause p -> model.pause(p.tenant(), p.pick(), p.paused());
     }
   }
 
@@ -86,6 +88,9 @@ class QueueModelProperties {
 
   record Sweep() implements Op {}
 
+  /** Pauses (or resumes) tenant {@code pick}, or function {@code pick} when not {@code tenant}. */
+  record Pause(boolean tenant, int pick, boolean paused) implements Op {}
+
   @Provide
   Arbitrary<List<Op>> operations() {
     Arbitrary<Integer> pick = Arbitraries.integers().between(0, 1000);
@@ -98,7 +103,9 @@ class QueueModelProperties {
         Tuple.of(2, pick.map(Cancel::new)),
         Tuple.of(2, pick.map(Replay::new)),
         Tuple.of(3, Arbitraries.of(1L, 20L, 300L, 1100L, 2500L).map(Advance::new)),
-        Tuple.of(2, Arbitraries.just(new Sweep())));
+        Tuple.of(2, Arbitraries.just(new Sweep())),
+        Tuple.of(2, Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 2),
+            Arbitraries.of(true, false, false)).as(Pause::new)));
     return op.list().ofSize(50);
   }
 

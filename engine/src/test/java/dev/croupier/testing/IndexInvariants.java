@@ -24,8 +24,9 @@ import redis.clients.jedis.resps.Tuple;
  * ({@code lease:<qid>}) explains a later one; no index entry names an empty queue; each tenant's
  * score in {@code tenants} is the minimum of its {@code tq}, and no tenant without queues is listed;
  * every job is in exactly the places its state says (queued/failed: its own queue; running:
- * {@code inflight} and each of its concurrency keys; dead: its tenant's dead-letter queue; finished:
- * nowhere), so no job is in two of {queue, inflight, dead letters}; and every member of those sets
+ * {@code inflight} and each limited concurrency key it took, its {@code lc} field; dead: its
+ * tenant's dead-letter queue; finished: nowhere), so no job is in two of {queue, inflight, dead
+ * letters}; and every member of those sets
  * is a job in the matching state.
  *
  * <p>Reads are not atomic (SCAN, then one read per key): call it while no engine on the namespace
@@ -147,8 +148,11 @@ public final class IndexInvariants {
       if (score == earliest || leased.contains(qid)) {
         return true; // a lease holder's release reindexes the queue, whatever it holds meanwhile
       }
+      // A capacity hold raises the score to the hold's end. Once the hold has lapsed, an enqueue
+      // lowers the score only to the new job's (index.lua lowerQueue), so anything between the
+      // earliest job and the hold is explained until the queue's next claim reindexes it.
       Double hold = holds.get(qid);
-      return hold != null && hold > earliest && score == hold;
+      return hold != null && score > earliest && score <= hold;
     }
 
     /** No tq, queues or hold entry names an empty or missing queue. */
@@ -230,11 +234,12 @@ public final class IndexInvariants {
       }));
     }
 
-    private void checkSlots(String id, String st, String ccList) {
-      if (!"running".equals(st) || ccList == null) {
+    /** A running job is in each limited concurrency key it took at lease time ({@code lc}). */
+    private void checkSlots(String id, String st, String held) {
+      if (!"running".equals(st) || held == null) {
         return;
       }
-      for (String suffix : ccList.split("\n")) {
+      for (String suffix : held.split("\n")) {
         if (!suffix.isEmpty() && !slots.getOrDefault(suffix, Set.of()).contains(id)) {
           fail("running job %s is missing from its concurrency key %s", id, suffix);
         }

@@ -1,5 +1,6 @@
 package dev.croupier.worker;
 
+import dev.croupier.api.OptionChecks;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.worker.internal.wire.Wire;
 import java.nio.file.Path;
@@ -47,9 +48,9 @@ public record ClientOptions(
     addresses.forEach(NodeAddress::parse);
     token = token == null ? "" : token;
     clientName = clientName == null ? DEFAULT_CLIENT_NAME : clientName;
-    Options.requirePositive("connectTimeout", connectTimeout);
-    Options.requirePositive("requestTimeout", requestTimeout);
-    Options.requirePositive("idleTimeout", idleTimeout);
+    OptionChecks.requirePositive("connectTimeout", connectTimeout);
+    OptionChecks.requirePositive("requestTimeout", requestTimeout);
+    OptionChecks.requirePositive("idleTimeout", idleTimeout);
     if (maxFrameBytes < 1024) {
       throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
     }

@@ -1,6 +1,7 @@
 package dev.croupier.worker;
 
 import dev.croupier.api.Names;
+import dev.croupier.api.OptionChecks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,14 +37,8 @@ public record JobRequest(
     Names.requireTenant(tenant);
     Names.requireFunction(function);
     payload = payload == null ? new byte[0] : payload;
-    delay = delay == null ? Duration.ZERO : delay;
-    priority = priority == null ? Duration.ZERO : priority;
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay must not be negative: " + delay);
-    }
-    if (priority.isNegative()) {
-      throw new IllegalArgumentException("priority must not be negative: " + priority);
-    }
+    delay = OptionChecks.requireNonNegative("delay", delay);
+    priority = OptionChecks.requireNonNegative("priority", priority);
     concurrencyKeys = Map.copyOf(Objects.requireNonNull(concurrencyKeys, "concurrencyKeys"));
     if (maxAttempts < 0 || maxAttempts > 1000) {
       throw new IllegalArgumentException("maxAttempts must be between 0 and 1000: " + maxAttempts);

@@ -60,7 +60,10 @@ public final class Worker implements AutoCloseable {
     return this;
   }
 
-  /** Waits until connected with every function registered; false if that took too long. */
+  /**
+   * Waits until the first connection is up and the node has answered every registration (a
+   * refused one is logged and not served); false if that took longer than {@code timeout}.
+   */
   public boolean awaitReady(Duration timeout) {
     return runtime.awaitReady(timeout);
   }

@@ -1,5 +1,6 @@
 package dev.croupier.worker;
 
+import dev.croupier.api.OptionChecks;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.worker.internal.wire.Wire;
 import java.nio.file.Path;
@@ -55,10 +56,10 @@ public record WorkerOptions(
     addresses.forEach(NodeAddress::parse);
     token = token == null ? "" : token;
     clientName = clientName == null ? DEFAULT_CLIENT_NAME : clientName;
-    Options.requirePositive("connectTimeout", connectTimeout);
-    Options.requirePositive("reconnectMinBackoff", reconnectMinBackoff);
-    Options.requirePositive("reconnectMaxBackoff", reconnectMaxBackoff);
-    Options.requirePositive("idleTimeout", idleTimeout);
+    OptionChecks.requirePositive("connectTimeout", connectTimeout);
+    OptionChecks.requirePositive("reconnectMinBackoff", reconnectMinBackoff);
+    OptionChecks.requirePositive("reconnectMaxBackoff", reconnectMaxBackoff);
+    OptionChecks.requirePositive("idleTimeout", idleTimeout);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);

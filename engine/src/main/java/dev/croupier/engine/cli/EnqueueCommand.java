@@ -33,7 +33,10 @@ public final class EnqueueCommand implements Callable<Integer> {
   /** Jobs per EnqueueBatch frame. */
   private static final int BATCH = 500;
   /** Watches outstanding at once: jobs finish roughly in order, so a window keeps the node light. */
-  private static final int WATCH_WINDOW = 2000;
+  private static final int WATCH_WINDOW = 256;
+  /** Batches awaiting their reply at once: enough to hide the round trip, few enough to leave
+   *  the node room to dispatch while we enqueue. */
+  private static final int BATCHES_IN_FLIGHT = 4;
 
   @Spec CommandSpec spec;
   @Mixin ConnectOptions connect;
@@ -93,20 +96,26 @@ public final class EnqueueCommand implements Callable<Integer> {
 
   private List<String> enqueueAll(CroupierClient client) {
     JobRequest job = JobRequest.newBuilder(tenant, function).payload(payload).build();
-    List<CompletableFuture<List<Enqueued>>> batches = new ArrayList<>();
-    for (int sent = 0; sent < count; sent += BATCH) {
-      int n = Math.min(BATCH, count - sent);
-      batches.add(client.enqueueBatchAsync(java.util.Collections.nCopies(n, job)));
-    }
+    java.util.ArrayDeque<CompletableFuture<List<Enqueued>>> inFlight = new java.util.ArrayDeque<>();
     List<String> ids = new ArrayList<>(count);
-    for (CompletableFuture<List<Enqueued>> b : batches) {
-      try {
-        b.join().forEach(e -> ids.add(e.jobId()));
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException re ? re : e;
+    for (int sent = 0; sent < count; sent += BATCH) {
+      if (inFlight.size() >= BATCHES_IN_FLIGHT) {
+        collect(inFlight.removeFirst(), ids);
       }
+      inFlight.add(client.enqueueBatchAsync(java.util.Collections.nCopies(Math.min(BATCH, count - sent), job)));
+    }
+    while (!inFlight.isEmpty()) {
+      collect(inFlight.removeFirst(), ids);
     }
     return ids;
+  }
+
+  private static void collect(CompletableFuture<List<Enqueued>> batch, List<String> ids) {
+    try {
+      batch.join().forEach(e -> ids.add(e.jobId()));
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
   }
 
   private record Tally(AtomicLong done, AtomicLong failed, AtomicLong timedOut) {}

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class ClaimLoop implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
+  /** Pause after a productive round (see run()); short enough not to matter for latency. */
+  private static final int LINGER_NANOS = 200_000;
   private final Demand demand;
   private final IndexPeeker peeker;
   private final PartitionClaimer claimer;
@@ -61,7 +63,7 @@ public final class ClaimLoop implements Runnable {
   /** Asks the loop to stop after its current round. */
   public void stop() {
     running = false;
-    signal.signal();
+    signal.signalAll();
   }
 
   @Override
@@ -74,6 +76,10 @@ public final class ClaimLoop implements Runnable {
         failures = 0;
         if (sleep > 0 && running) {
           signal.awaitChange(seen, sleep);
+        } else if (sleep == 0 && LINGER_NANOS > 0) {
+          // A productive round just took every free credit: let a few more free up before the
+          // next one, so rounds lease batches instead of one job per freed slot.
+          Thread.sleep(0, LINGER_NANOS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -104,11 +110,11 @@ public final class ClaimLoop implements Runnable {
         if (credits.total() == 0) {
           break;
         }
-        IndexPeeker.TenantPeek peek = peeker.tenants(shard, now);
+        IndexPeeker.TenantPeek peek = peeker.tenants(shard, now, peekSize(credits.total()));
         if (peek.nextDue() > 0) {
           nextDue = Math.min(nextDue, peek.nextDue());
         }
-        List<IndexPeeker.DueTenant> order = orderTenants(peek.tenants(), now);
+        List<Weighted<IndexPeeker.DueTenant>> order = orderTenants(peek.tenants(), now);
         if (!order.isEmpty()) {
           claimed += claimShard(shard, order, credits, now);
         }
@@ -122,17 +128,27 @@ public final class ClaimLoop implements Runnable {
   }
 
   /**
-   * Plans one claim per tenant, in fair order, each for about the tenant's share of the credits,
-   * and sends them all in one round trip (peeking the queues of tenants with several due queues
-   * first, also in one round trip).
+   * How many tenants a round peeks: about twice its credits (at least 8, at most T). Peeking 32
+   * tenants to hand out 3 credits cost most of a claim's Redis time; a smaller random sample keeps
+   * every tenant's chance of being seen equal, so shares still follow the weights.
    */
-  private int claimShard(int shard, List<IndexPeeker.DueTenant> order, Demand.Credits credits, long now) {
-    int share = Math.max(1, Math.min(options.maxBatch(),
-        (int) Math.ceil(credits.total() / (double) order.size())));
+  private int peekSize(int credits) {
+    return Math.min(options.peekTenants(), Math.max(8, 2 * credits));
+  }
+
+  /**
+   * Plans the claims of one shard and sends them in one round trip. Each credit of the round goes
+   * to a tenant drawn with probability proportional to its weight (with replacement), so the
+   * amount each tenant gets follows its weight, not just its place in the order; claims go out in
+   * the shuffled order. Queues of tenants with several due queues are peeked first, in one round
+   * trip.
+   */
+  private int claimShard(int shard, List<Weighted<IndexPeeker.DueTenant>> order, Demand.Credits credits,
+      long now) {
     List<String> several = new ArrayList<>();
-    for (IndexPeeker.DueTenant t : order) {
-      if (t.dueQueues() > 1) {
-        several.add(t.tenant());
+    for (Weighted<IndexPeeker.DueTenant> t : order) {
+      if (t.item().dueQueues() > 1) {
+        several.add(t.item().tenant());
       }
     }
     Map<String, List<IndexPeeker.DueQueue>> peeked = new HashMap<>();
@@ -140,24 +156,24 @@ public final class ClaimLoop implements Runnable {
     for (int i = 0; i < several.size(); i++) {
       peeked.put(several.get(i), queues.get(i));
     }
-    Map<String, Integer> planned = new HashMap<>();
-    List<PartitionClaimer.Prepared> plan = new ArrayList<>();
-    for (IndexPeeker.DueTenant t : order) {
-      List<IndexPeeker.DueQueue> candidates = t.dueQueues() > 1 ? peeked.get(t.tenant())
+    List<Candidate> candidates = new ArrayList<>(order.size());
+    Map<String, Integer> none = Map.of();
+    for (Weighted<IndexPeeker.DueTenant> w : order) {
+      IndexPeeker.DueTenant t = w.item();
+      List<IndexPeeker.DueQueue> due = t.dueQueues() > 1 ? peeked.get(t.tenant())
           : t.firstQueue().isEmpty() ? List.of() : List.of(new IndexPeeker.DueQueue(t.firstQueue(), t.score()));
-      IndexPeeker.DueQueue chosen = chooseQueue(candidates, credits, planned, now);
-      if (chosen == null) {
-        continue;
+      IndexPeeker.DueQueue chosen = chooseQueue(due, credits, none, now);
+      if (chosen != null) {
+        String function = KeySchema.functionOfQueue(chosen.queueId());
+        config.function(function).ifPresent(spec -> candidates.add(new Candidate(t, chosen, spec, w.weight())));
       }
-      String function = KeySchema.functionOfQueue(chosen.queueId());
-      Optional<FunctionSpec> spec = config.function(function);
-      int left = credits.available(function) - planned.getOrDefault(function, 0);
-      int want = Math.min(share, left);
-      if (spec.isEmpty() || want <= 0) {
-        continue;
+    }
+    allocate(candidates, credits);
+    List<PartitionClaimer.Prepared> plan = new ArrayList<>();
+    for (Candidate c : candidates) {
+      if (c.want > 0) {
+        plan.add(claimer.prepare(shard, c.queue.queueId(), c.spec, config.tenant(c.tenant.tenant()), c.want));
       }
-      planned.merge(function, want, Integer::sum);
-      plan.add(claimer.prepare(shard, chosen.queueId(), spec.get(), config.tenant(t.tenant()), want));
     }
     if (plan.isEmpty()) {
       return 0;
@@ -179,6 +195,66 @@ public final class ClaimLoop implements Runnable {
     return claimed;
   }
 
+  /** A tenant that can claim this round, the queue it claims from, and how many jobs it asks. */
+  private static final class Candidate {
+    final IndexPeeker.DueTenant tenant;
+    final IndexPeeker.DueQueue queue;
+    final FunctionSpec spec;
+    final double weight;
+    int want;
+
+    Candidate(IndexPeeker.DueTenant tenant, IndexPeeker.DueQueue queue, FunctionSpec spec, double weight) {
+      this.tenant = tenant;
+      this.queue = queue;
+      this.spec = spec;
+      this.weight = weight;
+    }
+  }
+
+  /**
+   * Deals the round's credits to the candidates: each credit to a candidate drawn with
+   * probability proportional to its weight, among those whose function still has credits and
+   * whose batch is below {@code maxBatch}.
+   */
+  private void allocate(List<Candidate> candidates, Demand.Credits credits) {
+    Map<String, Integer> left = new HashMap<>();
+    for (Candidate c : candidates) {
+      left.putIfAbsent(c.spec.name(), credits.available(c.spec.name()));
+    }
+    int total = 0;
+    for (int n : left.values()) {
+      total += n;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    List<Candidate> open = new ArrayList<>(candidates);
+    while (total > 0 && !open.isEmpty()) {
+      double sum = 0;
+      for (Candidate c : open) {
+        sum += c.weight;
+      }
+      double x = random.nextDouble() * sum;
+      Candidate pick = draw(open, x);
+      pick.want++;
+      total--;
+      String function = pick.spec.name();
+      if (left.merge(function, -1, Integer::sum) == 0) {
+        open.removeIf(c -> c.spec.name().equals(function));
+      } else if (pick.want >= options.maxBatch()) {
+        open.remove(pick);
+      }
+    }
+  }
+
+  private static Candidate draw(List<Candidate> open, double x) {
+    for (Candidate c : open) {
+      x -= c.weight;
+      if (x < 0) {
+        return c;
+      }
+    }
+    return open.get(open.size() - 1); // rounding at the top end
+  }
+
   /** A tenant's queue to claim from: weighted by age, among those whose function has credits. */
   private IndexPeeker.DueQueue chooseQueue(List<IndexPeeker.DueQueue> due, Demand.Credits credits,
       Map<String, Integer> planned, long now) {
@@ -196,7 +272,7 @@ public final class ClaimLoop implements Runnable {
     return WeightedShuffle.order(candidates, ThreadLocalRandom.current()).get(0);
   }
 
-  private List<IndexPeeker.DueTenant> orderTenants(List<IndexPeeker.DueTenant> due, long now) {
+  private List<Weighted<IndexPeeker.DueTenant>> orderTenants(List<IndexPeeker.DueTenant> due, long now) {
     List<TenantWeigher.Input> inputs = new ArrayList<>(due.size());
     List<IndexPeeker.DueTenant> kept = new ArrayList<>(due.size());
     for (IndexPeeker.DueTenant t : due) {
@@ -207,9 +283,10 @@ public final class ClaimLoop implements Runnable {
       }
     }
     double[] w = weigher.weights(inputs);
-    List<Weighted<IndexPeeker.DueTenant>> items = new ArrayList<>(inputs.size());
+    // Shuffled by weight, each keeping its weight for the credit allocation.
+    List<Weighted<Weighted<IndexPeeker.DueTenant>>> items = new ArrayList<>(inputs.size());
     for (int i = 0; i < w.length; i++) {
-      items.add(new Weighted<>(kept.get(i), w[i]));
+      items.add(new Weighted<>(new Weighted<>(kept.get(i), w[i]), w[i]));
     }
     return WeightedShuffle.order(items, ThreadLocalRandom.current());
   }

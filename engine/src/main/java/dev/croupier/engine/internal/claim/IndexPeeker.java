@@ -13,8 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Reads the two tiers of the index: due tenants of a shard, then due queues of a tenant. */
 final class IndexPeeker {
 
-  /** Oldest entries every peek includes, whatever the random window. */
-  private static final int HEAD = 4;
+  /**
+   * Oldest entries every peek includes, whatever the random window. One: the oldest work is
+   * always in view, and more would bias service toward the tenants served least by count, which
+   * works against plan weights.
+   */
+  private static final int HEAD = 1;
 
   private final ScriptRegistry scripts;
   private final KeySchema keys;
@@ -28,7 +32,8 @@ final class IndexPeeker {
 
   /**
    * A due tenant as peeked: its earliest score, decayed usage, jobs in flight, how many of its
-   * queues are due with the earliest of them, and when it was last served (0 = never).
+   * queues are due (0, 1, or 2 meaning several) with the earliest of them, and when it was last
+   * served (0 = never).
    */
   record DueTenant(String tenant, long score, double usage, long inFlight, long dueQueues, String firstQueue,
       long lastServed) {
@@ -45,10 +50,11 @@ final class IndexPeeker {
   /** A due virtual queue. */
   record DueQueue(String queueId, long score) {}
 
-  TenantPeek tenants(int shard, long now) {
+  /** Up to {@code limit} due tenants of a shard (see {@link TenantPeek}). */
+  TenantPeek tenants(int shard, long now, int limit) {
     List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
         Args.of().add(keys.tenants(shard)).add(keys.usage(shard)).list(),
-        Args.of().add(keys.prefix(shard)).add(now).add(options.peekTenants())
+        Args.of().add(keys.prefix(shard)).add(now).add(limit)
             .add(Double.toString(ThreadLocalRandom.current().nextDouble())).add(HEAD)
             .add(options.usageHalfLife().toMillis()).list()));
     List<DueTenant> out = new ArrayList<>();

@@ -3,13 +3,22 @@ package dev.croupier.engine.internal.claim;
 /**
  * Wakes idle claim loops when work or credits appear. A generation counter means a signal sent
  * while a loop was busy is not lost: the loop sees the generation moved and claims again at once.
+ * A signal wakes one waiting loop, not all: one round reserves every free credit, so waking the
+ * others for a freed slot would only have them find nothing (a thundering herd that made many
+ * claim threads slower than one).
  */
 public final class Signal {
 
   private long generation;
 
-  /** Wakes every waiting loop. */
+  /** Wakes one waiting loop (the others see the new generation when they next look). */
   public synchronized void signal() {
+    generation++;
+    notify();
+  }
+
+  /** Wakes every waiting loop (at shutdown). */
+  public synchronized void signalAll() {
     generation++;
     notifyAll();
   }

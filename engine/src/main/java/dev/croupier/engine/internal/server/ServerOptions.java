@@ -1,5 +1,6 @@
 package dev.croupier.engine.internal.server;
 
+import dev.croupier.api.OptionChecks;
 import dev.croupier.worker.internal.wire.Wire;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,11 +78,11 @@ public record ServerOptions(
       throw new IllegalArgumentException("maxOutboundBytes must be at least writeBufferHigh ("
           + writeBufferHigh + "): " + maxOutboundBytes);
     }
-    requirePositive("slowReaderGrace", slowReaderGrace);
-    requirePositive("helloTimeout", helloTimeout);
-    requirePositive("pingInterval", pingInterval);
-    requirePositive("idleTimeout", idleTimeout);
-    requirePositive("maxWatchTimeout", maxWatchTimeout);
+    OptionChecks.requirePositive("slowReaderGrace", slowReaderGrace);
+    OptionChecks.requirePositive("helloTimeout", helloTimeout);
+    OptionChecks.requirePositive("pingInterval", pingInterval);
+    OptionChecks.requirePositive("idleTimeout", idleTimeout);
+    OptionChecks.requirePositive("maxWatchTimeout", maxWatchTimeout);
     Objects.requireNonNull(drainGrace, "drainGrace");
     if (idleTimeout.compareTo(pingInterval) <= 0) {
       throw new IllegalArgumentException("idleTimeout " + idleTimeout
@@ -89,13 +90,6 @@ public record ServerOptions(
     }
     if (maxRequestsInFlight < 1) {
       throw new IllegalArgumentException("maxRequestsInFlight must be positive: " + maxRequestsInFlight);
-    }
-  }
-
-  private static void requirePositive(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + d);
     }
   }
 

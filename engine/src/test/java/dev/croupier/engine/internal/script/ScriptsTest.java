@@ -183,13 +183,37 @@ class ScriptsTest {
     List<String> high = peekedTenants(now, 0.999);
     assertThat(low).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t004");
     assertThat(high).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t099");
+    // The window wraps: near the end it continues at the first rank past the head.
+    assertThat(high).containsExactly("t000", "t001", "t002", "t003", "t099", "t004", "t005", "t006");
+  }
+
+  @Test
+  void peekWindow_seesEveryTenantAsOften() {
+    long now = clock.millis();
+    for (int i = 0; i < 40; i++) {
+      redis.zadd(keys.tenants(0), now - 1000 + i, String.format("t%03d", i));
+    }
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (int i = 0; i < 36; i++) { // every offset of the 36 positions past the head once
+      for (String t : peekedTenants(now, i / 36.0, 40)) {
+        seen.merge(t, 1, Integer::sum);
+      }
+    }
+    assertThat(seen.get("t000")).isEqualTo(36);
+    for (int i = 4; i < 40; i++) {
+      assertThat(seen.get(String.format("t%03d", i))).as("t%03d", i).isEqualTo(4);
+    }
   }
 
   private List<String> peekedTenants(long now, double u) {
+    return peekedTenants(now, u, 100);
+  }
+
+  private List<String> peekedTenants(long now, double u, int due) {
     List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
         Args.of().add(keys.tenants(0)).add(keys.usage(0)).list(),
         Args.of().add(keys.prefix(0)).add(now).add(8).add(Double.toString(u)).add(4).add(60000).list()));
-    assertThat(Replies.asLong(r.get(0))).isEqualTo(100);
+    assertThat(Replies.asLong(r.get(0))).isEqualTo(due);
     List<String> tenants = new java.util.ArrayList<>();
     for (int i = 2; i < r.size(); i += 7) {
       tenants.add(Replies.asString(r.get(i)));

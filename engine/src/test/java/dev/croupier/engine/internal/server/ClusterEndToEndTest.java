@@ -48,12 +48,16 @@ class ClusterEndToEndTest {
   }
 
   Worker worker(List<String> addresses, int maxInFlight, JobHandler handler) {
+    return worker(addresses, WORK, maxInFlight, handler);
+  }
+
+  Worker worker(List<String> addresses, FunctionSpec spec, int maxInFlight, JobHandler handler) {
     Worker w = closeLater(Worker.create(WorkerOptions.newBuilder()
         .addresses(addresses)
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
         .shutdownGrace(Duration.ofSeconds(2))
         .build()));
-    w.register(WORK, maxInFlight, handler).start();
+    w.register(spec, maxInFlight, handler).start();
     assertThat(w.awaitReady(WAIT)).isTrue();
     return w;
   }
@@ -148,14 +152,20 @@ class ClusterEndToEndTest {
     }
     assertThat(node0.connections()).isEqualTo(2);
     CroupierClient client = client(n1);
+    CroupierClient producerOfBoth = client(n0, n1);
+    producerOfBoth.enqueue(JobRequest.newBuilder("acme", "work").payload("early").build());
     List<Enqueued> enqueued = client.enqueueBatch(jobs(400));
     Await.until("some jobs ran", WAIT, () -> done.get() >= 50);
     nodes.stop(0);
 
     awaitAllSucceeded(client, enqueued);
-    assertThat(runs).hasSize(400);
+    assertThat(runs.keySet()).containsAll(jobs(400).stream().map(j -> new String(j.payload())).toList());
     Await.until("every worker is connected again", WAIT,
         () -> workers.stream().allMatch(Worker::isConnected));
+    // A producer that knew both nodes carries on through the one left.
+    Enqueued late = producerOfBoth.enqueue(JobRequest.newBuilder("acme", "work").payload("late").build());
+    assertThat(producerOfBoth.awaitCompletion(late.jobId(), WAIT).state())
+        .isEqualTo(JobStatus.State.SUCCEEDED);
   }
 
   @Test
@@ -174,5 +184,51 @@ class ClusterEndToEndTest {
     leaving.close();
     assertThat(leaving.running()).isZero();
     awaitAllSucceeded(client, enqueued);
+  }
+
+  @Test
+  void longJob_isHeartbeatedPastItsLeaseTimeout_andRunsOnce() {
+    Nodes nodes = closeLater(new Nodes(REDIS));
+    String n0 = Nodes.address(nodes.start());
+    AtomicInteger runs = new AtomicInteger();
+    // Heartbeats every ~0.7 s; only a stall of over 1.3 s could lose the lease.
+    FunctionSpec slow = WORK.toBuilder().leaseTimeout(Duration.ofSeconds(2)).build();
+    worker(List.of(n0), slow, 1, job -> {
+      runs.incrementAndGet();
+      Thread.sleep(5000); // two and a half lease timeouts
+      assertThat(job.heartbeat()).isTrue();
+    });
+    CroupierClient client = client(n0);
+    Enqueued e = client.enqueue(JobRequest.newBuilder("acme", "work").build());
+    JobStatus s = client.awaitCompletion(e.jobId(), WAIT);
+    assertThat(s.state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    assertThat(s.attempts()).isEqualTo(1);
+    assertThat(runs.get()).isEqualTo(1);
+  }
+
+  @Test
+  void handlerOutcomes_travelOverTheWire() {
+    Nodes nodes = closeLater(new Nodes(REDIS));
+    String n0 = Nodes.address(nodes.start());
+    worker(List.of(n0), 2, job -> {
+      switch (job.payloadUtf8()) {
+        case "retry-once" -> {
+          if (job.attempt() == 1) {
+            throw new dev.croupier.api.RetryLaterException(Duration.ofMillis(50), "busy");
+          }
+        }
+        case "poison" -> throw new dev.croupier.api.PermanentFailureException("cannot parse");
+        default -> { }
+      }
+    });
+    CroupierClient client = client(n0);
+    String retried = client.enqueue(JobRequest.newBuilder("acme", "work").payload("retry-once").build()).jobId();
+    String poison = client.enqueue(JobRequest.newBuilder("acme", "work").payload("poison").build()).jobId();
+    JobStatus r = client.awaitCompletion(retried, WAIT);
+    assertThat(r.state()).isEqualTo(JobStatus.State.SUCCEEDED);
+    assertThat(r.attempts()).isEqualTo(2);
+    JobStatus p = client.awaitCompletion(poison, WAIT);
+    assertThat(p.state()).isEqualTo(JobStatus.State.DEAD);
+    assertThat(p.lastError()).contains("cannot parse");
   }
 }

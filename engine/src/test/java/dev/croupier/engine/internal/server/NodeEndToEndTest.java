@@ -1,6 +1,7 @@
 package dev.croupier.engine.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.testing.RedisServerExtension;
@@ -45,6 +46,40 @@ class NodeEndToEndTest {
           assertThat(s.state()).isEqualTo(JobStatus.State.SUCCEEDED);
         }
         assertThat(ran).hasSize(50);
+      }
+    }
+  }
+
+  @Test
+  void start_withoutTokensBeyondLoopback_refuses() {
+    try (Nodes nodes = new Nodes(REDIS)) {
+      assertThatThrownBy(() -> nodes.start(b -> b.host("0.0.0.0")))
+          .hasMessageContaining("without --tokens").hasMessageContaining("0.0.0.0");
+    }
+  }
+
+  @Test
+  void unregister_lastWorker_stopsDispatching_untilOneServesItAgain() {
+    try (Nodes nodes = new Nodes(REDIS)) {
+      NodeServer node = nodes.start();
+      Set<String> ran = ConcurrentHashMap.newKeySet();
+      try (Worker worker = Worker.create(WorkerOptions.newBuilder()
+              .address(Nodes.address(node)).build())
+              .register(FunctionSpec.newBuilder("echo").build(), 4, job -> ran.add(job.id()))
+              .start();
+          CroupierClient client = CroupierClient.connect(ClientOptions.newBuilder()
+              .address(Nodes.address(node)).build())) {
+        assertThat(worker.awaitReady(Duration.ofSeconds(10))).isTrue();
+        worker.unregister("echo");
+        Await.until("the node no longer offers echo", Duration.ofSeconds(30),
+            () -> node.registry().functions().isEmpty());
+        String id = client.enqueue(JobRequest.newBuilder("acme", "echo").build()).jobId();
+        assertThat(client.lookup(id)).get().extracting(JobStatus::state)
+            .isEqualTo(JobStatus.State.QUEUED);
+        worker.register(FunctionSpec.newBuilder("echo").build(), 4, job -> ran.add(job.id()));
+        assertThat(client.awaitCompletion(id, Duration.ofSeconds(30)).state())
+            .isEqualTo(JobStatus.State.SUCCEEDED);
+        assertThat(ran).contains(id);
       }
     }
   }

@@ -31,7 +31,7 @@ class TlsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cert = new SelfSignedCertificate("localhost");
+    cert = new SelfSignedCertificate("localhost", "EC", 256);
     nodes = new Nodes(REDIS);
     node = nodes.start(b -> b.tls(cert.certificate().toPath(), cert.privateKey().toPath()));
   }
@@ -70,7 +70,7 @@ class TlsTest {
 
   @Test
   void untrustedCertificate_failsTheHandshake() throws Exception {
-    SelfSignedCertificate other = new SelfSignedCertificate("localhost");
+    SelfSignedCertificate other = new SelfSignedCertificate("localhost", "EC", 256);
     try {
       assertThatThrownBy(() -> CroupierClient.connect(ClientOptions.newBuilder()
               .address(address()).tls(other.certificate().toPath())

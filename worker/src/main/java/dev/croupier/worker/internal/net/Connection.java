@@ -112,6 +112,7 @@ public final class Connection {
           .whenComplete((reply, err) -> {
             if (err == null && reply.hasWelcome()) {
               c.welcome = reply.getWelcome();
+              c.fitIdleTimeout(config);
               result.complete(c);
             } else {
               c.close();
@@ -123,6 +124,17 @@ public final class Connection {
           });
     });
     return result;
+  }
+
+  /** A node that pings seldom must not look dead: wait at least 3.5 of its ping intervals. */
+  private void fitIdleTimeout(ConnectionConfig config) {
+    long idleMs = Math.max(config.idleTimeout().toMillis(), welcome.getPingIntervalMs() * 7 / 2);
+    channel.eventLoop().execute(() -> {
+      if (channel.pipeline().get("idle") != null) {
+        channel.pipeline().replace("idle", "idle",
+            new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+      }
+    });
   }
 
   private static Throwable handshakeFailure(NodeAddress address, Throwable err) {

@@ -11,9 +11,6 @@ import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.Fail;
 import dev.croupier.proto.v1.FunctionRegistration;
 import dev.croupier.proto.v1.Goodbye;
-import dev.croupier.proto.v1.Heartbeat;
-import dev.croupier.proto.v1.LeaseRef;
-import dev.croupier.proto.v1.LeaseResult;
 import dev.croupier.proto.v1.RegisterFunctions;
 import dev.croupier.proto.v1.Retry;
 import dev.croupier.proto.v1.Role;
@@ -29,7 +26,6 @@ import dev.croupier.worker.internal.wire.Specs;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class WorkerRuntime {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
-  /** Completions whose acknowledgement never came are given up after this long. */
-  private static final long UNACKED_TTL_MS = Duration.ofMinutes(10).toMillis();
 
   private enum State { NEW, RUNNING, DRAINING, CLOSED }
 
@@ -68,15 +62,14 @@ public final class WorkerRuntime {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("croupier-job-", 0).factory());
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
   private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
-  private final Map<String, Unacked> unacked = new ConcurrentHashMap<>();
+  private final Completions completions = new Completions(() -> this.current);
+  private final Heartbeats heartbeats;
   private final Object lock = new Object();
   private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
   private volatile Connection current;
   private volatile State state = State.NEW;
   private int nextAddress;
   private long backoffMs;
-
-  private record Unacked(Complete complete, long createdAtMs) {}
 
   public WorkerRuntime(WorkerOptions options) {
     this.options = options;
@@ -85,6 +78,7 @@ public final class WorkerRuntime {
         options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
         options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
     this.backoffMs = options.reconnectMinBackoff().toMillis();
+    this.heartbeats = new Heartbeats(() -> this.current, options.connectTimeout());
   }
 
   // ---- lifecycle ----
@@ -147,10 +141,10 @@ public final class WorkerRuntime {
     for (RunningJob job : List.copyOf(running.values())) {
       handBack(job);
     }
-    waitUntil(unacked::isEmpty, System.nanoTime() + TimeUnit.SECONDS.toNanos(3));
-    if (!unacked.isEmpty()) {
+    waitUntil(completions::isEmpty, System.nanoTime() + TimeUnit.SECONDS.toNanos(3));
+    if (!completions.isEmpty()) {
       log.warn("{} completions were not acknowledged; those jobs come back after their leases expire",
-          unacked.size());
+          completions.size());
     }
     shutdown();
   }
@@ -278,7 +272,7 @@ public final class WorkerRuntime {
       backoffMs = options.reconnectMinBackoff().toMillis();
     }
     log.info("connected to {} (node {})", c.address(), c.welcome().getNodeId());
-    resendUnacked(c);
+    completions.resend(c);
     if (state == State.DRAINING) {
       c.send(goodbye());
       firstReady.complete(null);
@@ -360,25 +354,40 @@ public final class WorkerRuntime {
   private void startJob(Connection c, Dispatch d) {
     Registration reg = registrations.get(d.getFunction());
     if (reg == null || state == State.CLOSED) {
-      sendComplete(Complete.newBuilder().setJobId(d.getJobId()).setAttempt(d.getAttempt())
-          .setRetry(Retry.newBuilder().setHasRetryAfter(true)
-              .setError("this worker no longer serves " + d.getFunction()))
-          .build());
+      giveBack(d, "this worker no longer serves " + d.getFunction());
+      return;
+    }
+    boolean full;
+    synchronized (lock) {
+      full = reg.running >= reg.maxInFlight;
+      if (!full) {
+        reg.running++;
+      }
+    }
+    if (full) {
+      // Only a node that ignores credits gets here; the slots are a promise to the handler.
+      log.warn("{} dispatched job {} of {} beyond its credits; handing it back", c.address(),
+          d.getJobId(), d.getFunction());
+      giveBack(d, "the worker had no free slot for it");
       return;
     }
     RunningJob job = new RunningJob(d, reg, this);
-    synchronized (lock) {
-      reg.running++;
-    }
     running.put(key(d.getJobId(), d.getAttempt()), job);
     long period = Math.max(50, job.leaseTimeoutMs() / 3);
     try {
-      job.heartbeats = timer.scheduleAtFixedRate(() -> heartbeat(job), period, period,
+      job.heartbeats = timer.scheduleAtFixedRate(() -> heartbeats.tick(job), period, period,
           TimeUnit.MILLISECONDS);
       job.future = handlers.submit(() -> run(job));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("worker closed; job {} comes back after its lease expires", d.getJobId());
     }
+  }
+
+  /** Returns a dispatched job at once, for immediate redelivery (an attempt is used up). */
+  private void giveBack(Dispatch d, String why) {
+    completions.send(Complete.newBuilder().setJobId(d.getJobId()).setAttempt(d.getAttempt())
+        .setRetry(Retry.newBuilder().setHasRetryAfter(true).setError(why))
+        .build());
   }
 
   private void run(RunningJob job) {
@@ -410,7 +419,7 @@ public final class WorkerRuntime {
     if (state == State.CLOSED || !job.settled.compareAndSet(false, true)) {
       return;
     }
-    sendComplete(complete);
+    completions.send(complete);
     running.remove(key(job.id(), job.attempt()), job);
     Registration reg = job.registration;
     Connection c;
@@ -432,7 +441,7 @@ public final class WorkerRuntime {
       return;
     }
     log.info("handing back job {} of {}: the worker is shutting down", job.id(), job.function());
-    sendComplete(Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
+    completions.send(Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
         .setRetry(Retry.newBuilder().setHasRetryAfter(true)
             .setError("the worker shut down before the job finished"))
         .build());
@@ -447,36 +456,6 @@ public final class WorkerRuntime {
     }
   }
 
-  private void sendComplete(Complete complete) {
-    Unacked u = new Unacked(complete, System.currentTimeMillis());
-    unacked.put(key(complete.getJobId(), complete.getAttempt()), u);
-    Connection c = current;
-    if (c != null) {
-      sendUnacked(c, u);
-    }
-  }
-
-  private void sendUnacked(Connection c, Unacked u) {
-    c.request(Envelope.newBuilder().setComplete(u.complete())).whenComplete((reply, err) -> {
-      if (err == null) {
-        unacked.remove(key(u.complete().getJobId(), u.complete().getAttempt()), u);
-        LeaseResult r = reply.getCompleteAck().getResult();
-        if (r != LeaseResult.ACCEPTED) {
-          log.info("completion of job {} attempt {} was {}: the lease had been lost",
-              u.complete().getJobId(), u.complete().getAttempt(), r);
-        }
-      }
-    });
-  }
-
-  private void resendUnacked(Connection c) {
-    long now = System.currentTimeMillis();
-    unacked.values().removeIf(u -> now - u.createdAtMs() > UNACKED_TTL_MS);
-    for (Unacked u : List.copyOf(unacked.values())) {
-      sendUnacked(c, u);
-    }
-  }
-
   private void sendCredits(Connection c, String function, int n) {
     if (c != null && n > 0) {
       c.send(Envelope.newBuilder()
@@ -484,49 +463,9 @@ public final class WorkerRuntime {
     }
   }
 
-  // ---- heartbeats ----
-
-  private void heartbeat(RunningJob job) {
-    Connection c = current;
-    if (c == null || job.lost) {
-      return;
-    }
-    extend(c, job);
-  }
-
-  /** A handler's explicit heartbeat: waits for the node's answer. */
+  /** A handler's explicit heartbeat. */
   boolean heartbeatNow(RunningJob job) {
-    Connection c = current;
-    if (c == null || job.lost) {
-      return false;
-    }
-    try {
-      return extend(c, job).get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
-  private CompletableFuture<Boolean> extend(Connection c, RunningJob job) {
-    long sentAt = System.currentTimeMillis();
-    return c.request(Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-            .addLeases(LeaseRef.newBuilder().setJobId(job.id()).setAttempt(job.attempt()))))
-        .thenApply(reply -> {
-          LeaseResult r = reply.getHeartbeatAck().getResults(0);
-          if (r == LeaseResult.ACCEPTED) {
-            job.deadline = Instant.ofEpochMilli(sentAt + job.leaseTimeoutMs());
-            return true;
-          }
-          if (!job.lost) {
-            job.lost = true;
-            log.warn("lease of job {} attempt {} was lost ({}); it will be redelivered",
-                job.id(), job.attempt(), r);
-          }
-          return false;
-        });
+    return heartbeats.now(job);
   }
 
   private static String key(String jobId, int attempt) {

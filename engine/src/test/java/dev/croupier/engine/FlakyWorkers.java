@@ -1,0 +1,95 @@
+package dev.croupier.engine;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Remote-worker stand-ins without heartbeats: each job completes after 1-3 ms, except that
+ * the first attempt of about one job in ten hangs. A hung attempt frees its worker slot (the
+ * worker moved on) and acks only once its job was delivered again, so that late ack must be
+ * STALE. Acks go through the engine the job was delivered by.
+ */
+final class FlakyWorkers implements JobSink, AutoCloseable {
+
+  /** What the workers of both engines saw. */
+  static final class Shared {
+    final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+    final Map<String, Engine> zombies = new ConcurrentHashMap<>();
+    final Queue<CompletionResult> lateAcks = new ConcurrentLinkedQueue<>();
+    final AtomicInteger hung = new AtomicInteger();
+  }
+
+  private final Engine engine;
+  private final String function;
+  private final AtomicInteger free;
+  private final Shared shared;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+  FlakyWorkers(Engine engine, String function, int slots, Shared shared) {
+    this.engine = engine;
+    this.function = function;
+    this.free = new AtomicInteger(slots);
+    this.shared = shared;
+  }
+
+  @Override
+  public Set<String> functions() {
+    return Set.of(function);
+  }
+
+  @Override
+  public int reserve(String f, int max) {
+    while (true) {
+      int c = free.get();
+      int take = Math.min(c, max);
+      if (take <= 0) {
+        return 0;
+      }
+      if (free.compareAndSet(c, c - take)) {
+        return take;
+      }
+    }
+  }
+
+  @Override
+  public void release(String f, int count) {
+    free.addAndGet(count);
+  }
+
+  @Override
+  public void deliver(LeasedJob job) {
+    if (job.attempt() == 1 && Math.floorMod(job.id().hashCode(), 10) == 0) {
+      shared.hung.incrementAndGet();
+      shared.zombies.put(job.id(), engine);
+      free.incrementAndGet();
+      return;
+    }
+    Engine hungOn = job.attempt() > 1 ? shared.zombies.remove(job.id()) : null;
+    if (hungOn != null) {
+      timer.execute(() -> shared.lateAcks.add(hungOn.complete(job.id(), 1, new Outcome.Success(Duration.ZERO))));
+    }
+    timer.schedule(() -> {
+      CompletionResult r = engine.complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(2)));
+      if (r == CompletionResult.ACCEPTED) {
+        shared.accepted.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
+      }
+      free.incrementAndGet();
+      engine.wakeClaimers();
+    }, 1 + ThreadLocalRandom.current().nextInt(3), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    timer.shutdown();
+    timer.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}

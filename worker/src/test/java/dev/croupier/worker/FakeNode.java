@@ -1,0 +1,123 @@
+package dev.croupier.worker;
+
+import dev.croupier.proto.v1.CompleteAck;
+import dev.croupier.proto.v1.Dispatch;
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.FunctionsRegistered;
+import dev.croupier.proto.v1.HeartbeatAck;
+import dev.croupier.proto.v1.LeaseResult;
+import dev.croupier.proto.v1.Welcome;
+import dev.croupier.worker.internal.wire.Wire;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A hand-written engine node for worker tests: welcomes anyone, accepts every registration,
+ * records every frame it receives, and dispatches only when the test says so.
+ */
+final class FakeNode implements AutoCloseable {
+
+  final BlockingQueue<Envelope> received = new LinkedBlockingQueue<>();
+  final AtomicInteger connections = new AtomicInteger();
+  volatile boolean ackCompletes = true;
+  private volatile Channel client;
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final Channel server;
+
+  FakeNode() throws InterruptedException {
+    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            Wire.addCodec(ch.pipeline(), Wire.DEFAULT_MAX_FRAME_BYTES);
+            ch.pipeline().addLast(new Handler());
+          }
+        })
+        .bind("127.0.0.1", 0).sync().channel();
+  }
+
+  String address() {
+    return "127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  void dispatch(String jobId, String function, int attempt, long leaseTimeoutMs) {
+    client.writeAndFlush(Envelope.newBuilder().setDispatch(Dispatch.newBuilder()
+        .setJobId(jobId).setTenant("t").setFunction(function).setAttempt(attempt)
+        .setMaxAttempts(5).setLeaseTimeoutMs(leaseTimeoutMs)
+        .setDeadlineMs(System.currentTimeMillis() + leaseTimeoutMs)).build());
+  }
+
+  void dropConnection() {
+    client.close().syncUninterruptibly();
+  }
+
+  /** The next received frame of the given kind, skipping others; fails after the timeout. */
+  Envelope next(Envelope.BodyCase kind, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Envelope e = received.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (e == null) {
+        throw new AssertionError("no " + kind + " within " + timeout);
+      }
+      if (e.getBodyCase() == kind) {
+        return e;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+    if (client != null) {
+      client.close().syncUninterruptibly();
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<Envelope> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope env) {
+      received.add(env);
+      Envelope.Builder reply = Envelope.newBuilder().setCorrelationId(env.getCorrelationId());
+      switch (env.getBodyCase()) {
+        case HELLO -> {
+          client = ctx.channel();
+          connections.incrementAndGet();
+          ctx.writeAndFlush(reply.setWelcome(Welcome.newBuilder().setProtocolVersion(1)
+              .setNodeId("fake")).build());
+        }
+        case REGISTER_FUNCTIONS -> {
+          FunctionsRegistered.Builder done = FunctionsRegistered.newBuilder();
+          env.getRegisterFunctions().getFunctionsList()
+              .forEach(f -> done.addFunctions(f.getSpec().getName()));
+          ctx.writeAndFlush(reply.setFunctionsRegistered(done).build());
+        }
+        case HEARTBEAT -> {
+          HeartbeatAck.Builder ack = HeartbeatAck.newBuilder();
+          env.getHeartbeat().getLeasesList().forEach(l -> ack.addResults(LeaseResult.ACCEPTED));
+          ctx.writeAndFlush(reply.setHeartbeatAck(ack).build());
+        }
+        case COMPLETE -> {
+          if (ackCompletes) {
+            ctx.writeAndFlush(reply.setCompleteAck(
+                CompleteAck.newBuilder().setResult(LeaseResult.ACCEPTED)).build());
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+}

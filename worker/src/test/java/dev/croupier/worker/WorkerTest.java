@@ -1,0 +1,163 @@
+package dev.croupier.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobHandler;
+import dev.croupier.proto.v1.Complete;
+import dev.croupier.proto.v1.Envelope.BodyCase;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker against a {@link FakeNode}: credits, completions, heartbeats, shutdown. */
+class WorkerTest {
+
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  FakeNode node;
+  Worker worker;
+
+  @BeforeEach
+  void startNode() throws InterruptedException {
+    node = new FakeNode();
+  }
+
+  @AfterEach
+  void stop() {
+    if (worker != null) {
+      worker.abort();
+    }
+    node.close();
+  }
+
+  Worker start(int maxInFlight, JobHandler handler, Duration shutdownGrace) {
+    worker = Worker.create(WorkerOptions.newBuilder().address(node.address())
+            .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+            .shutdownGrace(shutdownGrace).build())
+        .register(FunctionSpec.newBuilder("f").build(), maxInFlight, handler)
+        .start();
+    assertThat(worker.awaitReady(WAIT)).isTrue();
+    return worker;
+  }
+
+  int credits() throws InterruptedException {
+    return node.next(BodyCase.CREDITS, WAIT).getCredits().getGrantsOrThrow("f");
+  }
+
+  @Test
+  void connect_grantsMaxInFlight_thenOneCreditPerFinishedJob() throws Exception {
+    start(3, job -> {}, Duration.ofSeconds(1));
+    assertThat(credits()).isEqualTo(3);
+    node.dispatch("j1", "f", 1, 30_000);
+    Complete c = node.next(BodyCase.COMPLETE, WAIT).getComplete();
+    assertThat(c.getJobId()).isEqualTo("j1");
+    assertThat(c.getAttempt()).isEqualTo(1);
+    assertThat(c.hasSuccess()).isTrue();
+    assertThat(credits()).isEqualTo(1);
+  }
+
+  @Test
+  void reconnect_grantsOnlyFreeSlots_andResendsUnacknowledgedCompletions() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    start(2, job -> {
+      if (job.id().equals("slow")) {
+        release.await();
+      }
+    }, Duration.ofSeconds(1));
+    assertThat(credits()).isEqualTo(2);
+    node.dispatch("slow", "f", 1, 30_000);
+    node.ackCompletes = false;
+    node.dispatch("quick", "f", 1, 30_000);
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().getJobId()).isEqualTo("quick");
+
+    node.dropConnection();
+    node.ackCompletes = true;
+    node.next(BodyCase.HELLO, WAIT);
+    // "quick"'s completion comes again (first thing on the new connection), and with "slow"
+    // still running only one slot is free.
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().getJobId()).isEqualTo("quick");
+    assertThat(credits()).isEqualTo(1);
+    release.countDown();
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().getJobId()).isEqualTo("slow");
+    assertThat(credits()).isEqualTo(1);
+  }
+
+  @Test
+  void longJob_isHeartbeatedAboutEveryThirdOfItsLease() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    start(1, job -> release.await(), Duration.ofSeconds(1));
+    node.dispatch("long", "f", 4, 600);
+    var hb = node.next(BodyCase.HEARTBEAT, WAIT).getHeartbeat().getLeases(0);
+    assertThat(hb.getJobId()).isEqualTo("long");
+    assertThat(hb.getAttempt()).isEqualTo(4);
+    node.next(BodyCase.HEARTBEAT, WAIT);
+    release.countDown();
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().hasSuccess()).isTrue();
+  }
+
+  @Test
+  void close_saysGoodbye_thenHandsBackJobsThatOutliveTheGrace() throws Exception {
+    start(1, job -> new CountDownLatch(1).await(), Duration.ofMillis(200));
+    node.dispatch("stuck", "f", 2, 30_000);
+    Await.running(worker, 1);
+    worker.close();
+    node.next(BodyCase.GOODBYE, WAIT);
+    Complete c = node.next(BodyCase.COMPLETE, WAIT).getComplete();
+    assertThat(c.getJobId()).isEqualTo("stuck");
+    assertThat(c.hasRetry()).isTrue();
+    assertThat(c.getRetry().getHasRetryAfter()).isTrue();
+    assertThat(c.getRetry().getRetryAfterMs()).isZero();
+  }
+
+  @Test
+  void handlerExceptions_becomeRetryOrFail() throws Exception {
+    start(2, job -> {
+      switch (job.id()) {
+        case "later" -> throw new dev.croupier.api.RetryLaterException(Duration.ofSeconds(7), "429");
+        case "never" -> throw new dev.croupier.api.PermanentFailureException("bad input");
+        default -> throw new IllegalStateException("boom");
+      }
+    }, Duration.ofSeconds(1));
+    node.dispatch("later", "f", 1, 30_000);
+    Complete later = node.next(BodyCase.COMPLETE, WAIT).getComplete();
+    assertThat(later.getRetry().getRetryAfterMs()).isEqualTo(7000);
+    node.dispatch("never", "f", 1, 30_000);
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().getFail().getError())
+        .isEqualTo("bad input");
+    node.dispatch("other", "f", 1, 30_000);
+    Complete other = node.next(BodyCase.COMPLETE, WAIT).getComplete();
+    assertThat(other.getRetry().getHasRetryAfter()).isFalse();
+    assertThat(other.getRetry().getError()).contains("boom");
+  }
+
+  @Test
+  void dispatchBeyondCredits_isHandedBack_andNeverRunsOverMaxInFlight() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    start(1, job -> release.await(), Duration.ofSeconds(1));
+    node.dispatch("first", "f", 1, 30_000);
+    Await.running(worker, 1);
+    node.dispatch("second", "f", 1, 30_000);
+    Complete c = node.next(BodyCase.COMPLETE, WAIT).getComplete();
+    assertThat(c.getJobId()).isEqualTo("second");
+    assertThat(c.getRetry().getHasRetryAfter()).isTrue();
+    assertThat(worker.running()).isEqualTo(1);
+    release.countDown();
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().getJobId()).isEqualTo("first");
+  }
+
+  /** Polling waits, never assertions about speed. */
+  static final class Await {
+    static void running(Worker w, int n) throws InterruptedException {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (w.running() != n) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("worker never ran " + n + " job(s)");
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+}
