@@ -358,11 +358,22 @@ public final class WorkerRuntime {
       return;
     }
     boolean full;
+    boolean draining;
+    RunningJob job = null;
     synchronized (lock) {
-      full = reg.running >= reg.maxInFlight;
-      if (!full) {
+      // Checked under the lock close() takes to start draining: a job starts only before that,
+      // so close() waits for (or hands back) every job it let in, and none starts after.
+      draining = state != State.RUNNING;
+      full = !draining && reg.running >= reg.maxInFlight;
+      if (!draining && !full) {
         reg.running++;
+        job = new RunningJob(d, reg, this);
+        running.put(key(d.getJobId(), d.getAttempt()), job);
       }
+    }
+    if (draining) {
+      giveBack(d, "the worker is shutting down");
+      return;
     }
     if (full) {
       // Only a node that ignores credits gets here; the slots are a promise to the handler.
@@ -371,13 +382,12 @@ public final class WorkerRuntime {
       giveBack(d, "the worker had no free slot for it");
       return;
     }
-    RunningJob job = new RunningJob(d, reg, this);
-    running.put(key(d.getJobId(), d.getAttempt()), job);
-    long period = Math.max(50, job.leaseTimeoutMs() / 3);
+    RunningJob started = job;
+    long period = Math.max(50, started.leaseTimeoutMs() / 3);
     try {
-      job.heartbeats = timer.scheduleAtFixedRate(() -> heartbeats.tick(job), period, period,
+      started.heartbeats = timer.scheduleAtFixedRate(() -> heartbeats.tick(started), period, period,
           TimeUnit.MILLISECONDS);
-      job.future = handlers.submit(() -> run(job));
+      started.future = handlers.submit(() -> run(started));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("worker closed; job {} comes back after its lease expires", d.getJobId());
     }
