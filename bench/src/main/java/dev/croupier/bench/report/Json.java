@@ -1,5 +1,6 @@
 package dev.croupier.bench.report;
 
+import dev.croupier.engine.internal.json.JsonWriter;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -105,24 +106,6 @@ public final class Json {
   }
 
   private static void quote(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
+    JsonWriter.appendString(out, s);
   }
 }

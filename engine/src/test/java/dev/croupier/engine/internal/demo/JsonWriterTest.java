@@ -1,5 +1,7 @@
 package dev.croupier.engine.internal.demo;
 
+import dev.croupier.engine.internal.json.JsonWriter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,11 +1,11 @@
-package dev.croupier.engine.internal.demo;
+package dev.croupier.engine.internal.json;
 
 /**
  * A minimal JSON writer for the demo's report: objects, strings, numbers, booleans and null, with
- * commas placed for the caller. Not a general library: it keeps the engine free of a JSON
- * dependency for one small document.
+ * commas placed for the caller; its string escaping also serves the benchmark reports. Not a
+ * general library: it keeps the project free of a JSON dependency for a few small documents.
  */
-final class JsonWriter {
+public final class JsonWriter {
 
   private final StringBuilder out = new StringBuilder();
   /** Whether the next member or element needs a comma before it, per open container. */
@@ -13,7 +13,8 @@ final class JsonWriter {
   private int depth;
   private boolean afterName;
 
-  JsonWriter beginObject() {
+  /** Opens an object. */
+  public JsonWriter beginObject() {
     beforeValue();
     out.append('{');
     if (++depth == needsComma.length) {
@@ -23,7 +24,8 @@ final class JsonWriter {
     return this;
   }
 
-  JsonWriter endObject() {
+  /** Closes the innermost object. */
+  public JsonWriter endObject() {
     if (depth == 0 || afterName) {
       throw new IllegalStateException("endObject without a matching beginObject or after a name");
     }
@@ -33,7 +35,7 @@ final class JsonWriter {
   }
 
   /** Writes a member name; the next call writes its value. */
-  JsonWriter name(String name) {
+  public JsonWriter name(String name) {
     if (depth == 0 || afterName) {
       throw new IllegalStateException("name '" + name + "' outside an object or after a name");
     }
@@ -47,7 +49,8 @@ final class JsonWriter {
     return this;
   }
 
-  JsonWriter value(String s) {
+  /** Writes a string (or null). */
+  public JsonWriter value(String s) {
     beforeValue();
     if (s == null) {
       out.append("null");
@@ -57,20 +60,22 @@ final class JsonWriter {
     return this;
   }
 
-  JsonWriter value(long n) {
+  /** Writes a number. */
+  public JsonWriter value(long n) {
     beforeValue();
     out.append(n);
     return this;
   }
 
-  JsonWriter value(boolean b) {
+  /** Writes a boolean. */
+  public JsonWriter value(boolean b) {
     beforeValue();
     out.append(b);
     return this;
   }
 
   /** A number rounded to 0.1 (milliseconds are the demo's unit), or null. */
-  JsonWriter value(Double d) {
+  public JsonWriter value(Double d) {
     beforeValue();
     if (d == null || d.isNaN() || d.isInfinite()) {
       out.append("null");
@@ -81,19 +86,22 @@ final class JsonWriter {
   }
 
   /** A number rounded to 0.1, or null, under {@code name}. */
-  JsonWriter member(String name, Double d) {
+  public JsonWriter member(String name, Double d) {
     return name(name).value(d);
   }
 
-  JsonWriter member(String name, long n) {
+  /** Writes a named number member. */
+  public JsonWriter member(String name, long n) {
     return name(name).value(n);
   }
 
-  JsonWriter member(String name, String s) {
+  /** Writes a named string member. */
+  public JsonWriter member(String name, String s) {
     return name(name).value(s);
   }
 
-  JsonWriter member(String name, boolean b) {
+  /** Writes a named boolean member. */
+  public JsonWriter member(String name, boolean b) {
     return name(name).value(b);
   }
 
@@ -116,6 +124,11 @@ final class JsonWriter {
   }
 
   private void string(String s) {
+    appendString(out, s);
+  }
+
+  /** Appends {@code s} as a JSON string literal, escaped (shared by every JSON the project writes). */
+  public static void appendString(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
