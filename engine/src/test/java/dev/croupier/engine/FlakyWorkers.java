@@ -3,7 +3,6 @@ package dev.croupier.engine;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -18,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * worker moved on) and acks only once its job was delivered again, so that late ack must be
  * STALE. Acks go through the engine the job was delivered by.
  */
-final class FlakyWorkers implements JobSink, AutoCloseable {
+final class FlakyWorkers extends CreditedSink implements AutoCloseable {
 
   /** What the workers of both engines saw. */
   static final class Shared {
@@ -29,40 +28,13 @@ final class FlakyWorkers implements JobSink, AutoCloseable {
   }
 
   private final Engine engine;
-  private final String function;
-  private final AtomicInteger free;
   private final Shared shared;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
   FlakyWorkers(Engine engine, String function, int slots, Shared shared) {
+    super(function, slots);
     this.engine = engine;
-    this.function = function;
-    this.free = new AtomicInteger(slots);
     this.shared = shared;
-  }
-
-  @Override
-  public Set<String> functions() {
-    return Set.of(function);
-  }
-
-  @Override
-  public int reserve(String f, int max) {
-    while (true) {
-      int c = free.get();
-      int take = Math.min(c, max);
-      if (take <= 0) {
-        return 0;
-      }
-      if (free.compareAndSet(c, c - take)) {
-        return take;
-      }
-    }
-  }
-
-  @Override
-  public void release(String f, int count) {
-    free.addAndGet(count);
   }
 
   @Override
@@ -70,7 +42,7 @@ final class FlakyWorkers implements JobSink, AutoCloseable {
     if (job.attempt() == 1 && Math.floorMod(job.id().hashCode(), 10) == 0) {
       shared.hung.incrementAndGet();
       shared.zombies.put(job.id(), engine);
-      free.incrementAndGet();
+      grant(1);
       return;
     }
     Engine hungOn = job.attempt() > 1 ? shared.zombies.remove(job.id()) : null;
@@ -82,7 +54,7 @@ final class FlakyWorkers implements JobSink, AutoCloseable {
       if (r == CompletionResult.ACCEPTED) {
         shared.accepted.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
       }
-      free.incrementAndGet();
+      grant(1);
       engine.wakeClaimers();
     }, 1 + ThreadLocalRandom.current().nextInt(3), TimeUnit.MILLISECONDS);
   }

@@ -13,10 +13,8 @@ import dev.croupier.testing.IndexInvariants;
 import dev.croupier.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPooled;
@@ -127,42 +125,19 @@ class LeaseTokenTest {
   }
 
   /** A sink with unlimited credits for one function that hands its jobs to the test. */
-  static final class CollectingSink implements JobSink {
-    private final String function;
+  static final class CollectingSink extends CreditedSink {
     private final LinkedBlockingQueue<LeasedJob> jobs = new LinkedBlockingQueue<>();
-    private final AtomicInteger credits = new AtomicInteger(1);
 
     CollectingSink(String function) {
-      this.function = function;
+      super(function, 1);
     }
 
     /** The next delivered job; fails after 10 s. Each call allows one more delivery. */
     LeasedJob next() throws InterruptedException {
       LeasedJob j = jobs.poll(10, TimeUnit.SECONDS);
       assertThat(j).as("a delivery within 10 s").isNotNull();
-      credits.incrementAndGet();
+      grant(1);
       return j;
-    }
-
-    @Override
-    public Set<String> functions() {
-      return Set.of(function);
-    }
-
-    @Override
-    public int reserve(String f, int max) {
-      while (true) {
-        int c = credits.get();
-        int take = Math.min(c, max);
-        if (take <= 0 || credits.compareAndSet(c, c - take)) {
-          return Math.max(0, take);
-        }
-      }
-    }
-
-    @Override
-    public void release(String f, int count) {
-      credits.addAndGet(count);
     }
 
     @Override

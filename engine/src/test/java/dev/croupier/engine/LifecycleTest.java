@@ -319,24 +319,7 @@ class LifecycleTest {
     FunctionSpec spec = FunctionSpec.newBuilder("lost").leaseTimeout(Duration.ofMillis(300)).build();
     engine.registerFunction(spec);
     List<LeasedJob> swallowed = new CopyOnWriteArrayList<>();
-    JobSink blackHole = new JobSink() {
-      private final AtomicInteger credits = new AtomicInteger(1);
-
-      @Override
-      public java.util.Set<String> functions() {
-        return credits.get() > 0 ? java.util.Set.of("lost") : java.util.Set.of();
-      }
-
-      @Override
-      public int reserve(String function, int max) {
-        return credits.getAndSet(0) > 0 ? 1 : 0;
-      }
-
-      @Override
-      public void release(String function, int count) {
-        credits.addAndGet(count);
-      }
-
+    JobSink blackHole = new CreditedSink("lost", 1) {
       @Override
       public void deliver(LeasedJob job) {
         swallowed.add(job); // a worker that dies with the job
