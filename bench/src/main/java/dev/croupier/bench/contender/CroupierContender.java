@@ -81,6 +81,11 @@ public final class CroupierContender implements Contender {
 
   @Override
   public void configureWeights(String[] tenants, double[] weights) {
+    configureWeights(engine, tenants, weights);
+  }
+
+  /** Gives each tenant its plan weight on {@code engine} (shared with the protocol contender). */
+  static void configureWeights(Engine engine, String[] tenants, double[] weights) {
     for (int i = 0; i < tenants.length; i++) {
       engine.configureTenant(tenants[i], TenantSettings.DEFAULT.withWeight(weights[i]));
     }

@@ -3,7 +3,6 @@ package dev.croupier.bench.contender;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
-import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.server.NodeServer;
 import dev.croupier.engine.internal.server.ServerOptions;
 import dev.croupier.worker.ClientOptions;
@@ -61,9 +60,7 @@ public final class CroupierProtocolContender implements Contender {
 
   @Override
   public void configureWeights(String[] tenants, double[] weights) {
-    for (int i = 0; i < tenants.length; i++) {
-      engine.configureTenant(tenants[i], TenantSettings.DEFAULT.withWeight(weights[i]));
-    }
+    CroupierContender.configureWeights(engine, tenants, weights);
   }
 
   @Override
