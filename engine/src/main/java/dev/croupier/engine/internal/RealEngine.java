@@ -89,7 +89,8 @@ public final class RealEngine implements Engine {
       this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
       this.embedded = new EmbeddedRunner(this, options.clock(), scheduler);
       demand.attach(embedded);
-      this.metrics = new EngineMetrics(options.meterRegistry(), claimStats, embedded::running);
+      this.metrics = new EngineMetrics(options.meterRegistry(), claimStats, embedded::running,
+          embedded::handlerErrors);
     } catch (RuntimeException e) {
       redis.close();
       throw e;
@@ -303,11 +304,6 @@ public final class RealEngine implements Engine {
   /** The claim loops' counters (for metrics and benchmarks). */
   public ClaimStats claimStats() {
     return claimStats;
-  }
-
-  /** Embedded handler exceptions seen so far. */
-  public long handlerErrors() {
-    return embedded.handlerErrors();
   }
 
   @Override

@@ -157,12 +157,11 @@ public final class ClaimLoop implements Runnable {
       peeked.put(several.get(i), queues.get(i));
     }
     List<Candidate> candidates = new ArrayList<>(order.size());
-    Map<String, Integer> none = Map.of();
     for (Weighted<IndexPeeker.DueTenant> w : order) {
       IndexPeeker.DueTenant t = w.item();
       List<IndexPeeker.DueQueue> due = t.dueQueues() > 1 ? peeked.get(t.tenant())
           : t.firstQueue().isEmpty() ? List.of() : List.of(new IndexPeeker.DueQueue(t.firstQueue(), t.score()));
-      IndexPeeker.DueQueue chosen = chooseQueue(due, credits, none, now);
+      IndexPeeker.DueQueue chosen = chooseQueue(due, credits, now);
       if (chosen != null) {
         String function = KeySchema.functionOfQueue(chosen.queueId());
         config.function(function).ifPresent(spec -> candidates.add(new Candidate(t, chosen, spec, w.weight())));
@@ -256,12 +255,11 @@ public final class ClaimLoop implements Runnable {
   }
 
   /** A tenant's queue to claim from: weighted by age, among those whose function has credits. */
-  private IndexPeeker.DueQueue chooseQueue(List<IndexPeeker.DueQueue> due, Demand.Credits credits,
-      Map<String, Integer> planned, long now) {
+  private IndexPeeker.DueQueue chooseQueue(List<IndexPeeker.DueQueue> due, Demand.Credits credits, long now) {
     List<Weighted<IndexPeeker.DueQueue>> candidates = new ArrayList<>(due.size());
     for (IndexPeeker.DueQueue q : due) {
       String function = KeySchema.functionOfQueue(q.queueId());
-      if (credits.available(function) - planned.getOrDefault(function, 0) > 0
+      if (credits.available(function) > 0
           && !config.isFunctionPaused(function)) {
         candidates.add(new Weighted<>(q, 1 + Math.max(0, now - q.score()) / 1000.0));
       }

@@ -9,8 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -76,17 +74,6 @@ public final class Demand {
         n += available(f);
       }
       return n;
-    }
-
-    /** Functions with credits left. */
-    public Set<String> functions() {
-      Set<String> out = new TreeSet<>();
-      grants.forEach((f, d) -> {
-        if (available(f) > 0) {
-          out.add(f);
-        }
-      });
-      return out;
     }
 
     /** Delivers a leased job against one of its function's credits. */

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The engine's meters. Tenants are not a tag: with thousands of tenants that would explode the
@@ -24,7 +25,8 @@ public final class EngineMetrics {
   private final Counter requeued;
 
   /** Registers the meters in {@code registry}; claim counters are read from {@code claims}. */
-  public EngineMetrics(MeterRegistry registry, ClaimStats claims, IntSupplier embeddedRunning) {
+  public EngineMetrics(MeterRegistry registry, ClaimStats claims, IntSupplier embeddedRunning,
+      LongSupplier embeddedHandlerErrors) {
     enqueued = Counter.builder("croupier.jobs.enqueued").description("jobs accepted").register(registry);
     duplicates = Counter.builder("croupier.jobs.duplicates")
         .description("enqueues answered with an earlier job (idempotency key)").register(registry);
@@ -46,6 +48,8 @@ public final class EngineMetrics {
     FunctionCounter.builder("croupier.claim.empty", claims, ClaimStats::empty)
         .description("claims that found nothing due (stale index)").register(registry);
     FunctionCounter.builder("croupier.jobs.leased", claims, ClaimStats::jobsLeased).register(registry);
+    FunctionCounter.builder("croupier.handler.errors", embeddedHandlerErrors, LongSupplier::getAsLong)
+        .description("embedded handler exceptions (each became a retry or a dead letter)").register(registry);
     Gauge.builder("croupier.jobs.running_embedded", embeddedRunning::getAsInt)
         .description("jobs running on this engine's embedded handlers").register(registry);
   }

@@ -36,7 +36,8 @@ class AdminServerTest {
           URI.create("http://127.0.0.1:" + admin.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("croupier_jobs_enqueued_total 1.0")
-          .contains("croupier_jobs_completed_total{outcome=\"success\"} 1.0");
+          .contains("croupier_jobs_completed_total{outcome=\"success\"} 1.0")
+          .contains("croupier_handler_errors_total 0.0");
       HttpResponse<String> health = http.send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + admin.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
