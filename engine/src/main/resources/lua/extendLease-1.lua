@@ -7,18 +7,18 @@
 
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt     ARGV[4] now ms
-  ARGV[5] visibility timeout ms
+  The extension is the visibility timeout the job was leased with ('vt', set by leaseJobs).
   Returns the new deadline ms | -2 stale lease | -3 unknown job
 ]]
 local rcall = redis.call
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 'lc', 'ld')
+local f = rcall('HMGET', KEYS[1], 'st', 'a', 'lc', 'ld', 'vt')
 if not f[1] then return -3 end
 if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
 if tonumber(f[4]) <= now then return -2 end
 
-local deadline = now + tonumber(ARGV[5])
+local deadline = now + tonumber(f[5])
 rcall('HSET', KEYS[1], 'ld', deadline)
 rcall('ZADD', P .. 'inflight', deadline, id)
 for suffix in string.gmatch(f[3] or '', '[^\n]+') do

@@ -4,7 +4,7 @@
   goes over its limit (the queue-level keys bound the batch, secondary keyed limits are checked
   per job and a blocked job is skipped, not leased). Each leased job moves to inflight and to the
   concurrency keys that have a limit (recorded in its 'lc' field for the ack) with score = lease
-  expiry, and its attempt count (the lease token) goes up. The tenant's last-served time is
+  expiry (the visibility timeout is kept in 'vt' for heartbeats), and its attempt count (the lease token) goes up. The tenant's last-served time is
   recorded in the usage hash.
 
   KEYS[1] partition lease   KEYS[2] queue zset        KEYS[3] inflight
@@ -73,7 +73,7 @@ for _, id in ipairs(candidates) do
       if secondary then rcall('ZREM', KEYS[2], id) end
       local attempt = tonumber(f[3]) + 1
       local heldList = table.concat(held, '\n')
-      rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', deadline, 'lc', heldList)
+      rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', deadline, 'lc', heldList, 'vt', vt)
       rcall('ZADD', KEYS[3], deadline, id)
       for _, suffix in ipairs(held) do
         rcall('ZADD', P .. suffix, deadline, id)

@@ -58,17 +58,11 @@ public final class Completer {
     };
   }
 
-  /** Extends a running job's lease by its function's lease timeout. */
+  /** Extends a running job's lease by the lease timeout it was leased with. */
   public CompletionResult extend(String jobId, int attempt) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    String function = function(shard, jobId);
-    if (function == null) {
-      return CompletionResult.UNKNOWN_JOB;
-    }
-    long vt = config.function(function).map(FunctionSpec::leaseTimeout)
-        .orElse(FunctionSpec.DEFAULT_LEASE_TIMEOUT).toMillis();
     long reply = Replies.asLong(scripts.run(Script.EXTEND_LEASE, Args.of().add(keys.job(shard, jobId)).list(),
-        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).add(vt).list()));
+        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list()));
     return reply > 0 ? CompletionResult.ACCEPTED : code(reply);
   }
 
