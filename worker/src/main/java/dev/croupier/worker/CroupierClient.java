@@ -1,5 +1,10 @@
 package dev.croupier.worker;
 
+import dev.croupier.api.EnqueueResult;
+import dev.croupier.api.JobInfo;
+import dev.croupier.api.JobProducer;
+import dev.croupier.api.JobRequest;
+import dev.croupier.protocol.JobMessages;
 import dev.croupier.proto.v1.Cancel;
 import dev.croupier.proto.v1.EnqueueBatch;
 import dev.croupier.proto.v1.Enqueue;
@@ -11,7 +16,6 @@ import dev.croupier.worker.internal.net.Connection;
 import dev.croupier.worker.internal.net.ConnectionConfig;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.worker.internal.net.Tls;
-import dev.croupier.worker.internal.wire.JobMessages;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
@@ -33,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Errors the node reports are thrown (or complete futures) as {@link ServerException}s carrying
  * the protocol's code, e.g. {@code PERMISSION_DENIED} for a tenant the token does not cover.
  */
-public final class CroupierClient implements AutoCloseable {
+public final class CroupierClient implements JobProducer, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CroupierClient.class);
 
@@ -66,42 +70,33 @@ public final class CroupierClient implements AutoCloseable {
     return c;
   }
 
-  /** Enqueues one job and returns its id. */
-  public Enqueued enqueue(JobRequest job) {
+  @Override
+  public EnqueueResult enqueue(JobRequest job) {
     return join(enqueueAsync(job));
   }
 
-  /** Enqueues a job due now with the given payload. */
-  public Enqueued enqueue(String tenant, String function, byte[] payload) {
-    return enqueue(JobRequest.newBuilder(tenant, function).payload(payload).build());
-  }
-
   /** Enqueues one job without waiting. */
-  public CompletableFuture<Enqueued> enqueueAsync(JobRequest job) {
+  public CompletableFuture<EnqueueResult> enqueueAsync(JobRequest job) {
     Envelope.Builder req = Envelope.newBuilder()
         .setEnqueue(Enqueue.newBuilder().setItem(JobMessages.item(job)));
-    return call(req).thenApply(r -> {
-      var j = r.getEnqueued().getJobs(0);
-      return new Enqueued(j.getJobId(), j.getDuplicate());
-    });
+    return call(req).thenApply(r -> JobMessages.enqueued(r.getEnqueued().getJobs(0)));
   }
 
-  /** Enqueues many jobs in one round trip; results are in request order. All or nothing. */
-  public List<Enqueued> enqueueBatch(List<JobRequest> jobs) {
+  @Override
+  public List<EnqueueResult> enqueueBatch(List<JobRequest> jobs) {
     return join(enqueueBatchAsync(jobs));
   }
 
   /** Enqueues many jobs without waiting. */
-  public CompletableFuture<List<Enqueued>> enqueueBatchAsync(List<JobRequest> jobs) {
+  public CompletableFuture<List<EnqueueResult>> enqueueBatchAsync(List<JobRequest> jobs) {
     EnqueueBatch.Builder batch = EnqueueBatch.newBuilder();
     jobs.forEach(j -> batch.addItems(JobMessages.item(j)));
     return call(Envelope.newBuilder().setEnqueueBatch(batch)).thenApply(r ->
-        r.getEnqueued().getJobsList().stream()
-            .map(j -> new Enqueued(j.getJobId(), j.getDuplicate()))
-            .toList());
+        r.getEnqueued().getJobsList().stream().map(JobMessages::enqueued).toList());
   }
 
   /** Cancels a job; false when it already finished or is not one this token may see. */
+  @Override
   public boolean cancel(String jobId) {
     try {
       return join(call(Envelope.newBuilder().setCancel(Cancel.newBuilder().setJobId(jobId))))
@@ -115,9 +110,10 @@ public final class CroupierClient implements AutoCloseable {
   }
 
   /** The job's status; empty when it does not exist (or is not one this token may see). */
-  public Optional<JobStatus> lookup(String jobId) {
+  @Override
+  public Optional<JobInfo> lookup(String jobId) {
     try {
-      return Optional.of(JobMessages.status(join(call(Envelope.newBuilder()
+      return Optional.of(JobMessages.info(join(call(Envelope.newBuilder()
           .setLookup(Lookup.newBuilder().setJobId(jobId)))).getJobStatus()));
     } catch (ServerException e) {
       if (e.code().equals("NOT_FOUND")) {
@@ -128,25 +124,18 @@ public final class CroupierClient implements AutoCloseable {
   }
 
   /**
-   * Waits until the job is final (succeeded, dead or cancelled) and returns its status; throws
-   * {@link ServerException} with code {@code TIMEOUT} after {@code timeout}, {@code NOT_FOUND}
-   * for a job this token cannot see.
+   * Completes with the job's info once it is final (succeeded, dead or cancelled); exceptionally
+   * with a {@link ServerException} of code {@code TIMEOUT} after {@code timeout}, or
+   * {@code NOT_FOUND} for a job this token cannot see. The wait survives a node going away: it is
+   * renewed on the next node until the timeout.
    */
-  public JobStatus awaitCompletion(String jobId, Duration timeout) {
-    return join(watch(jobId, timeout));
-  }
-
-  /**
-   * Completes with the job's status once it is final; exceptionally as
-   * {@link #awaitCompletion} throws. A watch survives a node going away: it is renewed on the
-   * next node until the timeout.
-   */
-  public CompletableFuture<JobStatus> watch(String jobId, Duration timeout) {
+  @Override
+  public CompletableFuture<JobInfo> awaitCompletion(String jobId, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     return watchUntil(jobId, deadline);
   }
 
-  private CompletableFuture<JobStatus> watchUntil(String jobId, long deadline) {
+  private CompletableFuture<JobInfo> watchUntil(String jobId, long deadline) {
     long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (leftMs <= 0) {
       return CompletableFuture.failedFuture(new ServerException("TIMEOUT",
@@ -164,14 +153,14 @@ public final class CroupierClient implements AutoCloseable {
         // Async: a renewal may connect, which must not block the connection's event loop.
         .handleAsync((r, err) -> {
           if (err == null) {
-            return CompletableFuture.completedFuture(JobMessages.status(r.getJobStatus()));
+            return CompletableFuture.completedFuture(JobMessages.info(r.getJobStatus()));
           }
           Throwable cause = unwrap(err);
           if (cause instanceof ServerException se
               && se.code().equals(ServerException.CONNECTION_LOST) && !closed) {
             return watchUntil(jobId, deadline);
           }
-          return CompletableFuture.<JobStatus>failedFuture(translate(cause));
+          return CompletableFuture.<JobInfo>failedFuture(translate(cause));
         })
         .thenCompose(f -> f);
   }

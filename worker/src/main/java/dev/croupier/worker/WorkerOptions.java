@@ -2,7 +2,7 @@ package dev.croupier.worker;
 
 import dev.croupier.api.OptionChecks;
 import dev.croupier.worker.internal.net.NodeAddress;
-import dev.croupier.worker.internal.wire.Wire;
+import dev.croupier.protocol.Wire;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.croupier.proto.v1.FunctionsRegistered;
 import dev.croupier.proto.v1.HeartbeatAck;
 import dev.croupier.proto.v1.LeaseResult;
 import dev.croupier.proto.v1.Welcome;
-import dev.croupier.worker.internal.wire.Wire;
+import dev.croupier.protocol.Wire;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

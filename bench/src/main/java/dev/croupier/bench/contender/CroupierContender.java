@@ -1,10 +1,11 @@
 package dev.croupier.bench.contender;
 
+import dev.croupier.engine.runtime.EngineRuntime;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
-import dev.croupier.engine.EnqueueOptions;
-import dev.croupier.engine.EnqueueRequest;
+import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.JobRequest;
 import dev.croupier.engine.FairnessMode;
 import dev.croupier.engine.TenantSettings;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ public final class CroupierContender implements Contender {
   public CroupierContender(String name, EngineOptions options, boolean keyed) {
     this.name = Objects.requireNonNull(name, "name");
     this.keyed = keyed;
-    this.engine = Engine.start(options);
+    this.engine = EngineRuntime.start(options);
     this.plain = EnqueueOptions.DEFAULTS;
     this.spec = spec(keyed);
     // Producers may only enqueue for known functions: store the config before the backlog loads.
@@ -95,9 +96,9 @@ public final class CroupierContender implements Contender {
   public void enqueue(List<Job> jobs) {
     for (int from = 0; from < jobs.size(); from += BATCH) {
       List<Job> part = jobs.subList(from, Math.min(jobs.size(), from + BATCH));
-      List<EnqueueRequest> requests = new ArrayList<>(part.size());
+      List<JobRequest> requests = new ArrayList<>(part.size());
       for (Job job : part) {
-        requests.add(new EnqueueRequest(job.tenant(), FUNCTION,
+        requests.add(new JobRequest(job.tenant(), FUNCTION,
             job.encode().getBytes(StandardCharsets.UTF_8), optionsFor(job)));
       }
       engine.enqueueBatch(requests);

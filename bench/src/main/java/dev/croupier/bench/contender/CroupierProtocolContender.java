@@ -2,12 +2,13 @@ package dev.croupier.bench.contender;
 
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.engine.Engine;
+import dev.croupier.engine.runtime.EngineRuntime;
 import dev.croupier.engine.EngineOptions;
-import dev.croupier.engine.internal.server.NodeServer;
-import dev.croupier.engine.internal.server.ServerOptions;
+import dev.croupier.node.NodeServer;
+import dev.croupier.node.config.ServerOptions;
 import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.CroupierClient;
-import dev.croupier.worker.JobRequest;
+import dev.croupier.api.JobRequest;
 import dev.croupier.worker.Worker;
 import dev.croupier.worker.WorkerOptions;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ public final class CroupierProtocolContender implements Contender {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
   private final String name;
+  private final EngineRuntime runtime;
   private final Engine engine;
   private final NodeServer server;
   private final CroupierClient client;
@@ -38,8 +40,9 @@ public final class CroupierProtocolContender implements Contender {
   public CroupierProtocolContender(String name, EngineOptions options, boolean keyed) {
     this.name = Objects.requireNonNull(name, "name");
     this.keyed = keyed;
-    this.engine = Engine.start(options);
-    this.server = NodeServer.start(engine, ServerOptions.newBuilder().host("127.0.0.1").port(0).build());
+    this.runtime = EngineRuntime.host(options);
+    this.engine = runtime.engine();
+    this.server = NodeServer.start(runtime, ServerOptions.newBuilder().host("127.0.0.1").port(0).build());
     this.client = CroupierClient.connect(ClientOptions.newBuilder().address(address()).build());
     FunctionSpec.Builder b = FunctionSpec.newBuilder(CroupierContender.FUNCTION);
     if (keyed) {

@@ -1,7 +1,7 @@
 package dev.croupier.bench.jmh;
 
 import dev.croupier.engine.Engine;
-import dev.croupier.engine.EnqueueRequest;
+import dev.croupier.api.JobRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -18,9 +18,9 @@ final class Backlog {
   static void load(Engine engine, String function, long count, LongFunction<String> tenantOf) {
     for (long from = 0; from < count; from += BATCH) {
       long to = Math.min(count, from + BATCH);
-      List<EnqueueRequest> batch = new ArrayList<>((int) (to - from));
+      List<JobRequest> batch = new ArrayList<>((int) (to - from));
       for (long i = from; i < to; i++) {
-        batch.add(new EnqueueRequest(tenantOf.apply(i), function, PAYLOAD, null));
+        batch.add(new JobRequest(tenantOf.apply(i), function, PAYLOAD, null));
       }
       engine.enqueueBatch(batch);
     }

@@ -1,6 +1,6 @@
 package dev.croupier.bench.jmh;
 
-import dev.croupier.engine.EmbeddedRedis;
+import dev.croupier.embeddedredis.EmbeddedRedis;
 
 /**
  * The Redis a JMH trial uses: {@code CROUPIER_REDIS_URL} when set, else an embedded server that

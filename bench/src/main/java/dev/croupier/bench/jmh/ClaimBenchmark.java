@@ -3,8 +3,9 @@ package dev.croupier.bench.jmh;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
-import dev.croupier.engine.internal.RealEngine;
-import dev.croupier.engine.internal.claim.ClaimStats;
+import dev.croupier.engine.runtime.EngineRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,14 +59,19 @@ public class ClaimBenchmark {
 
     BenchRedis redis;
     final List<Engine> running = new ArrayList<>();
+    /** Each engine's meters: the claim counters are read from them, as an operator would. */
+    final List<MeterRegistry> meters = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void setUp() {
       redis = new BenchRedis();
       String ns = BenchRedis.namespace("claim");
       for (int e = 0; e < engines; e++) {
-        running.add(Engine.start(EngineOptions.newBuilder().redisUrl(redis.url()).namespace(ns)
-            .claimThreads(claimThreads).shutdownGrace(Duration.ofSeconds(1)).build()));
+        MeterRegistry registry = new SimpleMeterRegistry();
+        meters.add(registry);
+        running.add(EngineRuntime.start(EngineOptions.newBuilder().redisUrl(redis.url()).namespace(ns)
+            .claimThreads(claimThreads).shutdownGrace(Duration.ofSeconds(1)).meterRegistry(registry)
+            .build()));
       }
       FunctionSpec spec = FunctionSpec.newBuilder(FUNCTION).build();
       running.get(0).configureFunction(spec);
@@ -77,31 +83,23 @@ public class ClaimBenchmark {
     }
 
     long jobsLeased() {
-      long n = 0;
-      for (Engine e : running) {
-        n += stats(e).jobsLeased();
-      }
-      return n;
+      return sum("croupier.jobs.leased");
     }
 
     long successfulClaims() {
-      long n = 0;
-      for (Engine e : running) {
-        n += stats(e).successfulClaims();
-      }
-      return n;
+      return sum("croupier.claim.leased");
     }
 
     long conflicts() {
-      long n = 0;
-      for (Engine e : running) {
-        n += stats(e).conflicts();
-      }
-      return n;
+      return sum("croupier.claim.conflicts");
     }
 
-    private static ClaimStats stats(Engine e) {
-      return ((RealEngine) e).claimStats();
+    private long sum(String meter) {
+      double n = 0;
+      for (MeterRegistry r : meters) {
+        n += r.get(meter).functionCounter().count();
+      }
+      return (long) n;
     }
 
     @TearDown(Level.Trial)

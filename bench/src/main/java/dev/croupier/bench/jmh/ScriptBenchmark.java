@@ -1,13 +1,15 @@
 package dev.croupier.bench.jmh;
 
+import dev.croupier.api.JobRequest;
 import dev.croupier.api.FunctionSpec;
-import dev.croupier.engine.CompletionResult;
+import dev.croupier.api.CompletionResult;
 import dev.croupier.engine.Engine;
+import dev.croupier.engine.runtime.EngineRuntime;
 import dev.croupier.engine.EngineOptions;
-import dev.croupier.engine.EnqueueOptions;
-import dev.croupier.engine.JobSink;
-import dev.croupier.engine.LeasedJob;
-import dev.croupier.engine.Outcome;
+import dev.croupier.api.EnqueueOptions;
+import dev.croupier.engine.spi.JobSink;
+import dev.croupier.api.LeasedJob;
+import dev.croupier.api.Outcome;
 import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.claim.PartitionClaimer;
 import dev.croupier.engine.internal.keys.KeySchema;
@@ -54,6 +56,7 @@ public class ScriptBenchmark {
   @State(Scope.Benchmark)
   public static class Setting {
     BenchRedis redis;
+    EngineRuntime runtime;
     Engine engine;
     UnifiedJedis jedis;
     PartitionClaimer claimer;
@@ -72,7 +75,8 @@ public class ScriptBenchmark {
       String ns = BenchRedis.namespace("scripts");
       EngineOptions options = EngineOptions.newBuilder().redisUrl(redis.url()).namespace(ns)
           .claimThreads(1).shutdownGrace(Duration.ofSeconds(1)).build();
-      engine = Engine.start(options);
+      runtime = EngineRuntime.host(options);
+      engine = runtime.engine();
       Duration longLease = Duration.ofMinutes(30); // held jobs must not be requeued mid-trial
       engine.configureFunction(FunctionSpec.newBuilder(ENQUEUE_FN).build());
       leaseSpec = FunctionSpec.newBuilder(LEASE_FN).leaseTimeout(longLease).build();
@@ -91,7 +95,7 @@ public class ScriptBenchmark {
       leaseQueue = keys.queueId("lease-tenant", LEASE_FN, null);
       jedis = RedisClients.pooled(redis.url(), 4);
       claimer = new PartitionClaimer(new ScriptRegistry(jedis), keys, options);
-      engine.attach(new HoldingSink(this));
+      runtime.leases().attach(new HoldingSink(this));
     }
 
     LeasedJob next() throws InterruptedException {
@@ -153,9 +157,9 @@ public class ScriptBenchmark {
   /** enqueueJob for 100 jobs in one round trip (divide by 100 for the per-job cost). */
   @Benchmark
   public Object enqueueBatch100(Setting s) {
-    var batch = new java.util.ArrayList<dev.croupier.engine.EnqueueRequest>(100);
+    var batch = new java.util.ArrayList<dev.croupier.api.JobRequest>(100);
     for (int i = 0; i < 100; i++) {
-      batch.add(new dev.croupier.engine.EnqueueRequest("t" + (s.seq.incrementAndGet() % 100), ENQUEUE_FN,
+      batch.add(new dev.croupier.api.JobRequest("t" + (s.seq.incrementAndGet() % 100), ENQUEUE_FN,
           Backlog.PAYLOAD, null));
     }
     return s.engine.enqueueBatch(batch);
@@ -171,13 +175,13 @@ public class ScriptBenchmark {
   @Benchmark
   public CompletionResult ack(Setting s) throws InterruptedException {
     LeasedJob job = s.next();
-    return s.engine.complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(1)));
+    return s.runtime.leases().complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(1)));
   }
 
   /** nackJob: fails one leased job for a retry in an hour (it goes back to its queue, delayed). */
   @Benchmark
   public CompletionResult nack(Setting s) throws InterruptedException {
     LeasedJob job = s.next();
-    return s.engine.complete(job.id(), job.attempt(), new Outcome.Retry(Duration.ofHours(1), "bench", Duration.ZERO));
+    return s.runtime.leases().complete(job.id(), job.attempt(), new Outcome.Retry(Duration.ofHours(1), "bench", Duration.ZERO));
   }
 }

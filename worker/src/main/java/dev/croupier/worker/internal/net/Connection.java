@@ -5,7 +5,7 @@ import dev.croupier.proto.v1.Hello;
 import dev.croupier.proto.v1.Pong;
 import dev.croupier.proto.v1.Welcome;
 import dev.croupier.worker.ServerException;
-import dev.croupier.worker.internal.wire.Wire;
+import dev.croupier.protocol.Wire;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

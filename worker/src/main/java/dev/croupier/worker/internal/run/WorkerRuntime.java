@@ -22,7 +22,7 @@ import dev.croupier.worker.internal.net.Connection;
 import dev.croupier.worker.internal.net.ConnectionConfig;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.worker.internal.net.Tls;
-import dev.croupier.worker.internal.wire.Specs;
+import dev.croupier.protocol.Specs;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;

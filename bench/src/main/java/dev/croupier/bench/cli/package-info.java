@@ -1,2 +1,0 @@
-/** The {@code ./croupier bench} command line. */
-package dev.croupier.bench.cli;

@@ -1,0 +1,114 @@
+package dev.croupier.app.cli;
+
+import dev.croupier.engine.runtime.EngineRuntime;
+import dev.croupier.engine.Engine;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.node.AdminServer;
+import dev.croupier.node.NodeServer;
+import dev.croupier.node.config.ServerOptions;
+import dev.croupier.node.config.Tokens;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code croupier serve}: runs an engine node that workers and producers connect to. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Runs an engine node: workers and producers connect to it over the wire protocol.")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin RedisOption redis;
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerOptions.DEFAULT_PORT,
+      description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--host", paramLabel = "ADDR",
+      description = "address to bind (default: 127.0.0.1; 0.0.0.0 when --tokens is given)")
+  String host;
+
+  @Option(names = "--tokens", paramLabel = "FILE",
+      description = "tokens file, lines of 'TOKEN ROLE SCOPE' (ROLE producer|worker|admin);"
+          + " without it the node accepts any connection from loopback only")
+  Path tokens;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve TLS")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 private key for --tls-cert")
+  Path tlsKey;
+
+  @Option(names = "--namespace", paramLabel = "NAME", defaultValue = EngineOptions.DEFAULT_NAMESPACE,
+      description = "key namespace on Redis; nodes sharing work use the same (default: ${DEFAULT-VALUE})")
+  String namespace;
+
+  @Option(names = "--admin-port", paramLabel = "N", defaultValue = "-1",
+      description = "serve GET /metrics (Prometheus) and /health on this port, 0 for any free one"
+          + " (default: off)")
+  int adminPort;
+
+  @Option(names = "--admin-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "address the admin endpoint binds (default: ${DEFAULT-VALUE})")
+  String adminHost;
+
+  @Option(names = "--claim-threads", paramLabel = "N", defaultValue = "" + EngineOptions.DEFAULT_CLAIM_THREADS,
+      description = "claim loops in this node (default: ${DEFAULT-VALUE})")
+  int claimThreads;
+
+  @Override
+  public Integer call() throws Exception {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "give both --tls-cert and --tls-key, or neither");
+    }
+    Tokens tokenSet = tokens == null ? null : Tokens.load(tokens);
+    String bind = host != null ? host : tokenSet == null ? ServerOptions.DEFAULT_HOST : "0.0.0.0";
+    PrintWriter out = spec.commandLine().getOut();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "croupier-shutdown"));
+    try (RedisOption.Target target = redis.open();
+        EngineRuntime runtime = EngineRuntime.host(EngineOptions.newBuilder()
+            .redisUrl(target.url()).namespace(namespace).claimThreads(claimThreads)
+            .meterRegistry(registry).build());
+        NodeServer server = NodeServer.start(runtime, ServerOptions.newBuilder()
+            .host(bind).port(port).tokens(tokenSet).tls(tlsCert, tlsKey).build());
+        AdminServer admin = adminPort < 0 ? null
+            : new AdminServer(adminHost, adminPort, registry, runtime.leases()::redisReachable)) {
+      out.printf("croupier node %s listening on %s:%d%s (redis %s%s)%n", server.nodeId(),
+          server.address().getAddress().getHostAddress(), server.address().getPort(),
+          tlsCert != null ? " with TLS" : "", target.url(), target.isEmbedded() ? ", embedded" : "");
+      if (admin != null) {
+        out.printf("admin endpoint on http://%s:%d/metrics and /health%n", adminHost, admin.port());
+      }
+      if (tokenSet == null) {
+        out.println("no --tokens: accepting any connection from loopback only");
+      } else {
+        out.printf("%d token(s) loaded from %s%n", tokenSet.size(), tokens);
+      }
+      out.flush();
+      stop.await();
+      out.println("stopping: draining connections");
+      out.flush();
+    } finally {
+      stopped.countDown();
+    }
+    return 0;
+  }
+}

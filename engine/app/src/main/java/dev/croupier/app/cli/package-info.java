@@ -1,0 +1,2 @@
+/** The command line: picocli commands behind {@code ./croupier}. */
+package dev.croupier.app.cli;

@@ -1,0 +1,69 @@
+package dev.croupier.engine.internal;
+
+import dev.croupier.api.CompletionResult;
+import dev.croupier.api.Outcome;
+import dev.croupier.engine.internal.claim.Demand;
+import dev.croupier.engine.internal.claim.Signal;
+import dev.croupier.engine.internal.lease.Completer;
+import dev.croupier.engine.internal.metrics.EngineMetrics;
+import dev.croupier.engine.spi.JobSink;
+import dev.croupier.engine.spi.Leases;
+import java.util.Objects;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The {@link Leases} port: sinks join the claim loops' demand; completions go to the completer. */
+final class EngineLeases implements Leases {
+
+  private final UnifiedJedis redis;
+  private final Completer completer;
+  private final Demand demand;
+  private final Signal signal;
+  private final EngineMetrics metrics;
+
+  EngineLeases(UnifiedJedis redis, Completer completer, Demand demand, Signal signal,
+      EngineMetrics metrics) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.completer = Objects.requireNonNull(completer, "completer");
+    this.demand = Objects.requireNonNull(demand, "demand");
+    this.signal = Objects.requireNonNull(signal, "signal");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  @Override
+  public void attach(JobSink sink) {
+    demand.attach(sink);
+    signal.signal();
+  }
+
+  @Override
+  public void detach(JobSink sink) {
+    demand.detach(sink);
+  }
+
+  @Override
+  public void wakeClaimers() {
+    signal.signal();
+  }
+
+  @Override
+  public CompletionResult complete(String jobId, int attempt, Outcome outcome) {
+    CompletionResult r = completer.complete(jobId, attempt, outcome);
+    metrics.completed(outcome, r);
+    signal.signal(); // freed slots may unblock held queues
+    return r;
+  }
+
+  @Override
+  public CompletionResult extendLease(String jobId, int attempt) {
+    return completer.extend(jobId, attempt);
+  }
+
+  @Override
+  public boolean redisReachable() {
+    try {
+      return "PONG".equals(redis.ping());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package dev.croupier.engine.internal;
+
+import dev.croupier.api.CroupierException;
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobHandler;
+import dev.croupier.api.Names;
+import dev.croupier.engine.Engine;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.api.JobRequest;
+import dev.croupier.api.EnqueueResult;
+import dev.croupier.api.JobInfo;
+import dev.croupier.engine.spi.Leases;
+import dev.croupier.engine.TenantSettings;
+import dev.croupier.engine.internal.claim.ClaimLoop;
+import dev.croupier.engine.internal.claim.ClaimStats;
+import dev.croupier.engine.internal.claim.Demand;
+import dev.croupier.engine.internal.claim.Signal;
+import dev.croupier.engine.internal.config.ConfigStore;
+import dev.croupier.engine.internal.embedded.EmbeddedRunner;
+import dev.croupier.engine.internal.enqueue.Enqueuer;
+import dev.croupier.engine.internal.jobs.CompletionWatcher;
+import dev.croupier.engine.internal.jobs.JobAdmin;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.lease.Completer;
+import dev.croupier.engine.internal.lease.Scavenger;
+import dev.croupier.engine.internal.metrics.EngineMetrics;
+import dev.croupier.engine.internal.redis.RedisClients;
+import dev.croupier.engine.internal.redis.RedisErrors;
+import dev.croupier.engine.internal.script.ScriptBatcher;
+import dev.croupier.engine.internal.script.ScriptRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The {@link Engine}: wires the key schema, scripts, config, claim loops, scavenger and runners. */
+public final class RealEngine implements Engine {
+
+  private static final Logger log = LoggerFactory.getLogger(RealEngine.class);
+
+  private final EngineOptions options;
+  private final String id = UUID.randomUUID().toString();
+  private final UnifiedJedis redis;
+  private final KeySchema keys;
+  private final ScriptRegistry scripts;
+  private final ConfigStore config;
+  private final Enqueuer enqueuer;
+  private final ScriptBatcher completions;
+  private final Completer completer;
+  private final JobAdmin admin;
+  private final Demand demand = new Demand();
+  private final Signal signal = new Signal();
+  private final ClaimStats claimStats = new ClaimStats();
+  private final ScheduledExecutorService scheduler;
+  private final CompletionWatcher watcher;
+  // Not final: the meters read it lazily, and it is built after them on the leases port.
+  private EmbeddedRunner embedded;
+  private final EngineMetrics metrics;
+  private final EngineLeases leases;
+  private final List<ClaimLoop> loops = new ArrayList<>();
+  private final List<Thread> loopThreads = new ArrayList<>();
+  private volatile boolean closed;
+
+  private RealEngine(EngineOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.redis = RedisClients.pooled(options.redisUrl(), options.claimThreads() * 2 + 64);
+    try {
+      this.keys = new KeySchema(options.namespace(), options.shards());
+      checkShards();
+      this.scripts = new ScriptRegistry(redis);
+      scripts.preload(keys.meta());
+      this.config = new ConfigStore(redis, keys, options.configCacheTtl());
+      this.enqueuer = new Enqueuer(scripts, keys, config, options);
+      this.completions = new ScriptBatcher(scripts, "croupier-completions");
+      this.completer = new Completer(redis, scripts, completions, keys, config, options);
+      this.admin = new JobAdmin(redis, scripts, keys, options);
+      this.scheduler = Executors.newScheduledThreadPool(2,
+          Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
+      this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
+      this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
+          () -> this.embedded.running(), () -> this.embedded.handlerErrors());
+      this.leases = new EngineLeases(redis, completer, demand, signal, metrics);
+      this.embedded = new EmbeddedRunner(leases, options.clock(), scheduler);
+      demand.attach(embedded);
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
+  }
+
+  /** Connects and starts the claim loops and the scavenger. */
+  public static RealEngine start(EngineOptions options) {
+    RealEngine engine = new RealEngine(options);
+    engine.startBackground();
+    return engine;
+  }
+
+  private void checkShards() {
+    try {
+      redis.hsetnx(keys.meta(), "shards", Integer.toString(options.shards()));
+      String stored = redis.hget(keys.meta(), "shards");
+      if (!Integer.toString(options.shards()).equals(stored)) {
+        throw new CroupierException("namespace '" + options.namespace() + "' on this Redis was set up with "
+            + stored + " shard(s), but this engine is configured with " + options.shards()
+            + "; every engine on a namespace must use the same shard count");
+      }
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("checking the shard count", e);
+    }
+  }
+
+  private void startBackground() {
+    ClaimLoop.ScriptsAndKeys sk = new ClaimLoop.ScriptsAndKeys(scripts, keys, options);
+    for (int i = 0; i < options.claimThreads(); i++) {
+      ClaimLoop loop = new ClaimLoop(demand, sk, config, signal, claimStats);
+      loops.add(loop);
+      loopThreads.add(Thread.ofPlatform().daemon().name("croupier-claim-" + i).start(loop));
+    }
+    Scavenger scavenger = new Scavenger(scripts, keys, options, id, n -> {
+      metrics.requeued(n);
+      signal.signal();
+    });
+    long every = options.scavengeInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
+    log.info("engine {} started: namespace {}, {} shard(s), {} claim thread(s), fairness {}", id,
+        options.namespace(), options.shards(), options.claimThreads(), options.fairness());
+  }
+
+  // ---- producers ----
+
+  @Override
+  public EnqueueResult enqueue(JobRequest request) {
+    return enqueueBatch(List.of(request)).get(0);
+  }
+
+  @Override
+  public List<EnqueueResult> enqueueBatch(List<JobRequest> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    List<EnqueueResult> out = enqueuer.enqueue(requests);
+    out.forEach(r -> metrics.enqueued(r.duplicate()));
+    signal.signal();
+    return out;
+  }
+
+  @Override
+  public boolean cancel(String jobId) {
+    boolean cancelled = admin.cancel(jobId);
+    if (cancelled) {
+      signal.signal(); // a cancelled running job frees its slots
+    }
+    return cancelled;
+  }
+
+  @Override
+  public Optional<JobInfo> lookup(String jobId) {
+    return admin.lookup(jobId);
+  }
+
+  @Override
+  public CompletableFuture<JobInfo> awaitCompletion(String jobId, Duration timeout) {
+    return watcher.await(jobId, timeout);
+  }
+
+  // ---- configuration ----
+
+  @Override
+  public void configureFunction(FunctionSpec spec) {
+    config.configureFunction(spec);
+    signal.signal();
+  }
+
+  @Override
+  public void registerFunction(FunctionSpec spec) {
+    config.registerFunction(spec);
+  }
+
+  @Override
+  public Optional<FunctionSpec> function(String name) {
+    return config.function(name);
+  }
+
+  @Override
+  public void configureTenant(String tenant, TenantSettings settings) {
+    config.configureTenant(tenant, settings);
+    signal.signal();
+  }
+
+  @Override
+  public TenantSettings tenant(String tenant) {
+    return config.tenant(tenant);
+  }
+
+  @Override
+  public void pauseTenant(String tenant) {
+    config.configureTenant(tenant, config.tenant(tenant).withPaused(true));
+  }
+
+  @Override
+  public void resumeTenant(String tenant) {
+    configureTenant(tenant, config.tenant(tenant).withPaused(false));
+  }
+
+  @Override
+  public void pauseFunction(String function) {
+    config.setFunctionPaused(function, true);
+  }
+
+  @Override
+  public void resumeFunction(String function) {
+    config.setFunctionPaused(function, false);
+    signal.signal();
+  }
+
+  @Override
+  public boolean isFunctionPaused(String function) {
+    Names.requireFunction(function);
+    return config.isFunctionPaused(function);
+  }
+
+  // ---- dead letters ----
+
+  @Override
+  public List<JobInfo> deadLetters(String tenant, int limit) {
+    return admin.deadLetters(tenant, limit);
+  }
+
+  @Override
+  public boolean replay(String jobId) {
+    boolean replayed = admin.replay(jobId);
+    if (replayed) {
+      signal.signal();
+    }
+    return replayed;
+  }
+
+  // ---- running jobs ----
+
+  @Override
+  public void register(FunctionSpec spec, int maxInFlight, JobHandler handler) {
+    config.registerFunction(spec);
+    embedded.register(spec, maxInFlight, handler);
+    signal.signal();
+  }
+
+  @Override
+  public void unregister(String function) {
+    embedded.unregister(function);
+  }
+
+  @Override
+  public EngineOptions options() {
+    return options;
+  }
+
+  /** The port for hosts of workers: the node server and the embedded runner. */
+  public Leases leases() {
+    return leases;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loops.forEach(ClaimLoop::stop);
+    for (Thread t : loopThreads) {
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    embedded.drain(options.shutdownGrace());
+    scheduler.shutdownNow();
+    watcher.close();
+    embedded.close();
+    completions.close();
+    redis.close();
+    log.debug("engine {} closed", id);
+  }
+}

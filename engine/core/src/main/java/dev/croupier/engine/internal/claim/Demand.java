@@ -1,0 +1,118 @@
+package dev.croupier.engine.internal.claim;
+
+import dev.croupier.engine.spi.JobSink;
+import dev.croupier.api.LeasedJob;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The sinks that take leased jobs, and credit reservations against them. A claim round reserves
+ * credits first ({@link #reserve}), so it never leases a job no sink can take.
+ */
+public final class Demand {
+
+  private final List<JobSink> sinks = new CopyOnWriteArrayList<>();
+
+  /** Adds a sink. */
+  public void attach(JobSink sink) {
+    sinks.add(Objects.requireNonNull(sink, "sink"));
+  }
+
+  /** Removes a sink. */
+  public void detach(JobSink sink) {
+    sinks.remove(sink);
+  }
+
+  /** Reserves up to {@code perFunction} credits for every function some sink serves. */
+  public Credits reserve(int perFunction) {
+    Credits credits = new Credits();
+    for (JobSink sink : sinks) {
+      for (String function : sink.functions()) {
+        int want = perFunction - credits.available(function);
+        if (want > 0) {
+          int got = sink.reserve(function, want);
+          if (got > 0) {
+            credits.add(function, sink, got);
+          }
+        }
+      }
+    }
+    return credits;
+  }
+
+  /** Credits reserved for one claim round: used by delivering jobs, the rest released at the end. */
+  public static final class Credits implements AutoCloseable {
+    private final Map<String, Deque<Grant>> grants = new HashMap<>();
+
+    private void add(String function, JobSink sink, int count) {
+      grants.computeIfAbsent(function, f -> new ArrayDeque<>()).add(new Grant(sink, count));
+    }
+
+    /** Credits left for {@code function}. */
+    public int available(String function) {
+      Deque<Grant> d = grants.get(function);
+      if (d == null) {
+        return 0;
+      }
+      int n = 0;
+      for (Grant g : d) {
+        n += g.count;
+      }
+      return n;
+    }
+
+    /** Credits left over all functions. */
+    public int total() {
+      int n = 0;
+      for (String f : grants.keySet()) {
+        n += available(f);
+      }
+      return n;
+    }
+
+    /** Delivers a leased job against one of its function's credits. */
+    public void deliver(LeasedJob job) {
+      Deque<Grant> d = grants.get(job.function());
+      Grant g = d == null ? null : d.peekFirst();
+      if (g == null) {
+        throw new IllegalStateException("leased job " + job.id() + " of " + job.function()
+            + " without a reserved credit");
+      }
+      g.count--;
+      if (g.count == 0) {
+        d.removeFirst();
+      }
+      g.sink.deliver(job);
+    }
+
+    /** Releases every unused credit. */
+    @Override
+    public void close() {
+      List<Runnable> releases = new ArrayList<>();
+      grants.forEach((f, d) -> d.forEach(g -> {
+        if (g.count > 0) {
+          int n = g.count;
+          releases.add(() -> g.sink.release(f, n));
+        }
+      }));
+      grants.clear();
+      releases.forEach(Runnable::run);
+    }
+
+    private static final class Grant {
+      final JobSink sink;
+      int count;
+
+      Grant(JobSink sink, int count) {
+        this.sink = sink;
+        this.count = count;
+      }
+    }
+  }
+}

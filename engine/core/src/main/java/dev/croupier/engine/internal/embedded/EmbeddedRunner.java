@@ -1,0 +1,159 @@
+package dev.croupier.engine.internal.embedded;
+
+import dev.croupier.api.CompletionResult;
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobHandler;
+import dev.croupier.api.LeasedJob;
+import dev.croupier.api.Outcome;
+import dev.croupier.api.execution.Execution;
+import dev.croupier.api.execution.JobExecutor;
+import dev.croupier.api.execution.LeaseKeeper;
+import dev.croupier.api.execution.Slots;
+import dev.croupier.engine.spi.JobSink;
+import dev.croupier.engine.spi.Leases;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs registered handlers in this process: a {@link JobSink} whose credits are each function's
+ * free {@link Slots}. Jobs run through the shared {@link JobExecutor} (the path remote workers
+ * take too), on virtual threads, settling their leases straight through the engine's
+ * {@link Leases}.
+ */
+public final class EmbeddedRunner implements JobSink, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedRunner.class);
+
+  private final Leases leases;
+  private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+  private final JobExecutor executor;
+  private final Map<String, Function> functions = new ConcurrentHashMap<>();
+  private final Map<String, Execution> running = new ConcurrentHashMap<>();
+
+  /** A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler}. */
+  public EmbeddedRunner(Leases leases, InstantSource clock, ScheduledExecutorService scheduler) {
+    this.leases = Objects.requireNonNull(leases, "leases");
+    this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10));
+  }
+
+  /** Starts running {@code spec}'s jobs with at most {@code maxInFlight} at once. */
+  public void register(FunctionSpec spec, int maxInFlight, JobHandler handler) {
+    Function f = new Function(spec, new Slots(maxInFlight), Objects.requireNonNull(handler, "handler"));
+    if (functions.putIfAbsent(spec.name(), f) != null) {
+      throw new IllegalStateException("function '" + spec.name() + "' already has a handler in this engine");
+    }
+  }
+
+  /** Stops taking jobs of {@code function}; jobs in flight finish. */
+  public void unregister(String function) {
+    functions.remove(function);
+  }
+
+  /** Handler exceptions seen (each became a retry or a dead letter). */
+  public long handlerErrors() {
+    return executor.handlerErrors();
+  }
+
+  /** Jobs running now. */
+  public int running() {
+    return running.size();
+  }
+
+  @Override
+  public Set<String> functions() {
+    Set<String> out = new HashSet<>();
+    functions.forEach((name, f) -> {
+      if (f.slots.free() > 0) {
+        out.add(name);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public int reserve(String function, int max) {
+    Function f = functions.get(function);
+    return f == null ? 0 : f.slots.reserve(max);
+  }
+
+  @Override
+  public void release(String function, int count) {
+    Function f = functions.get(function);
+    if (f != null) {
+      f.slots.release(count);
+    }
+  }
+
+  @Override
+  public void deliver(LeasedJob job) {
+    Function f = functions.get(job.function());
+    if (f == null || !f.slots.start()) {
+      // Unregistered between reserve and deliver: the lease expires and the job is redelivered.
+      log.warn("job {} of unregistered function {} dropped; it will be redelivered after its lease",
+          job.id(), job.function());
+      return;
+    }
+    Execution e = executor.start(job, f.spec.leaseTimeout(), f.handler, done -> {
+      running.remove(job.id(), done);
+      f.slots.finish();
+      leases.wakeClaimers();
+    });
+    if (e == null) {
+      f.slots.finish();
+    } else {
+      running.put(job.id(), e);
+    }
+  }
+
+  /** Waits up to {@code grace} for running jobs, then stops the virtual threads. */
+  public void drain(Duration grace) {
+    functions.clear();
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    handlers.shutdownNow();
+  }
+
+  /** Settles leases in this process: straight through the engine. */
+  private final class Keeper implements LeaseKeeper {
+    @Override
+    public CompletableFuture<CompletionResult> extend(LeasedJob job) {
+      return CompletableFuture.supplyAsync(() -> leases.extendLease(job.id(), job.attempt()), handlers);
+    }
+
+    @Override
+    public void complete(LeasedJob job, Outcome outcome) {
+      try {
+        CompletionResult result = leases.complete(job.id(), job.attempt(), outcome);
+        if (result != CompletionResult.ACCEPTED) {
+          log.info("completion of job {} attempt {} was {}: its lease was lost", job.id(), job.attempt(), result);
+        }
+      } catch (RuntimeException e) {
+        log.warn("could not record the end of job {}; it will be redelivered after its lease", job.id(), e);
+      }
+    }
+  }
+
+  private record Function(FunctionSpec spec, Slots slots, JobHandler handler) {}
+}

@@ -1,0 +1,152 @@
+package dev.croupier.engine.internal.enqueue;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.InvalidRequestException;
+import dev.croupier.api.KeyedLimit;
+import dev.croupier.api.Names;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.JobRequest;
+import dev.croupier.api.EnqueueResult;
+import dev.croupier.engine.internal.config.ConfigStore;
+import dev.croupier.engine.internal.keys.JobIds;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.Script;
+import dev.croupier.engine.internal.script.ScriptRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Validates enqueue requests and writes them in one round trip: jobs with an idempotency key one
+ * {@code enqueueJob} call each (the dedupe must be checked per job), the others grouped by virtual
+ * queue into one {@code enqueueJobs} call per queue.
+ */
+public final class Enqueuer {
+
+  private final ScriptRegistry scripts;
+  private final KeySchema keys;
+  private final ConfigStore config;
+  private final EngineOptions options;
+  private final JobIds ids = new JobIds();
+
+  /** An enqueuer writing through {@code scripts}. */
+  public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options) {
+    this.scripts = Objects.requireNonNull(scripts, "scripts");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.config = Objects.requireNonNull(config, "config");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** A validated job, ready to write. */
+  private record Job(String tenant, String function, int shard, String id, String queueId, byte[] payload,
+      long runAt, long score, int maxAttempts, String keyed, Map<String, String> keyValues,
+      String idempotencyKey) {}
+
+  /** Enqueues every request in one round trip; results are in request order. */
+  public List<EnqueueResult> enqueue(List<JobRequest> requests) {
+    long now = options.clock().millis();
+    List<Job> jobs = new ArrayList<>(requests.size());
+    for (JobRequest r : requests) {
+      jobs.add(validate(r, now)); // all or nothing: one bad request rejects the batch before any write
+    }
+    List<ScriptRegistry.Call> calls = new ArrayList<>();
+    List<Integer> singles = new ArrayList<>(); // index of the job each single call writes
+    Map<String, List<Job>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      Job j = jobs.get(i);
+      if (j.idempotencyKey != null) {
+        calls.add(single(j, now));
+        singles.add(i);
+      } else {
+        // One group per queue and set of keyed-limit values: secondary key values may differ
+        // within one queue, and the group shares them.
+        groups.computeIfAbsent(j.shard + "/" + j.queueId + "/" + j.keyed, k -> new ArrayList<>()).add(j);
+      }
+    }
+    for (List<Job> group : groups.values()) {
+      calls.add(group(group, now));
+    }
+    List<Object> replies = calls.size() == 1
+        ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))
+        : scripts.runPipelined(calls);
+    EnqueueResult[] out = new EnqueueResult[jobs.size()];
+    for (int i = 0; i < jobs.size(); i++) {
+      out[i] = new EnqueueResult(jobs.get(i).id, false);
+    }
+    for (int c = 0; c < singles.size(); c++) {
+      List<Object> r = Replies.asList(replies.get(c));
+      out[singles.get(c)] = new EnqueueResult(Replies.asString(r.get(0)), Replies.asLong(r.get(1)) == 1);
+    }
+    return List.of(out);
+  }
+
+  private Job validate(JobRequest r, long now) {
+    String tenant = Names.requireTenant(r.tenant());
+    FunctionSpec spec = config.requireFunction(Names.requireFunction(r.function()));
+    if (r.payload().length > options.maxPayloadBytes()) {
+      throw new InvalidRequestException("payload of " + r.payload().length + " bytes is over the limit of "
+          + options.maxPayloadBytes() + " bytes; store large data elsewhere and enqueue a reference");
+    }
+    EnqueueOptions o = r.options();
+    checkKeys(spec, o.concurrencyKeys());
+    long runAt = o.runAt() != null ? o.runAt().toEpochMilli() : now + o.delay().toMillis();
+    // Priority orders due work only: a delayed job keeps its run-at as its score, so it never runs early.
+    long score = runAt <= now ? runAt - o.priority().toMillis() : runAt;
+    int maxAttempts = o.maxAttempts() > 0 ? o.maxAttempts() : spec.retry().maxAttempts();
+    int shard = keys.shardOf(tenant);
+    KeyedLimit queueKey = spec.queueKey();
+    String qid = keys.queueId(tenant, spec.name(),
+        queueKey == null ? null : o.concurrencyKeys().get(queueKey.key()));
+    StringBuilder keyed = new StringBuilder();
+    for (KeyedLimit k : spec.keyedLimits()) {
+      keyed.append(KeySchema.keySlots(spec.name(), k.key(), o.concurrencyKeys().get(k.key()))).append('\n');
+    }
+    return new Job(tenant, spec.name(), shard, ids.next(shard, now), qid, r.payload(), runAt, score,
+        maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey());
+  }
+
+  private ScriptRegistry.Call single(Job j, long now) {
+    Args k = Args.of().add(keys.job(j.shard, j.id)).add(keys.queue(j.shard, j.queueId))
+        .add(keys.tenantQueues(j.shard, j.tenant)).add(keys.tenants(j.shard)).add(keys.queues(j.shard))
+        .add(keys.idempotency(j.shard, j.tenant, j.idempotencyKey));
+    Args a = Args.of().add(keys.prefix(j.shard)).add(j.id).add(j.tenant).add(j.function).add(j.queueId)
+        .add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(now)
+        .add(options.idempotencyWindow().toMillis()).add(j.keyed);
+    j.keyValues.forEach((name, value) -> a.add(name).add(value));
+    return new ScriptRegistry.Call(Script.ENQUEUE_JOB, k.list(), a.list());
+  }
+
+  private ScriptRegistry.Call group(List<Job> group, long now) {
+    Job first = group.get(0);
+    int shard = first.shard;
+    Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.tenantQueues(shard, first.tenant))
+        .add(keys.tenants(shard)).add(keys.queues(shard));
+    Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
+        .add(now).add(first.keyed);
+    for (Job j : group) {
+      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(j.keyValues.size());
+      j.keyValues.forEach((name, value) -> a.add(name).add(value));
+    }
+    return new ScriptRegistry.Call(Script.ENQUEUE_JOBS, k.list(), a.list());
+  }
+
+  private static void checkKeys(FunctionSpec spec, Map<String, String> given) {
+    for (KeyedLimit k : spec.keyedLimits()) {
+      if (!given.containsKey(k.key())) {
+        throw new InvalidRequestException("function '" + spec.name() + "' has a concurrency limit per '"
+            + k.key() + "': give a value for it in the enqueue options");
+      }
+    }
+    for (String name : given.keySet()) {
+      if (spec.keyedLimits().stream().noneMatch(k -> k.key().equals(name))) {
+        throw new InvalidRequestException("function '" + spec.name() + "' declares no concurrency key '"
+            + name + "' (it declares " + spec.keyedLimits().stream().map(KeyedLimit::key).toList() + ")");
+      }
+    }
+  }
+}

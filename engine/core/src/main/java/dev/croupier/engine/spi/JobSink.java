@@ -1,0 +1,28 @@
+package dev.croupier.engine.spi;
+
+import dev.croupier.api.LeasedJob;
+import java.util.Set;
+
+/**
+ * Where leased jobs go: embedded handlers, or the remote workers connected to an engine node.
+ * The claim loop never leases work that no sink can take: it reserves credits first, leases at
+ * most that many jobs, delivers each job against one reservation, and releases what it did not use.
+ * Implementations must be thread-safe and must not block in any method.
+ */
+public interface JobSink {
+
+  /** Functions this sink may have credits for right now. */
+  Set<String> functions();
+
+  /** Reserves up to {@code max} slots for {@code function}; returns how many it got (maybe 0). */
+  int reserve(String function, int max);
+
+  /** Gives back {@code count} reserved slots that were not used. */
+  void release(String function, int count);
+
+  /**
+   * Hands over a leased job against one reservation. The sink owns it now: it must complete it
+   * (through {@link Leases#complete}) or let its lease expire.
+   */
+  void deliver(LeasedJob job);
+}

@@ -1,0 +1,31 @@
+package dev.croupier.engine.spi;
+
+import dev.croupier.engine.runtime.EngineRuntime;
+import dev.croupier.api.CompletionResult;
+import dev.croupier.api.Outcome;
+
+/**
+ * What a host of workers (the engine node, the embedded runner) needs from the engine beyond the
+ * user's {@link dev.croupier.engine.Engine}: feeding sinks, and settling the leases it hands out.
+ * Obtained from {@link dev.croupier.engine.runtime.EngineRuntime#host}; not for producers.
+ */
+public interface Leases {
+
+  /** Adds a sink that the claim loops feed. */
+  void attach(JobSink sink);
+
+  /** Removes a sink; jobs already delivered to it stay its own. */
+  void detach(JobSink sink);
+
+  /** Tells the claim loops that credits appeared, so they claim now instead of at the next poll. */
+  void wakeClaimers();
+
+  /** Records how a delivery ended; {@code attempt} is the lease token from the leased job. */
+  CompletionResult complete(String jobId, int attempt, Outcome outcome);
+
+  /** Extends a running job's lease by its function's lease timeout. */
+  CompletionResult extendLease(String jobId, int attempt);
+
+  /** Whether Redis answers a PING now (for health checks). */
+  boolean redisReachable();
+}

@@ -1,0 +1,356 @@
+package dev.croupier.engine;
+
+import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.JobInfo;
+import dev.croupier.api.JobState;
+import dev.croupier.api.Outcome;
+import dev.croupier.api.CompletionResult;
+import dev.croupier.api.LeasedJob;
+import dev.croupier.api.JobRequest;
+import dev.croupier.engine.runtime.EngineRuntime;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobContext;
+import dev.croupier.api.JobHandler;
+import dev.croupier.api.RetryPolicy;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.testing.Await;
+import dev.croupier.testing.FakeClock;
+import dev.croupier.testing.IndexInvariants;
+import dev.croupier.testing.RedisServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * Races between claimers, engines and the scavenger on one namespace: limits hold under
+ * contention, an expired lease moves to another engine and its late ack is refused, and an
+ * engine that dies mid-job loses nothing.
+ */
+class ConcurrencyStressTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  private static final Duration LONG_LEASE = Duration.ofSeconds(30);
+  /** 6 in flight in all, 3 per tenant, 2 per provider (the queue key). */
+  private static final FunctionSpec IO = FunctionSpec.newBuilder("io").concurrencyLimit(6).perTenantLimit(3)
+      .keyedLimit("provider", 2).leaseTimeout(LONG_LEASE).build();
+  /** No limits of its own: only the tenants' limits bound it. */
+  private static final FunctionSpec MAIL = FunctionSpec.newBuilder("mail").leaseTimeout(LONG_LEASE).build();
+  private static final Map<String, Integer> TENANT_LIMITS = Map.of("A", 2, "B", 3, "C", 0, "D", 4);
+  private static final List<String> PROVIDERS = List.of("p1", "p2", "p3", "p4");
+  private static final int IO_JOBS_PER_TENANT = 300;
+  private static final int MAIL_JOBS_PER_TENANT = 100;
+
+  @Test
+  void claimers_underContention_neverExceedLimits_andRunEveryJobExactlyOnce() throws Exception {
+    String ns = REDIS.newNamespace();
+    Map<String, Integer> limits = limits();
+    Limits inProcess = new Limits(limits);
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    AtomicInteger finished = new AtomicInteger();
+    JobHandler handler = job -> {
+      runs.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
+      List<String> scopes = scopes(job.tenant(), job.function(), job.concurrencyKeys().get("provider"));
+      inProcess.enter(scopes, job);
+      try {
+        Thread.sleep(1 + ThreadLocalRandom.current().nextInt(3));
+      } finally {
+        inProcess.exit(scopes);
+        finished.incrementAndGet();
+      }
+    };
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(4).build();
+    List<String> ids = new ArrayList<>();
+    LimitSampler sampler;
+    try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); JedisPooled redis = REDIS.client()) {
+      TENANT_LIMITS.forEach((t, n) -> one.engine().configureTenant(t, TenantSettings.DEFAULT.withConcurrencyLimit(n)));
+      for (Engine e : List.of(one.engine(), two.engine())) {
+        e.register(IO, 8, handler);
+        e.register(MAIL, 8, handler);
+      }
+      sampler = new LimitSampler(redis, ns, limits);
+      sampler.start();
+      try {
+        ids.addAll(enqueueAll(one.engine(), two.engine()));
+        Await.until(Duration.ofSeconds(60), () -> finished.get() + " of " + ids.size() + " jobs finished",
+            () -> finished.get() >= ids.size());
+        Await.until(Duration.ofSeconds(10), "every completion recorded",
+            () -> ids.stream().allMatch(id -> one.engine().lookup(id).orElseThrow().state() == JobState.SUCCEEDED));
+      } finally {
+        sampler.stop();
+      }
+      for (String id : ids) {
+        assertThat(two.engine().lookup(id).orElseThrow().attempts()).as("attempts of %s", id).isEqualTo(1);
+      }
+    }
+
+    assertThat(sampler.violations).as("limits exceeded in Redis (sampled)").isEmpty();
+    assertThat(inProcess.violations).as("limits exceeded in handlers").isEmpty();
+    assertThat(sampler.samples.get()).as("samples taken").isGreaterThan(100);
+    assertThat(sampler.maxSeen.get()).as("most jobs in flight seen by the sampler on one key").isPositive();
+    assertThat(inProcess.peak(KeySchema.functionSlots(IO.name()))).as("peak io concurrency in handlers")
+        .isBetween(2, IO.concurrencyLimit());
+    assertThat(runs.keySet()).as("jobs that ran").containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(runs.entrySet().stream().filter(e -> e.getValue().get() != 1).map(Map.Entry::getKey).toList())
+        .as("jobs that ran more than once").isEmpty();
+    try (JedisPooled redis = REDIS.client()) {
+      IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  /** Enqueues from both engines at once, in batches, while both claim. */
+  private static List<String> enqueueAll(Engine one, Engine two) throws InterruptedException {
+    List<JobRequest> all = new ArrayList<>();
+    for (int i = 0; i < IO_JOBS_PER_TENANT; i++) {
+      for (String t : TENANT_LIMITS.keySet()) {
+        all.add(new JobRequest(t, IO.name(), bytes(t + i), EnqueueOptions.newBuilder()
+            .concurrencyKey("provider", PROVIDERS.get(i % PROVIDERS.size())).build()));
+        if (i < MAIL_JOBS_PER_TENANT) {
+          all.add(new JobRequest(t, MAIL.name(), bytes(t + i), null));
+        }
+      }
+    }
+    Queue<String> ids = new ConcurrentLinkedQueue<>();
+    List<Thread> producers = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      Engine e = p == 0 ? one : two;
+      List<JobRequest> mine = new ArrayList<>();
+      for (int i = p; i < all.size(); i += 2) {
+        mine.add(all.get(i));
+      }
+      producers.add(Thread.ofPlatform().start(() -> {
+        for (int from = 0; from < mine.size(); from += 25) {
+          e.enqueueBatch(mine.subList(from, Math.min(mine.size(), from + 25)))
+              .forEach(r -> ids.add(r.jobId()));
+        }
+      }));
+    }
+    for (Thread t : producers) {
+      t.join();
+    }
+    assertThat(ids).hasSize(all.size()).doesNotHaveDuplicates();
+    return List.copyOf(ids);
+  }
+
+  @Test
+  void claimersAndScavenger_withLeasesExpiringUnderLoad_keepLimits_andAcceptOneAckPerJob() throws Exception {
+    String ns = REDIS.newNamespace();
+    // The same limits as IO, with short leases: some first attempts hang past them.
+    FunctionSpec flaky = IO.toBuilder().leaseTimeout(Duration.ofMillis(200))
+        .retry(new RetryPolicy(10, Duration.ZERO, 1.0, Duration.ZERO)).build();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(4)
+        .scavengeInterval(Duration.ofMillis(50)).build();
+    FlakyWorkers.Shared shared = new FlakyWorkers.Shared();
+    List<String> ids = new ArrayList<>();
+    LimitSampler sampler;
+    try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); JedisPooled redis = REDIS.client();
+        FlakyWorkers w1 = new FlakyWorkers(one.leases(), flaky.name(), 8, shared);
+        FlakyWorkers w2 = new FlakyWorkers(two.leases(), flaky.name(), 8, shared)) {
+      TENANT_LIMITS.forEach((t, n) -> one.engine().configureTenant(t, TenantSettings.DEFAULT.withConcurrencyLimit(n)));
+      one.engine().configureFunction(flaky);
+      sampler = new LimitSampler(redis, ns, limits());
+      sampler.start();
+      try {
+        one.leases().attach(w1);
+        two.leases().attach(w2);
+        List<JobRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          for (String t : TENANT_LIMITS.keySet()) {
+            batch.add(new JobRequest(t, flaky.name(), bytes(t + i), EnqueueOptions.newBuilder()
+                .concurrencyKey("provider", PROVIDERS.get(i % PROVIDERS.size())).build()));
+          }
+        }
+        one.engine().enqueueBatch(batch).forEach(r -> ids.add(r.jobId()));
+        Await.until(Duration.ofSeconds(60),
+            () -> shared.accepted.size() + " of " + ids.size() + " jobs acked; zombies " + shared.zombies,
+            () -> ids.stream().allMatch(id -> one.engine().lookup(id).orElseThrow().state() == JobState.SUCCEEDED)
+                && shared.zombies.isEmpty());
+      } finally {
+        sampler.stop();
+        one.leases().detach(w1);
+        two.leases().detach(w2);
+      }
+    }
+
+    assertThat(sampler.violations).as("limits exceeded in Redis (sampled)").isEmpty();
+    assertThat(sampler.samples.get()).as("samples taken").isGreaterThan(50);
+    assertThat(shared.hung.get()).as("first attempts that hung past their lease").isPositive();
+    assertThat(shared.lateAcks).as("late acks of hung first attempts, each after its job was redelivered")
+        .hasSize(shared.hung.get()).containsOnly(CompletionResult.STALE);
+    assertThat(shared.accepted.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(shared.accepted.entrySet().stream().filter(e -> e.getValue().get() != 1).toList())
+        .as("jobs with more than one accepted ack").isEmpty();
+    try (JedisPooled redis = REDIS.client()) {
+      IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  @Test
+  void expiredLease_isRequeuedToAnotherEngine_andTheLateAckOfTheFirstAttemptIsStale() throws Exception {
+    String ns = REDIS.newNamespace();
+    FunctionSpec slow = FunctionSpec.newBuilder("slow").leaseTimeout(Duration.ofMillis(300))
+        .retry(new RetryPolicy(3, Duration.ZERO, 1.0, Duration.ZERO)).build();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
+        .scavengeInterval(Duration.ofMillis(50)).build();
+    HoldingSink stalled = new HoldingSink(slow.name(), 1);
+    HoldingSink healthy = new HoldingSink(slow.name(), 0);
+    try (EngineRuntime first = EngineRuntime.host(options); EngineRuntime second = EngineRuntime.host(options)) {
+      first.engine().configureFunction(slow);
+      first.leases().attach(stalled);
+      String id = first.engine().enqueue("t1", slow.name(), bytes("x"), EnqueueOptions.DEFAULTS).jobId();
+      LeasedJob attempt1 = stalled.next();
+      assertThat(attempt1.attempt()).isEqualTo(1);
+
+      // The first worker hangs without heartbeats. Redeliveries get a long lease, so the second
+      // engine keeps its lease for the rest of the test however slow the machine is.
+      second.engine().configureFunction(slow.toBuilder().leaseTimeout(LONG_LEASE).build());
+      second.leases().attach(healthy);
+      healthy.grant(1);
+      LeasedJob attempt2 = healthy.next();
+      assertThat(attempt2.id()).isEqualTo(id);
+      assertThat(attempt2.attempt()).isEqualTo(2);
+      assertThat(stalled.delivered()).as("deliveries to the stalled engine").isEqualTo(1);
+
+      assertThat(first.leases().complete(id, attempt1.attempt(), new Outcome.Success(Duration.ZERO)))
+          .as("late ack of the expired first attempt").isEqualTo(CompletionResult.STALE);
+      assertThat(first.leases().extendLease(id, attempt1.attempt())).isEqualTo(CompletionResult.STALE);
+      JobInfo running = second.engine().lookup(id).orElseThrow();
+      assertThat(running.state()).isEqualTo(JobState.RUNNING);
+      assertThat(running.attempts()).isEqualTo(2);
+
+      assertThat(second.leases().complete(id, attempt2.attempt(), new Outcome.Success(Duration.ZERO)))
+          .isEqualTo(CompletionResult.ACCEPTED);
+      assertThat(second.leases().complete(id, attempt2.attempt(), new Outcome.Success(Duration.ZERO)))
+          .as("second ack of the same lease").isEqualTo(CompletionResult.STALE);
+      assertThat(first.leases().complete(id, attempt1.attempt(), new Outcome.Retry(null, "late", Duration.ZERO)))
+          .isEqualTo(CompletionResult.STALE);
+      assertThat(second.engine().lookup(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+      first.leases().detach(stalled);
+      second.leases().detach(healthy);
+    }
+    try (JedisPooled redis = REDIS.client()) {
+      IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  @Test
+  void engineClosedMidJob_losesNothing_andAnotherEngineFinishesEverything() throws Exception {
+    String ns = REDIS.newNamespace();
+    // Time moves only when the test says, so no lease runs out before the first engine is gone.
+    FakeClock clock = FakeClock.atNow();
+    FunctionSpec work = FunctionSpec.newBuilder("work").leaseTimeout(Duration.ofMillis(400)).build();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
+        .claimThreads(2).scavengeInterval(Duration.ofMillis(50)).clock(clock).build();
+    int jobs = 30;
+    HoldingSink swallowing = new HoldingSink(work.name(), jobs);
+    List<String> ids = new ArrayList<>();
+    try (EngineRuntime doomed = EngineRuntime.host(options)) {
+      doomed.engine().configureFunction(work);
+      doomed.leases().attach(swallowing);
+      for (int i = 0; i < jobs; i++) {
+        ids.add(doomed.engine().enqueue("t" + (i % 3), work.name(), bytes("j" + i), EnqueueOptions.DEFAULTS).jobId());
+      }
+      Await.until(Duration.ofSeconds(20), () -> swallowing.delivered() + " of " + jobs + " jobs taken",
+          () -> swallowing.delivered() == jobs);
+    } // closed with every job leased and none completed: as if the node died
+
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    FunctionSpec longLease = work.toBuilder().leaseTimeout(LONG_LEASE).build();
+    try (Engine survivor = EngineRuntime.start(options); JedisPooled redis = REDIS.client()) {
+      survivor.configureFunction(longLease);
+      survivor.register(longLease, 8, job -> runs.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet());
+      clock.advance(Duration.ofSeconds(1)); // the dead engine's leases run out
+      Await.until(Duration.ofSeconds(30), () -> runs.size() + " of " + jobs + " jobs rerun",
+          () -> ids.stream().allMatch(id -> survivor.lookup(id).orElseThrow().state() == JobState.SUCCEEDED));
+      for (String id : ids) {
+        assertThat(survivor.lookup(id).orElseThrow().attempts()).as("attempts of %s", id).isEqualTo(2);
+      }
+      assertThat(runs.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
+      survivor.unregister(work.name());
+    }
+    try (JedisPooled redis = REDIS.client()) {
+      IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  // ---- limits and the scopes a job counts against ----
+
+  /** Limit per scope; a scope is also the suffix of its concurrency key in Redis. */
+  private static Map<String, Integer> limits() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put(KeySchema.functionSlots(IO.name()), IO.concurrencyLimit());
+    TENANT_LIMITS.forEach((t, n) -> {
+      m.put(KeySchema.tenantFunctionSlots(t, IO.name()), IO.perTenantLimit());
+      if (n > 0) {
+        m.put(KeySchema.tenantSlots(t), n);
+      }
+    });
+    for (String p : PROVIDERS) {
+      m.put(KeySchema.keySlots(IO.name(), "provider", p), 2);
+    }
+    return m;
+  }
+
+  private static List<String> scopes(String tenant, String function, String provider) {
+    List<String> s = new ArrayList<>();
+    s.add(KeySchema.tenantSlots(tenant));
+    if (function.equals(IO.name())) {
+      s.add(KeySchema.functionSlots(IO.name()));
+      s.add(KeySchema.tenantFunctionSlots(tenant, IO.name()));
+      s.add(KeySchema.keySlots(IO.name(), "provider", provider));
+    }
+    return s;
+  }
+
+  /** Jobs running in this process per scope, checked against the limits as each handler starts. */
+  private static final class Limits {
+    private final Map<String, Integer> limits;
+    private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> peaks = new ConcurrentHashMap<>();
+    final Queue<String> violations = new ConcurrentLinkedQueue<>();
+
+    Limits(Map<String, Integer> limits) {
+      this.limits = limits;
+    }
+
+    void enter(List<String> scopes, JobContext job) {
+      if (job.attempt() != 1) {
+        violations.add("job " + job.id() + " delivered with attempt " + job.attempt());
+      }
+      for (String s : scopes) {
+        int n = running.computeIfAbsent(s, k -> new AtomicInteger()).incrementAndGet();
+        peaks.computeIfAbsent(s, k -> new AtomicInteger()).accumulateAndGet(n, Math::max);
+        Integer limit = limits.get(s);
+        if (limit != null && n > limit && violations.size() < 50) {
+          violations.add(n + " handlers running on " + s + " (limit " + limit + ")");
+        }
+      }
+    }
+
+    void exit(List<String> scopes) {
+      scopes.forEach(s -> running.get(s).decrementAndGet());
+    }
+
+    int peak(String scope) {
+      return peaks.getOrDefault(scope, new AtomicInteger()).get();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

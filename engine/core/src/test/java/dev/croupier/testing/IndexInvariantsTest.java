@@ -1,0 +1,73 @@
+package dev.croupier.testing;
+
+import dev.croupier.engine.runtime.EngineRuntime;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.engine.Engine;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.api.EnqueueOptions;
+import dev.croupier.engine.internal.keys.KeySchema;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.JedisPooled;
+
+/** The checker itself: quiet on a consistent namespace, loud on each kind of corruption. */
+class IndexInvariantsTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  private static final byte[] PAYLOAD = "x".getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  void check_onConsistentNamespace_passes_andOnEachCorruption_reportsIt() {
+    String ns = REDIS.newNamespace();
+    KeySchema keys = new KeySchema(ns, 1);
+    // No sink has credits, so nothing is claimed: the namespace holds exactly what we enqueue.
+    try (Engine engine = EngineRuntime.start(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build());
+        JedisPooled redis = REDIS.client()) {
+      engine.configureFunction(FunctionSpec.newBuilder("f").build());
+      String a = engine.enqueue("t1", "f", PAYLOAD, EnqueueOptions.DEFAULTS).jobId();
+      engine.enqueue("t1", "f", PAYLOAD, EnqueueOptions.newBuilder().delay(Duration.ofMinutes(5)).build());
+      engine.enqueue("t2", "f", PAYLOAD, EnqueueOptions.DEFAULTS);
+      IndexInvariants.check(redis, ns, 1);
+
+      String qid = keys.queueId("t1", "f", null);
+      double score = redis.zscore(keys.tenantQueues(0, "t1"), qid);
+      redis.zadd(keys.tenantQueues(0, "t1"), score + 1000, qid);
+      assertViolation(redis, ns, "indexed at");
+      redis.zadd(keys.tenantQueues(0, "t1"), score, qid);
+
+      redis.zadd(keys.tenants(0), score - 1, "t1");
+      assertViolation(redis, ns, "minimum of tq:t1");
+      redis.zadd(keys.tenants(0), score, "t1");
+
+      redis.zadd(keys.queues(0), 1, "t9:f");
+      assertViolation(redis, ns, "queues lists queue t9:f");
+      redis.zrem(keys.queues(0), "t9:f");
+
+      redis.zadd(keys.inflight(0), 1, a);
+      assertViolation(redis, ns, "is in [q:" + qid + ", inflight]");
+      redis.zrem(keys.inflight(0), a);
+
+      redis.zadd(keys.deadLetters(0, "t1"), 1, "0-NOSUCHJOB");
+      assertViolation(redis, ns, "no job hash");
+      redis.zrem(keys.deadLetters(0, "t1"), "0-NOSUCHJOB");
+
+      redis.hset(keys.job(0, a), "st", "running");
+      assertViolation(redis, ns, "is running but is in [q:");
+      redis.hset(keys.job(0, a), "st", "queued");
+
+      assertThat(IndexInvariants.violations(redis, ns, 1)).isEmpty();
+    }
+  }
+
+  private static void assertViolation(JedisPooled redis, String ns, String text) {
+    assertThatThrownBy(() -> IndexInvariants.check(redis, ns, 1))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(text);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.croupier.embeddedredis;
+
+import dev.croupier.api.CroupierException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+/**
+ * A real Redis server started from the binary shipped in the {@code embedded-redis} artifact, on a
+ * free loopback port: the zero-setup default for the CLI, the tests and the benchmarks. Persistence
+ * is off: it is for demos and tests, not for keeping data.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+
+  private final RedisServer server;
+  private final int port;
+
+  private EmbeddedRedis(RedisServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Starts a server on a free loopback port; throws if the binary cannot run on this machine. */
+  public static EmbeddedRedis start() {
+    return start(freePort());
+  }
+
+  /** Starts a server on {@code port} of the loopback interface. */
+  public static EmbeddedRedis start(int port) {
+    try {
+      RedisServer server = RedisServer.newRedisServer()
+          .port(port)
+          .bind("127.0.0.1")
+          .setting("save \"\"")
+          .setting("appendonly no")
+          .setting("maxclients 10000")
+          .onShutdownForceStop(true)
+          .build();
+      server.start();
+      log.info("embedded Redis started on 127.0.0.1:{}", port);
+      return new EmbeddedRedis(server, port);
+    } catch (IOException | RuntimeException e) {
+      throw new CroupierException("could not start the embedded Redis server on port " + port
+          + " (" + e.getMessage() + "); give an external one with --redis redis://host:port"
+          + " or CROUPIER_REDIS_URL", e);
+    }
+  }
+
+  /** The URL clients connect to. */
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+      log.debug("embedded Redis on port {} stopped", port);
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not stop the embedded Redis on port {}", port, e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new CroupierException("no free loopback port for the embedded Redis", e);
+    }
+  }
+}

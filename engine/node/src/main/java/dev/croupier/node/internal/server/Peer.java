@@ -1,0 +1,86 @@
+package dev.croupier.node.internal.server;
+
+import dev.croupier.node.config.Principal;
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.ErrorCode;
+import dev.croupier.protocol.Wire;
+import io.netty.channel.Channel;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One authenticated connection: who it is, what it serves, what it was sent. Thread-safe. */
+final class Peer {
+
+  private final Channel channel;
+  private final Principal principal;
+  private final String name;
+  /** Functions registered on this connection, with the spec the engine holds for each. */
+  private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
+  /** Jobs dispatched here and not yet completed: id to attempt. */
+  private final Map<String, Integer> dispatched = new ConcurrentHashMap<>();
+  private final Set<CompletableFuture<?>> watches = ConcurrentHashMap.newKeySet();
+  private volatile boolean draining;
+
+  Peer(Channel channel, Principal principal, String clientName) {
+    this.channel = channel;
+    this.principal = principal;
+    this.name = channel.remoteAddress() + (clientName.isEmpty() ? "" : " (" + clientName + ")");
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  Principal principal() {
+    return principal;
+  }
+
+  /** How logs name it. */
+  String name() {
+    return name;
+  }
+
+  Map<String, FunctionSpec> functions() {
+    return functions;
+  }
+
+  Map<String, Integer> dispatched() {
+    return dispatched;
+  }
+
+  Set<CompletableFuture<?>> watches() {
+    return watches;
+  }
+
+  /** Whether it said Goodbye (or the node is stopping): no more dispatches. */
+  boolean draining() {
+    return draining;
+  }
+
+  void drain() {
+    draining = true;
+  }
+
+  /** Whether dispatches may go to it now. */
+  boolean canTakeWork() {
+    return !draining && channel.isActive() && channel.isWritable();
+  }
+
+  /** Writes a frame (from any thread). */
+  void send(Envelope envelope) {
+    channel.writeAndFlush(envelope);
+  }
+
+  /** Answers request {@code correlationId} with an error; the connection stays open. */
+  void sendError(long correlationId, ErrorCode code, String message) {
+    send(Wire.error(correlationId, code, message));
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.croupier.node.internal.server;
+
+import dev.croupier.node.config.Principal;
+import dev.croupier.protocol.JobMessages;
+import dev.croupier.engine.Engine;
+import dev.croupier.api.JobRequest;
+import dev.croupier.api.EnqueueResult;
+import dev.croupier.api.JobInfo;
+import dev.croupier.proto.v1.Cancel;
+import dev.croupier.proto.v1.Cancelled;
+import dev.croupier.proto.v1.Enqueue;
+import dev.croupier.proto.v1.EnqueueBatch;
+import dev.croupier.proto.v1.EnqueueItem;
+import dev.croupier.proto.v1.Enqueued;
+import dev.croupier.proto.v1.EnqueuedJob;
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.ErrorCode;
+import dev.croupier.proto.v1.Lookup;
+import dev.croupier.proto.v1.Watch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What producers ask of a node. Every request is checked against the token's tenants; a job of
+ * another tenant is answered NOT_FOUND, exactly like a job that does not exist, so a producer
+ * learns nothing about other tenants' jobs.
+ */
+final class ProducerService {
+
+  /** Longest job id accepted on the wire. */
+  static final int MAX_JOB_ID_LENGTH = 128;
+  /** Most jobs in one EnqueueBatch. */
+  static final int MAX_BATCH = 10_000;
+
+  private final Engine engine;
+  private final Duration maxWatchTimeout;
+
+  ProducerService(Engine engine, Duration maxWatchTimeout) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.maxWatchTimeout = Objects.requireNonNull(maxWatchTimeout, "maxWatchTimeout");
+  }
+
+  void enqueue(Peer peer, long cid, Enqueue req) {
+    enqueueAll(peer, cid, List.of(req.getItem()));
+  }
+
+  void enqueueBatch(Peer peer, long cid, EnqueueBatch req) {
+    if (req.getItemsCount() > MAX_BATCH) {
+      peer.sendError(cid, ErrorCode.INVALID_REQUEST,
+          "a batch may hold at most " + MAX_BATCH + " jobs: " + req.getItemsCount());
+      return;
+    }
+    enqueueAll(peer, cid, req.getItemsList());
+  }
+
+  private void enqueueAll(Peer peer, long cid, List<EnqueueItem> items) {
+    List<JobRequest> requests = new ArrayList<>(items.size());
+    for (EnqueueItem item : items) {
+      if (!peer.principal().mayProduceFor(item.getTenant())) {
+        peer.sendError(cid, ErrorCode.PERMISSION_DENIED,
+            "this token may not enqueue for tenant '" + item.getTenant() + "'");
+        return;
+      }
+      requests.add(JobMessages.request(item));
+    }
+    List<EnqueueResult> results = requests.size() == 1
+        ? List.of(engine.enqueue(requests.get(0).tenant(), requests.get(0).function(),
+            requests.get(0).payload(), requests.get(0).options()))
+        : engine.enqueueBatch(requests);
+    Enqueued.Builder out = Enqueued.newBuilder();
+    for (EnqueueResult r : results) {
+      out.addJobs(EnqueuedJob.newBuilder().setJobId(r.jobId()).setDuplicate(r.duplicate()));
+    }
+    peer.send(Envelope.newBuilder().setCorrelationId(cid).setEnqueued(out).build());
+  }
+
+  void cancel(Peer peer, long cid, Cancel req) {
+    if (visible(peer, cid, req.getJobId()).isEmpty()) {
+      return;
+    }
+    boolean cancelled = engine.cancel(req.getJobId());
+    peer.send(Envelope.newBuilder().setCorrelationId(cid)
+        .setCancelled(Cancelled.newBuilder().setCancelled(cancelled)).build());
+  }
+
+  void lookup(Peer peer, long cid, Lookup req) {
+    visible(peer, cid, req.getJobId()).ifPresent(info -> peer.send(Envelope.newBuilder()
+        .setCorrelationId(cid).setJobStatus(JobMessages.status(info)).build()));
+  }
+
+  /** Answers when the job is final; does not block (the engine completes a future). */
+  void watch(Peer peer, long cid, Watch req) {
+    // An admin may see every job: the engine's own "unknown job" answer is enough, and saves
+    // a round trip per watch.
+    boolean admin = peer.principal().role() == Principal.Role.ADMIN;
+    if (admin && !isPlausibleId(req.getJobId())) {
+      peer.sendError(cid, ErrorCode.INVALID_REQUEST, "job id must have 1-" + MAX_JOB_ID_LENGTH
+          + " characters: length " + req.getJobId().length());
+      return;
+    }
+    if (!admin && visible(peer, cid, req.getJobId()).isEmpty()) {
+      return;
+    }
+    Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()
+        ? maxWatchTimeout
+        : Duration.ofMillis(req.getTimeoutMs());
+    CompletableFuture<JobInfo> f = engine.awaitCompletion(req.getJobId(), timeout);
+    peer.watches().add(f);
+    f.whenComplete((info, err) -> {
+      peer.watches().remove(f);
+      if (err == null) {
+        peer.send(Envelope.newBuilder().setCorrelationId(cid)
+            .setJobStatus(JobMessages.status(info)).build());
+      } else if (!f.isCancelled()) {
+        Throwable cause = Failures.unwrap(err);
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+          peer.sendError(cid, ErrorCode.TIMEOUT, "job " + req.getJobId() + " did not finish within "
+              + timeout.toMillis() + " ms");
+        } else if (cause instanceof dev.croupier.api.InvalidRequestException) {
+          peer.sendError(cid, ErrorCode.NOT_FOUND, "no job " + req.getJobId());
+        } else {
+          Failures.reply(peer, cid, cause);
+        }
+      }
+    });
+  }
+
+  /** The job if this peer may see it; otherwise answers NOT_FOUND (or INVALID_REQUEST). */
+  private Optional<JobInfo> visible(Peer peer, long cid, String jobId) {
+    if (!peer.principal().isProducer()) {
+      peer.sendError(cid, ErrorCode.PERMISSION_DENIED, "this token may not query jobs");
+      return Optional.empty();
+    }
+    if (!isPlausibleId(jobId)) {
+      peer.sendError(cid, ErrorCode.INVALID_REQUEST, "job id must have 1-" + MAX_JOB_ID_LENGTH
+          + " characters: length " + jobId.length());
+      return Optional.empty();
+    }
+    Optional<JobInfo> info = engine.lookup(jobId)
+        .filter(i -> i.tenant() != null && peer.principal().mayProduceFor(i.tenant()));
+    if (info.isEmpty()) {
+      peer.sendError(cid, ErrorCode.NOT_FOUND, "no job " + jobId);
+    }
+    return info;
+  }
+
+  static boolean isPlausibleId(String jobId) {
+    return !jobId.isEmpty() && jobId.length() <= MAX_JOB_ID_LENGTH;
+  }
+}

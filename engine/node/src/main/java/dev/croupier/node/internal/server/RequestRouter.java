@@ -1,0 +1,124 @@
+package dev.croupier.node.internal.server;
+
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.ErrorCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes an authenticated connection's requests to the worker and producer services. Requests
+ * that touch Redis run on the blocking executor, never on the event loop; while a connection has
+ * too many of them running it stops reading (its requests then wait in its own socket, nobody
+ * else's). Cheap requests (credits, goodbye) run inline.
+ */
+final class RequestRouter extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
+
+  private final WorkerService workers;
+  private final ProducerService producers;
+  private final Executor blocking;
+  private final int maxInFlight;
+  private final Consumer<Peer> onOpen;
+  private final Consumer<Peer> onClose;
+  private Peer peer;
+  private int inFlight;
+  private boolean paused;
+
+  RequestRouter(WorkerService workers, ProducerService producers, Executor blocking,
+      int maxInFlight, Consumer<Peer> onOpen, Consumer<Peer> onClose) {
+    this.workers = workers;
+    this.producers = producers;
+    this.blocking = blocking;
+    this.maxInFlight = maxInFlight;
+    this.onOpen = onOpen;
+    this.onClose = onClose;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof AuthHandler.Authenticated a) {
+      peer = new Peer(ctx.channel(), a.principal(), a.clientName());
+      onOpen.accept(peer);
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (peer != null) {
+      onClose.accept(peer);
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Envelope env) || peer == null) {
+      ReferenceCountUtil.release(msg);
+      ProtocolErrorHandler.closeWithError(ctx.channel(), ErrorCode.INTERNAL,
+          "unexpected message before authentication");
+      return;
+    }
+    long cid = env.getCorrelationId();
+    Peer p = peer;
+    switch (env.getBodyCase()) {
+      case CREDITS -> workers.credits(p, cid, env.getCredits());
+      case GOODBYE -> workers.goodbye(p);
+      case UNREGISTER_FUNCTIONS -> workers.unregister(p, cid, env.getUnregisterFunctions());
+      case REGISTER_FUNCTIONS -> run(ctx, cid, () -> workers.register(p, cid, env.getRegisterFunctions()));
+      case HEARTBEAT -> run(ctx, cid, () -> workers.heartbeat(p, cid, env.getHeartbeat()));
+      case COMPLETE -> run(ctx, cid, () -> workers.complete(p, cid, env.getComplete()));
+      case ENQUEUE -> run(ctx, cid, () -> producers.enqueue(p, cid, env.getEnqueue()));
+      case ENQUEUE_BATCH -> run(ctx, cid, () -> producers.enqueueBatch(p, cid, env.getEnqueueBatch()));
+      case CANCEL -> run(ctx, cid, () -> producers.cancel(p, cid, env.getCancel()));
+      case LOOKUP -> run(ctx, cid, () -> producers.lookup(p, cid, env.getLookup()));
+      case WATCH -> run(ctx, cid, () -> producers.watch(p, cid, env.getWatch()));
+      case HELLO -> p.sendError(cid, ErrorCode.INVALID_REQUEST, "already authenticated");
+      case ERROR -> log.info("{} reports {}: {}", p, env.getError().getCode(),
+          env.getError().getMessage());
+      default -> p.sendError(cid, ErrorCode.UNKNOWN_MESSAGE,
+          "a node does not take " + describe(env) + " from clients");
+    }
+  }
+
+  private static String describe(Envelope env) {
+    return env.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
+        ? "an envelope without a (known) message"
+        : env.getBodyCase().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Runs a blocking request off the event loop, bounding how many run per connection. */
+  private void run(ChannelHandlerContext ctx, long cid, Runnable request) {
+    if (++inFlight >= maxInFlight && !paused) {
+      paused = true;
+      ctx.channel().config().setAutoRead(false);
+    }
+    Peer p = peer;
+    try {
+      CompletableFuture.runAsync(request, blocking).whenComplete((ok, err) -> {
+        if (err != null) {
+          Failures.reply(p, cid, err);
+        }
+        ctx.executor().execute(() -> {
+          inFlight--;
+          if (paused && inFlight < maxInFlight && ctx.channel().isActive()) {
+            paused = false;
+            ctx.channel().config().setAutoRead(true);
+          }
+        });
+      });
+    } catch (RejectedExecutionException e) {
+      inFlight--;
+      p.sendError(cid, ErrorCode.SHUTTING_DOWN, "the node is stopping; reconnect to another");
+    }
+  }
+}

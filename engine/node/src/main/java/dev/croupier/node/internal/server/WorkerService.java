@@ -1,0 +1,166 @@
+package dev.croupier.node.internal.server;
+
+import dev.croupier.node.config.Principal;
+import dev.croupier.protocol.JobMessages;
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.InvalidRequestException;
+import dev.croupier.api.CompletionResult;
+import dev.croupier.engine.Engine;
+import dev.croupier.engine.spi.Leases;
+import dev.croupier.api.JobInfo;
+import dev.croupier.proto.v1.Complete;
+import dev.croupier.proto.v1.CompleteAck;
+import dev.croupier.proto.v1.Credits;
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.ErrorCode;
+import dev.croupier.proto.v1.FunctionRegistration;
+import dev.croupier.proto.v1.FunctionsRegistered;
+import dev.croupier.proto.v1.FunctionsUnregistered;
+import dev.croupier.proto.v1.Heartbeat;
+import dev.croupier.proto.v1.HeartbeatAck;
+import dev.croupier.proto.v1.LeaseRef;
+import dev.croupier.proto.v1.LeaseResult;
+import dev.croupier.proto.v1.RegisterFunctions;
+import dev.croupier.proto.v1.UnregisterFunctions;
+import dev.croupier.protocol.Specs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What workers ask of a node: register functions, grant credits, heartbeat and complete jobs. */
+final class WorkerService {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerService.class);
+
+  private final Engine engine;
+  private final Leases leases;
+  private final WorkerRegistry registry;
+
+  WorkerService(Engine engine, Leases leases, WorkerRegistry registry) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.leases = Objects.requireNonNull(leases, "leases");
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /** Registers every function or none; blocks on Redis. */
+  void register(Peer peer, long cid, RegisterFunctions req) {
+    List<FunctionSpec> specs = new ArrayList<>();
+    for (FunctionRegistration r : req.getFunctionsList()) {
+      FunctionSpec spec;
+      try {
+        spec = Specs.fromProto(r.getSpec());
+      } catch (IllegalArgumentException | InvalidRequestException e) {
+        peer.sendError(cid, ErrorCode.INVALID_REQUEST, "function '" + r.getSpec().getName()
+            + "': " + e.getMessage());
+        return;
+      }
+      if (!peer.principal().mayServe(spec.name())) {
+        peer.sendError(cid, ErrorCode.PERMISSION_DENIED,
+            "this token may not serve function '" + spec.name() + "'");
+        return;
+      }
+      specs.add(spec);
+    }
+    for (FunctionSpec spec : specs) {
+      try {
+        engine.registerFunction(spec);
+      } catch (InvalidRequestException e) {
+        peer.sendError(cid, ErrorCode.CONFLICT, e.getMessage());
+        return;
+      }
+    }
+    FunctionsRegistered.Builder done = FunctionsRegistered.newBuilder();
+    for (FunctionSpec spec : specs) {
+      // The engine's stored config is authoritative for lease timeouts of dispatched jobs.
+      peer.functions().put(spec.name(), engine.function(spec.name()).orElse(spec));
+      if (peer.channel().isActive()) {
+        registry.add(peer, spec.name());
+      }
+      done.addFunctions(spec.name());
+    }
+    if (!peer.channel().isActive()) {
+      registry.removeAll(peer);
+    }
+    log.info("{} serves {}", peer, done.getFunctionsList());
+    peer.send(Envelope.newBuilder().setCorrelationId(cid).setFunctionsRegistered(done).build());
+  }
+
+  void unregister(Peer peer, long cid, UnregisterFunctions req) {
+    for (String f : req.getFunctionsList()) {
+      registry.remove(peer, f);
+      peer.functions().remove(f);
+    }
+    peer.send(Envelope.newBuilder().setCorrelationId(cid)
+        .setFunctionsUnregistered(FunctionsUnregistered.newBuilder()
+            .addAllFunctions(req.getFunctionsList()))
+        .build());
+  }
+
+  void credits(Peer peer, long cid, Credits req) {
+    if (peer.draining()) {
+      return;
+    }
+    for (Map.Entry<String, Integer> e : req.getGrantsMap().entrySet()) {
+      int n = e.getValue() < 0 ? WorkerRegistry.MAX_CREDITS : e.getValue();
+      if (n > 0 && !registry.grant(peer, e.getKey(), n)) {
+        peer.sendError(cid, ErrorCode.INVALID_REQUEST, "credits for function '" + e.getKey()
+            + "', which is not registered on this connection; register it first");
+      }
+    }
+  }
+
+  /** Stops dispatching to a worker that is leaving; its completions are still taken. */
+  void goodbye(Peer peer) {
+    peer.drain();
+    registry.revokeCredits(peer);
+    log.info("{} is leaving: no more dispatches to it", peer);
+  }
+
+  /** Extends leases; blocks on Redis. */
+  void heartbeat(Peer peer, long cid, Heartbeat req) {
+    HeartbeatAck.Builder ack = HeartbeatAck.newBuilder();
+    for (LeaseRef ref : req.getLeasesList()) {
+      if (!owns(peer, ref.getJobId())) {
+        ack.addResults(LeaseResult.UNKNOWN_JOB);
+        continue;
+      }
+      ack.addResults(JobMessages.result(leases.extendLease(ref.getJobId(), ref.getAttempt())));
+    }
+    peer.send(Envelope.newBuilder().setCorrelationId(cid).setHeartbeatAck(ack).build());
+  }
+
+  /** Records how a delivery ended; blocks on Redis. */
+  void complete(Peer peer, long cid, Complete req) {
+    var outcome = JobMessages.outcome(req);
+    LeaseResult result;
+    if (!owns(peer, req.getJobId())) {
+      result = LeaseResult.UNKNOWN_JOB;
+    } else {
+      CompletionResult r = leases.complete(req.getJobId(), req.getAttempt(), outcome);
+      peer.dispatched().remove(req.getJobId(), req.getAttempt());
+      result = JobMessages.result(r);
+    }
+    peer.send(Envelope.newBuilder().setCorrelationId(cid)
+        .setCompleteAck(CompleteAck.newBuilder().setResult(result)).build());
+  }
+
+  /**
+   * Whether {@code peer} may act on the job: it was dispatched here, or (after a reconnect from
+   * another node) it belongs to a function the token serves.
+   */
+  private boolean owns(Peer peer, String jobId) {
+    if (peer.dispatched().containsKey(jobId) || peer.principal().role() == Principal.Role.ADMIN) {
+      return true;
+    }
+    if (!ProducerService.isPlausibleId(jobId)) {
+      return false;
+    }
+    Optional<JobInfo> info = engine.lookup(jobId);
+    return info.isPresent() && info.get().function() != null
+        && peer.principal().mayServe(info.get().function());
+  }
+}

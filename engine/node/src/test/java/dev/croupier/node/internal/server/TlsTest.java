@@ -1,0 +1,84 @@
+package dev.croupier.node.internal.server;
+
+import dev.croupier.api.JobState;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.testing.RedisServerExtension;
+import dev.croupier.worker.ClientOptions;
+import dev.croupier.worker.CroupierClient;
+import dev.croupier.api.EnqueueResult;
+import dev.croupier.api.JobRequest;
+import dev.croupier.api.JobInfo;
+import dev.croupier.worker.ServerException;
+import dev.croupier.worker.Worker;
+import dev.croupier.worker.WorkerOptions;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** TLS on the node's port: the handshake, a job end to end, and plain TCP refused. */
+class TlsTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  static SelfSignedCertificate cert;
+  static Nodes nodes;
+  static Node node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cert = new SelfSignedCertificate("localhost", "EC", 256);
+    nodes = new Nodes(REDIS);
+    node = nodes.start(b -> b.tls(cert.certificate().toPath(), cert.privateKey().toPath()));
+  }
+
+  @AfterAll
+  static void stop() {
+    nodes.close();
+    cert.delete();
+  }
+
+  static String address() {
+    return "localhost:" + node.address().getPort();
+  }
+
+  @Test
+  void tlsClientAndWorker_runAJob() {
+    try (Worker worker = Worker.create(WorkerOptions.newBuilder().address(address())
+            .tls(cert.certificate().toPath()).build())
+            .register(FunctionSpec.newBuilder("secure").build(), 2, job -> {})
+            .start();
+        CroupierClient client = CroupierClient.connect(ClientOptions.newBuilder()
+            .address(address()).tls(cert.certificate().toPath()).build())) {
+      assertThat(worker.awaitReady(Duration.ofSeconds(30))).isTrue();
+      EnqueueResult e = client.enqueue(JobRequest.newBuilder("acme", "secure").payload("p").build());
+      assertThat(client.await(e.jobId(), Duration.ofSeconds(30)).state())
+          .isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void plainClient_onTlsPort_cannotConnect() {
+    assertThatThrownBy(() -> CroupierClient.connect(ClientOptions.newBuilder()
+            .address(address()).connectTimeout(Duration.ofSeconds(3)).build()))
+        .isInstanceOf(ServerException.class);
+  }
+
+  @Test
+  void untrustedCertificate_failsTheHandshake() throws Exception {
+    SelfSignedCertificate other = new SelfSignedCertificate("localhost", "EC", 256);
+    try {
+      assertThatThrownBy(() -> CroupierClient.connect(ClientOptions.newBuilder()
+              .address(address()).tls(other.certificate().toPath())
+              .connectTimeout(Duration.ofSeconds(3)).build()))
+          .isInstanceOf(ServerException.class);
+    } finally {
+      other.delete();
+    }
+  }
+}

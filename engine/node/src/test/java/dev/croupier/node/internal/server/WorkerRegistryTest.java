@@ -1,0 +1,127 @@
+package dev.croupier.node.internal.server;
+
+import dev.croupier.protocol.JobMessages;
+import dev.croupier.node.config.Principal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.LeasedJob;
+import dev.croupier.proto.v1.Envelope;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WorkerRegistryTest {
+
+  final AtomicInteger wakes = new AtomicInteger();
+  final List<String> dispatched = new ArrayList<>();
+  final Map<Peer, String> names = new java.util.HashMap<>();
+  final WorkerRegistry registry = new WorkerRegistry(wakes::incrementAndGet,
+      (peer, job) -> {
+        dispatched.add(names.get(peer) + ":" + job.id());
+        peer.send(Envelope.newBuilder().setDispatch(
+            JobMessages.dispatch(job, Duration.ofSeconds(30))).build());
+      });
+
+  Peer peer(String name) {
+    Peer p = new Peer(new EmbeddedChannel(), Principal.LOCAL, name);
+    names.put(p, name);
+    p.functions().put("f", FunctionSpec.newBuilder("f").build());
+    registry.add(p, "f");
+    return p;
+  }
+
+  static LeasedJob job(String id) {
+    return new LeasedJob(id, "t", "f", new byte[0], 1, 5, Map.of(),
+        Instant.now().plusSeconds(30), Instant.now());
+  }
+
+  @Test
+  void dispatch_whenNoCredits_holdsJobs() {
+    peer("a");
+    assertThat(registry.functions()).isEmpty();
+    assertThat(registry.reserve("f", 10)).isZero();
+  }
+
+  @Test
+  void grant_offersTheFunction_andWakesClaimers() {
+    Peer a = peer("a");
+    assertThat(registry.grant(a, "f", 3)).isTrue();
+    assertThat(registry.functions()).containsExactly("f");
+    assertThat(wakes.get()).isEqualTo(1);
+    assertThat(registry.reserve("f", 10)).isEqualTo(3);
+    assertThat(registry.functions()).isEmpty();
+  }
+
+  @Test
+  void grant_forUnregisteredFunction_isRefused() {
+    Peer a = peer("a");
+    assertThat(registry.grant(a, "g", 3)).isFalse();
+  }
+
+  @Test
+  void reserve_spreadsOverConnections_andDeliverWritesDispatch() {
+    Peer a = peer("a");
+    Peer b = peer("b");
+    registry.grant(a, "f", 2);
+    registry.grant(b, "f", 2);
+    assertThat(registry.reserve("f", 2)).isEqualTo(2);
+    registry.deliver(job("j1"));
+    registry.deliver(job("j2"));
+    assertThat(dispatched).containsExactlyInAnyOrder("a:j1", "b:j2");
+    Envelope sent = ((EmbeddedChannel) a.channel()).readOutbound();
+    assertThat(sent.getDispatch().getJobId()).isEqualTo("j1");
+    assertThat(a.dispatched()).containsKey("j1");
+    assertThat(registry.available(a, "f") + registry.available(b, "f")).isEqualTo(2);
+  }
+
+  @Test
+  void release_returnsUnusedReservations() {
+    Peer a = peer("a");
+    registry.grant(a, "f", 4);
+    assertThat(registry.reserve("f", 4)).isEqualTo(4);
+    registry.release("f", 3);
+    assertThat(registry.available(a, "f")).isEqualTo(3);
+    assertThat(registry.functions()).containsExactly("f");
+  }
+
+  @Test
+  void removeAll_whenLastWorkerLeaves_stopsOfferingTheFunction() {
+    Peer a = peer("a");
+    Peer b = peer("b");
+    registry.grant(a, "f", 1);
+    registry.grant(b, "f", 1);
+    registry.removeAll(a);
+    assertThat(registry.functions()).containsExactly("f");
+    registry.removeAll(b);
+    assertThat(registry.functions()).isEmpty();
+    assertThat(registry.reserve("f", 5)).isZero();
+  }
+
+  @Test
+  void deliver_whenHolderLeftAfterReserving_fallsBackToAnotherCredit() {
+    Peer a = peer("a");
+    Peer b = peer("b");
+    registry.grant(a, "f", 1);
+    assertThat(registry.reserve("f", 1)).isEqualTo(1);
+    registry.removeAll(a);
+    registry.grant(b, "f", 1);
+    registry.deliver(job("j1"));
+    assertThat(dispatched).containsExactly("b:j1");
+  }
+
+  @Test
+  void revokeCredits_whenDraining_stopsDispatches() {
+    Peer a = peer("a");
+    registry.grant(a, "f", 5);
+    a.drain();
+    registry.revokeCredits(a);
+    assertThat(registry.functions()).isEmpty();
+    assertThat(registry.reserve("f", 5)).isZero();
+  }
+}

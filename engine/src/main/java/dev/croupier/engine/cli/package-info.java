@@ -1,2 +1,0 @@
-/** The command line: picocli commands behind {@code ./croupier}. */
-package dev.croupier.engine.cli;

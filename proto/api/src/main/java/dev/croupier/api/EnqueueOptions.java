@@ -1,0 +1,113 @@
+package dev.croupier.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Per-job options at enqueue. Build with {@link #newBuilder()}; {@link #DEFAULTS} runs the job now.
+ *
+ * @param runAt when the job becomes due, or null for now
+ * @param delay how long after enqueue it becomes due (ignored when runAt is set)
+ * @param priority how far ahead of same-time jobs in its queue it goes: a job with priority
+ *     {@code p} is ordered as if it had been due {@code p} earlier (never runs before its run-at)
+ * @param idempotencyKey enqueues with the same tenant and key within the idempotency window
+ *     return the first job's id, or null
+ * @param concurrencyKeys values for the function's keyed limits, by key name
+ * @param maxAttempts overrides the function's retry policy, or 0 to keep it
+ */
+public record EnqueueOptions(
+    Instant runAt,
+    Duration delay,
+    Duration priority,
+    String idempotencyKey,
+    Map<String, String> concurrencyKeys,
+    int maxAttempts) {
+
+  /** Longest idempotency key accepted (it is hashed before it reaches a key name). */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 512;
+  /** Longest concurrency-key value accepted (long or unusual values are hashed). */
+  public static final int MAX_KEY_VALUE_LENGTH = 512;
+
+  /** Run now, no idempotency key, the function's retry policy. */
+  public static final EnqueueOptions DEFAULTS = newBuilder().build();
+
+  /** Validates every field. */
+  public EnqueueOptions {
+    delay = OptionChecks.requireNonNegative("delay", delay);
+    priority = OptionChecks.requireNonNegative("priority", priority);
+    if (idempotencyKey != null
+        && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      throw new IllegalArgumentException("idempotencyKey must have 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
+          + " characters: length " + idempotencyKey.length());
+    }
+    concurrencyKeys = Map.copyOf(Objects.requireNonNull(concurrencyKeys, "concurrencyKeys"));
+    concurrencyKeys.forEach((k, v) -> {
+      if (v.isEmpty() || v.length() > MAX_KEY_VALUE_LENGTH) {
+        throw new IllegalArgumentException("concurrency key '" + k + "' value must have 1-"
+            + MAX_KEY_VALUE_LENGTH + " characters: length " + v.length());
+      }
+    });
+    OptionChecks.requireRange("maxAttempts", maxAttempts, 0, 1000);
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Builds {@link EnqueueOptions}. */
+  public static final class Builder {
+    private Instant runAt;
+    private Duration delay = Duration.ZERO;
+    private Duration priority = Duration.ZERO;
+    private String idempotencyKey;
+    private final Map<String, String> concurrencyKeys = new LinkedHashMap<>();
+    private int maxAttempts;
+
+    private Builder() {}
+
+    /** Runs the job no earlier than {@code at}. */
+    public Builder runAt(Instant at) {
+      this.runAt = at;
+      return this;
+    }
+
+    /** Runs the job no earlier than {@code d} after enqueue. */
+    public Builder delay(Duration d) {
+      this.delay = d;
+      return this;
+    }
+
+    /** Orders the job as if it had been due {@code p} earlier. */
+    public Builder priority(Duration p) {
+      this.priority = p;
+      return this;
+    }
+
+    /** Deduplicates enqueues with this key within the idempotency window. */
+    public Builder idempotencyKey(String key) {
+      this.idempotencyKey = key;
+      return this;
+    }
+
+    /** Sets the value of the function's keyed limit {@code key}. */
+    public Builder concurrencyKey(String key, String value) {
+      this.concurrencyKeys.put(key, value);
+      return this;
+    }
+
+    /** Overrides the function's max attempts for this job. */
+    public Builder maxAttempts(int n) {
+      this.maxAttempts = n;
+      return this;
+    }
+
+    /** Builds and validates the options. */
+    public EnqueueOptions build() {
+      return new EnqueueOptions(runAt, delay, priority, idempotencyKey, concurrencyKeys, maxAttempts);
+    }
+  }
+}

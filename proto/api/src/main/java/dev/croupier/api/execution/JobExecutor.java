@@ -1,0 +1,196 @@
+package dev.croupier.api.execution;
+
+import dev.croupier.api.CompletionResult;
+import dev.croupier.api.JobHandler;
+import dev.croupier.api.LeasedJob;
+import dev.croupier.api.Outcome;
+import dev.croupier.api.PermanentFailureException;
+import dev.croupier.api.RetryLaterException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs jobs, the same way for embedded and remote workers: invokes the handler on its own thread,
+ * turns its return or exception into one {@link Outcome}, measures its cost, heartbeats its lease
+ * every third of the lease timeout, and settles it exactly once through the {@link LeaseKeeper}.
+ * A handler's exception never breaks the runner: it is logged at WARN (with tenant, function and
+ * job id in the MDC) and counted.
+ */
+public final class JobExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
+  /** Shortest gap between two heartbeats of one job. */
+  static final long MIN_HEARTBEAT_MS = 50;
+
+  private final LeaseKeeper keeper;
+  private final InstantSource clock;
+  private final ScheduledExecutorService timer;
+  private final ExecutorService handlers;
+  private final Duration heartbeatReplyTimeout;
+  private final LongAdder handlerErrors = new LongAdder();
+
+  /**
+   * An executor settling leases through {@code keeper}; handlers run on {@code handlers} (one
+   * virtual thread each, typically), heartbeats are timed on {@code timer}, and a handler's explicit
+   * heartbeat waits at most {@code heartbeatReplyTimeout} for the engine's answer.
+   */
+  public JobExecutor(LeaseKeeper keeper, InstantSource clock, ScheduledExecutorService timer,
+      ExecutorService handlers, Duration heartbeatReplyTimeout) {
+    this.keeper = Objects.requireNonNull(keeper, "keeper");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.timer = Objects.requireNonNull(timer, "timer");
+    this.handlers = Objects.requireNonNull(handlers, "handlers");
+    this.heartbeatReplyTimeout = Objects.requireNonNull(heartbeatReplyTimeout, "heartbeatReplyTimeout");
+  }
+
+  /** Handler exceptions seen (each became a retry or a dead letter). */
+  public long handlerErrors() {
+    return handlerErrors.sum();
+  }
+
+  /**
+   * Starts {@code job} under {@code handler}; {@code finished} runs once it is settled (by the
+   * handler's end or by {@link #handBack}). Returns null, calling nothing, when the executors
+   * are shut down: the job then comes back after its lease.
+   */
+  public Execution start(LeasedJob job, Duration leaseTimeout, JobHandler handler,
+      Consumer<Execution> finished) {
+    Execution e = new Execution(job, leaseTimeout, this);
+    long period = Math.max(MIN_HEARTBEAT_MS, leaseTimeout.toMillis() / 3);
+    try {
+      e.heartbeats = timer.scheduleAtFixedRate(() -> tick(e), period, period, TimeUnit.MILLISECONDS);
+      e.future = handlers.submit(() -> run(e, handler, finished));
+      return e;
+    } catch (RejectedExecutionException ex) {
+      stopHeartbeats(e);
+      log.debug("runner closed; job {} comes back after its lease expires", job.id());
+      return null;
+    }
+  }
+
+  private void run(Execution e, JobHandler handler, Consumer<Execution> finished) {
+    long start = System.nanoTime();
+    Outcome outcome;
+    try {
+      handler.handle(e);
+      outcome = new Outcome.Success(elapsed(start));
+    } catch (RetryLaterException ex) {
+      outcome = new Outcome.Retry(ex.retryAfter(), ex.getMessage(), elapsed(start));
+    } catch (PermanentFailureException ex) {
+      outcome = new Outcome.Fail(ex.getMessage(), elapsed(start));
+    } catch (Throwable ex) {
+      outcome = new Outcome.Retry(null, ex.toString(), elapsed(start));
+      if (!(ex instanceof InterruptedException) || !e.settled.get()) {
+        handlerFailed(e, ex);
+      }
+    }
+    stopHeartbeats(e);
+    if (e.settled.compareAndSet(false, true)) {
+      keeper.complete(e.job(), outcome);
+      finished.accept(e);
+    }
+  }
+
+  private void handlerFailed(Execution e, Throwable ex) {
+    handlerErrors.increment();
+    LeasedJob job = e.job();
+    try (MDC.MDCCloseable t = MDC.putCloseable("tenant", job.tenant());
+         MDC.MDCCloseable f = MDC.putCloseable("function", job.function());
+         MDC.MDCCloseable j = MDC.putCloseable("job", job.id())) {
+      log.warn("handler of {} failed on job {} of tenant {} (attempt {} of {}); it will be retried",
+          job.function(), job.id(), job.tenant(), job.attempt(), job.maxAttempts(), ex);
+    }
+  }
+
+  /**
+   * Settles a job that has not ended (a runner shutting down) as a retry without delay, so it
+   * runs again at once elsewhere, and interrupts its handler. False when it had already ended.
+   */
+  public boolean handBack(Execution e, String why) {
+    if (!e.settled.compareAndSet(false, true)) {
+      return false;
+    }
+    stopHeartbeats(e);
+    keeper.complete(e.job(), new Outcome.Retry(Duration.ZERO, why, Duration.ZERO));
+    var f = e.future;
+    if (f != null) {
+      f.cancel(true);
+    }
+    return true;
+  }
+
+  /** The periodic heartbeat: one at a time per job, fire and forget. */
+  private void tick(Execution e) {
+    if (e.lost || e.settled.get() || e.heartbeating) {
+      return;
+    }
+    e.heartbeating = true;
+    extend(e).whenComplete((ok, err) -> {
+      e.heartbeating = false;
+      if (err != null) {
+        log.debug("heartbeat of job {} failed; retrying next tick", e.id(), err);
+      }
+    });
+  }
+
+  /** A handler's explicit heartbeat: waits for the answer; false if the lease is lost. */
+  boolean heartbeatNow(Execution e) {
+    if (e.lost) {
+      return false;
+    }
+    try {
+      return extend(e).get(heartbeatReplyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception ex) {
+      return false;
+    }
+  }
+
+  private CompletableFuture<Boolean> extend(Execution e) {
+    long sentAt = clock.millis();
+    CompletableFuture<CompletionResult> reply;
+    try {
+      reply = keeper.extend(e.job());
+    } catch (RuntimeException ex) {
+      return CompletableFuture.failedFuture(ex);
+    }
+    return reply.thenApply(r -> {
+      if (r == CompletionResult.ACCEPTED) {
+        e.deadline = Instant.ofEpochMilli(sentAt + e.leaseTimeout().toMillis());
+        return true;
+      }
+      if (!e.lost) {
+        e.lost = true;
+        stopHeartbeats(e);
+        log.warn("lease of job {} attempt {} was lost ({}); it will be redelivered", e.id(),
+            e.attempt(), r);
+      }
+      return false;
+    });
+  }
+
+  private static void stopHeartbeats(Execution e) {
+    var hb = e.heartbeats;
+    if (hb != null) {
+      hb.cancel(false);
+    }
+  }
+
+  private static Duration elapsed(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}
