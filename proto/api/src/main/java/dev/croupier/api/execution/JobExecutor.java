@@ -90,11 +90,13 @@ public final class JobExecutor {
       outcome = new Outcome.Retry(ex.retryAfter(), ex.getMessage(), elapsed(start));
     } catch (PermanentFailureException ex) {
       outcome = new Outcome.Fail(ex.getMessage(), elapsed(start));
+    } catch (InterruptedException ex) {
+      // The runner is stopping (abort, or a hand-back at shutdown): not the handler's failure.
+      log.debug("job {} of {} interrupted", e.id(), e.function());
+      outcome = new Outcome.Retry(null, ex.toString(), elapsed(start));
     } catch (Throwable ex) {
       outcome = new Outcome.Retry(null, ex.toString(), elapsed(start));
-      if (!(ex instanceof InterruptedException) || !e.settled.get()) {
-        handlerFailed(e, ex);
-      }
+      handlerFailed(e, ex);
     }
     stopHeartbeats(e);
     if (e.settled.compareAndSet(false, true)) {

@@ -2,23 +2,25 @@ package dev.croupier.worker.internal.run;
 
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
+import dev.croupier.api.execution.Slots;
 import dev.croupier.worker.internal.net.Connection;
 
-/** A function this worker serves: its spec, its slots and its handler. Counters guarded by the runtime's lock. */
+/**
+ * A function this worker serves: its spec, its handler and its slots. A reserved slot is a credit
+ * granted on {@link #liveOn} and not yet used. {@code liveOn} is guarded by the runtime's lock.
+ */
 final class Registration {
 
   final FunctionSpec spec;
-  final int maxInFlight;
   final JobHandler handler;
-  /** Jobs of this function running now (on any connection). */
-  int running;
+  final Slots slots;
   /** The connection this function is registered and credited on, or null. */
   Connection liveOn;
 
   Registration(FunctionSpec spec, int maxInFlight, JobHandler handler) {
     this.spec = spec;
-    this.maxInFlight = maxInFlight;
     this.handler = handler;
+    this.slots = new Slots(maxInFlight);
   }
 
   String name() {

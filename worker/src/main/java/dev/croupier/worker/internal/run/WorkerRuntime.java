@@ -2,20 +2,19 @@ package dev.croupier.worker.internal.run;
 
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
-import dev.croupier.api.PermanentFailureException;
-import dev.croupier.api.RetryLaterException;
-import dev.croupier.proto.v1.Complete;
+import dev.croupier.api.LeasedJob;
+import dev.croupier.api.Outcome;
+import dev.croupier.api.execution.Execution;
+import dev.croupier.api.execution.JobExecutor;
 import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Dispatch;
 import dev.croupier.proto.v1.Envelope;
-import dev.croupier.proto.v1.Fail;
 import dev.croupier.proto.v1.FunctionRegistration;
 import dev.croupier.proto.v1.Goodbye;
 import dev.croupier.proto.v1.RegisterFunctions;
-import dev.croupier.proto.v1.Retry;
 import dev.croupier.proto.v1.Role;
-import dev.croupier.proto.v1.Success;
 import dev.croupier.proto.v1.UnregisterFunctions;
+import dev.croupier.protocol.JobMessages;
 import dev.croupier.worker.ServerException;
 import dev.croupier.worker.WorkerOptions;
 import dev.croupier.worker.internal.net.Connection;
@@ -26,6 +25,7 @@ import dev.croupier.protocol.Specs;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +60,9 @@ public final class WorkerRuntime {
   private final ExecutorService handlers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("croupier-job-", 0).factory());
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
-  private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+  private final Map<String, Execution> running = new ConcurrentHashMap<>();
   private final Completions completions = new Completions(() -> this.current);
-  private final Heartbeats heartbeats;
+  private final JobExecutor executor;
   private final Object lock = new Object();
   private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
   private volatile Connection current;
@@ -78,7 +77,9 @@ public final class WorkerRuntime {
         options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
         options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
     this.backoffMs = options.reconnectMinBackoff().toMillis();
-    this.heartbeats = new Heartbeats(() -> this.current, options.connectTimeout());
+    this.executor = new JobExecutor(
+        new NodeLeases(() -> this.current, completions, () -> state == State.CLOSED),
+        InstantSource.system(), timer, handlers, options.connectTimeout());
   }
 
   // ---- lifecycle ----
@@ -138,8 +139,10 @@ public final class WorkerRuntime {
     }
     long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
     waitUntil(running::isEmpty, deadline);
-    for (RunningJob job : List.copyOf(running.values())) {
-      handBack(job);
+    for (Execution job : List.copyOf(running.values())) {
+      if (executor.handBack(job, "the worker shut down before the job finished")) {
+        log.info("handed back job {} of {}: the worker is shutting down", job.id(), job.function());
+      }
     }
     waitUntil(completions::isEmpty, System.nanoTime() + TimeUnit.SECONDS.toNanos(3));
     if (!completions.isEmpty()) {
@@ -185,9 +188,6 @@ public final class WorkerRuntime {
 
   /** Serves a function; registers it at once when connected (throwing if the node refuses). */
   public void register(FunctionSpec spec, int maxInFlight, JobHandler handler) {
-    if (maxInFlight < 1) {
-      throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
-    }
     Registration reg = new Registration(spec, maxInFlight, handler);
     if (registrations.putIfAbsent(spec.name(), reg) != null) {
       throw new IllegalStateException("function '" + spec.name() + "' is already registered");
@@ -291,7 +291,7 @@ public final class WorkerRuntime {
     Envelope.Builder req = Envelope.newBuilder().setRegisterFunctions(RegisterFunctions.newBuilder()
         .addFunctions(FunctionRegistration.newBuilder()
             .setSpec(Specs.toProto(reg.spec))
-            .setMaxInFlight(reg.maxInFlight)));
+            .setMaxInFlight(reg.slots.max())));
     return c.request(req).handle((reply, err) -> {
       if (err != null) {
         Throwable cause = err instanceof CompletionException ? err.getCause() : err;
@@ -306,7 +306,7 @@ public final class WorkerRuntime {
         if (current == c && reg.liveOn != c && registrations.get(reg.name()) == reg
             && state == State.RUNNING) {
           reg.liveOn = c;
-          grant = reg.maxInFlight - reg.running;
+          grant = reg.slots.reserve(reg.slots.max());
         }
       }
       sendCredits(c, reg.name(), grant);
@@ -338,6 +338,7 @@ public final class WorkerRuntime {
           for (Registration reg : registrations.values()) {
             if (reg.liveOn == c) {
               reg.liveOn = null;
+              reg.slots.releaseAll(); // the credits granted on c died with it
             }
           }
         }
@@ -357,113 +358,57 @@ public final class WorkerRuntime {
       giveBack(d, "this worker no longer serves " + d.getFunction());
       return;
     }
-    boolean full;
+    boolean started;
     boolean draining;
-    RunningJob job = null;
     synchronized (lock) {
       // Checked under the lock close() takes to start draining: a job starts only before that,
       // so close() waits for (or hands back) every job it let in, and none starts after.
       draining = state != State.RUNNING;
-      full = !draining && reg.running >= reg.maxInFlight;
-      if (!draining && !full) {
-        reg.running++;
-        job = new RunningJob(d, reg, this);
-        running.put(key(d.getJobId(), d.getAttempt()), job);
-      }
+      started = !draining && reg.slots.start();
     }
     if (draining) {
       giveBack(d, "the worker is shutting down");
       return;
     }
-    if (full) {
+    if (!started) {
       // Only a node that ignores credits gets here; the slots are a promise to the handler.
       log.warn("{} dispatched job {} of {} beyond its credits; handing it back", c.address(),
           d.getJobId(), d.getFunction());
       giveBack(d, "the worker had no free slot for it");
       return;
     }
-    RunningJob started = job;
-    long period = Math.max(50, started.leaseTimeoutMs() / 3);
-    try {
-      started.heartbeats = timer.scheduleAtFixedRate(() -> heartbeats.tick(started), period, period,
-          TimeUnit.MILLISECONDS);
-      started.future = handlers.submit(() -> run(started));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("worker closed; job {} comes back after its lease expires", d.getJobId());
+    LeasedJob job = JobMessages.leasedJob(d);
+    Duration lease = Duration.ofMillis(d.getLeaseTimeoutMs() > 0 ? d.getLeaseTimeoutMs()
+        : reg.spec.leaseTimeout().toMillis());
+    String key = key(job.id(), job.attempt());
+    Execution e = executor.start(job, lease, reg.handler, done -> finished(reg, key, done));
+    if (e == null) {
+      reg.slots.finish(); // the runtime is shutting down: the lease runs out instead
+    } else {
+      running.put(key, e);
     }
   }
 
   /** Returns a dispatched job at once, for immediate redelivery (an attempt is used up). */
   private void giveBack(Dispatch d, String why) {
-    completions.send(Complete.newBuilder().setJobId(d.getJobId()).setAttempt(d.getAttempt())
-        .setRetry(Retry.newBuilder().setHasRetryAfter(true).setError(why))
-        .build());
+    completions.send(JobMessages.complete(d.getJobId(), d.getAttempt(),
+        new Outcome.Retry(Duration.ZERO, why, Duration.ZERO)));
   }
 
-  private void run(RunningJob job) {
-    long start = System.nanoTime();
-    Complete.Builder done = Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt());
-    try {
-      job.registration.handler.handle(job);
-      done.setSuccess(Success.getDefaultInstance());
-    } catch (RetryLaterException e) {
-      done.setRetry(Retry.newBuilder().setError(String.valueOf(e.getMessage()))
-          .setHasRetryAfter(true).setRetryAfterMs(e.retryAfter().toMillis()));
-    } catch (PermanentFailureException e) {
-      done.setFail(Fail.newBuilder().setError(String.valueOf(e.getMessage())));
-    } catch (Throwable e) {
-      if (!(e instanceof InterruptedException)) {
-        log.debug("job {} of {} failed", job.id(), job.function(), e);
-      }
-      done.setRetry(Retry.newBuilder().setError(e.toString()));
-    }
-    done.setCostMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    finish(job, done.build());
-  }
-
-  private void finish(RunningJob job, Complete complete) {
-    Future<?> hb = job.heartbeats;
-    if (hb != null) {
-      hb.cancel(false);
-    }
-    if (state == State.CLOSED || !job.settled.compareAndSet(false, true)) {
-      return;
-    }
-    completions.send(complete);
-    running.remove(key(job.id(), job.attempt()), job);
-    Registration reg = job.registration;
+  /** A job was settled: its slot frees up and goes back to the node as one credit. */
+  private void finished(Registration reg, String key, Execution e) {
+    running.remove(key, e);
+    reg.slots.finish();
     Connection c;
     int grant = 0;
     synchronized (lock) {
-      reg.running--;
       c = reg.liveOn;
       if (c != null && c == current && state == State.RUNNING
           && registrations.get(reg.name()) == reg) {
-        grant = 1;
+        grant = reg.slots.reserve(1);
       }
     }
     sendCredits(c, reg.name(), grant);
-  }
-
-  /** Gives a job that outlived the shutdown grace back to the engine and interrupts it. */
-  private void handBack(RunningJob job) {
-    if (!job.settled.compareAndSet(false, true)) {
-      return;
-    }
-    log.info("handing back job {} of {}: the worker is shutting down", job.id(), job.function());
-    completions.send(Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
-        .setRetry(Retry.newBuilder().setHasRetryAfter(true)
-            .setError("the worker shut down before the job finished"))
-        .build());
-    running.remove(key(job.id(), job.attempt()), job);
-    Future<?> f = job.future;
-    if (f != null) {
-      f.cancel(true);
-    }
-    Future<?> hb = job.heartbeats;
-    if (hb != null) {
-      hb.cancel(false);
-    }
   }
 
   private void sendCredits(Connection c, String function, int n) {
@@ -471,11 +416,6 @@ public final class WorkerRuntime {
       c.send(Envelope.newBuilder()
           .setCredits(Credits.newBuilder().putGrants(function, n)).build());
     }
-  }
-
-  /** A handler's explicit heartbeat. */
-  boolean heartbeatNow(RunningJob job) {
-    return heartbeats.now(job);
   }
 
   private static String key(String jobId, int attempt) {

@@ -1,0 +1,139 @@
+package dev.croupier.api.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.croupier.api.CompletionResult;
+import dev.croupier.api.JobHandler;
+import dev.croupier.api.LeasedJob;
+import dev.croupier.api.Outcome;
+import dev.croupier.api.PermanentFailureException;
+import dev.croupier.api.RetryLaterException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class JobExecutorTest {
+
+  /** A hand-written keeper: records completions, answers heartbeats as told. */
+  static final class RecordingKeeper implements LeaseKeeper {
+    final LinkedBlockingQueue<Outcome> completed = new LinkedBlockingQueue<>();
+    final AtomicInteger extends_ = new AtomicInteger();
+    volatile CompletionResult answer = CompletionResult.ACCEPTED;
+
+    @Override
+    public CompletableFuture<CompletionResult> extend(LeasedJob job) {
+      extends_.incrementAndGet();
+      return CompletableFuture.completedFuture(answer);
+    }
+
+    @Override
+    public void complete(LeasedJob job, Outcome outcome) {
+      completed.add(outcome);
+    }
+  }
+
+  final RecordingKeeper keeper = new RecordingKeeper();
+  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+  final JobExecutor executor = new JobExecutor(keeper, InstantSource.system(), timer, handlers,
+      Duration.ofSeconds(1));
+
+  @AfterEach
+  void stop() {
+    timer.shutdownNow();
+    handlers.shutdownNow();
+  }
+
+  static LeasedJob job() {
+    return new LeasedJob("j1", "acme", "f", new byte[] {1}, 1, 3, Map.of(),
+        Instant.now().plusSeconds(30), Instant.now());
+  }
+
+  Outcome run(JobHandler handler) throws InterruptedException {
+    executor.start(job(), Duration.ofSeconds(30), handler, e -> {});
+    Outcome o = keeper.completed.poll(5, TimeUnit.SECONDS);
+    assertThat(o).as("the job was settled").isNotNull();
+    return o;
+  }
+
+  @Test
+  void success_isOneCompletion_withItsCost() throws Exception {
+    Outcome o = run(job -> Thread.sleep(20));
+    assertThat(o).isInstanceOfSatisfying(Outcome.Success.class,
+        s -> assertThat(s.cost()).isGreaterThanOrEqualTo(Duration.ofMillis(20)));
+    assertThat(keeper.completed.poll(200, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void retryLater_carriesItsTime_permanentFailure_failsForGood() throws Exception {
+    Outcome retry = run(job -> {
+      throw new RetryLaterException(Duration.ofSeconds(7), "429");
+    });
+    assertThat(retry).isInstanceOfSatisfying(Outcome.Retry.class, r -> {
+      assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+      assertThat(r.error()).isEqualTo("429");
+    });
+    Outcome fail = run(job -> {
+      throw new PermanentFailureException("bad number");
+    });
+    assertThat(fail).isInstanceOfSatisfying(Outcome.Fail.class,
+        f -> assertThat(f.error()).isEqualTo("bad number"));
+    assertThat(executor.handlerErrors()).as("chosen outcomes are not handler errors").isZero();
+  }
+
+  @Test
+  void anyOtherException_isARetryWithBackoff_andCounted() throws Exception {
+    Outcome o = run(job -> {
+      throw new IllegalStateException("provider down");
+    });
+    assertThat(o).isInstanceOfSatisfying(Outcome.Retry.class, r -> {
+      assertThat(r.retryAfter()).as("the function's backoff decides").isNull();
+      assertThat(r.error()).contains("provider down");
+    });
+    assertThat(executor.handlerErrors()).isEqualTo(1);
+  }
+
+  @Test
+  void longJob_isHeartbeated_andALostLeaseIsReported() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Execution e = executor.start(job(), Duration.ofMillis(150), job -> release.await(), x -> {});
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (keeper.extends_.get() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(keeper.extends_.get()).as("heartbeats every third of the lease").isGreaterThanOrEqualTo(2);
+    assertThat(e.heartbeat()).isTrue();
+    keeper.answer = CompletionResult.STALE;
+    assertThat(e.heartbeat()).as("a lost lease").isFalse();
+    assertThat(e.lost()).isTrue();
+    release.countDown();
+    assertThat(keeper.completed.poll(5, TimeUnit.SECONDS)).isInstanceOf(Outcome.Success.class);
+  }
+
+  @Test
+  void handBack_settlesOnce_asAnImmediateRetry_andInterruptsTheHandler() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Execution e = executor.start(job(), Duration.ofSeconds(30), job -> {
+      started.countDown();
+      Thread.sleep(60_000);
+    }, x -> {});
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(executor.handBack(e, "shutting down")).isTrue();
+    assertThat(executor.handBack(e, "again")).isFalse();
+    assertThat(keeper.completed.poll(5, TimeUnit.SECONDS)).isEqualTo(
+        new Outcome.Retry(Duration.ZERO, "shutting down", Duration.ZERO));
+    assertThat(keeper.completed.poll(300, TimeUnit.MILLISECONDS)).as("settled exactly once").isNull();
+    assertThat(executor.handlerErrors()).as("an interrupt at shutdown is not a handler error").isZero();
+  }
+}
