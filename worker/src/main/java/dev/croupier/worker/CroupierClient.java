@@ -1,5 +1,6 @@
 package dev.croupier.worker;
 
+import dev.croupier.protocol.ServerException;
 import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobProducer;

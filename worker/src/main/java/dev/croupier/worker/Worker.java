@@ -1,7 +1,13 @@
 package dev.croupier.worker;
 
+import dev.croupier.protocol.ServerException;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
+import dev.croupier.proto.v1.Role;
+import dev.croupier.worker.internal.net.ConnectionConfig;
+import dev.croupier.worker.internal.net.NodeAddress;
+import dev.croupier.worker.internal.net.Tls;
+import dev.croupier.worker.internal.run.RuntimeSettings;
 import dev.croupier.worker.internal.run.WorkerRuntime;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,7 +35,12 @@ public final class Worker implements AutoCloseable {
   private final WorkerRuntime runtime;
 
   private Worker(WorkerOptions options) {
-    this.runtime = new WorkerRuntime(options);
+    this.runtime = new WorkerRuntime(new RuntimeSettings(
+        options.addresses().stream().map(NodeAddress::parse).toList(),
+        new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_WORKER,
+            options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
+            options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout()),
+        options.reconnectMinBackoff(), options.reconnectMaxBackoff(), options.shutdownGrace()));
   }
 
   /** A worker that will connect as {@code options} say once {@link #start()}ed. */

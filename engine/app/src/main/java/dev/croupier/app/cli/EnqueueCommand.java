@@ -6,7 +6,7 @@ import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.JobState;
 import dev.croupier.api.JobInfo;
-import dev.croupier.worker.ServerException;
+import dev.croupier.protocol.ServerException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

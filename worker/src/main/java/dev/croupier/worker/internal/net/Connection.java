@@ -4,7 +4,7 @@ import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.Hello;
 import dev.croupier.proto.v1.Pong;
 import dev.croupier.proto.v1.Welcome;
-import dev.croupier.worker.ServerException;
+import dev.croupier.protocol.ServerException;
 import dev.croupier.protocol.Wire;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

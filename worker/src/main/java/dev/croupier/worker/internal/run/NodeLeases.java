@@ -8,7 +8,7 @@ import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.Heartbeat;
 import dev.croupier.proto.v1.LeaseRef;
 import dev.croupier.protocol.JobMessages;
-import dev.croupier.worker.ServerException;
+import dev.croupier.protocol.ServerException;
 import dev.croupier.worker.internal.net.Connection;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;

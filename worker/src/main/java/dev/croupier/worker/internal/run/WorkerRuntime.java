@@ -15,8 +15,7 @@ import dev.croupier.proto.v1.RegisterFunctions;
 import dev.croupier.proto.v1.Role;
 import dev.croupier.proto.v1.UnregisterFunctions;
 import dev.croupier.protocol.JobMessages;
-import dev.croupier.worker.ServerException;
-import dev.croupier.worker.WorkerOptions;
+import dev.croupier.protocol.ServerException;
 import dev.croupier.worker.internal.net.Connection;
 import dev.croupier.worker.internal.net.ConnectionConfig;
 import dev.croupier.worker.internal.net.NodeAddress;
@@ -51,7 +50,7 @@ public final class WorkerRuntime {
 
   private enum State { NEW, RUNNING, DRAINING, CLOSED }
 
-  private final WorkerOptions options;
+  private final RuntimeSettings options;
   private final List<NodeAddress> addresses;
   private final ConnectionConfig config;
   private final EventLoopGroup group = new NioEventLoopGroup(1);
@@ -70,16 +69,15 @@ public final class WorkerRuntime {
   private int nextAddress;
   private long backoffMs;
 
-  public WorkerRuntime(WorkerOptions options) {
+  /** A runtime that will connect as {@code options} say once started. */
+  public WorkerRuntime(RuntimeSettings options) {
     this.options = options;
-    this.addresses = options.addresses().stream().map(NodeAddress::parse).toList();
-    this.config = new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_WORKER,
-        options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
-        options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
+    this.addresses = options.addresses();
+    this.config = options.connection();
     this.backoffMs = options.reconnectMinBackoff().toMillis();
     this.executor = new JobExecutor(
         new NodeLeases(() -> this.current, completions, () -> state == State.CLOSED),
-        InstantSource.system(), timer, handlers, options.connectTimeout());
+        InstantSource.system(), timer, handlers, config.connectTimeout());
   }
 
   // ---- lifecycle ----

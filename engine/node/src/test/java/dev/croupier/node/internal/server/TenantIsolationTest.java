@@ -16,7 +16,7 @@ import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.CroupierClient;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.JobInfo;
-import dev.croupier.worker.ServerException;
+import dev.croupier.protocol.ServerException;
 import dev.croupier.worker.Worker;
 import dev.croupier.worker.WorkerOptions;
 import java.io.IOException;

@@ -11,7 +11,7 @@ import dev.croupier.worker.CroupierClient;
 import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.JobInfo;
-import dev.croupier.worker.ServerException;
+import dev.croupier.protocol.ServerException;
 import dev.croupier.worker.Worker;
 import dev.croupier.worker.WorkerOptions;
 import io.netty.handler.ssl.util.SelfSignedCertificate;

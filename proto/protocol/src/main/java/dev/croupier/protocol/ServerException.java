@@ -1,4 +1,4 @@
-package dev.croupier.worker;
+package dev.croupier.protocol;
 
 import dev.croupier.api.CroupierException;
 import java.util.Objects;
