@@ -56,12 +56,16 @@ public final class RunTally {
 
   /** Milliseconds since the workers started (0 before), up to the freeze. */
   public double elapsedMillis() {
+    return elapsedNanos() / 1e6;
+  }
+
+  private long elapsedNanos() {
     long from = workersStartedNanos;
     if (from == UNSET) {
       return 0;
     }
     long to = frozenAtNanos;
-    return ((to == UNSET ? now() : to) - from) / 1e6;
+    return (to == UNSET ? now() : to) - from;
   }
 
   /** Every tenant, the big one first. */
@@ -161,7 +165,7 @@ public final class RunTally {
     for (TenantTally t : tenants.values()) {
       out.put(t.name(), t.figures());
     }
-    return new RunFigures(elapsedMillis(), bigEnqueueMillis(), isFrozen() && drainedAtFreeze, out);
+    return new RunFigures(TenantFigures.millis(elapsedNanos()), bigEnqueueMillis(), isFrozen() && drainedAtFreeze, out);
   }
 
   /** The late tenants' names, in order. */

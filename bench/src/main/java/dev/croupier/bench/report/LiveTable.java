@@ -105,11 +105,17 @@ public final class LiveTable {
     List<String> lines = new ArrayList<>();
     TenantTally big = tally.big();
     Double enqueueMs = tally.bigEnqueueMillis();
+    String enqueue;
+    if (enqueueMs != null) {
+      enqueue = String.format(Locale.ROOT, "%s's %,d jobs enqueued in %s", big.name(), big.enqueued(),
+          Format.millis(enqueueMs));
+    } else if (tally.isFrozen()) {
+      enqueue = String.format(Locale.ROOT, "%s's enqueue stopped at %,d jobs", big.name(), big.enqueued());
+    } else {
+      enqueue = big.name() + " is enqueueing";
+    }
     lines.add(String.format(Locale.ROOT, "%s   %.1f s of %d s   %s", title,
-        tally.elapsedMillis() / 1000, budget.toSeconds(), enqueueMs == null
-            ? big.name() + " is enqueueing"
-            : String.format(Locale.ROOT, "%s's %,d jobs enqueued in %s",
-                big.name(), big.enqueued(), Format.millis(enqueueMs))));
+        tally.elapsedMillis() / 1000, budget.toSeconds(), enqueue));
     lines.add(String.format(Locale.ROOT, "  %-7s %10s %10s %8s %10s  %s",
         "tenant", "enqueued", "queued", "running", "done", "first job started after"));
     long now = tally.now();

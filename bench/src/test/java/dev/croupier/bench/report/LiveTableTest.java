@@ -47,6 +47,15 @@ class LiveTableTest {
   }
 
   @Test
+  void render_afterTheRunEndedMidEnqueue_saysTheEnqueueStopped() {
+    tally.submitted("A", 34_000, 0);
+    tally.freeze(false);
+
+    assertThat(LiveTable.render("croupier", Duration.ofSeconds(5), tally).get(0))
+        .endsWith("A's enqueue stopped at 34,000 jobs");
+  }
+
+  @Test
   void followThenStop_onAPipe_printsWholeFramesWithoutCursorCodes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     LiveTable live = new LiveTable(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
