@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -117,7 +118,13 @@ public final class RunTally {
     bigEnqueueNanos = nanos;
   }
 
-  /** How long the big tenant's enqueue took in milliseconds; null while it runs or if it stopped. */
+  /** How long the big tenant's enqueue took in nanoseconds; empty while it runs or if it stopped. */
+  public OptionalLong bigEnqueueNanos() {
+    long n = bigEnqueueNanos;
+    return n == UNSET ? OptionalLong.empty() : OptionalLong.of(n);
+  }
+
+  /** {@link #bigEnqueueNanos} in milliseconds rounded to 0.1; null while it runs or if it stopped. */
   public Double bigEnqueueMillis() {
     long n = bigEnqueueNanos;
     return n == UNSET ? null : TenantFigures.millis(n);

@@ -162,8 +162,7 @@ public final class NoisyNeighbourScenario implements Scenario {
     Arrays.fill(allWaits, startedWaits.length, allWaits.length, Long.MAX_VALUE);
     Percentiles first = Percentiles.of(firstStart);
     Percentiles wait = Percentiles.of(allWaits);
-    Double loadMs = tally.bigEnqueueMillis();
-    double load = loadMs == null ? Double.NaN : loadMs / 1000;
+    double load = tally.bigEnqueueNanos().isPresent() ? tally.bigEnqueueNanos().getAsLong() / 1e9 : Double.NaN;
     double runSeconds = tally.runNanos() / 1e9;
     double bigRate = tally.big().started() / runSeconds;
     figures.put("backlogLoadSeconds", load);
