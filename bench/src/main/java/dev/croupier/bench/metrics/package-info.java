@@ -1,5 +1,6 @@
 /**
- * The figures the scenarios report: percentiles of waits, Jain's fairness index, and each tenant's
- * share of served cost per time window against its weight's share. Pure math, no Redis.
+ * The figures the scenarios report: percentiles of waits, Jain's fairness index, each tenant's
+ * share of served cost per time window against its weight's share, and the live per-tenant
+ * counters of a noisy-neighbour run with their frozen figures. Pure math, no Redis.
  */
 package dev.croupier.bench.metrics;

@@ -2,7 +2,7 @@ package dev.croupier.bench.report;
 
 import java.util.Locale;
 
-/** How figures are printed in tables: durations with a fitting unit, ratios, rates. */
+/** How figures are printed in tables: durations with a fitting unit, counts, ratios, rates. */
 public final class Format {
 
   private Format() {}
@@ -19,6 +19,21 @@ public final class Format {
       return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
     return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+  }
+
+  /** Milliseconds for people: {@code 0.4 ms}, {@code 12 ms}, {@code 1,234 ms}; {@code -} for null. */
+  public static String millis(Double ms) {
+    if (ms == null) {
+      return "-";
+    }
+    return ms < 10
+        ? String.format(Locale.ROOT, "%.1f ms", ms)
+        : String.format(Locale.ROOT, "%,.0f ms", ms);
+  }
+
+  /** A count with thousands separators: {@code 100,000}. */
+  public static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /** A number with {@code digits} decimals. */

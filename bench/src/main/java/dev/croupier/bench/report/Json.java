@@ -1,111 +1,106 @@
 package dev.croupier.bench.report;
 
-import dev.croupier.engine.internal.json.JsonWriter;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * A small JSON writer for report trees: maps (key order kept), lists, primitive arrays, strings,
- * numbers, booleans and null. Non-finite numbers become null, since JSON has no NaN.
+ * Every JSON the benchmarks and the demo write or read, through Jackson: maps (key order kept),
+ * lists, arrays, records, strings, numbers, booleans and null. Non-finite doubles are written as
+ * null, since JSON has no NaN or infinity; reading is strict (one value, no duplicate keys).
  */
 public final class Json {
 
+  // Configured once here and never changed afterwards: Jackson mappers are then thread-safe.
+  private static final JsonMapper MAPPER = JsonMapper.builder()
+      .addModule(new SimpleModule("finite-doubles")
+          .addSerializer(Double.class, new FiniteDouble())
+          .addSerializer(double.class, new FiniteDouble())
+          .addSerializer(double[].class, new FiniteDoubles()))
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private static final ObjectWriter INDENTED = MAPPER.writer(new DefaultPrettyPrinter()
+      .withSeparators(Separators.createDefaultInstance()
+          .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
   private Json() {}
 
-  /** {@code value} as indented JSON. */
+  /** {@code value} as indented JSON ending in a newline: report files people also read. */
   public static String write(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(out, value, 0);
-    return out.append('\n').toString();
-  }
-
-  private static void write(StringBuilder out, Object v, int indent) {
-    switch (v) {
-      case null -> out.append("null");
-      case String s -> quote(out, s);
-      case Boolean b -> out.append(b);
-      case Double d -> number(out, d);
-      case Float f -> number(out, f.doubleValue());
-      case Number n -> out.append(n);
-      case Map<?, ?> m -> object(out, m, indent);
-      case List<?> l -> array(out, l.iterator(), l.isEmpty(), indent);
-      case double[] a -> array(out, java.util.Arrays.stream(a).boxed().iterator(), a.length == 0, indent);
-      case long[] a -> array(out, java.util.Arrays.stream(a).boxed().iterator(), a.length == 0, indent);
-      case int[] a -> array(out, java.util.Arrays.stream(a).boxed().iterator(), a.length == 0, indent);
-      case Enum<?> e -> quote(out, e.name());
-      default -> quote(out, v.toString());
+    try {
+      return INDENTED.writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("could not write " + value.getClass().getName() + " as JSON", e);
     }
   }
 
-  private static void number(StringBuilder out, double d) {
-    if (Double.isFinite(d)) {
-      out.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
-    } else {
-      out.append("null");
+  /** {@code value} as JSON on one line: output another program reads. */
+  public static String compact(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("could not write " + value.getClass().getName() + " as JSON", e);
     }
   }
 
-  private static void object(StringBuilder out, Map<?, ?> m, int indent) {
-    if (m.isEmpty()) {
-      out.append("{}");
-      return;
+  /**
+   * Parses {@code text}, which must hold exactly one JSON value; throws {@link UncheckedIOException}
+   * naming what is malformed otherwise.
+   */
+  public static JsonNode read(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("not one well-formed JSON value: " + e.getOriginalMessage(), e);
     }
-    out.append("{\n");
-    Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<?, ?> e = it.next();
-      pad(out, indent + 1);
-      quote(out, String.valueOf(e.getKey()));
-      out.append(": ");
-      write(out, e.getValue(), indent + 1);
-      out.append(it.hasNext() ? ",\n" : "\n");
-    }
-    pad(out, indent);
-    out.append('}');
   }
 
-  private static void array(StringBuilder out, Iterator<?> it, boolean empty, int indent) {
-    if (empty) {
-      out.append("[]");
-      return;
+  /** A double, or null when it is NaN or infinite. */
+  private static final class FiniteDouble extends StdSerializer<Double> {
+    FiniteDouble() {
+      super(Double.class);
     }
-    // Arrays of plain numbers stay on one line: they are series, and one per line is unreadable.
-    StringBuilder flat = new StringBuilder("[");
-    boolean scalar = true;
-    List<Object> items = new java.util.ArrayList<>();
-    it.forEachRemaining(items::add);
-    for (Object o : items) {
-      if (o instanceof Map<?, ?> || o instanceof List<?> || o instanceof String) {
-        scalar = false;
-        break;
+
+    @Override
+    public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      if (Double.isFinite(value)) {
+        gen.writeNumber(value);
+      } else {
+        gen.writeNull();
       }
     }
-    if (scalar) {
-      for (int i = 0; i < items.size(); i++) {
-        if (i > 0) {
-          flat.append(", ");
+  }
+
+  /** A double array, each NaN or infinite element written as null. */
+  private static final class FiniteDoubles extends StdSerializer<double[]> {
+    FiniteDoubles() {
+      super(double[].class);
+    }
+
+    @Override
+    public void serialize(double[] values, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeStartArray(values, values.length);
+      for (double v : values) {
+        if (Double.isFinite(v)) {
+          gen.writeNumber(v);
+        } else {
+          gen.writeNull();
         }
-        write(flat, items.get(i), indent);
       }
-      out.append(flat).append(']');
-      return;
+      gen.writeEndArray();
     }
-    out.append("[\n");
-    for (int i = 0; i < items.size(); i++) {
-      pad(out, indent + 1);
-      write(out, items.get(i), indent + 1);
-      out.append(i + 1 < items.size() ? ",\n" : "\n");
-    }
-    pad(out, indent);
-    out.append(']');
-  }
-
-  private static void pad(StringBuilder out, int indent) {
-    out.append("  ".repeat(indent));
-  }
-
-  private static void quote(StringBuilder out, String s) {
-    JsonWriter.appendString(out, s);
   }
 }

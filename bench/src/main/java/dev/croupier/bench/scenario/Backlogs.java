@@ -13,21 +13,6 @@ final class Backlogs {
 
   private Backlogs() {}
 
-  /** Enqueues {@code count} jobs made by {@code make} (index to job), stamped batch by batch. */
-  static double load(Contender contender, long count, java.util.function.LongFunction<Job> make) {
-    long began = System.nanoTime();
-    for (long from = 0; from < count; from += LOAD_BATCH) {
-      long to = Math.min(count, from + LOAD_BATCH);
-      long now = System.nanoTime();
-      List<Job> batch = new ArrayList<>((int) (to - from));
-      for (long i = from; i < to; i++) {
-        batch.add(make.apply(i).enqueuedAt(now));
-      }
-      contender.enqueue(batch);
-    }
-    return (System.nanoTime() - began) / 1e9;
-  }
-
   /** Enqueues {@code jobs} (stamped now, batch by batch); returns the seconds it took. */
   static double load(Contender contender, List<Job> jobs) {
     long began = System.nanoTime();

@@ -37,14 +37,24 @@ final class Trace implements JobRunner {
     if (l != null) {
       l.started(job, start);
     }
+    work(job);
+    executions.add(new Execution(job.tenantIndex(), job.enqueuedNanos(), start, System.nanoTime()));
+  }
+
+  /**
+   * "Works" on {@code job} for its cost by sleeping; returns false, the interrupt flag restored,
+   * when interrupted first.
+   */
+  static boolean work(Job job) {
     if (job.costMicros() > 0) {
       try {
         Thread.sleep(Duration.ofNanos(job.costMicros() * 1000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return false;
       }
     }
-    executions.add(new Execution(job.tenantIndex(), job.enqueuedNanos(), start, System.nanoTime()));
+    return true;
   }
 
   /** Jobs started so far. */
