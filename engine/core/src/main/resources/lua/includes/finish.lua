@@ -1,4 +1,6 @@
 -- Ending a delivery: release the job's slots, account its cost, announce it to watchers.
+-- @include index
+-- @include slots
 
 -- Takes a running job out of inflight and out of each concurrency key it holds (`held`: the
 -- newline-separated suffixes recorded at lease time), pulling back queues waiting for those slots.

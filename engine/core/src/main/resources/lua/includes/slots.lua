@@ -1,5 +1,6 @@
 -- Concurrency keys: sorted sets of in-flight job ids scored by lease expiry. In use = entries
 -- whose lease has not expired, so a dead worker's slot frees itself without cleanup.
+-- @include index
 
 local function slotsInUse(key, now)
   return rcall('ZCOUNT', key, '(' .. now, '+inf')

@@ -253,4 +253,15 @@ class ScriptsTest {
   void includes_areInlined() {
     assertThat(scripts.source(Script.ACK_JOB)).contains("local function reindexQueue").doesNotContain("@include");
   }
+
+  @Test
+  void includes_ofAnInclude_areInlinedOnce_beforeIt() {
+    // peekTenants names slots only; slots names index, whose reindexQueue its pullBack calls.
+    String peek = scripts.source(Script.PEEK_TENANTS);
+    assertThat(peek).doesNotContain("@include");
+    assertThat(peek.indexOf("local function reindexQueue")).isNotNegative()
+        .isLessThan(peek.indexOf("local function pullBack"));
+    // ackJob names index, slots and finish, and finish names index and slots again.
+    assertThat(scripts.source(Script.ACK_JOB).split("local function reindexQueue", -1)).hasSize(2);
+  }
 }
