@@ -142,10 +142,6 @@ public final class PartitionClaimer {
     String queue = keys.queue(shard, queueId);
     long backoff = options.capacityBackoff().toMillis();
 
-    Args leaseKeys = Args.of().add(lease).add(queue).add(keys.holds(shard));
-    for (String s : suffixes) {
-      leaseKeys.add(keys.slots(shard, s));
-    }
     Args leaseArgs = withLimits(Args.of().add(prefix).add(token).add(now)
         .add(options.partitionLease().toMillis()).add(queueId).add(tenant).add(backoff), limits, suffixes);
     Args jobArgs = withLimits(Args.of().add(prefix).add(token).add(now).add(max)
@@ -156,11 +152,12 @@ public final class PartitionClaimer {
     Args releaseArgs = withLimits(Args.of().add(prefix).add(token).add(now).add(queueId).add(tenant)
         .add(backoff), limits, suffixes);
     return new Prepared(List.of(
-        new ScriptRegistry.Call(Script.LEASE_PARTITION, leaseKeys.list(), leaseArgs.list()),
+        new ScriptRegistry.Call(Script.LEASE_PARTITION, Args.of().add(lease).add(queue).list(),
+            leaseArgs.list()),
         new ScriptRegistry.Call(Script.LEASE_JOBS,
             Args.of().add(lease).add(queue).add(keys.inflight(shard)).list(), jobArgs.list()),
         new ScriptRegistry.Call(Script.RELEASE_PARTITION,
-            Args.of().add(lease).add(queue).add(keys.holds(shard)).list(), releaseArgs.list())),
+            Args.of().add(lease).add(queue).list(), releaseArgs.list())),
         tenant, spec, now);
   }
 

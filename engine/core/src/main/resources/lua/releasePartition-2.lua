@@ -3,7 +3,8 @@
   earliest job, or held later when it still has due work but no free slot.
   Guarantee: atomic; only the lease holder's token releases it (a stale release only reindexes).
 
-  KEYS[1] partition lease   KEYS[2] queue zset        KEYS[3] holds
+  KEYS[1] partition lease   KEYS[2] queue zset
+  (holds, index and concurrency keys are derived from the shard prefix and the suffixes below)
   ARGV[1] shard prefix      ARGV[2] lease token       ARGV[3] now ms      ARGV[4] queue id
   ARGV[5] tenant            ARGV[6] capacity backoff ms
   ARGV[7..10] limits of the queue-level keys          ARGV[11..14] their suffixes

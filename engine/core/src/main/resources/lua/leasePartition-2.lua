@@ -4,11 +4,12 @@
   Guarantee: atomic; at most one holder per queue; a queue at capacity is held later in the index
   (and remembered, so the ack that frees a slot pulls it back) instead of being rescanned.
 
-  KEYS[1] partition lease   KEYS[2] queue zset        KEYS[3] holds
-  KEYS[4..7] concurrency keys: function, tenant-function, tenant, queue key (or a placeholder)
+  KEYS[1] partition lease   KEYS[2] queue zset
+  (holds, index and concurrency keys are derived from the shard prefix and the suffixes below)
   ARGV[1] shard prefix      ARGV[2] lease token       ARGV[3] now ms      ARGV[4] lease ms
   ARGV[5] queue id          ARGV[6] tenant            ARGV[7] capacity backoff ms
-  ARGV[8..11] limits of KEYS[4..7] (0 = unlimited)    ARGV[12..15] their suffixes
+  ARGV[8..11] limits of the function, tenant-function, tenant and queue-key concurrency keys
+              (0 = unlimited)                         ARGV[12..15] their suffixes
   Returns {1, free slots} leased | {-1} already leased | {-2, i} key i full | {-3} empty
           | {-4, earliest score} nothing due yet
 ]]

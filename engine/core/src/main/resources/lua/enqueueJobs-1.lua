@@ -3,8 +3,7 @@
   with one sorted-set insert and one index update, instead of one script call per job.
   Guarantee: atomic for the whole group.
 
-  KEYS[1] queue zset        KEYS[2] tenant's queues (tq)
-  KEYS[3] tenants index     KEYS[4] queues index
+  KEYS[1] queue zset        (job hashes and index keys are derived from the shard prefix)
   ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
   ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, n, then n
