@@ -42,6 +42,5 @@ end
 
 rcall('SET', KEYS[1], token, 'PX', leaseMs)
 rcall('ZADD', P .. 'tq:' .. tenant, now + leaseMs, qid)
-rcall('ZADD', P .. 'queues', now + leaseMs, qid)
 reindexTenant(P, tenant)
 return {1, free}

@@ -1,6 +1,6 @@
 -- Tiered index upkeep, shared by every script that changes a queue's contents, holds or lease.
 -- P is the shard prefix ("<ns>:{c:N}:"); the suffixes mirror KeySchema: q:<qid>, tq:<tenant>,
--- tenants, queues, hold, lease:<qid>. A queue's index score is its earliest job's score, raised to
+-- tenants, hold, lease:<qid>. A queue's index score is its earliest job's score, raised to
 -- its capacity hold or its partition lease expiry while those last.
 
 local function reindexTenant(P, tenant)
@@ -16,7 +16,6 @@ local function reindexQueue(P, tenant, qid, now)
   local first = rcall('ZRANGE', P .. 'q:' .. qid, 0, 0, 'WITHSCORES')
   if not first[1] then
     rcall('ZREM', P .. 'tq:' .. tenant, qid)
-    rcall('ZREM', P .. 'queues', qid)
     rcall('ZREM', P .. 'hold', qid)
   else
     local score = tonumber(first[2])
@@ -25,7 +24,6 @@ local function reindexQueue(P, tenant, qid, now)
     local ttl = rcall('PTTL', P .. 'lease:' .. qid)
     if ttl > 0 and now + ttl > score then score = now + ttl end
     rcall('ZADD', P .. 'tq:' .. tenant, score, qid)
-    rcall('ZADD', P .. 'queues', score, qid)
   end
   reindexTenant(P, tenant)
 end
@@ -40,6 +38,5 @@ local function lowerQueue(P, tenant, qid, score, now)
   local hold = tonumber(rcall('ZSCORE', P .. 'hold', qid) or '0')
   if hold > now and hold > score then score = hold end
   rcall('ZADD', P .. 'tq:' .. tenant, 'LT', score, qid)
-  rcall('ZADD', P .. 'queues', 'LT', score, qid)
   rcall('ZADD', P .. 'tenants', 'LT', score, tenant)
 end

@@ -86,10 +86,6 @@ public final class KeySchema {
     return prefix(shard) + "tenants";
   }
 
-  public String queues(int shard) {
-    return prefix(shard) + "queues";
-  }
-
   public String partitionLease(int shard, String queueId) {
     return prefix(shard) + "lease:" + queueId;
   }

@@ -64,13 +64,12 @@ class ScriptsTest {
   }
 
   @Test
-  void enqueue_indexesQueueTenantAndShard_atTheJobsScore() {
+  void enqueue_indexesQueueAndTenant_atTheJobsScore() {
     config.configureFunction(FunctionSpec.newBuilder("f").build());
     enqueue("t1", "f");
     long now = clock.millis();
     assertThat(tqScore("t1", "t1:f")).isEqualTo((double) now);
     assertThat(redis.zscore(keys.tenants(0), "t1")).isEqualTo((double) now);
-    assertThat(redis.zscore(keys.queues(0), "t1:f")).isEqualTo((double) now);
   }
 
   @Test
