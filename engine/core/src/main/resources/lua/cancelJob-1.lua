@@ -8,6 +8,7 @@
   Returns 1 cancelled | 0 already final | -3 unknown job
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include index
 -- @include slots
 -- @include finish
@@ -19,12 +20,12 @@ local st, tenant, qid = f[1], f[2], f[3]
 if st == 'succeeded' or st == 'cancelled' then return 0 end
 
 if st == 'queued' or st == 'failed' then
-  rcall('ZREM', P .. 'q:' .. qid, id)
-  if rcall('EXISTS', P .. 'lease:' .. qid) == 0 then reindexQueue(P, tenant, qid, now) end
+  rcall('ZREM', Key.queue(P, qid), id)
+  if rcall('EXISTS', Key.partitionLease(P, qid)) == 0 then reindexQueue(P, tenant, qid, now) end
 elseif st == 'running' then
   releaseSlots(P, id, f[4], now)
 elseif st == 'dead' then
-  rcall('ZREM', P .. 'dlq:' .. tenant, id)
+  rcall('ZREM', Key.deadLetters(P, tenant), id)
 end
 rcall('HSET', KEYS[1], 'st', 'cancelled', 'fa', now)
 rcall('HDEL', KEYS[1], 'p')

@@ -11,6 +11,7 @@
   Returns the number of jobs written
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include index
 
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
@@ -20,7 +21,7 @@ local count = 0
 local i = 7
 while i <= #ARGV do
   local id, score, n = ARGV[i], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])
-  local jobKey = P .. 'job:' .. id
+  local jobKey = Key.job(P, id)
   rcall('HSET', jobKey, 't', tenant, 'f', fn, 'q', qid, 'p', ARGV[i + 1], 'a', 0,
     'ma', ARGV[i + 2], 'ra', ARGV[i + 3], 'ea', now, 'st', 'queued', 'ks', ks)
   for j = 0, n - 1 do

@@ -11,6 +11,7 @@
   Returns the new deadline ms | -2 stale lease | -3 unknown job
 ]]
 local rcall = redis.call
+-- @include keys
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
 local f = rcall('HMGET', KEYS[1], 'st', 'a', 'lc', 'ld', 'vt')
@@ -20,8 +21,8 @@ if tonumber(f[4]) <= now then return -2 end
 
 local deadline = now + tonumber(f[5])
 rcall('HSET', KEYS[1], 'ld', deadline)
-rcall('ZADD', P .. 'inflight', deadline, id)
+rcall('ZADD', Key.inflight(P), deadline, id)
 for suffix in string.gmatch(f[3] or '', '[^\n]+') do
-  rcall('ZADD', P .. suffix, deadline, id)
+  rcall('ZADD', Key.slots(P, suffix), deadline, id)
 end
 return deadline

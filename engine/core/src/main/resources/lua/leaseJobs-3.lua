@@ -17,6 +17,7 @@
           | {-1} lease lost | {-2} no free slot
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include slots
 
 local P, token, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -47,7 +48,7 @@ local deadline = now + vt
 local taken = 0
 for _, id in ipairs(candidates) do
   if taken >= free then break end
-  local jobKey = P .. 'job:' .. id
+  local jobKey = Key.job(P, id)
   local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea', 't')
   if not f[1] then
     -- The hash is gone (expired status record): drop the stray id (without secondary limits the
@@ -62,7 +63,7 @@ for _, id in ipairs(candidates) do
       i = i + 1
       local lim = keyedLimits[i] or 0
       if i > 1 and lim > 0 then
-        if slotsInUse(P .. suffix, now) >= lim then
+        if slotsInUse(Key.slots(P, suffix), now) >= lim then
           blocked = true
           break
         end
@@ -76,7 +77,7 @@ for _, id in ipairs(candidates) do
       rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', deadline, 'lc', heldList, 'vt', vt)
       rcall('ZADD', KEYS[3], deadline, id)
       for _, suffix in ipairs(held) do
-        rcall('ZADD', P .. suffix, deadline, id)
+        rcall('ZADD', Key.slots(P, suffix), deadline, id)
       end
       local kv = {}
       if f[2] and f[2] ~= '' then -- keyed jobs carry their key values as k:<name> fields
@@ -99,5 +100,5 @@ if not secondary and #candidates > 0 then
   rcall('ZREMRANGEBYRANK', KEYS[2], 0, #candidates - 1)
 end
 -- When the tenant was last served: fairness ages a tenant by how long it has waited unserved.
-if tenant then rcall('HSET', P .. 'usage', 'l:' .. tenant, now) end
+if tenant then rcall('HSET', Key.usage(P), 'l:' .. tenant, now) end
 return out

@@ -14,6 +14,7 @@
           | {-4, earliest score} nothing due yet
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include index
 -- @include slots
 
@@ -41,6 +42,6 @@ if full > 0 then
 end
 
 rcall('SET', KEYS[1], token, 'PX', leaseMs)
-rcall('ZADD', P .. 'tq:' .. tenant, now + leaseMs, qid)
+rcall('ZADD', Key.tenantQueues(P, tenant), now + leaseMs, qid)
 reindexTenant(P, tenant)
 return {1, free}

@@ -13,6 +13,7 @@
            last served ms (0 = never), ...}
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include slots
 -- @include window
 
@@ -36,10 +37,10 @@ for i = 1, #picked, 2 do
   out[#out + 1] = tenant
   out[#out + 1] = picked[i + 1]
   out[#out + 1] = tostring(usage)
-  out[#out + 1] = slotsInUse(P .. 'cc:tn:' .. tenant, now)
+  out[#out + 1] = slotsInUse(Key.slots(P, Key.tenantSlots(tenant)), now)
   -- Most tenants have one due queue: naming it saves the claimer a queue peek. Whether there
   -- are several is all the claimer needs to know (then it peeks them), so two are read.
-  local first = rcall('ZRANGEBYSCORE', P .. 'tq:' .. tenant, '-inf', now, 'LIMIT', 0, 2)
+  local first = rcall('ZRANGEBYSCORE', Key.tenantQueues(P, tenant), '-inf', now, 'LIMIT', 0, 2)
   out[#out + 1] = #first
   out[#out + 1] = first[1] or ''
   out[#out + 1] = vals[3] or '0'

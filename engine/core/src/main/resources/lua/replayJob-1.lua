@@ -10,6 +10,7 @@
   Returns 1 replayed | 0 not dead | -3 unknown job
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include index
 
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -18,10 +19,10 @@ if not f[1] then return -3 end
 if f[1] ~= 'dead' then return 0 end
 local tenant, qid = f[2], f[3]
 local originalMax = f[6] or f[5]
-rcall('ZREM', P .. 'dlq:' .. tenant, id)
+rcall('ZREM', Key.deadLetters(P, tenant), id)
 rcall('HSET', KEYS[1], 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMax), 'mo', originalMax,
   'ra', now)
 rcall('HDEL', KEYS[1], 'fa', 'le')
-rcall('ZADD', P .. 'q:' .. qid, now, id)
+rcall('ZADD', Key.queue(P, qid), now, id)
 lowerQueue(P, tenant, qid, now, now)
 return 1

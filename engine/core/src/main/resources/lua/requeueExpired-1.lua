@@ -10,6 +10,7 @@
   Returns {requeued, dead}
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include index
 -- @include slots
 -- @include finish
@@ -18,7 +19,7 @@ local P, now = ARGV[1], tonumber(ARGV[2])
 local expired = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
 local requeued, dead = 0, 0
 for _, id in ipairs(expired) do
-  local jobKey = P .. 'job:' .. id
+  local jobKey = Key.job(P, id)
   local f = rcall('HMGET', jobKey, 'st', 'ld')
   if f[1] == 'running' and tonumber(f[2]) <= now then
     if failAttempt(P, jobKey, id, now, now, 'lease expired', false) == 'dead' then
