@@ -7,11 +7,15 @@
   Returns 1 held by the caller | 0 held by another
 ]]
 local rcall = redis.call
-local holder = rcall('GET', KEYS[1])
-if holder == ARGV[1] then
-  rcall('PEXPIRE', KEYS[1], ARGV[2])
+
+local roleKey = KEYS[1]
+local owner, leaseMs = ARGV[1], ARGV[2]
+
+local holder = rcall('GET', roleKey)
+if holder == owner then
+  rcall('PEXPIRE', roleKey, leaseMs)
   return 1
 end
 if holder then return 0 end
-rcall('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+rcall('SET', roleKey, owner, 'PX', leaseMs)
 return 1

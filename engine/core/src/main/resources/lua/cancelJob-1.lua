@@ -13,8 +13,10 @@ local rcall = redis.call
 -- @include slots
 -- @include finish
 
-local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'lc')
+local jobKey = KEYS[1]
+local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+
+local f = rcall('HMGET', jobKey, 'st', 't', 'q', 'lc')
 if not f[1] then return -3 end
 local st, tenant, qid = f[1], f[2], f[3]
 if st == 'succeeded' or st == 'cancelled' then return 0 end
@@ -27,8 +29,8 @@ elseif st == 'running' then
 elseif st == 'dead' then
   rcall('ZREM', Key.deadLetters(P, tenant), id)
 end
-rcall('HSET', KEYS[1], 'st', 'cancelled', 'fa', now)
-rcall('HDEL', KEYS[1], 'p')
-rcall('PEXPIRE', KEYS[1], ARGV[4])
-announce(P, KEYS[1], id)
+rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
+rcall('HDEL', jobKey, 'p')
+rcall('PEXPIRE', jobKey, retention)
+announce(P, jobKey, id)
 return 1

@@ -17,20 +17,21 @@
 local rcall = redis.call
 -- @include index
 
+local jobKey, queueKey, idempotencyKey = KEYS[1], KEYS[2], KEYS[3]
 local P, id, tenant, qid = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
-local now, score = tonumber(ARGV[10]), tonumber(ARGV[9])
+local now, score, window = tonumber(ARGV[10]), tonumber(ARGV[9]), tonumber(ARGV[11])
 
-if tonumber(ARGV[11]) > 0 then
-  local first = rcall('GET', KEYS[3])
+if window > 0 then
+  local first = rcall('GET', idempotencyKey)
   if first then return {first, 1} end
-  rcall('SET', KEYS[3], id, 'PX', ARGV[11])
+  rcall('SET', idempotencyKey, id, 'PX', window)
 end
 
-rcall('HSET', KEYS[1], 't', tenant, 'f', ARGV[4], 'q', qid, 'p', ARGV[6], 'a', 0,
+rcall('HSET', jobKey, 't', tenant, 'f', ARGV[4], 'q', qid, 'p', ARGV[6], 'a', 0,
   'ma', ARGV[7], 'ra', ARGV[8], 'ea', ARGV[10], 'st', 'queued', 'ks', ARGV[12])
 for i = 13, #ARGV, 2 do
-  rcall('HSET', KEYS[1], 'k:' .. ARGV[i], ARGV[i + 1])
+  rcall('HSET', jobKey, 'k:' .. ARGV[i], ARGV[i + 1])
 end
-rcall('ZADD', KEYS[2], score, id)
+rcall('ZADD', queueKey, score, id)
 lowerQueue(P, tenant, qid, score, now)
 return {id, 0}

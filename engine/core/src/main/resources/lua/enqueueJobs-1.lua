@@ -14,7 +14,9 @@ local rcall = redis.call
 -- @include keys
 -- @include index
 
+local queueKey = KEYS[1]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
+
 local members = {}
 local earliest = nil
 local count = 0
@@ -30,13 +32,13 @@ while i <= #ARGV do
   members[#members + 1] = score
   members[#members + 1] = id
   if #members >= 1000 then -- unpack has a stack limit: insert in chunks
-    rcall('ZADD', KEYS[1], unpack(members))
+    rcall('ZADD', queueKey, unpack(members))
     members = {}
   end
   if earliest == nil or score < earliest then earliest = score end
   count = count + 1
   i = i + 6 + 2 * n
 end
-if #members > 0 then rcall('ZADD', KEYS[1], unpack(members)) end
+if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
 if earliest then lowerQueue(P, tenant, qid, earliest, now) end
 return count

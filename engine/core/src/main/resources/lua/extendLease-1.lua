@@ -13,14 +13,16 @@
 local rcall = redis.call
 -- @include keys
 
-local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 'lc', 'ld', 'vt')
+local jobKey = KEYS[1]
+local P, id, attempt, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+
+local f = rcall('HMGET', jobKey, 'st', 'a', 'lc', 'ld', 'vt')
 if not f[1] then return -3 end
-if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
+if f[1] ~= 'running' or f[2] ~= attempt then return -2 end
 if tonumber(f[4]) <= now then return -2 end
 
 local deadline = now + tonumber(f[5])
-rcall('HSET', KEYS[1], 'ld', deadline)
+rcall('HSET', jobKey, 'ld', deadline)
 rcall('ZADD', Key.inflight(P), deadline, id)
 for suffix in string.gmatch(f[3] or '', '[^\n]+') do
   rcall('ZADD', Key.slots(P, suffix), deadline, id)

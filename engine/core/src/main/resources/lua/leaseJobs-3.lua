@@ -20,10 +20,11 @@ local rcall = redis.call
 -- @include keys
 -- @include slots
 
+local leaseKey, queueKey, inflightKey = KEYS[1], KEYS[2], KEYS[3]
 local P, token, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local want, vt = tonumber(ARGV[4]), tonumber(ARGV[5])
 
-if rcall('GET', KEYS[1]) ~= token then return {-1} end
+if rcall('GET', leaseKey) ~= token then return {-1} end
 
 local limits, suffixes = readLimits(6, 4)
 local free = freeSlots(P, now, limits, suffixes, want)
@@ -41,7 +42,7 @@ for i = 1, 4 do
 end
 
 -- With secondary keyed limits, look a little past `free` so that blocked jobs do not stall the queue.
-local candidates = rcall('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, secondary and free * 4 or free)
+local candidates = rcall('ZRANGEBYSCORE', queueKey, '-inf', now, 'LIMIT', 0, secondary and free * 4 or free)
 local out = {1}
 local tenant = nil
 local deadline = now + vt
@@ -53,7 +54,7 @@ for _, id in ipairs(candidates) do
   if not f[1] then
     -- The hash is gone (expired status record): drop the stray id (without secondary limits the
     -- range removal below drops it, and a ZREM here would shift the ranks it removes).
-    if secondary then rcall('ZREM', KEYS[2], id) end
+    if secondary then rcall('ZREM', queueKey, id) end
   else
     local held = {}
     for _, suffix in ipairs(queueHeld) do held[#held + 1] = suffix end
@@ -71,11 +72,11 @@ for _, id in ipairs(candidates) do
       end
     end
     if not blocked then
-      if secondary then rcall('ZREM', KEYS[2], id) end
+      if secondary then rcall('ZREM', queueKey, id) end
       local attempt = tonumber(f[3]) + 1
       local heldList = table.concat(held, '\n')
       rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', deadline, 'lc', heldList, 'vt', vt)
-      rcall('ZADD', KEYS[3], deadline, id)
+      rcall('ZADD', inflightKey, deadline, id)
       for _, suffix in ipairs(held) do
         rcall('ZADD', Key.slots(P, suffix), deadline, id)
       end
@@ -97,7 +98,7 @@ for _, id in ipairs(candidates) do
 end
 -- Without secondary limits every candidate was taken (or was a stray): they are the lowest ranks.
 if not secondary and #candidates > 0 then
-  rcall('ZREMRANGEBYRANK', KEYS[2], 0, #candidates - 1)
+  rcall('ZREMRANGEBYRANK', queueKey, 0, #candidates - 1)
 end
 -- When the tenant was last served: fairness ages a tenant by how long it has waited unserved.
 if tenant then rcall('HSET', Key.usage(P), 'l:' .. tenant, now) end

@@ -18,12 +18,13 @@ local rcall = redis.call
 -- @include index
 -- @include slots
 
+local leaseKey, queueKey = KEYS[1], KEYS[2]
 local P, token, now, leaseMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local qid, tenant, backoff = ARGV[5], ARGV[6], tonumber(ARGV[7])
 
-if rcall('EXISTS', KEYS[1]) == 1 then return {-1} end
+if rcall('EXISTS', leaseKey) == 1 then return {-1} end
 
-local first = rcall('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local first = rcall('ZRANGE', queueKey, 0, 0, 'WITHSCORES')
 if not first[1] then
   reindexQueue(P, tenant, qid, now)
   return {-3}
@@ -41,7 +42,7 @@ if full > 0 then
   return {-2, full}
 end
 
-rcall('SET', KEYS[1], token, 'PX', leaseMs)
+rcall('SET', leaseKey, token, 'PX', leaseMs)
 rcall('ZADD', Key.tenantQueues(P, tenant), now + leaseMs, qid)
 reindexTenant(P, tenant)
 return {1, free}

@@ -14,10 +14,14 @@ local rcall = redis.call
 -- @include slots
 -- @include finish
 
-local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 't')
-if not f[1] then return {-3} end
-if f[1] ~= 'running' or f[2] ~= ARGV[3] then return {-2} end
+local jobKey = KEYS[1]
+local P, id, attempt, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local retryAt, forGood, err = tonumber(ARGV[5]), ARGV[6] == '1', ARGV[7]
+local cost, halfLife = tonumber(ARGV[8]), tonumber(ARGV[9])
 
-addUsage(P, f[3], tonumber(ARGV[8]), now, tonumber(ARGV[9]))
-return {1, failAttempt(P, KEYS[1], id, now, tonumber(ARGV[5]), ARGV[7], ARGV[6] == '1')}
+local f = rcall('HMGET', jobKey, 'st', 'a', 't')
+if not f[1] then return {-3} end
+if f[1] ~= 'running' or f[2] ~= attempt then return {-2} end
+
+addUsage(P, f[3], cost, now, halfLife)
+return {1, failAttempt(P, jobKey, id, now, retryAt, err, forGood)}

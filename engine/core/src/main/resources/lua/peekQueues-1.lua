@@ -11,8 +11,10 @@
 local rcall = redis.call
 -- @include window
 
+local tenantQueuesKey = KEYS[1]
 local now, N, u, head = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local picked, due = dueWindow(KEYS[1], now, N, u, head)
+
+local picked, due = dueWindow(tenantQueuesKey, now, N, u, head)
 local out = {due}
 for i = 1, #picked do out[#out + 1] = picked[i] end
 return out

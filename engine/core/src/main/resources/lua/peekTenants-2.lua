@@ -17,19 +17,20 @@ local rcall = redis.call
 -- @include slots
 -- @include window
 
+local tenantsKey, usageKey = KEYS[1], KEYS[2]
 local P, now, T, u = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local head, halfLife = tonumber(ARGV[5]), tonumber(ARGV[6])
 
-local picked, due = dueWindow(KEYS[1], now, T, u, head)
+local picked, due = dueWindow(tenantsKey, now, T, u, head)
 
 local nextDue = -1
-local after = rcall('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+local after = rcall('ZRANGEBYSCORE', tenantsKey, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
 if after[2] then nextDue = after[2] end
 
 local out = {due, nextDue}
 for i = 1, #picked, 2 do
   local tenant = picked[i]
-  local vals = rcall('HMGET', KEYS[2], 'v:' .. tenant, 't:' .. tenant, 'l:' .. tenant)
+  local vals = rcall('HMGET', usageKey, 'v:' .. tenant, 't:' .. tenant, 'l:' .. tenant)
   local usage = 0
   if vals[1] then
     usage = tonumber(vals[1]) * math.pow(0.5, (now - tonumber(vals[2])) / halfLife)

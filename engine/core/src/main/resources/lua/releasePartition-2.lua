@@ -14,15 +14,16 @@ local rcall = redis.call
 -- @include index
 -- @include slots
 
+local leaseKey, queueKey = KEYS[1], KEYS[2]
 local P, token, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local qid, tenant, backoff = ARGV[4], ARGV[5], tonumber(ARGV[6])
 
-if rcall('GET', KEYS[1]) ~= token then
+if rcall('GET', leaseKey) ~= token then
   return 0
 end
-rcall('DEL', KEYS[1])
+rcall('DEL', leaseKey)
 
-local due = rcall('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1)
+local due = rcall('ZRANGEBYSCORE', queueKey, '-inf', now, 'LIMIT', 0, 1)
 if due[1] then
   local limits, suffixes = readLimits(7, 4)
   local _, full = freeSlots(P, now, limits, suffixes, 1)

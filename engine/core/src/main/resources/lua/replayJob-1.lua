@@ -13,16 +13,18 @@ local rcall = redis.call
 -- @include keys
 -- @include index
 
+local jobKey = KEYS[1]
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'a', 'ma', 'mo')
+
+local f = rcall('HMGET', jobKey, 'st', 't', 'q', 'a', 'ma', 'mo')
 if not f[1] then return -3 end
 if f[1] ~= 'dead' then return 0 end
 local tenant, qid = f[2], f[3]
 local originalMax = f[6] or f[5]
 rcall('ZREM', Key.deadLetters(P, tenant), id)
-rcall('HSET', KEYS[1], 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMax), 'mo', originalMax,
+rcall('HSET', jobKey, 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMax), 'mo', originalMax,
   'ra', now)
-rcall('HDEL', KEYS[1], 'fa', 'le')
+rcall('HDEL', jobKey, 'fa', 'le')
 rcall('ZADD', Key.queue(P, qid), now, id)
 lowerQueue(P, tenant, qid, now, now)
 return 1

@@ -7,7 +7,10 @@
   Returns the job's state | nil when unknown
 ]]
 local rcall = redis.call
-local st = rcall('HGET', KEYS[1], 'st')
+
+local jobKey = KEYS[1]
+
+local st = rcall('HGET', jobKey, 'st')
 if not st then return nil end
-rcall('HSET', KEYS[1], 'w', '1')
+rcall('HSET', jobKey, 'w', '1')
 return st

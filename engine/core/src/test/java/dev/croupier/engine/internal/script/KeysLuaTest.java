@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.testing.RedisServerExtension;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,22 +101,6 @@ class KeysLuaTest {
     TreeSet<String> luaFunctions = new TreeSet<>();
     Replies.asList(reply.get(1)).forEach(n -> luaFunctions.add(Replies.asString(n)));
     assertThat(luaFunctions).as("functions of keys.lua").isEqualTo(covered);
-  }
-
-  @Test
-  void scripts_buildNoKeyName_outsideKeysLua() throws IOException {
-    // A key built by concatenating onto the shard prefix belongs in keys.lua, where KeySchema is mirrored.
-    Pattern concat = Pattern.compile("\\bP \\.\\.");
-    Path root = Path.of("src/main/resources/lua");
-    List<String> offenders = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".lua")).toList()) {
-        if (!f.endsWith(Path.of("includes", "keys.lua")) && concat.matcher(Files.readString(f)).find()) {
-          offenders.add(root.relativize(f).toString());
-        }
-      }
-    }
-    assertThat(offenders).isEmpty();
   }
 
   private Object eval(String source, List<String> argv) {

@@ -1,0 +1,76 @@
+package dev.croupier.engine.internal.script;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** House rules for the Lua sources, checked on the files themselves (no Redis needed). */
+class LuaSourcesTest {
+
+  /** The scripts and includes, relative to the module (surefire runs in the module directory). */
+  static final Path LUA = Path.of("src/main/resources/lua");
+
+  private static final Pattern HEADER = Pattern.compile("(?s)\\A--\\[\\[.*?]]");
+  private static final Pattern KEYS_BINDING = Pattern.compile("local [\\w, ]+ = (KEYS\\[\\d+](, )?)+");
+  private static final Pattern KEYS_INDEX = Pattern.compile("KEYS\\[(\\d+)]");
+
+  @Test
+  void scripts_buildNoKeyName_outsideKeysLua() throws IOException {
+    // A key built by concatenating onto the shard prefix belongs in keys.lua, where KeySchema is mirrored.
+    Pattern concat = Pattern.compile("\\bP \\.\\.");
+    List<String> offenders = new ArrayList<>();
+    for (Map.Entry<String, String> f : luaFiles().entrySet()) {
+      if (!f.getKey().equals("includes/keys.lua") && concat.matcher(f.getValue()).find()) {
+        offenders.add(f.getKey());
+      }
+    }
+    assertThat(offenders).isEmpty();
+  }
+
+  @Test
+  void scripts_bindEachOfTheirKeys_toALocalName_andReadNoKeysElsewhere() throws IOException {
+    for (Map.Entry<String, String> f : luaFiles().entrySet()) {
+      if (f.getKey().startsWith("includes/")) {
+        assertThat(f.getValue()).as("%s: includes take keys as arguments", f.getKey()).doesNotContain("KEYS[");
+        continue;
+      }
+      int numKeys = Integer.parseInt(f.getKey().replaceAll(".*-(\\d+)\\.lua$", "$1"));
+      TreeSet<Integer> bound = new TreeSet<>();
+      String body = HEADER.matcher(f.getValue()).replaceFirst("");
+      for (String line : body.split("\n")) {
+        if (!line.contains("KEYS[")) {
+          continue;
+        }
+        assertThat(line).as("%s: KEYS are read once, into local names", f.getKey()).matches(KEYS_BINDING);
+        Matcher m = KEYS_INDEX.matcher(line);
+        while (m.find()) {
+          bound.add(Integer.parseInt(m.group(1)));
+        }
+      }
+      assertThat(bound).as("%s: KEYS bound to local names", f.getKey()).hasSize(numKeys)
+          .allMatch(i -> i >= 1 && i <= numKeys);
+    }
+  }
+
+  /** Every {@code .lua} file under {@link #LUA}, by path relative to it ({@code includes/keys.lua}). */
+  static Map<String, String> luaFiles() throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(LUA)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".lua")).toList()) {
+        out.put(LUA.relativize(f).toString().replace('\\', '/'), Files.readString(f));
+      }
+    }
+    return out;
+  }
+}
