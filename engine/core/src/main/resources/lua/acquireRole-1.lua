@@ -4,9 +4,10 @@
 
   KEYS[1] role lease
   ARGV[1] owner id          ARGV[2] lease ms
-  Returns 1 held by the caller | 0 held by another
+  Returns OK held by the caller | NOT_HOLDER held by another (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
 
 local roleKey = KEYS[1]
 local owner, leaseMs = ARGV[1], ARGV[2]
@@ -14,8 +15,8 @@ local owner, leaseMs = ARGV[1], ARGV[2]
 local holder = rcall('GET', roleKey)
 if holder == owner then
   rcall('PEXPIRE', roleKey, leaseMs)
-  return 1
+  return Code.OK
 end
-if holder then return 0 end
+if holder then return Code.NOT_HOLDER end
 rcall('SET', roleKey, owner, 'PX', leaseMs)
-return 1
+return Code.OK

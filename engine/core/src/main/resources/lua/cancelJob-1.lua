@@ -5,9 +5,10 @@
 
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms      ARGV[4] retention ms
-  Returns 1 cancelled | 0 already final | -3 unknown job
+  Returns OK | FINISHED | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
 -- @include keys
 -- @include index
 -- @include slots
@@ -17,9 +18,9 @@ local jobKey = KEYS[1]
 local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
 local f = rcall('HMGET', jobKey, 'st', 't', 'q', 'lc')
-if not f[1] then return -3 end
+if not f[1] then return Code.UNKNOWN_JOB end
 local st, tenant, qid = f[1], f[2], f[3]
-if st == 'succeeded' or st == 'cancelled' then return 0 end
+if st == 'succeeded' or st == 'cancelled' then return Code.FINISHED end
 
 if st == 'queued' or st == 'failed' then
   rcall('ZREM', Key.queue(P, qid), id)
@@ -33,4 +34,4 @@ rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
 rcall('HDEL', jobKey, 'p')
 rcall('PEXPIRE', jobKey, retention)
 announce(P, jobKey, id)
-return 1
+return Code.OK

@@ -8,9 +8,10 @@
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
   ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, n, then n
             concurrency-key name, value pairs
-  Returns the number of jobs written
+  Returns OK (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
 -- @include keys
 -- @include index
 
@@ -19,7 +20,6 @@ local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber
 
 local members = {}
 local earliest = nil
-local count = 0
 local i = 7
 while i <= #ARGV do
   local id, score, n = ARGV[i], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])
@@ -36,9 +36,8 @@ while i <= #ARGV do
     members = {}
   end
   if earliest == nil or score < earliest then earliest = score end
-  count = count + 1
   i = i + 6 + 2 * n
 end
 if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
 if earliest then lowerQueue(P, tenant, qid, earliest, now) end
-return count
+return Code.OK

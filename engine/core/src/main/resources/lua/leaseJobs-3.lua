@@ -13,10 +13,11 @@
   ARGV[6..9] limits of the queue-level keys (function, tenant-function, tenant, queue key)
   ARGV[10..13] their suffixes
   ARGV[14..] limits of the function's keyed limits, in order (the first is the queue key)
-  Returns {1, {id, payload, attempt, max attempts, enqueued-at, {key name, value, ...}}...}
-          | {-1} lease lost | {-2} no free slot
+  Returns {{id, payload, attempt, max attempts, enqueued-at, {key name, value, ...}}, ...}
+          | NOT_HOLDER the lease is lost | AT_CAPACITY no free slot (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
 -- @include keys
 -- @include slots
 
@@ -24,11 +25,11 @@ local leaseKey, queueKey, inflightKey = KEYS[1], KEYS[2], KEYS[3]
 local P, token, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local want, vt = tonumber(ARGV[4]), tonumber(ARGV[5])
 
-if rcall('GET', leaseKey) ~= token then return {-1} end
+if rcall('GET', leaseKey) ~= token then return Code.NOT_HOLDER end
 
 local limits, suffixes = readLimits(6, 4)
 local free = freeSlots(P, now, limits, suffixes, want)
-if free <= 0 then return {-2} end
+if free <= 0 then return Code.AT_CAPACITY end
 
 local keyedLimits = {}
 for i = 14, #ARGV do keyedLimits[#keyedLimits + 1] = tonumber(ARGV[i]) end
@@ -43,7 +44,7 @@ end
 
 -- With secondary keyed limits, look a little past `free` so that blocked jobs do not stall the queue.
 local candidates = rcall('ZRANGEBYSCORE', queueKey, '-inf', now, 'LIMIT', 0, secondary and free * 4 or free)
-local out = {1}
+local out = {}
 local tenant = nil
 local deadline = now + vt
 local taken = 0

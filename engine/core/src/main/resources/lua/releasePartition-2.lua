@@ -8,9 +8,10 @@
   ARGV[1] shard prefix      ARGV[2] lease token       ARGV[3] now ms      ARGV[4] queue id
   ARGV[5] tenant            ARGV[6] capacity backoff ms
   ARGV[7..10] limits of the queue-level keys          ARGV[11..14] their suffixes
-  Returns 1 released | 0 the lease was not ours
+  Returns OK released | NOT_HOLDER the lease was not ours (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
 -- @include index
 -- @include slots
 
@@ -19,7 +20,7 @@ local P, token, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local qid, tenant, backoff = ARGV[4], ARGV[5], tonumber(ARGV[6])
 
 if rcall('GET', leaseKey) ~= token then
-  return 0
+  return Code.NOT_HOLDER
 end
 rcall('DEL', leaseKey)
 
@@ -30,4 +31,4 @@ if due[1] then
   if full > 0 then holdForCapacity(P, qid, suffixes[full], now, backoff) end
 end
 reindexQueue(P, tenant, qid, now)
-return 1
+return Code.OK

@@ -1,5 +1,5 @@
 -- Key names, the Lua side of KeySchema: the same suffixes under the same shard prefix, built here
--- and nowhere else in the scripts (KeysLuaTest checks every function against KeySchema). P is
+-- and nowhere else in the scripts (LuaMirrorsTest checks every function against KeySchema). P is
 -- the shard prefix "<ns>:{c:N}:" that KeySchema.prefix builds and scripts take as ARGV[1]; a
 -- script gets the keys it reads itself as KEYS and derives the ones its includes touch from P.
 -- Concurrency keys travel as suffixes (cc:...), the form a job records in its lc and ks fields.

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Builds every Redis key name Croupier uses. The Lua scripts build the names they derive from the
  * shard prefix in {@code lua/includes/keys.lua}, which mirrors this class function for function
- * (KeysLuaTest runs both on the same inputs): change the two together.
+ * (LuaMirrorsTest runs both on the same inputs): change the two together.
  *
  * <p>Layout, per shard: {@code <ns>:{c:N}:<suffix>}. The hash tag {@code {c:N}} puts all of a
  * shard's keys in one Redis Cluster slot, so every script touches one slot. Tenant and function

@@ -4,6 +4,7 @@ import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.util.List;
@@ -52,9 +53,9 @@ public final class Scavenger implements Runnable {
     long total = 0;
     long roleMs = Math.max(1000, options.scavengeInterval().toMillis() * 3);
     for (int shard = 0; shard < keys.shards(); shard++) {
-      long held = Replies.asLong(scripts.run(Script.ACQUIRE_ROLE,
+      ReplyCode role = Replies.code(scripts.run(Script.ACQUIRE_ROLE,
           Args.of().add(keys.scavengerRole(shard)).list(), Args.of().add(owner).add(roleMs).list()));
-      if (held != 1) {
+      if (role != ReplyCode.OK) {
         continue;
       }
       while (true) {

@@ -119,7 +119,7 @@ class ScriptsTest {
     LeasedJob job = first.jobs().get(0);
     Object ack = scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, job.id())).list(),
         Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(10).add(60000).add(60000).list());
-    assertThat(Replies.asLong(ack)).isEqualTo(1);
+    assertThat(Replies.code(ack)).isEqualTo(ReplyCode.OK);
     assertThat(tqScore("t1", "t1:f")).isLessThanOrEqualTo((double) now);
     assertThat(redis.zscore(keys.holds(0), "t1:f")).isNull();
     assertThat(claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 10).jobs()).hasSize(1);
@@ -133,14 +133,42 @@ class ScriptsTest {
     LeasedJob job = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1).jobs().get(0);
     List<byte[]> k = Args.of().add(keys.job(0, job.id())).list();
     long now = clock.millis();
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(2).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(-2);
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(1);
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(-2);
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, "0-NOPE")).list(),
-        Args.of().add(keys.prefix(0)).add("0-NOPE").add(1).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(-3);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
+        Args.of().add(keys.prefix(0)).add(job.id()).add(2).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
+        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.OK);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
+        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, "0-NOPE")).list(),
+        Args.of().add(keys.prefix(0)).add("0-NOPE").add(1).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.UNKNOWN_JOB);
+  }
+
+  @Test
+  void jobScripts_replyTheSharedCodes_forEachRefusal() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    String id = enqueue("t1", "f");
+    List<byte[]> job = Args.of().add(keys.job(0, id)).list();
+    List<byte[]> nope = Args.of().add(keys.job(0, "0-NOPE")).list();
+    long now = clock.millis();
+    assertThat(Replies.code(scripts.run(Script.REPLAY_JOB, job, Args.of().add(keys.prefix(0)).add(id).add(now).list())))
+        .isEqualTo(ReplyCode.NOT_DEAD);
+    assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, job,
+        Args.of().add(keys.prefix(0)).add(id).add(now).add(60000).list()))).isEqualTo(ReplyCode.OK);
+    assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, job,
+        Args.of().add(keys.prefix(0)).add(id).add(now).add(60000).list()))).isEqualTo(ReplyCode.FINISHED);
+    assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, nope,
+        Args.of().add(keys.prefix(0)).add("0-NOPE").add(now).add(60000).list()))).isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, job, List.of()))).contains("cancelled");
+    assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, nope, List.of()))).isEmpty();
+    List<byte[]> role = Args.of().add(keys.scavengerRole(0)).list();
+    assertThat(Replies.code(scripts.run(Script.ACQUIRE_ROLE, role, Args.of().add("a").add(60000).list())))
+        .isEqualTo(ReplyCode.OK);
+    assertThat(Replies.code(scripts.run(Script.ACQUIRE_ROLE, role, Args.of().add("b").add(60000).list())))
+        .isEqualTo(ReplyCode.NOT_HOLDER);
   }
 
   @Test

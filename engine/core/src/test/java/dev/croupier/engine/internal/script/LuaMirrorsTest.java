@@ -8,6 +8,8 @@ import dev.croupier.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,8 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPooled;
 
-/** {@code lua/includes/keys.lua} builds every key name the scripts derive exactly as {@link KeySchema} does. */
-class KeysLuaTest {
+/**
+ * The includes that mirror a Java class agree with it: {@code keys.lua} builds every key name as
+ * {@link KeySchema} does, and {@code codes.lua} holds the same codes as {@link ReplyCode}.
+ */
+class LuaMirrorsTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
@@ -24,7 +29,7 @@ class KeysLuaTest {
    * Calls Key[name](args...) for each (name, n, n args) group of ARGV; replies the results in
    * order, then the names of every function of the Key table.
    */
-  private static final String PROBE = """
+  private static final String KEYS_PROBE = """
       -- @include keys
       local results, i = {}, 1
       while i <= #ARGV do
@@ -92,7 +97,7 @@ class KeysLuaTest {
       covered.add(c.function);
     }
 
-    List<Object> reply = Replies.asList(eval(PROBE, argv));
+    List<Object> reply = Replies.asList(eval(KEYS_PROBE, argv));
     List<Object> results = Replies.asList(reply.get(0));
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
@@ -101,6 +106,30 @@ class KeysLuaTest {
     TreeSet<String> luaFunctions = new TreeSet<>();
     Replies.asList(reply.get(1)).forEach(n -> luaFunctions.add(Replies.asString(n)));
     assertThat(luaFunctions).as("functions of keys.lua").isEqualTo(covered);
+  }
+
+  @Test
+  void codesLua_holdsExactlyTheReplyCodes_ofReplyCode() {
+    List<Object> pairs = Replies.asList(eval("""
+        -- @include codes
+        local out = {}
+        for name, value in pairs(Code) do
+          out[#out + 1] = name
+          out[#out + 1] = value
+        end
+        return out
+        """, List.of()));
+    Map<String, Long> lua = new TreeMap<>();
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      lua.put(Replies.asString(pairs.get(i)), Replies.asLong(pairs.get(i + 1)));
+    }
+    Map<String, Long> java = new TreeMap<>();
+    for (ReplyCode c : ReplyCode.values()) {
+      java.put(c.name(), c.value());
+      assertThat(ReplyCode.of(c.value())).isEqualTo(c);
+    }
+    assertThat(lua).isEqualTo(java);
+    assertThat(java.values()).doesNotHaveDuplicates().filteredOn(v -> v != 1).allMatch(v -> v < 0);
   }
 
   private Object eval(String source, List<String> argv) {
