@@ -79,8 +79,7 @@ public final class Enqueuer {
       out[i] = new EnqueueResult(jobs.get(i).id, false);
     }
     for (int c = 0; c < singles.size(); c++) {
-      List<Object> r = Replies.asList(replies.get(c));
-      out[singles.get(c)] = new EnqueueResult(Replies.asString(r.get(0)), Replies.asLong(r.get(1)) == 1);
+      out[singles.get(c)] = Replies.enqueued(replies.get(c));
     }
     return List.of(out);
   }

@@ -7,7 +7,6 @@ import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -59,18 +58,16 @@ public final class Scavenger implements Runnable {
         continue;
       }
       while (true) {
-        List<Object> r = Replies.asList(scripts.run(Script.REQUEUE_EXPIRED,
+        Replies.Swept swept = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED,
             Args.of().add(keys.inflight(shard)).list(),
             Args.of().add(keys.prefix(shard)).add(options.clock().millis()).add(BATCH).list()));
-        long requeued = Replies.asLong(r.get(0));
-        long dead = Replies.asLong(r.get(1));
-        if (requeued + dead > 0) {
+        if (swept.total() > 0) {
           log.info("scavenger: shard {}: {} expired lease(s) requeued, {} job(s) out of attempts to the DLQ",
-              shard, requeued, dead);
-          onRequeued.accept(requeued);
+              shard, swept.requeued(), swept.dead());
+          onRequeued.accept(swept.requeued());
         }
-        total += requeued + dead;
-        if (requeued + dead < BATCH) {
+        total += swept.total();
+        if (swept.total() < BATCH) {
           break;
         }
       }

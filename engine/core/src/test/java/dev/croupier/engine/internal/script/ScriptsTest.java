@@ -178,13 +178,13 @@ class ScriptsTest {
     enqueue("t1", "f");
     claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1);
     List<byte[]> k = Args.of().add(keys.inflight(0)).list();
-    List<Object> early = Replies.asList(scripts.run(Script.REQUEUE_EXPIRED, k,
+    Replies.Swept early = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
         Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).list()));
-    assertThat(Replies.asLong(early.get(0))).isZero();
+    assertThat(early.requeued()).isZero();
     clock.advance(Duration.ofMillis(1001));
-    List<Object> late = Replies.asList(scripts.run(Script.REQUEUE_EXPIRED, k,
+    Replies.Swept late = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
         Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).list()));
-    assertThat(Replies.asLong(late.get(0))).isEqualTo(1);
+    assertThat(late.requeued()).isEqualTo(1);
     assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
     assertThat(redis.zcard(keys.inflight(0))).isZero();
     assertThat(claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1).jobs().get(0).attempt()).isEqualTo(2);
@@ -238,15 +238,25 @@ class ScriptsTest {
   }
 
   private List<String> peekedTenants(long now, double u, int due) {
-    List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
+    Replies.TenantPeek peek = Replies.tenantPeek(scripts.run(Script.PEEK_TENANTS,
         Args.of().add(keys.tenants(0)).add(keys.usage(0)).list(),
         Args.of().add(keys.prefix(0)).add(now).add(8).add(Double.toString(u)).add(4).add(60000).list()));
-    assertThat(Replies.asLong(r.get(0))).isEqualTo(due);
-    List<String> tenants = new java.util.ArrayList<>();
-    for (int i = 2; i < r.size(); i += 7) {
-      tenants.add(Replies.asString(r.get(i)));
-    }
-    return tenants;
+    assertThat(peek.due()).isEqualTo(due);
+    return peek.tenants().stream().map(Replies.DueTenant::tenant).toList();
+  }
+
+  @Test
+  void peekQueues_listsTheTenantsDueQueues_withTheirScores() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    config.configureFunction(FunctionSpec.newBuilder("g").build());
+    long now = clock.millis();
+    enqueue("t1", "f");
+    clock.advance(Duration.ofMillis(5));
+    enqueue("t1", "g");
+    List<Replies.DueQueue> due = Replies.dueQueues(scripts.run(Script.PEEK_QUEUES,
+        Args.of().add(keys.tenantQueues(0, "t1")).list(),
+        Args.of().add(clock.millis()).add(8).add("0.5").add(1).list()));
+    assertThat(due).containsExactly(new Replies.DueQueue("t1:f", now), new Replies.DueQueue("t1:g", now + 5));
   }
 
   @Test
