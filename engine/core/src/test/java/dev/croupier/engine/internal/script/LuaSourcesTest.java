@@ -21,6 +21,9 @@ class LuaSourcesTest {
   /** The scripts and includes, relative to the module (surefire runs in the module directory). */
   static final Path LUA = Path.of("src/main/resources/lua");
 
+  /** The design doc, whose Lua section lists every script and include. */
+  static final Path DESIGN = Path.of("../../docs/design.md");
+
   private static final Pattern HEADER = Pattern.compile("(?s)\\A--\\[\\[.*?]]");
   private static final Pattern KEYS_BINDING = Pattern.compile("local [\\w, ]+ = (KEYS\\[\\d+](, )?)+");
   private static final Pattern KEYS_INDEX = Pattern.compile("KEYS\\[(\\d+)]");
@@ -42,7 +45,8 @@ class LuaSourcesTest {
   void scripts_bindEachOfTheirKeys_toALocalName_andReadNoKeysElsewhere() throws IOException {
     for (Map.Entry<String, String> f : luaFiles().entrySet()) {
       if (f.getKey().startsWith("includes/")) {
-        assertThat(f.getValue()).as("%s: includes take keys as arguments", f.getKey()).doesNotContain("KEYS[");
+        assertThat(f.getValue()).as("%s: includes take keys as arguments", f.getKey())
+            .doesNotContain("KEYS[");
         continue;
       }
       int numKeys = Integer.parseInt(f.getKey().replaceAll(".*-(\\d+)\\.lua$", "$1"));
@@ -61,6 +65,32 @@ class LuaSourcesTest {
       assertThat(bound).as("%s: KEYS bound to local names", f.getKey()).hasSize(numKeys)
           .allMatch(i -> i >= 1 && i <= numKeys);
     }
+  }
+
+  @Test
+  void everyScriptFile_isAScript_andEveryScriptHasItsFile() throws IOException {
+    TreeSet<String> scripts = new TreeSet<>();
+    for (Script s : Script.values()) {
+      scripts.add(s.resource().substring("lua/".length()));
+    }
+    TreeSet<String> files = new TreeSet<>(luaFiles().keySet());
+    files.removeIf(f -> f.startsWith("includes/"));
+    assertThat(files).isEqualTo(scripts);
+  }
+
+  @Test
+  void designDoc_listsExactlyTheScriptsAndIncludes() throws IOException {
+    String doc = Files.readString(DESIGN);
+    int start = doc.indexOf("\n## Lua scripts\n");
+    assertThat(start).as("a '## Lua scripts' section in %s", DESIGN).isNotNegative();
+    int end = doc.indexOf("\n## ", start + 1);
+    String section = doc.substring(start, end < 0 ? doc.length() : end);
+    Matcher m = Pattern.compile("`([\\w/-]+\\.lua)`").matcher(section);
+    TreeSet<String> listed = new TreeSet<>();
+    while (m.find()) {
+      listed.add(m.group(1));
+    }
+    assertThat(listed).as("files named in the Lua scripts section of %s", DESIGN).isEqualTo(luaFiles().keySet());
   }
 
   /** Every {@code .lua} file under {@link #LUA}, by path relative to it ({@code includes/keys.lua}). */
