@@ -61,7 +61,8 @@ public final class Completer {
   /** Extends a running job's lease by the lease timeout it was leased with. */
   public CompletionResult extend(String jobId, int attempt) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    return completion(Replies.code(scripts.run(Script.EXTEND_LEASE, Args.of().add(keys.job(shard, jobId)).list(),
+    return completion(Replies.code(scripts.run(Script.EXTEND_LEASE,
+        Args.of().add(keys.job(shard, jobId)).list(),
         Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list())));
   }
 

@@ -28,7 +28,7 @@ public final class Replies {
 
   // ---- enqueue ----
 
-  /** The reply of {@code enqueueJob}, {job id, 1 if a duplicate else 0}: the first job's id for a duplicate. */
+  /** The reply of {@code enqueueJob}: {job id, 1 if a duplicate else 0}, the first job's id for a duplicate. */
   public static EnqueueResult enqueued(Object reply) {
     List<Object> r = asList(reply);
     return new EnqueueResult(asString(r.get(0)), asLong(r.get(1)) == 1);

@@ -68,8 +68,8 @@ class LuaMirrorsTest {
       String p = keys.prefix(shard);
       String tenant = "tenant_1.a-b";
       String jobId = new JobIds().next(shard, 1_700_000_000_000L);
-      for (String qid : List.of(keys.queueId(tenant, "send.sms", null), keys.queueId(tenant, "send.sms", "vendor-1"),
-          keys.queueId(tenant, "send.sms", "x:{c:9} *"))) {
+      for (String keyValue : new String[] {null, "vendor-1", "x:{c:9} *"}) {
+        String qid = keys.queueId(tenant, "send.sms", keyValue);
         cases.add(new Case("queue", List.of(p, qid), keys.queue(shard, qid)));
         cases.add(new Case("partitionLease", List.of(p, qid), keys.partitionLease(shard, qid)));
         cases.add(new Case("tenantOfQueue", List.of(qid), KeySchema.tenantOfQueue(qid)));

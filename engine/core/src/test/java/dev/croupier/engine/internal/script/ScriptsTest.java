@@ -154,14 +154,15 @@ class ScriptsTest {
     List<byte[]> job = Args.of().add(keys.job(0, id)).list();
     List<byte[]> nope = Args.of().add(keys.job(0, "0-NOPE")).list();
     long now = clock.millis();
-    assertThat(Replies.code(scripts.run(Script.REPLAY_JOB, job, Args.of().add(keys.prefix(0)).add(id).add(now).list())))
-        .isEqualTo(ReplyCode.NOT_DEAD);
+    assertThat(Replies.code(scripts.run(Script.REPLAY_JOB, job,
+        Args.of().add(keys.prefix(0)).add(id).add(now).list()))).isEqualTo(ReplyCode.NOT_DEAD);
     assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, job,
         Args.of().add(keys.prefix(0)).add(id).add(now).add(60000).list()))).isEqualTo(ReplyCode.OK);
     assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, job,
         Args.of().add(keys.prefix(0)).add(id).add(now).add(60000).list()))).isEqualTo(ReplyCode.FINISHED);
     assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, nope,
-        Args.of().add(keys.prefix(0)).add("0-NOPE").add(now).add(60000).list()))).isEqualTo(ReplyCode.UNKNOWN_JOB);
+        Args.of().add(keys.prefix(0)).add("0-NOPE").add(now).add(60000).list())))
+        .isEqualTo(ReplyCode.UNKNOWN_JOB);
     assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, job, List.of()))).contains("cancelled");
     assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, nope, List.of()))).isEmpty();
     List<byte[]> role = Args.of().add(keys.scavengerRole(0)).list();
