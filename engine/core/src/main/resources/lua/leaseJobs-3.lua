@@ -4,8 +4,8 @@
   goes over its limit (the queue-level keys bound the batch, secondary keyed limits are checked
   per job and a blocked job is skipped, not leased). Each leased job moves to inflight and to the
   concurrency keys that have a limit (recorded in its 'lc' field for the ack) with score = lease
-  expiry (the visibility timeout is kept in 'vt' for heartbeats), and its attempt count (the lease token) goes up. The tenant's last-served time is
-  recorded in the usage hash.
+  expiry (the visibility timeout is kept in 'vt' for heartbeats), and its attempt count (the
+  lease token) goes up. The tenant's last-served time is recorded in the usage hash.
 
   KEYS[1] partition lease   KEYS[2] queue zset        KEYS[3] inflight
   ARGV[1] shard prefix      ARGV[2] lease token       ARGV[3] now ms      ARGV[4] max jobs

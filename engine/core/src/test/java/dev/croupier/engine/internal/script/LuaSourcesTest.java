@@ -68,6 +68,21 @@ class LuaSourcesTest {
   }
 
   @Test
+  void scriptsAndIncludes_nameTheKeysAndCodesIncludes_whenTheyUseThem() throws IOException {
+    // Inlining puts each include once where it is first named, so a file that leans on another
+    // file's include line breaks when that one stops naming it.
+    Map<String, String> tables = Map.of("Key.", "keys", "Code.", "codes");
+    for (Map.Entry<String, String> f : luaFiles().entrySet()) {
+      tables.forEach((use, include) -> {
+        boolean uses = HEADER.matcher(f.getValue()).replaceFirst("").contains(use);
+        if (uses && !f.getKey().equals("includes/" + include + ".lua")) {
+          assertThat(f.getValue()).as("%s uses %s*", f.getKey(), use).contains("-- @include " + include + "\n");
+        }
+      });
+    }
+  }
+
+  @Test
   void everyScriptFile_isAScript_andEveryScriptHasItsFile() throws IOException {
     TreeSet<String> scripts = new TreeSet<>();
     for (Script s : Script.values()) {
