@@ -8,22 +8,26 @@
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt (lease token)
   ARGV[4] now ms            ARGV[5] cost ms           ARGV[6] usage half-life ms
   ARGV[7] status retention ms
-  Returns 1 acked | -2 stale lease | -3 unknown job
+  Returns OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
 -- @include index
 -- @include slots
 -- @include finish
 
-local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 't', 'lc', 'w')
-if not f[1] then return -3 end
-if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
+local jobKey = KEYS[1]
+local P, id, attempt, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local cost, halfLife, retention = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+
+local f = rcall('HMGET', jobKey, 'st', 'a', 't', 'lc', 'w')
+if not f[1] then return Code.UNKNOWN_JOB end
+if f[1] ~= 'running' or f[2] ~= attempt then return Code.STALE_LEASE end
 
 releaseSlots(P, id, f[4], now)
-addUsage(P, f[3], tonumber(ARGV[5]), now, tonumber(ARGV[6]))
-rcall('HSET', KEYS[1], 'st', 'succeeded', 'fa', now)
-rcall('HDEL', KEYS[1], 'p')
-rcall('PEXPIRE', KEYS[1], ARGV[7])
-announce(P, KEYS[1], id, f[5] or '0')
-return 1
+addUsage(P, f[3], cost, now, halfLife)
+rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now)
+rcall('HDEL', jobKey, 'p')
+rcall('PEXPIRE', jobKey, retention)
+announce(P, jobKey, id, f[5] or '0')
+return Code.OK

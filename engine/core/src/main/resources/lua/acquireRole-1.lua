@@ -4,14 +4,19 @@
 
   KEYS[1] role lease
   ARGV[1] owner id          ARGV[2] lease ms
-  Returns 1 held by the caller | 0 held by another
+  Returns OK held by the caller | NOT_HOLDER held by another (includes/codes.lua)
 ]]
 local rcall = redis.call
-local holder = rcall('GET', KEYS[1])
-if holder == ARGV[1] then
-  rcall('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
+-- @include codes
+
+local roleKey = KEYS[1]
+local owner, leaseMs = ARGV[1], ARGV[2]
+
+local holder = rcall('GET', roleKey)
+if holder == owner then
+  rcall('PEXPIRE', roleKey, leaseMs)
+  return Code.OK
 end
-if holder then return 0 end
-rcall('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
+if holder then return Code.NOT_HOLDER end
+rcall('SET', roleKey, owner, 'PX', leaseMs)
+return Code.OK

@@ -5,29 +5,33 @@
 
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms      ARGV[4] retention ms
-  Returns 1 cancelled | 0 already final | -3 unknown job
+  Returns OK | FINISHED | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
+-- @include keys
 -- @include index
 -- @include slots
 -- @include finish
 
-local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'lc')
-if not f[1] then return -3 end
+local jobKey = KEYS[1]
+local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+
+local f = rcall('HMGET', jobKey, 'st', 't', 'q', 'lc')
+if not f[1] then return Code.UNKNOWN_JOB end
 local st, tenant, qid = f[1], f[2], f[3]
-if st == 'succeeded' or st == 'cancelled' then return 0 end
+if st == 'succeeded' or st == 'cancelled' then return Code.FINISHED end
 
 if st == 'queued' or st == 'failed' then
-  rcall('ZREM', P .. 'q:' .. qid, id)
-  if rcall('EXISTS', P .. 'lease:' .. qid) == 0 then reindexQueue(P, tenant, qid, now) end
+  rcall('ZREM', Key.queue(P, qid), id)
+  if rcall('EXISTS', Key.partitionLease(P, qid)) == 0 then reindexQueue(P, tenant, qid, now) end
 elseif st == 'running' then
   releaseSlots(P, id, f[4], now)
 elseif st == 'dead' then
-  rcall('ZREM', P .. 'dlq:' .. tenant, id)
+  rcall('ZREM', Key.deadLetters(P, tenant), id)
 end
-rcall('HSET', KEYS[1], 'st', 'cancelled', 'fa', now)
-rcall('HDEL', KEYS[1], 'p')
-rcall('PEXPIRE', KEYS[1], ARGV[4])
-announce(P, KEYS[1], id)
-return 1
+rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
+rcall('HDEL', jobKey, 'p')
+rcall('PEXPIRE', jobKey, retention)
+announce(P, jobKey, id)
+return Code.OK

@@ -8,20 +8,24 @@
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt     ARGV[4] now ms
   The extension is the visibility timeout the job was leased with ('vt', set by leaseJobs).
-  Returns the new deadline ms | -2 stale lease | -3 unknown job
+  Returns OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
+-- @include keys
 
-local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 'lc', 'ld', 'vt')
-if not f[1] then return -3 end
-if f[1] ~= 'running' or f[2] ~= ARGV[3] then return -2 end
-if tonumber(f[4]) <= now then return -2 end
+local jobKey = KEYS[1]
+local P, id, attempt, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+
+local f = rcall('HMGET', jobKey, 'st', 'a', 'lc', 'ld', 'vt')
+if not f[1] then return Code.UNKNOWN_JOB end
+if f[1] ~= 'running' or f[2] ~= attempt then return Code.STALE_LEASE end
+if tonumber(f[4]) <= now then return Code.STALE_LEASE end
 
 local deadline = now + tonumber(f[5])
-rcall('HSET', KEYS[1], 'ld', deadline)
-rcall('ZADD', P .. 'inflight', deadline, id)
+rcall('HSET', jobKey, 'ld', deadline)
+rcall('ZADD', Key.inflight(P), deadline, id)
 for suffix in string.gmatch(f[3] or '', '[^\n]+') do
-  rcall('ZADD', P .. suffix, deadline, id)
+  rcall('ZADD', Key.slots(P, suffix), deadline, id)
 end
-return deadline
+return Code.OK

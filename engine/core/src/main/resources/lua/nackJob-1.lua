@@ -7,17 +7,23 @@
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt (lease token)
   ARGV[4] now ms            ARGV[5] retry-at ms       ARGV[6] 1 = fail for good
   ARGV[7] error message     ARGV[8] cost ms           ARGV[9] usage half-life ms
-  Returns {1, 'retry'|'dead'} | {-2} stale lease | {-3} unknown job
+  Returns OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
 -- @include index
 -- @include slots
 -- @include finish
 
-local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local f = rcall('HMGET', KEYS[1], 'st', 'a', 't')
-if not f[1] then return {-3} end
-if f[1] ~= 'running' or f[2] ~= ARGV[3] then return {-2} end
+local jobKey = KEYS[1]
+local P, id, attempt, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local retryAt, forGood, err = tonumber(ARGV[5]), ARGV[6] == '1', ARGV[7]
+local cost, halfLife = tonumber(ARGV[8]), tonumber(ARGV[9])
 
-addUsage(P, f[3], tonumber(ARGV[8]), now, tonumber(ARGV[9]))
-return {1, failAttempt(P, KEYS[1], id, now, tonumber(ARGV[5]), ARGV[7], ARGV[6] == '1')}
+local f = rcall('HMGET', jobKey, 'st', 'a', 't')
+if not f[1] then return Code.UNKNOWN_JOB end
+if f[1] ~= 'running' or f[2] ~= attempt then return Code.STALE_LEASE end
+
+addUsage(P, f[3], cost, now, halfLife)
+failAttempt(P, jobKey, id, now, retryAt, err, forGood)
+return Code.OK

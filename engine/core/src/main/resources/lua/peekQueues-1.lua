@@ -6,13 +6,13 @@
   KEYS[1] tenant's queues (tq)
   ARGV[1] now ms            ARGV[2] N                 ARGV[3] random in [0,1)
   ARGV[4] oldest always included
-  Returns {due count, queue id, score, ...}
+  Returns {queue id, score, ...}
 ]]
 local rcall = redis.call
 -- @include window
 
+local tenantQueuesKey = KEYS[1]
 local now, N, u, head = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local picked, due = dueWindow(KEYS[1], now, N, u, head)
-local out = {due}
-for i = 1, #picked do out[#out + 1] = picked[i] end
-return out
+
+local picked = dueWindow(tenantQueuesKey, now, N, u, head)
+return picked

@@ -13,22 +13,24 @@
            last served ms (0 = never), ...}
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include slots
 -- @include window
 
+local tenantsKey, usageKey = KEYS[1], KEYS[2]
 local P, now, T, u = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local head, halfLife = tonumber(ARGV[5]), tonumber(ARGV[6])
 
-local picked, due = dueWindow(KEYS[1], now, T, u, head)
+local picked, due = dueWindow(tenantsKey, now, T, u, head)
 
 local nextDue = -1
-local after = rcall('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+local after = rcall('ZRANGEBYSCORE', tenantsKey, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
 if after[2] then nextDue = after[2] end
 
 local out = {due, nextDue}
 for i = 1, #picked, 2 do
   local tenant = picked[i]
-  local vals = rcall('HMGET', KEYS[2], 'v:' .. tenant, 't:' .. tenant, 'l:' .. tenant)
+  local vals = rcall('HMGET', usageKey, 'v:' .. tenant, 't:' .. tenant, 'l:' .. tenant)
   local usage = 0
   if vals[1] then
     usage = tonumber(vals[1]) * math.pow(0.5, (now - tonumber(vals[2])) / halfLife)
@@ -36,10 +38,10 @@ for i = 1, #picked, 2 do
   out[#out + 1] = tenant
   out[#out + 1] = picked[i + 1]
   out[#out + 1] = tostring(usage)
-  out[#out + 1] = slotsInUse(P .. 'cc:tn:' .. tenant, now)
+  out[#out + 1] = slotsInUse(Key.slots(P, Key.tenantSlots(tenant)), now)
   -- Most tenants have one due queue: naming it saves the claimer a queue peek. Whether there
   -- are several is all the claimer needs to know (then it peeks them), so two are read.
-  local first = rcall('ZRANGEBYSCORE', P .. 'tq:' .. tenant, '-inf', now, 'LIMIT', 0, 2)
+  local first = rcall('ZRANGEBYSCORE', Key.tenantQueues(P, tenant), '-inf', now, 'LIMIT', 0, 2)
   out[#out + 1] = #first
   out[#out + 1] = first[1] or ''
   out[#out + 1] = vals[3] or '0'

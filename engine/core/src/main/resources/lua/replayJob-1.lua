@@ -7,21 +7,25 @@
 
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms
-  Returns 1 replayed | 0 not dead | -3 unknown job
+  Returns OK | NOT_DEAD | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
+-- @include codes
+-- @include keys
 -- @include index
 
+local jobKey = KEYS[1]
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local f = rcall('HMGET', KEYS[1], 'st', 't', 'q', 'a', 'ma', 'mo')
-if not f[1] then return -3 end
-if f[1] ~= 'dead' then return 0 end
+
+local f = rcall('HMGET', jobKey, 'st', 't', 'q', 'a', 'ma', 'mo')
+if not f[1] then return Code.UNKNOWN_JOB end
+if f[1] ~= 'dead' then return Code.NOT_DEAD end
 local tenant, qid = f[2], f[3]
 local originalMax = f[6] or f[5]
-rcall('ZREM', P .. 'dlq:' .. tenant, id)
-rcall('HSET', KEYS[1], 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMax), 'mo', originalMax,
+rcall('ZREM', Key.deadLetters(P, tenant), id)
+rcall('HSET', jobKey, 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMax), 'mo', originalMax,
   'ra', now)
-rcall('HDEL', KEYS[1], 'fa', 'le')
-rcall('ZADD', P .. 'q:' .. qid, now, id)
+rcall('HDEL', jobKey, 'fa', 'le')
+rcall('ZADD', Key.queue(P, qid), now, id)
 lowerQueue(P, tenant, qid, now, now)
-return 1
+return Code.OK

@@ -10,15 +10,18 @@
   Returns {requeued, dead}
 ]]
 local rcall = redis.call
+-- @include keys
 -- @include index
 -- @include slots
 -- @include finish
 
-local P, now = ARGV[1], tonumber(ARGV[2])
-local expired = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+local inflightKey = KEYS[1]
+local P, now, most = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+
+local expired = rcall('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, most)
 local requeued, dead = 0, 0
 for _, id in ipairs(expired) do
-  local jobKey = P .. 'job:' .. id
+  local jobKey = Key.job(P, id)
   local f = rcall('HMGET', jobKey, 'st', 'ld')
   if f[1] == 'running' and tonumber(f[2]) <= now then
     if failAttempt(P, jobKey, id, now, now, 'lease expired', false) == 'dead' then
@@ -27,7 +30,7 @@ for _, id in ipairs(expired) do
       requeued = requeued + 1
     end
   else
-    rcall('ZREM', KEYS[1], id) -- not running any more: a stray entry
+    rcall('ZREM', inflightKey, id) -- not running any more: a stray entry
   end
 end
 return {requeued, dead}

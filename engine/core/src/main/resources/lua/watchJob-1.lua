@@ -4,10 +4,14 @@
   Guarantee: atomic.
 
   KEYS[1] job hash
-  Returns the job's state | nil when unknown
+  Returns the job's state | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
-local st = rcall('HGET', KEYS[1], 'st')
-if not st then return nil end
-rcall('HSET', KEYS[1], 'w', '1')
+-- @include codes
+
+local jobKey = KEYS[1]
+
+local st = rcall('HGET', jobKey, 'st')
+if not st then return Code.UNKNOWN_JOB end
+rcall('HSET', jobKey, 'w', '1')
 return st

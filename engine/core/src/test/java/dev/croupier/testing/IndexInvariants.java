@@ -19,9 +19,8 @@ import redis.clients.jedis.resps.Tuple;
  * Caffeine's tests validate a cache's internal structure after every test.
  *
  * <p>What must hold, per shard: every non-empty queue {@code q:<qid>} is in its tenant's
- * {@code tq:<tenant>} and in {@code queues} with the same score, and that score is the queue's
- * earliest job score unless a capacity hold ({@code hold}) or a live partition lease
- * ({@code lease:<qid>}) explains a later one; no index entry names an empty queue; each tenant's
+ * {@code tq:<tenant>} at its earliest job score, unless a capacity hold ({@code hold}) or a live
+ * partition lease ({@code lease:<qid>}) explains a later one; no index entry names an empty queue; each tenant's
  * score in {@code tenants} is the minimum of its {@code tq}, and no tenant without queues is listed;
  * every job is in exactly the places its state says (queued/failed: its own queue; running:
  * {@code inflight} and each limited concurrency key it took, its {@code lc} field; dead: its
@@ -70,7 +69,6 @@ public final class IndexInvariants {
     private final Map<String, Set<String>> slots = new LinkedHashMap<>();
     private final Set<String> leased = new HashSet<>();
     private final Set<String> jobIds = new HashSet<>();
-    private Map<String, Double> queueIndex;
     private Map<String, Double> tenantIndex;
     private Map<String, Double> holds;
     private Map<String, Double> inflight;
@@ -112,34 +110,22 @@ public final class IndexInvariants {
           slots.put(key.substring(keys.prefix(shard).length()), scores(key).keySet());
         }
       }
-      queueIndex = scores(keys.queues(shard));
       tenantIndex = scores(keys.tenants(shard));
       holds = scores(keys.holds(shard));
       inflight = scores(keys.inflight(shard));
     }
 
-    /** Each non-empty queue is indexed in tq and queues at its earliest score (or an explained later one). */
+    /** Each non-empty queue is indexed in tq at its earliest score (or an explained later one). */
     private void checkQueues() {
       queues.forEach((qid, jobs) -> {
         double earliest = jobs.get(0).getScore();
         String tenant = KeySchema.tenantOfQueue(qid);
         Double inTenant = tenantQueues.getOrDefault(tenant, Map.of()).get(qid);
-        Double inQueues = queueIndex.get(qid);
         if (inTenant == null) {
           fail("queue %s has %d job(s) (earliest %s) but is missing from tq:%s", qid, jobs.size(), n(earliest), tenant);
-        }
-        if (inQueues == null) {
-          fail("queue %s has %d job(s) (earliest %s) but is missing from queues", qid, jobs.size(), n(earliest));
-        }
-        if (inTenant != null && inQueues != null && !inTenant.equals(inQueues)) {
-          fail("queue %s has score %s in tq:%s but %s in queues", qid, n(inTenant), tenant, n(inQueues));
-        }
-        for (Double score : new Double[] {inTenant, inQueues}) {
-          if (score != null && !explained(qid, score, earliest)) {
-            fail("queue %s is indexed at %s but its earliest job is at %s (hold %s, leased %s)", qid, n(score),
-                n(earliest), holds.containsKey(qid) ? n(holds.get(qid)) : "none", leased.contains(qid));
-            break;
-          }
+        } else if (!explained(qid, inTenant, earliest)) {
+          fail("queue %s is indexed at %s but its earliest job is at %s (hold %s, leased %s)", qid, n(inTenant),
+              n(earliest), holds.containsKey(qid) ? n(holds.get(qid)) : "none", leased.contains(qid));
         }
       });
     }
@@ -155,7 +141,7 @@ public final class IndexInvariants {
       return hold != null && score > earliest && score <= hold;
     }
 
-    /** No tq, queues or hold entry names an empty or missing queue. */
+    /** No tq or hold entry names an empty or missing queue. */
     private void checkIndexEntries() {
       tenantQueues.forEach((tenant, entries) -> entries.forEach((qid, score) -> {
         if (!queues.containsKey(qid)) {
@@ -164,11 +150,6 @@ public final class IndexInvariants {
           fail("tq:%s lists queue %s of another tenant", tenant, qid);
         }
       }));
-      queueIndex.forEach((qid, score) -> {
-        if (!queues.containsKey(qid)) {
-          fail("queues lists queue %s (score %s) but that queue is empty", qid, n(score));
-        }
-      });
       holds.forEach((qid, score) -> {
         if (!queues.containsKey(qid)) {
           fail("hold lists queue %s (until %s) but that queue is empty", qid, n(score));

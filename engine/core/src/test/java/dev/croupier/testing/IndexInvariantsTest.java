@@ -45,9 +45,9 @@ class IndexInvariantsTest {
       assertViolation(redis, ns, "minimum of tq:t1");
       redis.zadd(keys.tenants(0), score, "t1");
 
-      redis.zadd(keys.queues(0), 1, "t9:f");
-      assertViolation(redis, ns, "queues lists queue t9:f");
-      redis.zrem(keys.queues(0), "t9:f");
+      redis.zadd(keys.tenantQueues(0, "t1"), 1, "t1:g");
+      assertViolation(redis, ns, "tq:t1 lists queue t1:g");
+      redis.zrem(keys.tenantQueues(0, "t1"), "t1:g");
 
       redis.zadd(keys.inflight(0), 1, a);
       assertViolation(redis, ns, "is in [q:" + qid + ", inflight]");

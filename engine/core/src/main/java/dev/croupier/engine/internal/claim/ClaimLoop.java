@@ -10,6 +10,9 @@ import dev.croupier.engine.internal.fairness.TenantWeigher;
 import dev.croupier.engine.internal.fairness.WeightedShuffle;
 import dev.croupier.engine.internal.fairness.WeightedShuffle.Weighted;
 import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.script.Replies.DueQueue;
+import dev.croupier.engine.internal.script.Replies.DueTenant;
+import dev.croupier.engine.internal.script.Replies.TenantPeek;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -110,11 +113,11 @@ public final class ClaimLoop implements Runnable {
         if (credits.total() == 0) {
           break;
         }
-        IndexPeeker.TenantPeek peek = peeker.tenants(shard, now, peekSize(credits.total()));
+        TenantPeek peek = peeker.tenants(shard, now, peekSize(credits.total()));
         if (peek.nextDue() > 0) {
           nextDue = Math.min(nextDue, peek.nextDue());
         }
-        List<Weighted<IndexPeeker.DueTenant>> order = orderTenants(peek.tenants(), now);
+        List<Weighted<DueTenant>> order = orderTenants(peek.tenants(), now);
         if (!order.isEmpty()) {
           claimed += claimShard(shard, order, credits, now);
         }
@@ -143,25 +146,25 @@ public final class ClaimLoop implements Runnable {
    * the shuffled order. Queues of tenants with several due queues are peeked first, in one round
    * trip.
    */
-  private int claimShard(int shard, List<Weighted<IndexPeeker.DueTenant>> order, Demand.Credits credits,
+  private int claimShard(int shard, List<Weighted<DueTenant>> order, Demand.Credits credits,
       long now) {
     List<String> several = new ArrayList<>();
-    for (Weighted<IndexPeeker.DueTenant> t : order) {
+    for (Weighted<DueTenant> t : order) {
       if (t.item().dueQueues() > 1) {
         several.add(t.item().tenant());
       }
     }
-    Map<String, List<IndexPeeker.DueQueue>> peeked = new HashMap<>();
-    List<List<IndexPeeker.DueQueue>> queues = peeker.queues(shard, several, now);
+    Map<String, List<DueQueue>> peeked = new HashMap<>();
+    List<List<DueQueue>> queues = peeker.queues(shard, several, now);
     for (int i = 0; i < several.size(); i++) {
       peeked.put(several.get(i), queues.get(i));
     }
     List<Candidate> candidates = new ArrayList<>(order.size());
-    for (Weighted<IndexPeeker.DueTenant> w : order) {
-      IndexPeeker.DueTenant t = w.item();
-      List<IndexPeeker.DueQueue> due = t.dueQueues() > 1 ? peeked.get(t.tenant())
-          : t.firstQueue().isEmpty() ? List.of() : List.of(new IndexPeeker.DueQueue(t.firstQueue(), t.score()));
-      IndexPeeker.DueQueue chosen = chooseQueue(due, credits, now);
+    for (Weighted<DueTenant> w : order) {
+      DueTenant t = w.item();
+      List<DueQueue> due = t.dueQueues() > 1 ? peeked.get(t.tenant())
+          : t.firstQueue().isEmpty() ? List.of() : List.of(new DueQueue(t.firstQueue(), t.score()));
+      DueQueue chosen = chooseQueue(due, credits, now);
       if (chosen != null) {
         String function = KeySchema.functionOfQueue(chosen.queueId());
         config.function(function).ifPresent(spec -> candidates.add(new Candidate(t, chosen, spec, w.weight())));
@@ -196,13 +199,13 @@ public final class ClaimLoop implements Runnable {
 
   /** A tenant that can claim this round, the queue it claims from, and how many jobs it asks. */
   private static final class Candidate {
-    final IndexPeeker.DueTenant tenant;
-    final IndexPeeker.DueQueue queue;
+    final DueTenant tenant;
+    final DueQueue queue;
     final FunctionSpec spec;
     final double weight;
     int want;
 
-    Candidate(IndexPeeker.DueTenant tenant, IndexPeeker.DueQueue queue, FunctionSpec spec, double weight) {
+    Candidate(DueTenant tenant, DueQueue queue, FunctionSpec spec, double weight) {
       this.tenant = tenant;
       this.queue = queue;
       this.spec = spec;
@@ -255,9 +258,9 @@ public final class ClaimLoop implements Runnable {
   }
 
   /** A tenant's queue to claim from: weighted by age, among those whose function has credits. */
-  private IndexPeeker.DueQueue chooseQueue(List<IndexPeeker.DueQueue> due, Demand.Credits credits, long now) {
-    List<Weighted<IndexPeeker.DueQueue>> candidates = new ArrayList<>(due.size());
-    for (IndexPeeker.DueQueue q : due) {
+  private DueQueue chooseQueue(List<DueQueue> due, Demand.Credits credits, long now) {
+    List<Weighted<DueQueue>> candidates = new ArrayList<>(due.size());
+    for (DueQueue q : due) {
       String function = KeySchema.functionOfQueue(q.queueId());
       if (credits.available(function) > 0
           && !config.isFunctionPaused(function)) {
@@ -270,23 +273,28 @@ public final class ClaimLoop implements Runnable {
     return WeightedShuffle.order(candidates, ThreadLocalRandom.current()).get(0);
   }
 
-  private List<Weighted<IndexPeeker.DueTenant>> orderTenants(List<IndexPeeker.DueTenant> due, long now) {
+  private List<Weighted<DueTenant>> orderTenants(List<DueTenant> due, long now) {
     List<TenantWeigher.Input> inputs = new ArrayList<>(due.size());
-    List<IndexPeeker.DueTenant> kept = new ArrayList<>(due.size());
-    for (IndexPeeker.DueTenant t : due) {
+    List<DueTenant> kept = new ArrayList<>(due.size());
+    for (DueTenant t : due) {
       TenantSettings s = config.tenant(t.tenant());
       if (!s.paused()) {
-        inputs.add(new TenantWeigher.Input(t.tenant(), s, t.waitedMillis(now), t.usage(), t.inFlight()));
+        inputs.add(new TenantWeigher.Input(t.tenant(), s, waitedMillis(t, now), t.usage(), t.inFlight()));
         kept.add(t);
       }
     }
     double[] w = weigher.weights(inputs);
     // Shuffled by weight, each keeping its weight for the credit allocation.
-    List<Weighted<Weighted<IndexPeeker.DueTenant>>> items = new ArrayList<>(inputs.size());
+    List<Weighted<Weighted<DueTenant>>> items = new ArrayList<>(inputs.size());
     for (int i = 0; i < w.length; i++) {
       items.add(new Weighted<>(new Weighted<>(kept.get(i), w[i]), w[i]));
     }
     return WeightedShuffle.order(items, ThreadLocalRandom.current());
+  }
+
+  /** How long a tenant has waited unserved: since its earliest due job, or its last lease if later. */
+  private static long waitedMillis(DueTenant t, long now) {
+    return Math.max(0, now - Math.max(t.score(), t.lastServed()));
   }
 
   private List<Integer> shardOrder() {

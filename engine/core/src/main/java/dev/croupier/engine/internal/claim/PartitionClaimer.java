@@ -3,19 +3,18 @@ package dev.croupier.engine.internal.claim;
 import dev.croupier.engine.spi.Leases;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.KeyedLimit;
-import dev.croupier.engine.EngineOptions;
 import dev.croupier.api.LeasedJob;
+import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -87,39 +86,28 @@ public final class PartitionClaimer {
     }
 
     private Result parse(Object leaseReply, Object jobsReply) {
-      long leaseCode = Replies.asLong(Replies.asList(leaseReply).get(0));
-      if (leaseCode == -1) {
-        return new Result(Status.CONFLICT, List.of());
-      }
-      if (leaseCode == -2) {
-        return new Result(Status.AT_CAPACITY, List.of());
-      }
-      if (leaseCode < 0) {
-        return new Result(Status.EMPTY, List.of());
-      }
-      List<Object> jobs = Replies.asList(jobsReply);
-      long jobsCode = Replies.asLong(jobs.get(0));
-      if (jobsCode == -2) {
-        return new Result(Status.AT_CAPACITY, List.of());
-      }
-      if (jobsCode < 0) {
-        return new Result(Status.CONFLICT, List.of());
+      Status partition = status(Replies.code(leaseReply));
+      if (partition != Status.LEASED) {
+        return new Result(partition, List.of());
       }
       Instant deadline = Instant.ofEpochMilli(now + spec.leaseTimeout().toMillis());
-      List<LeasedJob> out = new ArrayList<>(jobs.size() - 1);
-      for (int i = 1; i < jobs.size(); i++) {
-        List<Object> j = Replies.asList(jobs.get(i));
-        Map<String, String> ck = new HashMap<>();
-        List<Object> kv = Replies.asList(j.get(5));
-        for (int k = 0; k + 1 < kv.size(); k += 2) {
-          ck.put(Replies.asString(kv.get(k)), Replies.asString(kv.get(k + 1)));
-        }
-        out.add(new LeasedJob(Replies.asString(j.get(0)), tenant, spec.name(), Replies.asBytes(j.get(1)),
-            (int) Replies.asLong(j.get(2)), (int) Replies.asLong(j.get(3)), ck, deadline,
-            Instant.ofEpochMilli(Replies.asLong(j.get(4)))));
+      Replies.LeasedJobs leased = Replies.leasedJobs(jobsReply, tenant, spec.name(), deadline);
+      if (leased.code() != ReplyCode.OK) {
+        return new Result(status(leased.code()), List.of());
       }
-      return new Result(out.isEmpty() ? Status.EMPTY : Status.LEASED, out);
+      return new Result(leased.jobs().isEmpty() ? Status.EMPTY : Status.LEASED, leased.jobs());
     }
+  }
+
+  /** How a claim ends when leasePartition or leaseJobs replies {@code code}. */
+  private static Status status(ReplyCode code) {
+    return switch (code) {
+      case OK -> Status.LEASED;
+      case NOT_HOLDER -> Status.CONFLICT;
+      case AT_CAPACITY -> Status.AT_CAPACITY;
+      case EMPTY, NOT_DUE -> Status.EMPTY;
+      default -> throw new IllegalStateException("unexpected reply to a claim: " + code);
+    };
   }
 
   /** Builds the claim of up to {@code max} due jobs from queue {@code queueId} of {@code shard}. */
@@ -142,10 +130,6 @@ public final class PartitionClaimer {
     String queue = keys.queue(shard, queueId);
     long backoff = options.capacityBackoff().toMillis();
 
-    Args leaseKeys = Args.of().add(lease).add(queue).add(keys.holds(shard));
-    for (String s : suffixes) {
-      leaseKeys.add(keys.slots(shard, s));
-    }
     Args leaseArgs = withLimits(Args.of().add(prefix).add(token).add(now)
         .add(options.partitionLease().toMillis()).add(queueId).add(tenant).add(backoff), limits, suffixes);
     Args jobArgs = withLimits(Args.of().add(prefix).add(token).add(now).add(max)
@@ -156,11 +140,12 @@ public final class PartitionClaimer {
     Args releaseArgs = withLimits(Args.of().add(prefix).add(token).add(now).add(queueId).add(tenant)
         .add(backoff), limits, suffixes);
     return new Prepared(List.of(
-        new ScriptRegistry.Call(Script.LEASE_PARTITION, leaseKeys.list(), leaseArgs.list()),
+        new ScriptRegistry.Call(Script.LEASE_PARTITION, Args.of().add(lease).add(queue).list(),
+            leaseArgs.list()),
         new ScriptRegistry.Call(Script.LEASE_JOBS,
             Args.of().add(lease).add(queue).add(keys.inflight(shard)).list(), jobArgs.list()),
         new ScriptRegistry.Call(Script.RELEASE_PARTITION,
-            Args.of().add(lease).add(queue).add(keys.holds(shard)).list(), releaseArgs.list())),
+            Args.of().add(lease).add(queue).list(), releaseArgs.list())),
         tenant, spec, now);
   }
 

@@ -79,8 +79,7 @@ public final class Enqueuer {
       out[i] = new EnqueueResult(jobs.get(i).id, false);
     }
     for (int c = 0; c < singles.size(); c++) {
-      List<Object> r = Replies.asList(replies.get(c));
-      out[singles.get(c)] = new EnqueueResult(Replies.asString(r.get(0)), Replies.asLong(r.get(1)) == 1);
+      out[singles.get(c)] = Replies.enqueued(replies.get(c));
     }
     return List.of(out);
   }
@@ -112,7 +111,6 @@ public final class Enqueuer {
 
   private ScriptRegistry.Call single(Job j, long now) {
     Args k = Args.of().add(keys.job(j.shard, j.id)).add(keys.queue(j.shard, j.queueId))
-        .add(keys.tenantQueues(j.shard, j.tenant)).add(keys.tenants(j.shard)).add(keys.queues(j.shard))
         .add(keys.idempotency(j.shard, j.tenant, j.idempotencyKey));
     Args a = Args.of().add(keys.prefix(j.shard)).add(j.id).add(j.tenant).add(j.function).add(j.queueId)
         .add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(now)
@@ -124,8 +122,7 @@ public final class Enqueuer {
   private ScriptRegistry.Call group(List<Job> group, long now) {
     Job first = group.get(0);
     int shard = first.shard;
-    Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.tenantQueues(shard, first.tenant))
-        .add(keys.tenants(shard)).add(keys.queues(shard));
+    Args k = Args.of().add(keys.queue(shard, first.queueId));
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
         .add(now).add(first.keyed);
     for (Job j : group) {

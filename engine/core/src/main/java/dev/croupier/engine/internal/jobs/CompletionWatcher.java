@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,12 +59,13 @@ public final class CompletionWatcher implements AutoCloseable {
     // Register before marking the job watched, so an end published in between is not missed.
     waiting.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>()).add(f);
     f.whenComplete((v, e) -> forget(jobId, f));
-    Object state = scripts.run(Script.WATCH_JOB, Args.of().add(keys.job(shard, jobId)).list(), List.of());
-    if (state == null) {
+    Optional<String> state = Replies.jobState(
+        scripts.run(Script.WATCH_JOB, Args.of().add(keys.job(shard, jobId)).list(), List.of()));
+    if (state.isEmpty()) {
       f.completeExceptionally(new InvalidRequestException("no job with id " + jobId));
       return f;
     }
-    String st = Replies.asString(state);
+    String st = state.get();
     if (st.equals("succeeded") || st.equals("dead") || st.equals("cancelled")) {
       resolve(jobId);
     }

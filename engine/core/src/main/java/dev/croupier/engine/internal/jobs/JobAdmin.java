@@ -9,6 +9,7 @@ import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Instant;
@@ -51,18 +52,16 @@ public final class JobAdmin {
   /** Cancels a job that is not final; false when unknown or already final. */
   public boolean cancel(String jobId) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    long reply = Replies.asLong(scripts.run(Script.CANCEL_JOB, Args.of().add(keys.job(shard, jobId)).list(),
+    return Replies.code(scripts.run(Script.CANCEL_JOB, Args.of().add(keys.job(shard, jobId)).list(),
         Args.of().add(keys.prefix(shard)).add(jobId).add(options.clock().millis())
-            .add(options.statusRetention().toMillis()).list()));
-    return reply == 1;
+            .add(options.statusRetention().toMillis()).list())) == ReplyCode.OK;
   }
 
   /** Puts a dead job back in its queue; false when it is not dead. */
   public boolean replay(String jobId) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    long reply = Replies.asLong(scripts.run(Script.REPLAY_JOB, Args.of().add(keys.job(shard, jobId)).list(),
-        Args.of().add(keys.prefix(shard)).add(jobId).add(options.clock().millis()).list()));
-    return reply == 1;
+    return Replies.code(scripts.run(Script.REPLAY_JOB, Args.of().add(keys.job(shard, jobId)).list(),
+        Args.of().add(keys.prefix(shard)).add(jobId).add(options.clock().millis()).list())) == ReplyCode.OK;
   }
 
   /** The tenant's dead jobs, oldest death first. */

@@ -8,8 +8,9 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * Builds every Redis key name Croupier uses (the Lua scripts derive the few they need from the
- * shard prefix with the same suffixes, in {@code lua/includes/keys.lua}).
+ * Builds every Redis key name Croupier uses. The Lua scripts build the names they derive from the
+ * shard prefix in {@code lua/includes/keys.lua}, which mirrors this class function for function
+ * (LuaMirrorsTest runs both on the same inputs): change the two together.
  *
  * <p>Layout, per shard: {@code <ns>:{c:N}:<suffix>}. The hash tag {@code {c:N}} puts all of a
  * shard's keys in one Redis Cluster slot, so every script touches one slot. Tenant and function
@@ -84,10 +85,6 @@ public final class KeySchema {
 
   public String tenants(int shard) {
     return prefix(shard) + "tenants";
-  }
-
-  public String queues(int shard) {
-    return prefix(shard) + "queues";
   }
 
   public String partitionLease(int shard, String queueId) {

@@ -10,11 +10,11 @@ import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptBatcher;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import redis.clients.jedis.UnifiedJedis;
@@ -49,7 +49,7 @@ public final class Completer {
     Args k = Args.of().add(keys.job(shard, jobId));
     Args a = Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(now);
     return switch (outcome) {
-      case Outcome.Success s -> code(Replies.asLong(batcher.run(new ScriptRegistry.Call(Script.ACK_JOB,
+      case Outcome.Success s -> completion(Replies.code(batcher.run(new ScriptRegistry.Call(Script.ACK_JOB,
           k.list(), a.add(s.cost().toMillis()).add(options.usageHalfLife().toMillis())
               .add(options.statusRetention().toMillis()).list()))));
       case Outcome.Retry r -> nack(k, a, now + retryDelay(shard, jobId, attempt, r).toMillis(),
@@ -61,17 +61,16 @@ public final class Completer {
   /** Extends a running job's lease by the lease timeout it was leased with. */
   public CompletionResult extend(String jobId, int attempt) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    long reply = Replies.asLong(scripts.run(Script.EXTEND_LEASE, Args.of().add(keys.job(shard, jobId)).list(),
-        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list()));
-    return reply > 0 ? CompletionResult.ACCEPTED : code(reply);
+    return completion(Replies.code(scripts.run(Script.EXTEND_LEASE,
+        Args.of().add(keys.job(shard, jobId)).list(),
+        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list())));
   }
 
   private CompletionResult nack(Args k, Args a, long retryAt, boolean dead, String error, Duration cost) {
     String err = error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error;
-    List<Object> reply = Replies.asList(batcher.run(new ScriptRegistry.Call(Script.NACK_JOB, k.list(),
+    return completion(Replies.code(batcher.run(new ScriptRegistry.Call(Script.NACK_JOB, k.list(),
         a.add(retryAt).add(dead ? 1 : 0).add(err).add(cost.toMillis())
-            .add(options.usageHalfLife().toMillis()).list())));
-    return code(Replies.asLong(reply.get(0)));
+            .add(options.usageHalfLife().toMillis()).list()))));
   }
 
   private Duration retryDelay(int shard, String jobId, int attempt, Outcome.Retry r) {
@@ -91,16 +90,13 @@ public final class Completer {
     }
   }
 
-  private static CompletionResult code(long reply) {
-    if (reply == 1) {
-      return CompletionResult.ACCEPTED;
-    }
-    if (reply == -2) {
-      return CompletionResult.STALE;
-    }
-    if (reply == -3) {
-      return CompletionResult.UNKNOWN_JOB;
-    }
-    throw new IllegalStateException("unexpected script reply " + reply);
+  /** What an ack, nack or heartbeat reply means to the worker that sent it. */
+  private static CompletionResult completion(ReplyCode code) {
+    return switch (code) {
+      case OK -> CompletionResult.ACCEPTED;
+      case STALE_LEASE -> CompletionResult.STALE;
+      case UNKNOWN_JOB -> CompletionResult.UNKNOWN_JOB;
+      default -> throw new IllegalStateException("unexpected reply to a completion: " + code);
+    };
   }
 }

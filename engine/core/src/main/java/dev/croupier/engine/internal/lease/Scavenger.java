@@ -4,9 +4,9 @@ import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -52,24 +52,22 @@ public final class Scavenger implements Runnable {
     long total = 0;
     long roleMs = Math.max(1000, options.scavengeInterval().toMillis() * 3);
     for (int shard = 0; shard < keys.shards(); shard++) {
-      long held = Replies.asLong(scripts.run(Script.ACQUIRE_ROLE,
+      ReplyCode role = Replies.code(scripts.run(Script.ACQUIRE_ROLE,
           Args.of().add(keys.scavengerRole(shard)).list(), Args.of().add(owner).add(roleMs).list()));
-      if (held != 1) {
+      if (role != ReplyCode.OK) {
         continue;
       }
       while (true) {
-        List<Object> r = Replies.asList(scripts.run(Script.REQUEUE_EXPIRED,
+        Replies.Swept swept = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED,
             Args.of().add(keys.inflight(shard)).list(),
             Args.of().add(keys.prefix(shard)).add(options.clock().millis()).add(BATCH).list()));
-        long requeued = Replies.asLong(r.get(0));
-        long dead = Replies.asLong(r.get(1));
-        if (requeued + dead > 0) {
+        if (swept.total() > 0) {
           log.info("scavenger: shard {}: {} expired lease(s) requeued, {} job(s) out of attempts to the DLQ",
-              shard, requeued, dead);
-          onRequeued.accept(requeued);
+              shard, swept.requeued(), swept.dead());
+          onRequeued.accept(swept.requeued());
         }
-        total += requeued + dead;
-        if (requeued + dead < BATCH) {
+        total += swept.total();
+        if (swept.total() < BATCH) {
           break;
         }
       }

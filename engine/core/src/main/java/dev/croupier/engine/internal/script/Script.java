@@ -5,11 +5,11 @@ package dev.croupier.engine.internal.script;
  * The file header documents each script's KEYS, ARGV and replies.
  */
 public enum Script {
-  ENQUEUE_JOB("enqueueJob", 6),
-  ENQUEUE_JOBS("enqueueJobs", 4),
-  LEASE_PARTITION("leasePartition", 7),
+  ENQUEUE_JOB("enqueueJob", 3),
+  ENQUEUE_JOBS("enqueueJobs", 1),
+  LEASE_PARTITION("leasePartition", 2),
   LEASE_JOBS("leaseJobs", 3),
-  RELEASE_PARTITION("releasePartition", 3),
+  RELEASE_PARTITION("releasePartition", 2),
   ACK_JOB("ackJob", 1),
   NACK_JOB("nackJob", 1),
   EXTEND_LEASE("extendLease", 1),

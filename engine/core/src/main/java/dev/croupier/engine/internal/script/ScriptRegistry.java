@@ -8,9 +8,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.AbstractPipeline;
@@ -23,6 +25,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * Loads every {@link Script} once (inlining {@code -- @include name} lines from
  * {@code lua/includes/}), runs them with EVALSHA, and falls back to EVAL once when Redis answers
  * NOSCRIPT (after a restart or SCRIPT FLUSH; EVAL caches the script again). One instance per engine.
+ *
+ * <p>An include may include others. Each is inlined once per script, where it is first named, so
+ * an include names what it uses and a script names what it uses without defining anything twice.
  */
 public final class ScriptRegistry {
 
@@ -35,7 +40,7 @@ public final class ScriptRegistry {
   public ScriptRegistry(UnifiedJedis redis) {
     this.redis = java.util.Objects.requireNonNull(redis, "redis");
     for (Script s : Script.values()) {
-      byte[] body = resolve(read(s.resource())).getBytes(StandardCharsets.UTF_8);
+      byte[] body = withIncludes(read(s.resource())).getBytes(StandardCharsets.UTF_8);
       scripts.put(s, new Loaded(body, sha1(body)));
     }
   }
@@ -110,11 +115,20 @@ public final class ScriptRegistry {
     }
   }
 
-  private static String resolve(String source) {
+  /** {@code source} with its includes (and theirs) inlined, each once. */
+  static String withIncludes(String source) {
+    return resolve(source, new HashSet<>());
+  }
+
+  private static String resolve(String source, Set<String> included) {
     Matcher m = INCLUDE.matcher(source);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(read("lua/includes/" + m.group(1) + ".lua")));
+      String name = m.group(1);
+      // Lua local functions must be defined before the code that calls them, so an include's own
+      // includes go in front of it; one already inlined leaves an empty line.
+      String text = included.add(name) ? resolve(read("lua/includes/" + name + ".lua"), included) : "";
+      m.appendReplacement(out, Matcher.quoteReplacement(text));
     }
     m.appendTail(out);
     return out.toString();

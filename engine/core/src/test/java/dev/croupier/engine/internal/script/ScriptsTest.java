@@ -64,13 +64,12 @@ class ScriptsTest {
   }
 
   @Test
-  void enqueue_indexesQueueTenantAndShard_atTheJobsScore() {
+  void enqueue_indexesQueueAndTenant_atTheJobsScore() {
     config.configureFunction(FunctionSpec.newBuilder("f").build());
     enqueue("t1", "f");
     long now = clock.millis();
     assertThat(tqScore("t1", "t1:f")).isEqualTo((double) now);
     assertThat(redis.zscore(keys.tenants(0), "t1")).isEqualTo((double) now);
-    assertThat(redis.zscore(keys.queues(0), "t1:f")).isEqualTo((double) now);
   }
 
   @Test
@@ -120,7 +119,7 @@ class ScriptsTest {
     LeasedJob job = first.jobs().get(0);
     Object ack = scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, job.id())).list(),
         Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(10).add(60000).add(60000).list());
-    assertThat(Replies.asLong(ack)).isEqualTo(1);
+    assertThat(Replies.code(ack)).isEqualTo(ReplyCode.OK);
     assertThat(tqScore("t1", "t1:f")).isLessThanOrEqualTo((double) now);
     assertThat(redis.zscore(keys.holds(0), "t1:f")).isNull();
     assertThat(claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 10).jobs()).hasSize(1);
@@ -134,14 +133,43 @@ class ScriptsTest {
     LeasedJob job = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1).jobs().get(0);
     List<byte[]> k = Args.of().add(keys.job(0, job.id())).list();
     long now = clock.millis();
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(2).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(-2);
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(1);
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(-2);
-    assertThat(Replies.asLong(scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, "0-NOPE")).list(),
-        Args.of().add(keys.prefix(0)).add("0-NOPE").add(1).add(now).add(1).add(60000).add(60000).list()))).isEqualTo(-3);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
+        Args.of().add(keys.prefix(0)).add(job.id()).add(2).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
+        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.OK);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
+        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(Replies.code(scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, "0-NOPE")).list(),
+        Args.of().add(keys.prefix(0)).add("0-NOPE").add(1).add(now).add(1).add(60000).add(60000).list())))
+        .isEqualTo(ReplyCode.UNKNOWN_JOB);
+  }
+
+  @Test
+  void jobScripts_replyTheSharedCodes_forEachRefusal() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    String id = enqueue("t1", "f");
+    List<byte[]> job = Args.of().add(keys.job(0, id)).list();
+    List<byte[]> nope = Args.of().add(keys.job(0, "0-NOPE")).list();
+    long now = clock.millis();
+    assertThat(Replies.code(scripts.run(Script.REPLAY_JOB, job,
+        Args.of().add(keys.prefix(0)).add(id).add(now).list()))).isEqualTo(ReplyCode.NOT_DEAD);
+    assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, job,
+        Args.of().add(keys.prefix(0)).add(id).add(now).add(60000).list()))).isEqualTo(ReplyCode.OK);
+    assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, job,
+        Args.of().add(keys.prefix(0)).add(id).add(now).add(60000).list()))).isEqualTo(ReplyCode.FINISHED);
+    assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, nope,
+        Args.of().add(keys.prefix(0)).add("0-NOPE").add(now).add(60000).list())))
+        .isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, job, List.of()))).contains("cancelled");
+    assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, nope, List.of()))).isEmpty();
+    List<byte[]> role = Args.of().add(keys.scavengerRole(0)).list();
+    assertThat(Replies.code(scripts.run(Script.ACQUIRE_ROLE, role, Args.of().add("a").add(60000).list())))
+        .isEqualTo(ReplyCode.OK);
+    assertThat(Replies.code(scripts.run(Script.ACQUIRE_ROLE, role, Args.of().add("b").add(60000).list())))
+        .isEqualTo(ReplyCode.NOT_HOLDER);
   }
 
   @Test
@@ -151,13 +179,13 @@ class ScriptsTest {
     enqueue("t1", "f");
     claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1);
     List<byte[]> k = Args.of().add(keys.inflight(0)).list();
-    List<Object> early = Replies.asList(scripts.run(Script.REQUEUE_EXPIRED, k,
+    Replies.Swept early = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
         Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).list()));
-    assertThat(Replies.asLong(early.get(0))).isZero();
+    assertThat(early.requeued()).isZero();
     clock.advance(Duration.ofMillis(1001));
-    List<Object> late = Replies.asList(scripts.run(Script.REQUEUE_EXPIRED, k,
+    Replies.Swept late = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
         Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).list()));
-    assertThat(Replies.asLong(late.get(0))).isEqualTo(1);
+    assertThat(late.requeued()).isEqualTo(1);
     assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
     assertThat(redis.zcard(keys.inflight(0))).isZero();
     assertThat(claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1).jobs().get(0).attempt()).isEqualTo(2);
@@ -211,15 +239,25 @@ class ScriptsTest {
   }
 
   private List<String> peekedTenants(long now, double u, int due) {
-    List<Object> r = Replies.asList(scripts.run(Script.PEEK_TENANTS,
+    Replies.TenantPeek peek = Replies.tenantPeek(scripts.run(Script.PEEK_TENANTS,
         Args.of().add(keys.tenants(0)).add(keys.usage(0)).list(),
         Args.of().add(keys.prefix(0)).add(now).add(8).add(Double.toString(u)).add(4).add(60000).list()));
-    assertThat(Replies.asLong(r.get(0))).isEqualTo(due);
-    List<String> tenants = new java.util.ArrayList<>();
-    for (int i = 2; i < r.size(); i += 7) {
-      tenants.add(Replies.asString(r.get(i)));
-    }
-    return tenants;
+    assertThat(peek.due()).isEqualTo(due);
+    return peek.tenants().stream().map(Replies.DueTenant::tenant).toList();
+  }
+
+  @Test
+  void peekQueues_listsTheTenantsDueQueues_withTheirScores() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    config.configureFunction(FunctionSpec.newBuilder("g").build());
+    long now = clock.millis();
+    enqueue("t1", "f");
+    clock.advance(Duration.ofMillis(5));
+    enqueue("t1", "g");
+    List<Replies.DueQueue> due = Replies.dueQueues(scripts.run(Script.PEEK_QUEUES,
+        Args.of().add(keys.tenantQueues(0, "t1")).list(),
+        Args.of().add(clock.millis()).add(8).add("0.5").add(1).list()));
+    assertThat(due).containsExactly(new Replies.DueQueue("t1:f", now), new Replies.DueQueue("t1:g", now + 5));
   }
 
   @Test
@@ -252,5 +290,16 @@ class ScriptsTest {
   @Test
   void includes_areInlined() {
     assertThat(scripts.source(Script.ACK_JOB)).contains("local function reindexQueue").doesNotContain("@include");
+  }
+
+  @Test
+  void includes_ofAnInclude_areInlinedOnce_beforeIt() {
+    // peekTenants names slots only; slots names index, whose reindexQueue its pullBack calls.
+    String peek = scripts.source(Script.PEEK_TENANTS);
+    assertThat(peek).doesNotContain("@include");
+    assertThat(peek.indexOf("local function reindexQueue")).isNotNegative()
+        .isLessThan(peek.indexOf("local function pullBack"));
+    // ackJob names index, slots and finish, and finish names index and slots again.
+    assertThat(scripts.source(Script.ACK_JOB).split("local function reindexQueue", -1)).hasSize(2);
   }
 }

@@ -1,0 +1,140 @@
+package dev.croupier.engine.internal.script;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.croupier.engine.internal.keys.JobIds;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.testing.RedisServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The includes that mirror a Java class agree with it: {@code keys.lua} builds every key name as
+ * {@link KeySchema} does, and {@code codes.lua} holds the same codes as {@link ReplyCode}.
+ */
+class LuaMirrorsTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  /**
+   * Calls Key[name](args...) for each (name, n, n args) group of ARGV; replies the results in
+   * order, then the names of every function of the Key table.
+   */
+  private static final String KEYS_PROBE = """
+      -- @include keys
+      local results, i = {}, 1
+      while i <= #ARGV do
+        local name, n = ARGV[i], tonumber(ARGV[i + 1])
+        local args = {}
+        for j = 1, n do args[j] = ARGV[i + 1 + j] end
+        results[#results + 1] = Key[name](unpack(args))
+        i = i + 2 + n
+      end
+      local names = {}
+      for name in pairs(Key) do names[#names + 1] = name end
+      return {results, names}
+      """;
+
+  /** One call of a keys.lua function and what KeySchema builds for the same input. */
+  private record Case(String function, List<String> args, String expected) {}
+
+  private JedisPooled redis;
+
+  @BeforeEach
+  void setUp() {
+    redis = REDIS.client();
+  }
+
+  @AfterEach
+  void tearDown() {
+    redis.close();
+  }
+
+  @Test
+  void keysLua_buildsEveryKeyName_likeKeySchema_andHasNoFunctionLeftUnchecked() {
+    KeySchema keys = new KeySchema("ns-1.x", 8);
+    List<Case> cases = new ArrayList<>();
+    TreeSet<String> covered = new TreeSet<>();
+    for (int shard : new int[] {0, 7}) {
+      String p = keys.prefix(shard);
+      String tenant = "tenant_1.a-b";
+      String jobId = new JobIds().next(shard, 1_700_000_000_000L);
+      for (String keyValue : new String[] {null, "vendor-1", "x:{c:9} *"}) {
+        String qid = keys.queueId(tenant, "send.sms", keyValue);
+        cases.add(new Case("queue", List.of(p, qid), keys.queue(shard, qid)));
+        cases.add(new Case("partitionLease", List.of(p, qid), keys.partitionLease(shard, qid)));
+        cases.add(new Case("tenantOfQueue", List.of(qid), KeySchema.tenantOfQueue(qid)));
+      }
+      cases.add(new Case("tenantQueues", List.of(p, tenant), keys.tenantQueues(shard, tenant)));
+      cases.add(new Case("tenants", List.of(p), keys.tenants(shard)));
+      cases.add(new Case("holds", List.of(p), keys.holds(shard)));
+      cases.add(new Case("job", List.of(p, jobId), keys.job(shard, jobId)));
+      cases.add(new Case("inflight", List.of(p), keys.inflight(shard)));
+      cases.add(new Case("deadLetters", List.of(p, tenant), keys.deadLetters(shard, tenant)));
+      cases.add(new Case("usage", List.of(p), keys.usage(shard)));
+      cases.add(new Case("doneChannel", List.of(p), keys.doneChannel(shard)));
+      for (String suffix : List.of(KeySchema.functionSlots("f"), KeySchema.tenantFunctionSlots(tenant, "f"),
+          KeySchema.tenantSlots(tenant), KeySchema.keySlots("f", "acct", "a b"), KeySchema.NO_SLOTS)) {
+        cases.add(new Case("slots", List.of(p, suffix), keys.slots(shard, suffix)));
+        cases.add(new Case("waiting", List.of(p, suffix), keys.waiting(shard, suffix)));
+      }
+      cases.add(new Case("tenantSlots", List.of(tenant), KeySchema.tenantSlots(tenant)));
+    }
+    List<String> argv = new ArrayList<>();
+    for (Case c : cases) {
+      argv.add(c.function);
+      argv.add(Integer.toString(c.args.size()));
+      argv.addAll(c.args);
+      covered.add(c.function);
+    }
+
+    List<Object> reply = Replies.asList(eval(KEYS_PROBE, argv));
+    List<Object> results = Replies.asList(reply.get(0));
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      assertThat(Replies.asString(results.get(i))).as("Key.%s%s", c.function, c.args).isEqualTo(c.expected);
+    }
+    TreeSet<String> luaFunctions = new TreeSet<>();
+    Replies.asList(reply.get(1)).forEach(n -> luaFunctions.add(Replies.asString(n)));
+    assertThat(luaFunctions).as("functions of keys.lua").isEqualTo(covered);
+  }
+
+  @Test
+  void codesLua_holdsExactlyTheReplyCodes_ofReplyCode() {
+    List<Object> pairs = Replies.asList(eval("""
+        -- @include codes
+        local out = {}
+        for name, value in pairs(Code) do
+          out[#out + 1] = name
+          out[#out + 1] = value
+        end
+        return out
+        """, List.of()));
+    Map<String, Long> lua = new TreeMap<>();
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      lua.put(Replies.asString(pairs.get(i)), Replies.asLong(pairs.get(i + 1)));
+    }
+    Map<String, Long> java = new TreeMap<>();
+    for (ReplyCode c : ReplyCode.values()) {
+      java.put(c.name(), c.value());
+      assertThat(ReplyCode.of(c.value())).isEqualTo(c);
+    }
+    assertThat(lua).isEqualTo(java);
+    assertThat(java.values()).doesNotHaveDuplicates().filteredOn(v -> v != 1).allMatch(v -> v < 0);
+  }
+
+  private Object eval(String source, List<String> argv) {
+    List<byte[]> args = new ArrayList<>(argv.size());
+    argv.forEach(a -> args.add(a.getBytes(StandardCharsets.UTF_8)));
+    return redis.eval(ScriptRegistry.withIncludes(source).getBytes(StandardCharsets.UTF_8), List.of(), args);
+  }
+}
