@@ -10,7 +10,7 @@
 local rcall = redis.call
 -- @include codes
 -- @include keys
--- @include index
+-- @include fair
 -- @include slots
 -- @include finish
 
@@ -24,7 +24,7 @@ if st == 'succeeded' or st == 'cancelled' then return Code.FINISHED end
 
 if st == 'queued' or st == 'failed' then
   rcall('ZREM', Key.queue(P, qid), id)
-  if rcall('EXISTS', Key.partitionLease(P, qid)) == 0 then reindexQueue(P, tenant, qid, now) end
+  indexQueue(P, qid, now, systemTime(P))
 elseif st == 'running' then
   releaseSlots(P, id, f[4], now)
 elseif st == 'dead' then

@@ -5,7 +5,7 @@
   returns the first job's id.
 
   KEYS[1] job hash          KEYS[2] queue zset        KEYS[3] idempotency key (unused if ARGV[11]=0)
-  (the index keys are derived from the shard prefix by the index include)
+  (the index keys are derived from the shard prefix by the fair include)
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] tenant      ARGV[4] function
   ARGV[5] queue id          ARGV[6] payload           ARGV[7] max attempts
   ARGV[8] run-at ms         ARGV[9] queue score       ARGV[10] now ms
@@ -15,7 +15,7 @@
   Returns {job id, 1 if duplicate else 0}
 ]]
 local rcall = redis.call
--- @include index
+-- @include fair
 
 local jobKey, queueKey, idempotencyKey = KEYS[1], KEYS[2], KEYS[3]
 local P, id, tenant, qid = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
@@ -33,5 +33,5 @@ for i = 13, #ARGV, 2 do
   rcall('HSET', jobKey, 'k:' .. ARGV[i], ARGV[i + 1])
 end
 rcall('ZADD', queueKey, score, id)
-lowerQueue(P, tenant, qid, score, now)
+queueJoined(P, qid, score, now)
 return {id, 0}

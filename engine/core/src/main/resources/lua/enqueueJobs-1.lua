@@ -13,7 +13,7 @@
 local rcall = redis.call
 -- @include codes
 -- @include keys
--- @include index
+-- @include fair
 
 local queueKey = KEYS[1]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
@@ -39,5 +39,5 @@ while i <= #ARGV do
   i = i + 6 + 2 * n
 end
 if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
-if earliest then lowerQueue(P, tenant, qid, earliest, now) end
+if earliest then queueJoined(P, qid, earliest, now) end
 return Code.OK

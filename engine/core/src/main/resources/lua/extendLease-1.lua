@@ -7,7 +7,7 @@
 
   KEYS[1] job hash
   ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] attempt     ARGV[4] now ms
-  The extension is the visibility timeout the job was leased with ('vt', set by leaseJobs).
+  The extension is the visibility timeout the job was leased with ('vt', set by claimJobs).
   Returns OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call

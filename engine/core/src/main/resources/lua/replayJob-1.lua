@@ -12,7 +12,7 @@
 local rcall = redis.call
 -- @include codes
 -- @include keys
--- @include index
+-- @include fair
 
 local jobKey = KEYS[1]
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -27,5 +27,5 @@ rcall('HSET', jobKey, 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMa
   'ra', now)
 rcall('HDEL', jobKey, 'fa', 'le')
 rcall('ZADD', Key.queue(P, qid), now, id)
-lowerQueue(P, tenant, qid, now, now)
+queueJoined(P, qid, now, now)
 return Code.OK

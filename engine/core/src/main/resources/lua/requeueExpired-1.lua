@@ -11,7 +11,7 @@
 ]]
 local rcall = redis.call
 -- @include keys
--- @include index
+-- @include fair
 -- @include slots
 -- @include finish
 

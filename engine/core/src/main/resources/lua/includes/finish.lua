@@ -1,10 +1,10 @@
--- Ending a delivery: release the job's slots, account its cost, announce it to watchers.
+-- Ending a delivery: release the job's slots, settle its cost, announce it to watchers.
 -- @include keys
--- @include index
 -- @include slots
+-- @include fair
 
 -- Takes a running job out of inflight and out of each concurrency key it holds (`held`: the
--- newline-separated suffixes recorded at lease time), pulling back queues waiting for those slots.
+-- newline-separated suffixes recorded at lease time), pulling back what waits for those slots.
 local function releaseSlots(P, id, held, now)
   rcall('ZREM', Key.inflight(P), id)
   for suffix in string.gmatch(held or '', '[^\n]+') do
@@ -13,15 +13,18 @@ local function releaseSlots(P, id, held, now)
   end
 end
 
--- Exponentially decayed cost served per tenant: v(now) = v(t) * 2^(-(now-t)/halfLife) + cost.
-local function addUsage(P, tenant, cost, now, halfLife)
-  if cost <= 0 then return end
-  local usage = Key.usage(P)
-  local vals = rcall('HMGET', usage, 'v:' .. tenant, 't:' .. tenant)
-  local v = tonumber(vals[1] or '0')
-  local t = tonumber(vals[2] or now)
-  v = v * math.pow(0.5, (now - t) / halfLife) + cost
-  rcall('HSET', usage, 'v:' .. tenant, tostring(v), 't:' .. tenant, now)
+-- The claim charged the tenant an estimate (the job's ec field, in ms): now that the cost is
+-- known, charge the difference (divided by the tenant's weight, as the claim did), and move the
+-- function's estimate toward it (an exponential average, weight 1/8 per job). Costs under 1 ms
+-- count as 1 ms, so no job is free.
+local function settleCost(P, tenant, fn, charged, cost, weighted, retention)
+  if cost < 1 then cost = 1 end
+  local old = tonumber(rcall('HGET', Key.costs(P), fn) or cost)
+  rcall('HSET', Key.costs(P), fn, string.format('%.6g', old + (cost - old) / 8))
+  if charged == nil then return end
+  local weight = 1
+  if weighted then weight = planOf(P, tenant) end
+  chargeTenant(P, tenant, nil, (cost - charged) / weight, retention)
 end
 
 -- Watchers (awaitCompletion) subscribe to the shard's done channel; only watched jobs publish.
@@ -33,13 +36,27 @@ local function announce(P, jobKey, id, watched)
   end
 end
 
+-- When a failed attempt runs again: the function's retry policy (base ms, factor, cap ms, in the
+-- shard's retry hash) with full jitter (`u` uniform in [0, 1)), unless `retryAt` (>= 0) says.
+local function retryTime(P, fn, attempts, now, retryAt, u)
+  if retryAt >= 0 then return retryAt end
+  local policy = rcall('HGET', Key.retryPolicies(P), fn)
+  if not policy then return now end
+  local base, factor, cap = string.match(policy, '^([^,]+),([^,]+),([^,]+)$')
+  local delay = tonumber(base) * math.pow(tonumber(factor), math.max(0, attempts - 1))
+  if delay > tonumber(cap) then delay = tonumber(cap) end
+  return now + math.floor(delay * u)
+end
+
 -- A delivery failed (nack, or its lease expired): retry at `retryAt`, or, when `dead` or out of
 -- attempts, move the job to its tenant's dead-letter queue. Returns 'retry' or 'dead'.
 local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
-  local f = rcall('HMGET', jobKey, 't', 'q', 'a', 'ma', 'lc')
-  local tenant, qid, attempts, maxAttempts = f[1], f[2], tonumber(f[3]), tonumber(f[4])
-  releaseSlots(P, id, f[5], now)
+  local f = rcall('HMGET', jobKey, 'q', 'a', 'ma', 'lc')
+  local qid, attempts, maxAttempts = f[1], tonumber(f[2]), tonumber(f[3])
+  local tenant = Key.tenantOfQueue(qid)
+  releaseSlots(P, id, f[4], now)
   rcall('HSET', jobKey, 'le', err)
+  rcall('HDEL', jobKey, 'ec')
   if dead or attempts >= maxAttempts then
     rcall('HSET', jobKey, 'st', 'dead', 'fa', now)
     rcall('ZADD', Key.deadLetters(P, tenant), now, id)
@@ -48,6 +65,6 @@ local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
   end
   rcall('HSET', jobKey, 'st', 'failed', 'ra', retryAt)
   rcall('ZADD', Key.queue(P, qid), retryAt, id)
-  lowerQueue(P, tenant, qid, retryAt, now)
+  queueJoined(P, qid, retryAt, now)
   return 'retry'
 end

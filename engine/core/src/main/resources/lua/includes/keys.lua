@@ -6,24 +6,34 @@
 
 local Key = {}
 
--- Virtual queues and the tiered index.
+-- Virtual queues and the scheduler's index (includes/fair.lua says how they fit together).
 function Key.queue(P, qid) return P .. 'q:' .. qid end
-function Key.tenantQueues(P, tenant) return P .. 'tq:' .. tenant end
-function Key.tenants(P) return P .. 'tenants' end
-function Key.partitionLease(P, qid) return P .. 'lease:' .. qid end
+function Key.ready(P, fn) return P .. 'rdy:' .. fn end
+function Key.tenantReady(P, tenant, fn) return P .. 'tfq:' .. tenant .. ':' .. fn end
+function Key.tenantFunctions(P, tenant) return P .. 'tfs:' .. tenant end
+function Key.timer(P) return P .. 'due' end
 function Key.holds(P) return P .. 'hold' end
+function Key.tenantTime(P, tenant) return P .. 'vt:' .. tenant end
+function Key.systemTime(P) return P .. 'vt' end
+function Key.plans(P) return P .. 'plan' end
+function Key.costs(P) return P .. 'cost' end
+function Key.retryPolicies(P) return P .. 'retry' end
 
 -- Jobs.
 function Key.job(P, id) return P .. 'job:' .. id end
 function Key.inflight(P) return P .. 'inflight' end
 function Key.deadLetters(P, tenant) return P .. 'dlq:' .. tenant end
-function Key.usage(P) return P .. 'usage' end
 function Key.doneChannel(P) return P .. 'done' end
 
 -- Concurrency keys.
 function Key.slots(P, suffix) return P .. suffix end
 function Key.waiting(P, suffix) return P .. 'wait:' .. suffix end
+function Key.functionSlots(fn) return 'cc:f:' .. fn end
+function Key.tenantFunctionSlots(tenant, fn) return 'cc:tf:' .. tenant .. ':' .. fn end
 function Key.tenantSlots(tenant) return 'cc:tn:' .. tenant end
+function Key.keySlotsByToken(fn, keyName, token) return 'cc:k:' .. fn .. ':' .. keyName .. ':' .. token end
 
--- The tenant part of a queue id (tenant:function[:keyToken]); tenant names hold no ':'.
+-- The parts of a queue id (tenant:function[:keyToken]); tenant and function names hold no ':'.
 function Key.tenantOfQueue(qid) return string.match(qid, '^[^:]+') end
+function Key.functionOfQueue(qid) return string.match(qid, '^[^:]+:([^:]+)') end
+function Key.keyTokenOfQueue(qid) return string.match(qid, '^[^:]+:[^:]+:(.+)$') end

@@ -11,7 +11,7 @@ import dev.croupier.engine.spi.JobSink;
 import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
 import dev.croupier.engine.TenantSettings;
-import dev.croupier.engine.internal.claim.PartitionClaimer;
+import dev.croupier.engine.internal.claim.Claimer;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisClients;
 import dev.croupier.engine.internal.script.ScriptRegistry;
@@ -59,7 +59,7 @@ public class ScriptBenchmark {
     EngineRuntime runtime;
     Engine engine;
     UnifiedJedis jedis;
-    PartitionClaimer claimer;
+    Claimer claimer;
     KeySchema keys;
     FunctionSpec leaseSpec;
     String leaseQueue;
@@ -94,7 +94,7 @@ public class ScriptBenchmark {
       leaseShard = keys.shardOf("lease-tenant");
       leaseQueue = keys.queueId("lease-tenant", LEASE_FN, null);
       jedis = RedisClients.pooled(redis.url(), 4);
-      claimer = new PartitionClaimer(new ScriptRegistry(jedis), keys, options);
+      claimer = new Claimer(new ScriptRegistry(jedis), keys, options);
       runtime.leases().attach(new HoldingSink(this));
     }
 
@@ -168,7 +168,8 @@ public class ScriptBenchmark {
   /** leasePartition + leaseJobs (up to 16) + releasePartition, one pipelined round trip. */
   @Benchmark
   public Object leaseBatch(Setting s) {
-    return s.claimer.claim(s.leaseShard, s.leaseQueue, s.leaseSpec, TenantSettings.DEFAULT, LEASE_BATCH);
+    return s.claimer.claim(java.util.List.of(new Claimer.Request(s.leaseShard, s.leaseSpec, LEASE_BATCH)),
+        System.currentTimeMillis());
   }
 
   /** ackJob: completes one leased job. */

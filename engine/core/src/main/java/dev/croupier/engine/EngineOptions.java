@@ -16,20 +16,19 @@ import java.util.Objects;
  * @param namespace prefix of every key, so several deployments (or tests) can share one Redis
  * @param shards hash-tagged key spaces; every engine on a Redis must use the same number
  * @param claimThreads claim loops in this engine
- * @param peekTenants tenants peeked per claim round (T)
- * @param peekQueues queues peeked per tenant (P)
- * @param maxBatch most jobs leased from one queue in one claim
- * @param partitionLease how long a partition lease holds a queue against other claimers
- * @param capacityBackoff how long a queue found at capacity is pushed back in the index
+ * @param maxBatch most jobs one claim call leases for one function
+ * @param capacityBackoff how long a queue or tenant found at a concurrency limit waits before it
+ *     is looked at again, unless an ack frees its slot first (then at once)
  * @param idlePoll longest sleep of an idle claim loop (bounds latency of work enqueued elsewhere)
  * @param scavengeInterval how often the scavenger looks for expired leases
  * @param configCacheTtl how stale a cached function or tenant config may be
- * @param usageHalfLife half-life of the decayed usage that fairness compares
+ * @param virtualTimeRetention how long a tenant's virtual time outlives its last service: a
+ *     tenant idle longer than this leaves nothing behind and returns at the system time
  * @param statusRetention how long a finished job's status record is kept
  * @param idempotencyWindow how long an idempotency key deduplicates
  * @param maxPayloadBytes largest payload accepted
  * @param shutdownGrace how long close() waits for embedded jobs in flight
- * @param fairness tenant ordering
+ * @param fairness whether plan weights count ({@code WEIGHTED}) or every tenant weighs 1
  * @param clock the time source (tests use a fake one)
  * @param meterRegistry where the engine's metrics go (a Prometheus registry on an engine node)
  */
@@ -38,15 +37,12 @@ public record EngineOptions(
     String namespace,
     int shards,
     int claimThreads,
-    int peekTenants,
-    int peekQueues,
     int maxBatch,
-    Duration partitionLease,
     Duration capacityBackoff,
     Duration idlePoll,
     Duration scavengeInterval,
     Duration configCacheTtl,
-    Duration usageHalfLife,
+    Duration virtualTimeRetention,
     Duration statusRetention,
     Duration idempotencyWindow,
     int maxPayloadBytes,
@@ -58,15 +54,12 @@ public record EngineOptions(
   public static final String DEFAULT_NAMESPACE = "croupier";
   public static final int DEFAULT_SHARDS = 1;
   public static final int DEFAULT_CLAIM_THREADS = 2;
-  public static final int DEFAULT_PEEK_TENANTS = 32;
-  public static final int DEFAULT_PEEK_QUEUES = 8;
-  public static final int DEFAULT_MAX_BATCH = 16;
-  public static final Duration DEFAULT_PARTITION_LEASE = Duration.ofSeconds(2);
+  public static final int DEFAULT_MAX_BATCH = 256;
   public static final Duration DEFAULT_CAPACITY_BACKOFF = Duration.ofMillis(500);
   public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(20);
   public static final Duration DEFAULT_SCAVENGE_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_CONFIG_CACHE_TTL = Duration.ofSeconds(2);
-  public static final Duration DEFAULT_USAGE_HALF_LIFE = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_VIRTUAL_TIME_RETENTION = Duration.ofHours(1);
   public static final Duration DEFAULT_STATUS_RETENTION = Duration.ofHours(24);
   public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
@@ -85,16 +78,13 @@ public record EngineOptions(
     }
     requireRange("shards", shards, 1, 16384);
     requireRange("claimThreads", claimThreads, 1, 256);
-    requireRange("peekTenants", peekTenants, 1, 10_000);
-    requireRange("peekQueues", peekQueues, 1, 10_000);
     requireRange("maxBatch", maxBatch, 1, 10_000);
     requireRange("maxPayloadBytes", maxPayloadBytes, 1, 64 << 20);
-    requirePositive("partitionLease", partitionLease);
     requirePositive("capacityBackoff", capacityBackoff);
     requirePositive("idlePoll", idlePoll);
     requirePositive("scavengeInterval", scavengeInterval);
     requirePositive("configCacheTtl", configCacheTtl);
-    requirePositive("usageHalfLife", usageHalfLife);
+    requirePositive("virtualTimeRetention", virtualTimeRetention);
     requirePositive("statusRetention", statusRetention);
     requirePositive("idempotencyWindow", idempotencyWindow);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -121,15 +111,12 @@ public record EngineOptions(
     private String namespace = DEFAULT_NAMESPACE;
     private int shards = DEFAULT_SHARDS;
     private int claimThreads = DEFAULT_CLAIM_THREADS;
-    private int peekTenants = DEFAULT_PEEK_TENANTS;
-    private int peekQueues = DEFAULT_PEEK_QUEUES;
     private int maxBatch = DEFAULT_MAX_BATCH;
-    private Duration partitionLease = DEFAULT_PARTITION_LEASE;
     private Duration capacityBackoff = DEFAULT_CAPACITY_BACKOFF;
     private Duration idlePoll = DEFAULT_IDLE_POLL;
     private Duration scavengeInterval = DEFAULT_SCAVENGE_INTERVAL;
     private Duration configCacheTtl = DEFAULT_CONFIG_CACHE_TTL;
-    private Duration usageHalfLife = DEFAULT_USAGE_HALF_LIFE;
+    private Duration virtualTimeRetention = DEFAULT_VIRTUAL_TIME_RETENTION;
     private Duration statusRetention = DEFAULT_STATUS_RETENTION;
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
@@ -145,15 +132,12 @@ public record EngineOptions(
       namespace = o.namespace;
       shards = o.shards;
       claimThreads = o.claimThreads;
-      peekTenants = o.peekTenants;
-      peekQueues = o.peekQueues;
       maxBatch = o.maxBatch;
-      partitionLease = o.partitionLease;
       capacityBackoff = o.capacityBackoff;
       idlePoll = o.idlePoll;
       scavengeInterval = o.scavengeInterval;
       configCacheTtl = o.configCacheTtl;
-      usageHalfLife = o.usageHalfLife;
+      virtualTimeRetention = o.virtualTimeRetention;
       statusRetention = o.statusRetention;
       idempotencyWindow = o.idempotencyWindow;
       maxPayloadBytes = o.maxPayloadBytes;
@@ -167,15 +151,12 @@ public record EngineOptions(
     public Builder namespace(String v) { namespace = v; return this; }
     public Builder shards(int v) { shards = v; return this; }
     public Builder claimThreads(int v) { claimThreads = v; return this; }
-    public Builder peekTenants(int v) { peekTenants = v; return this; }
-    public Builder peekQueues(int v) { peekQueues = v; return this; }
     public Builder maxBatch(int v) { maxBatch = v; return this; }
-    public Builder partitionLease(Duration v) { partitionLease = v; return this; }
     public Builder capacityBackoff(Duration v) { capacityBackoff = v; return this; }
     public Builder idlePoll(Duration v) { idlePoll = v; return this; }
     public Builder scavengeInterval(Duration v) { scavengeInterval = v; return this; }
     public Builder configCacheTtl(Duration v) { configCacheTtl = v; return this; }
-    public Builder usageHalfLife(Duration v) { usageHalfLife = v; return this; }
+    public Builder virtualTimeRetention(Duration v) { virtualTimeRetention = v; return this; }
     public Builder statusRetention(Duration v) { statusRetention = v; return this; }
     public Builder idempotencyWindow(Duration v) { idempotencyWindow = v; return this; }
     public Builder maxPayloadBytes(int v) { maxPayloadBytes = v; return this; }
@@ -186,9 +167,9 @@ public record EngineOptions(
 
     /** Builds and validates the options. */
     public EngineOptions build() {
-      return new EngineOptions(redisUrl, namespace, shards, claimThreads, peekTenants, peekQueues,
-          maxBatch, partitionLease, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
-          usageHalfLife, statusRetention, idempotencyWindow, maxPayloadBytes, shutdownGrace,
+      return new EngineOptions(redisUrl, namespace, shards, claimThreads,
+          maxBatch, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
+          virtualTimeRetention, statusRetention, idempotencyWindow, maxPayloadBytes, shutdownGrace,
           fairness, clock, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
     }
   }

@@ -1,9 +1,12 @@
 package dev.croupier.engine;
 
-/** How the claim loop orders the tenants it peeked. */
+/** Whether tenants' plan weights count in their share. */
 public enum FairnessMode {
-  /** Weighted shuffle by plan weight, age, decayed usage and free capacity (the default). */
+  /**
+   * Each tenant's share of served cost follows its plan weight: a tenant is charged cost / weight
+   * of virtual time for what it is served (the default).
+   */
   WEIGHTED,
-  /** Uniform shuffle: every due tenant equally likely (a baseline for the benchmarks). */
+  /** Every tenant weighs 1, whatever its plan says (a baseline for the benchmarks). */
   UNIFORM
 }

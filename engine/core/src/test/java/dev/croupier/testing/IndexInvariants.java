@@ -18,10 +18,12 @@ import redis.clients.jedis.resps.Tuple;
  * Checks a namespace's tiered index and job bookkeeping against the queues' contents, the way
  * Caffeine's tests validate a cache's internal structure after every test.
  *
- * <p>What must hold, per shard: every non-empty queue {@code q:<qid>} is in its tenant's
- * {@code tq:<tenant>} at its earliest job score, unless a capacity hold ({@code hold}) or a live
- * partition lease ({@code lease:<qid>}) explains a later one; no index entry names an empty queue; each tenant's
- * score in {@code tenants} is the minimum of its {@code tq}, and no tenant without queues is listed;
+ * <p>What must hold, per shard (see {@code lua/includes/fair.lua}): every non-empty queue
+ * {@code q:<qid>} is filed exactly once, either among its tenant-function's ready queues
+ * ({@code tfq:<tenant>:<function>}) or in the timer ({@code due}); a held queue ({@code hold}) is in
+ * the timer; no ready set or timer entry names an empty queue or another tenant's; a tenant is in
+ * {@code rdy:<function>} exactly when it has ready queues of that function and is not held for it
+ * (a {@code ~tenant:function} timer entry), and {@code tfs:<tenant>} lists exactly those functions;
  * every job is in exactly the places its state says (queued/failed: its own queue; running:
  * {@code inflight} and each limited concurrency key it took, its {@code lc} field; dead: its
  * tenant's dead-letter queue; finished: nowhere), so no job is in two of {queue, inflight, dead
@@ -64,13 +66,14 @@ public final class IndexInvariants {
     private final List<String> out;
 
     private final Map<String, List<Tuple>> queues = new LinkedHashMap<>();
-    private final Map<String, Map<String, Double>> tenantQueues = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> tenantReady = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> ready = new LinkedHashMap<>();
+    private final Map<String, Set<String>> tenantFunctions = new LinkedHashMap<>();
     private final Map<String, Set<String>> deadLetters = new LinkedHashMap<>();
     private final Map<String, Set<String>> slots = new LinkedHashMap<>();
-    private final Set<String> leased = new HashSet<>();
     private final Set<String> jobIds = new HashSet<>();
-    private Map<String, Double> tenantIndex;
-    private Map<String, Double> holds;
+    private Map<String, Double> timer;
+    private Set<String> holds;
     private Map<String, Double> inflight;
 
     Shard(UnifiedJedis redis, KeySchema keys, int shard, List<String> out) {
@@ -83,97 +86,100 @@ public final class IndexInvariants {
     void check() {
       load();
       checkQueues();
-      checkIndexEntries();
+      checkEntries();
       checkTenants();
       checkJobs();
     }
 
     private void load() {
       String q = keys.queue(shard, "");
-      String tq = keys.tenantQueues(shard, "");
+      String tfq = keys.tenantReady(shard, "", "").replaceAll(":$", "");
+      String rdy = keys.ready(shard, "");
+      String tfs = keys.tenantFunctions(shard, "");
       String dlq = keys.deadLetters(shard, "");
       String job = keys.job(shard, "");
-      String lease = keys.partitionLease(shard, "");
       String cc = keys.slots(shard, "cc:");
       for (String key : scan(keys.prefix(shard))) {
         if (key.startsWith(q)) {
           queues.put(key.substring(q.length()), redis.zrangeWithScores(key, 0, -1));
-        } else if (key.startsWith(tq)) {
-          tenantQueues.put(key.substring(tq.length()), scores(key));
+        } else if (key.startsWith(tfq)) {
+          tenantReady.put(key.substring(tfq.length()), scores(key)); // "tenant:function"
+        } else if (key.startsWith(rdy)) {
+          ready.put(key.substring(rdy.length()), scores(key));
+        } else if (key.startsWith(tfs)) {
+          tenantFunctions.put(key.substring(tfs.length()), redis.smembers(key));
         } else if (key.startsWith(dlq)) {
           deadLetters.put(key.substring(dlq.length()), scores(key).keySet());
         } else if (key.startsWith(job)) {
           jobIds.add(key.substring(job.length()));
-        } else if (key.startsWith(lease)) {
-          leased.add(key.substring(lease.length()));
         } else if (key.startsWith(cc)) {
           slots.put(key.substring(keys.prefix(shard).length()), scores(key).keySet());
         }
       }
-      tenantIndex = scores(keys.tenants(shard));
-      holds = scores(keys.holds(shard));
+      timer = scores(keys.timer(shard));
+      holds = redis.smembers(keys.holds(shard));
       inflight = scores(keys.inflight(shard));
     }
 
-    /** Each non-empty queue is indexed in tq at its earliest score (or an explained later one). */
+    /** Each non-empty queue is filed once: ready, or in the timer. */
     private void checkQueues() {
       queues.forEach((qid, jobs) -> {
-        double earliest = jobs.get(0).getScore();
-        String tenant = KeySchema.tenantOfQueue(qid);
-        Double inTenant = tenantQueues.getOrDefault(tenant, Map.of()).get(qid);
-        if (inTenant == null) {
-          fail("queue %s has %d job(s) (earliest %s) but is missing from tq:%s", qid, jobs.size(), n(earliest), tenant);
-        } else if (!explained(qid, inTenant, earliest)) {
-          fail("queue %s is indexed at %s but its earliest job is at %s (hold %s, leased %s)", qid, n(inTenant),
-              n(earliest), holds.containsKey(qid) ? n(holds.get(qid)) : "none", leased.contains(qid));
+        String tf = KeySchema.tenantOfQueue(qid) + ":" + KeySchema.functionOfQueue(qid);
+        boolean isReady = tenantReady.getOrDefault(tf, Map.of()).containsKey(qid);
+        boolean timed = timer.containsKey(qid);
+        if (isReady == timed) {
+          fail("queue %s has %d job(s) (earliest %s) but is %s", qid, jobs.size(), n(jobs.get(0).getScore()),
+              isReady ? "both ready and in the timer" : "neither ready nor in the timer");
         }
       });
     }
 
-    private boolean explained(String qid, double score, double earliest) {
-      if (score == earliest || leased.contains(qid)) {
-        return true; // a lease holder's release reindexes the queue, whatever it holds meanwhile
-      }
-      // A capacity hold raises the score to the hold's end. Once the hold has lapsed, an enqueue
-      // lowers the score only to the new job's (index.lua lowerQueue), so anything between the
-      // earliest job and the hold is explained until the queue's next claim reindexes it.
-      Double hold = holds.get(qid);
-      return hold != null && score > earliest && score <= hold;
-    }
-
-    /** No tq or hold entry names an empty or missing queue. */
-    private void checkIndexEntries() {
-      tenantQueues.forEach((tenant, entries) -> entries.forEach((qid, score) -> {
+    /** No ready, timer or hold entry names an empty queue, or a queue of another tenant-function. */
+    private void checkEntries() {
+      tenantReady.forEach((tf, entries) -> entries.keySet().forEach(qid -> {
         if (!queues.containsKey(qid)) {
-          fail("tq:%s lists queue %s (score %s) but that queue is empty", tenant, qid, n(score));
-        } else if (!KeySchema.tenantOfQueue(qid).equals(tenant)) {
-          fail("tq:%s lists queue %s of another tenant", tenant, qid);
+          fail("tfq:%s lists queue %s, which is empty", tf, qid);
+        } else if (!(KeySchema.tenantOfQueue(qid) + ":" + KeySchema.functionOfQueue(qid)).equals(tf)) {
+          fail("tfq:%s lists queue %s of another tenant or function", tf, qid);
         }
       }));
-      holds.forEach((qid, score) -> {
-        if (!queues.containsKey(qid)) {
-          fail("hold lists queue %s (until %s) but that queue is empty", qid, n(score));
+      timer.forEach((entry, at) -> {
+        if (!entry.startsWith("~") && !queues.containsKey(entry)) {
+          fail("the timer lists queue %s (at %s), which is empty", entry, n(at));
+        }
+      });
+      holds.forEach(qid -> {
+        if (!timer.containsKey(qid)) {
+          fail("queue %s is held but not in the timer", qid);
         }
       });
     }
 
-    /** Each tenant's score is the minimum of its tq; no tenant without queues is listed. */
+    /** A tenant is ready for a function exactly when it has ready queues of it and is not held. */
     private void checkTenants() {
-      tenantQueues.forEach((tenant, entries) -> {
-        double min = entries.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        Double score = tenantIndex.get(tenant);
-        if (score == null) {
-          fail("tenant %s has %d indexed queue(s) (earliest %s) but is missing from tenants", tenant,
-              entries.size(), n(min));
-        } else if (score != min) {
-          fail("tenant %s is at %s in tenants but the minimum of tq:%s is %s", tenant, n(score), tenant, n(min));
+      tenantReady.forEach((tf, entries) -> {
+        String tenant = tf.substring(0, tf.indexOf(':'));
+        String function = tf.substring(tf.indexOf(':') + 1);
+        boolean isReady = ready.getOrDefault(function, Map.of()).containsKey(tenant);
+        boolean held = timer.containsKey("~" + tf);
+        if (isReady == held) {
+          fail("tenant %s has %d ready queue(s) of %s but is %s", tenant, entries.size(), function,
+              isReady ? "both ready and held" : "neither ready nor held");
         }
       });
-      tenantIndex.forEach((tenant, score) -> {
-        if (!tenantQueues.containsKey(tenant)) {
-          fail("tenants lists %s (score %s) but tq:%s is empty", tenant, n(score), tenant);
+      ready.forEach((function, tenants) -> tenants.keySet().forEach(tenant -> {
+        if (!tenantReady.containsKey(tenant + ":" + function)) {
+          fail("rdy:%s lists tenant %s, which has no ready queue of it", function, tenant);
         }
-      });
+        if (!tenantFunctions.getOrDefault(tenant, Set.of()).contains(function)) {
+          fail("tenant %s is ready for %s but tfs:%s does not list it", tenant, function, tenant);
+        }
+      }));
+      tenantFunctions.forEach((tenant, functions) -> functions.forEach(function -> {
+        if (!ready.getOrDefault(function, Map.of()).containsKey(tenant)) {
+          fail("tfs:%s lists %s, but the tenant is not ready for it", tenant, function);
+        }
+      }));
     }
 
     /** Every job is where its state says, and only there; every listed id is a job in that state. */
@@ -198,7 +204,7 @@ public final class IndexInvariants {
         String expected = switch (st) {
           case "queued", "failed" -> "q:" + h.get("q");
           case "running" -> "inflight";
-          case "dead" -> "dlq:" + h.get("t");
+          case "dead" -> "dlq:" + KeySchema.tenantOfQueue(h.get("q"));
           default -> null; // succeeded, cancelled: only a status record
         };
         List<String> want = expected == null ? List.of() : List.of(expected);

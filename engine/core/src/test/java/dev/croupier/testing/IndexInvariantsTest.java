@@ -36,18 +36,21 @@ class IndexInvariantsTest {
       IndexInvariants.check(redis, ns, 1);
 
       String qid = keys.queueId("t1", "f", null);
-      double score = redis.zscore(keys.tenantQueues(0, "t1"), qid);
-      redis.zadd(keys.tenantQueues(0, "t1"), score + 1000, qid);
-      assertViolation(redis, ns, "indexed at");
-      redis.zadd(keys.tenantQueues(0, "t1"), score, qid);
+      redis.zadd(keys.timer(0), 1, qid);
+      assertViolation(redis, ns, "both ready and in the timer");
+      redis.zrem(keys.timer(0), qid);
 
-      redis.zadd(keys.tenants(0), score - 1, "t1");
-      assertViolation(redis, ns, "minimum of tq:t1");
-      redis.zadd(keys.tenants(0), score, "t1");
+      redis.zrem(keys.ready(0, "f"), "t1");
+      assertViolation(redis, ns, "neither ready nor held");
+      redis.zadd(keys.ready(0, "f"), 0, "t1");
 
-      redis.zadd(keys.tenantQueues(0, "t1"), 1, "t1:g");
-      assertViolation(redis, ns, "tq:t1 lists queue t1:g");
-      redis.zrem(keys.tenantQueues(0, "t1"), "t1:g");
+      redis.zadd(keys.tenantReady(0, "t1", "f"), 1, "t1:g");
+      assertViolation(redis, ns, "tfq:t1:f lists queue t1:g");
+      redis.zrem(keys.tenantReady(0, "t1", "f"), "t1:g");
+
+      redis.srem(keys.tenantFunctions(0, "t2"), "f");
+      assertViolation(redis, ns, "tfs:t2 does not list it");
+      redis.sadd(keys.tenantFunctions(0, "t2"), "f");
 
       redis.zadd(keys.inflight(0), 1, a);
       assertViolation(redis, ns, "is in [q:" + qid + ", inflight]");

@@ -26,7 +26,6 @@ import dev.croupier.engine.internal.lease.Scavenger;
 import dev.croupier.engine.internal.metrics.EngineMetrics;
 import dev.croupier.engine.internal.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
-import dev.croupier.engine.internal.script.ScriptBatcher;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +53,6 @@ public final class RealEngine implements Engine {
   private final ScriptRegistry scripts;
   private final ConfigStore config;
   private final Enqueuer enqueuer;
-  private final ScriptBatcher completions;
   private final Completer completer;
   private final JobAdmin admin;
   private final Demand demand = new Demand();
@@ -80,8 +78,7 @@ public final class RealEngine implements Engine {
       scripts.preload(keys.meta());
       this.config = new ConfigStore(redis, keys, options.configCacheTtl());
       this.enqueuer = new Enqueuer(scripts, keys, config, options);
-      this.completions = new ScriptBatcher(scripts, "croupier-completions");
-      this.completer = new Completer(redis, scripts, completions, keys, config, options);
+      this.completer = new Completer(scripts, keys, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
       this.scheduler = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
@@ -286,7 +283,7 @@ public final class RealEngine implements Engine {
     scheduler.shutdownNow();
     watcher.close();
     embedded.close();
-    completions.close();
+    completer.close();
     redis.close();
     log.debug("engine {} closed", id);
   }

@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ClaimStats {
   final LongAdder rounds = new LongAdder();
   final LongAdder leased = new LongAdder();
-  final LongAdder conflicts = new LongAdder();
   final LongAdder atCapacity = new LongAdder();
   final LongAdder empty = new LongAdder();
   final LongAdder jobs = new LongAdder();
@@ -21,17 +20,12 @@ public final class ClaimStats {
     return leased.sum();
   }
 
-  /** Claims that found the partition leased by another claimer. */
-  public long conflicts() {
-    return conflicts.sum();
-  }
-
   /** Claims that found a concurrency limit reached. */
   public long atCapacity() {
     return atCapacity.sum();
   }
 
-  /** Claims that found nothing due (stale index). */
+  /** Claims that found nothing ready for their function. */
   public long empty() {
     return empty.sum();
   }

@@ -67,6 +67,17 @@ public final class Demand {
       return n;
     }
 
+    /** The functions with credits left. */
+    public List<String> functions() {
+      List<String> out = new ArrayList<>();
+      grants.forEach((f, d) -> {
+        if (available(f) > 0) {
+          out.add(f);
+        }
+      });
+      return out;
+    }
+
     /** Credits left over all functions. */
     public int total() {
       int n = 0;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.Names;
+import dev.croupier.api.RetryPolicy;
 import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisErrors;
@@ -60,9 +61,22 @@ public final class ConfigStore {
     call("storing function " + spec.name(), () -> {
       redis.hset(keys.functionConfig(spec.name()), FIELD, SpecCodec.encode(spec));
       redis.sadd(keys.functionNames(), spec.name());
+      mirrorRetry(spec);
       return null;
     });
     functions.put(spec.name(), Optional.of(spec));
+  }
+
+  /**
+   * Copies a function's retry policy into every shard, where the completion script computes
+   * backoffs (a script reads only its own shard's keys).
+   */
+  private void mirrorRetry(FunctionSpec spec) {
+    RetryPolicy r = spec.retry();
+    String policy = r.base().toMillis() + "," + r.factor() + "," + r.cap().toMillis();
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      redis.hset(keys.retryPolicies(shard), spec.name(), policy);
+    }
   }
 
   /** Stores a spec unless one is stored; throws if the stored one differs. */
@@ -72,9 +86,14 @@ public final class ConfigStore {
       String key = keys.functionConfig(spec.name());
       if (redis.hsetnx(key, FIELD, encoded) == 1) {
         redis.sadd(keys.functionNames(), spec.name());
+        mirrorRetry(spec);
         return encoded;
       }
-      return redis.hget(key, FIELD);
+      String current = redis.hget(key, FIELD);
+      if (encoded.equals(current)) {
+        mirrorRetry(spec); // idempotent; covers shards added by a namespace written before
+      }
+      return current;
     });
     if (!encoded.equals(stored)) {
       throw new InvalidRequestException("function '" + spec.name()
@@ -99,8 +118,14 @@ public final class ConfigStore {
   public void configureTenant(String tenant, TenantSettings settings) {
     Names.requireTenant(tenant);
     Objects.requireNonNull(settings, "settings");
-    call("storing tenant " + tenant,
-        () -> redis.hset(keys.tenantConfig(tenant), FIELD, SpecCodec.encode(settings)));
+    call("storing tenant " + tenant, () -> {
+      redis.hset(keys.tenantConfig(tenant), FIELD, SpecCodec.encode(settings));
+      // The scheduler reads the plan in the tenant's own shard: weights, limits and pauses act on
+      // the next claim, on the backlog already queued.
+      redis.hset(keys.plans(keys.shardOf(tenant)), tenant, settings.weight() + ","
+          + settings.concurrencyLimit() + "," + (settings.paused() ? 1 : 0));
+      return null;
+    });
     tenants.put(tenant, settings);
   }
 

@@ -28,6 +28,9 @@ import java.util.Objects;
  */
 public final class Enqueuer {
 
+  /** Most jobs one enqueue script call writes (about 0.5 ms of Redis time for small payloads). */
+  static final int MAX_JOBS_PER_CALL = 64;
+
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final ConfigStore config;
@@ -69,7 +72,11 @@ public final class Enqueuer {
       }
     }
     for (List<Job> group : groups.values()) {
-      calls.add(group(group, now));
+      // A script call holds Redis while it runs: chunks keep every call short (a 1,000-job call
+      // held it ~8 ms, stalling every other client). The batch stays one round trip.
+      for (int from = 0; from < group.size(); from += MAX_JOBS_PER_CALL) {
+        calls.add(group(group.subList(from, Math.min(group.size(), from + MAX_JOBS_PER_CALL)), now));
+      }
     }
     List<Object> replies = calls.size() == 1
         ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))

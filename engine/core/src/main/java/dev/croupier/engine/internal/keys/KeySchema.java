@@ -79,20 +79,56 @@ public final class KeySchema {
     return prefix(shard) + "q:" + queueId;
   }
 
-  public String tenantQueues(int shard, String tenant) {
-    return prefix(shard) + "tq:" + tenant;
+  // ---- the scheduler's index (lua/includes/fair.lua says how they fit together) ----
+
+  /** The tenants with ready work of a function, scored by tenant virtual time. */
+  public String ready(int shard, String function) {
+    return prefix(shard) + "rdy:" + function;
   }
 
-  public String tenants(int shard) {
-    return prefix(shard) + "tenants";
+  /** A tenant's ready queues of a function, scored by queue virtual time. */
+  public String tenantReady(int shard, String tenant, String function) {
+    return prefix(shard) + "tfq:" + tenant + ":" + function;
   }
 
-  public String partitionLease(int shard, String queueId) {
-    return prefix(shard) + "lease:" + queueId;
+  /** The functions a tenant has ready queues of. */
+  public String tenantFunctions(int shard, String tenant) {
+    return prefix(shard) + "tfs:" + tenant;
   }
 
+  /** Queues not due yet or held, and held tenant-functions, scored by when to look again. */
+  public String timer(int shard) {
+    return prefix(shard) + "due";
+  }
+
+  /** The set of queues held for lack of a slot. */
   public String holds(int shard) {
     return prefix(shard) + "hold";
+  }
+
+  /** A tenant's virtual time (expires after the retention). */
+  public String tenantTime(int shard, String tenant) {
+    return prefix(shard) + "vt:" + tenant;
+  }
+
+  /** The shard's system virtual time: where a tenant that becomes active starts. */
+  public String systemTime(int shard) {
+    return prefix(shard) + "vt";
+  }
+
+  /** Tenants' plans mirrored into the shard for the scheduler: tenant -> "weight,limit,paused". */
+  public String plans(int shard) {
+    return prefix(shard) + "plan";
+  }
+
+  /** Each function's measured cost per job (ms, an exponential average). */
+  public String costs(int shard) {
+    return prefix(shard) + "cost";
+  }
+
+  /** Each function's retry policy mirrored into the shard: function -> "base,factor,cap". */
+  public String retryPolicies(int shard) {
+    return prefix(shard) + "retry";
   }
 
   // ---- jobs ----
@@ -111,10 +147,6 @@ public final class KeySchema {
 
   public String idempotency(int shard, String tenant, String idempotencyKey) {
     return prefix(shard) + "idem:" + tenant + ":" + sha256(idempotencyKey);
-  }
-
-  public String usage(int shard) {
-    return prefix(shard) + "usage";
   }
 
   /** The pub/sub channel on which finished watched jobs are announced. */

@@ -1,93 +1,117 @@
 package dev.croupier.engine.internal.lease;
 
-import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.CompletionResult;
-import dev.croupier.engine.EngineOptions;
 import dev.croupier.api.Outcome;
-import dev.croupier.engine.internal.config.ConfigStore;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.FairnessMode;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
-import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
-import dev.croupier.engine.internal.script.ScriptBatcher;
 import dev.croupier.engine.internal.script.ScriptRegistry;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import redis.clients.jedis.UnifiedJedis;
 
-/** Records how deliveries end (ack, retry, fail) and extends leases of running jobs. */
-public final class Completer {
+/**
+ * Records how deliveries end (ack, retry, fail) and extends leases of running jobs. Completions
+ * from every thread are coalesced into one {@code completeJobs} call per shard and flush; the
+ * script computes retry backoffs itself from the function's policy mirrored into the shard.
+ */
+public final class Completer implements AutoCloseable {
 
   private static final int MAX_ERROR_LENGTH = 2000;
 
-  private final UnifiedJedis redis;
   private final ScriptRegistry scripts;
   private final KeySchema keys;
-  private final ConfigStore config;
   private final EngineOptions options;
-  private final ScriptBatcher batcher;
+  private final CompletionBatcher batcher;
 
-  /** A completer writing through {@code scripts}, coalescing completions through {@code batcher}. */
-  public Completer(UnifiedJedis redis, ScriptRegistry scripts, ScriptBatcher batcher, KeySchema keys,
-      ConfigStore config, EngineOptions options) {
-    this.batcher = Objects.requireNonNull(batcher, "batcher");
-    this.redis = Objects.requireNonNull(redis, "redis");
+  /** A completer writing through {@code scripts}. */
+  public Completer(ScriptRegistry scripts, KeySchema keys, EngineOptions options) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.config = Objects.requireNonNull(config, "config");
     this.options = Objects.requireNonNull(options, "options");
+    this.batcher = new CompletionBatcher("croupier-completions", this::flush);
   }
 
   /** Records the outcome of delivery {@code attempt} of a job. */
   public CompletionResult complete(String jobId, int attempt, Outcome outcome) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    long now = options.clock().millis();
-    Args k = Args.of().add(keys.job(shard, jobId));
-    Args a = Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(now);
-    return switch (outcome) {
-      case Outcome.Success s -> completion(Replies.code(batcher.run(new ScriptRegistry.Call(Script.ACK_JOB,
-          k.list(), a.add(s.cost().toMillis()).add(options.usageHalfLife().toMillis())
-              .add(options.statusRetention().toMillis()).list()))));
-      case Outcome.Retry r -> nack(k, a, now + retryDelay(shard, jobId, attempt, r).toMillis(),
-          false, r.error(), r.cost());
-      case Outcome.Fail f -> nack(k, a, now, true, f.error(), f.cost());
-    };
+    List<Object> args = new ArrayList<>(7);
+    args.add(jobId);
+    args.add(attempt);
+    switch (outcome) {
+      case Outcome.Success s -> {
+        args.add("s");
+        args.add(s.cost().toMillis());
+        args.add(-1L);
+        args.add("");
+      }
+      case Outcome.Retry r -> {
+        args.add("r");
+        args.add(r.cost().toMillis());
+        args.add(r.retryAfter() == null ? -1L : options.clock().millis() + r.retryAfter().toMillis());
+        args.add(truncate(r.error()));
+      }
+      case Outcome.Fail f -> {
+        args.add("f");
+        args.add(f.cost().toMillis());
+        args.add(-1L);
+        args.add(truncate(f.error()));
+      }
+    }
+    args.add(Double.toString(ThreadLocalRandom.current().nextDouble()));
+    return completion(batcher.complete(new CompletionBatcher.Entry(shard, args)));
   }
 
   /** Extends a running job's lease by the lease timeout it was leased with. */
   public CompletionResult extend(String jobId, int attempt) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    return completion(Replies.code(scripts.run(Script.EXTEND_LEASE,
-        Args.of().add(keys.job(shard, jobId)).list(),
-        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list())));
+    ReplyCode reply = Replies.code(scripts.run(Script.EXTEND_LEASE, Args.of().add(keys.job(shard, jobId)).list(),
+        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list()));
+    return completion(reply);
   }
 
-  private CompletionResult nack(Args k, Args a, long retryAt, boolean dead, String error, Duration cost) {
-    String err = error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error;
-    return completion(Replies.code(batcher.run(new ScriptRegistry.Call(Script.NACK_JOB, k.list(),
-        a.add(retryAt).add(dead ? 1 : 0).add(err).add(cost.toMillis())
-            .add(options.usageHalfLife().toMillis()).list()))));
-  }
-
-  private Duration retryDelay(int shard, String jobId, int attempt, Outcome.Retry r) {
-    if (r.retryAfter() != null) {
-      return r.retryAfter();
+  /** One completeJobs call per shard (several shards in one pipeline), at most MAX_BATCH each. */
+  private Map<Integer, List<ReplyCode>> flush(Map<Integer, List<CompletionBatcher.Entry>> byShard) {
+    long now = options.clock().millis();
+    List<ScriptRegistry.Call> calls = new ArrayList<>();
+    List<Integer> shardOfCall = new ArrayList<>();
+    byShard.forEach((shard, entries) -> {
+      Args a = Args.of().add(keys.prefix(shard)).add(now).add(options.statusRetention().toMillis())
+          .add(options.virtualTimeRetention().toMillis())
+          .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0);
+      for (CompletionBatcher.Entry e : entries) {
+        for (Object o : e.args()) {
+          if (o instanceof String s) {
+            a.add(s);
+          } else {
+            a.add(((Number) o).longValue());
+          }
+        }
+      }
+      calls.add(new ScriptRegistry.Call(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(shard)).list(),
+          a.list()));
+      shardOfCall.add(shard);
+    });
+    List<Object> replies = calls.size() == 1
+        ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))
+        : scripts.runPipelined(calls);
+    Map<Integer, List<ReplyCode>> out = new HashMap<>();
+    for (int i = 0; i < calls.size(); i++) {
+      out.put(shardOfCall.get(i), Replies.codes(replies.get(i)));
     }
-    String function = function(shard, jobId);
-    FunctionSpec spec = function == null ? null : config.function(function).orElse(null);
-    return spec == null ? Duration.ZERO : spec.retry().delayAfter(attempt, ThreadLocalRandom.current());
+    return out;
   }
 
-  private String function(int shard, String jobId) {
-    try {
-      return redis.hget(keys.job(shard, jobId), "f");
-    } catch (RuntimeException e) {
-      throw RedisErrors.translate("reading job " + jobId, e);
-    }
+  private static String truncate(String error) {
+    return error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error;
   }
 
   /** What an ack, nack or heartbeat reply means to the worker that sent it. */
@@ -98,5 +122,10 @@ public final class Completer {
       case UNKNOWN_JOB -> CompletionResult.UNKNOWN_JOB;
       default -> throw new IllegalStateException("unexpected reply to a completion: " + code);
     };
+  }
+
+  @Override
+  public void close() {
+    batcher.close();
   }
 }

@@ -41,12 +41,10 @@ public final class EngineMetrics {
     FunctionCounter.builder("croupier.claim.rounds", claims, ClaimStats::rounds).register(registry);
     FunctionCounter.builder("croupier.claim.leased", claims, ClaimStats::successfulClaims)
         .description("claims that leased jobs").register(registry);
-    FunctionCounter.builder("croupier.claim.conflicts", claims, ClaimStats::conflicts)
-        .description("claims that found the partition leased by another claimer").register(registry);
     FunctionCounter.builder("croupier.claim.at_capacity", claims, ClaimStats::atCapacity)
         .description("claims that found a concurrency limit reached").register(registry);
     FunctionCounter.builder("croupier.claim.empty", claims, ClaimStats::empty)
-        .description("claims that found nothing due (stale index)").register(registry);
+        .description("claims that found nothing ready for their function").register(registry);
     FunctionCounter.builder("croupier.jobs.leased", claims, ClaimStats::jobsLeased).register(registry);
     FunctionCounter.builder("croupier.handler.errors", embeddedHandlerErrors, LongSupplier::getAsLong)
         .description("embedded handler exceptions (each became a retry or a dead letter)").register(registry);

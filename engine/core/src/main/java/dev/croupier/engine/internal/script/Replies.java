@@ -37,65 +37,42 @@ public final class Replies {
   // ---- claims ----
 
   /**
-   * A due tenant as {@code peekTenants} saw it: its earliest score, decayed usage, jobs in flight,
-   * how many of its queues are due (0, 1, or 2 meaning several) with the earliest of them ("" if
-   * none), and when it was last served (0 = never).
+   * What one {@code claimJobs} call took: its code ({@link ReplyCode#OK}, or
+   * {@link ReplyCode#AT_CAPACITY} when the function is at its limit), when the shard's timer next
+   * wakes something (-1 if never), and the jobs.
    */
-  public record DueTenant(String tenant, long score, double usage, long inFlight, long dueQueues,
-      String firstQueue, long lastServed) {}
-
-  /** How many tenants of a shard are due, when the next one is due (-1 if none), and a sample of the due. */
-  public record TenantPeek(long due, long nextDue, List<DueTenant> tenants) {}
-
-  /** The reply of {@code peekTenants}: {due count, next due, then 7 fields per tenant}. */
-  public static TenantPeek tenantPeek(Object reply) {
-    List<Object> r = asList(reply);
-    List<DueTenant> tenants = new ArrayList<>((r.size() - 2) / 7);
-    for (int i = 2; i + 6 < r.size(); i += 7) {
-      tenants.add(new DueTenant(asString(r.get(i)), asLong(r.get(i + 1)), asDouble(r.get(i + 2)),
-          asLong(r.get(i + 3)), asLong(r.get(i + 4)), asString(r.get(i + 5)), asLong(r.get(i + 6))));
-    }
-    return new TenantPeek(asLong(r.get(0)), asLong(r.get(1)), tenants);
-  }
-
-  /** A due virtual queue and its index score. */
-  public record DueQueue(String queueId, long score) {}
-
-  /** The reply of {@code peekQueues}: {queue id, score, ...}. */
-  public static List<DueQueue> dueQueues(Object reply) {
-    List<Object> r = asList(reply);
-    List<DueQueue> queues = new ArrayList<>(r.size() / 2);
-    for (int i = 0; i + 1 < r.size(); i += 2) {
-      queues.add(new DueQueue(asString(r.get(i)), asLong(r.get(i + 1))));
-    }
-    return queues;
-  }
-
-  /** The jobs a {@code leaseJobs} call took ({@link ReplyCode#OK}, maybe none), or why it took none. */
-  public record LeasedJobs(ReplyCode code, List<LeasedJob> jobs) {}
+  public record Claimed(ReplyCode code, long nextTimer, List<LeasedJob> jobs) {}
 
   /**
-   * The reply of {@code leaseJobs}: its jobs (each {id, payload, attempt, max attempts,
-   * enqueued-at, {key name, value, ...}}), which it leased from a queue of {@code tenant} and
-   * {@code function} until {@code deadline}, or a code.
+   * The reply of {@code claimJobs}: {code, next timer ms, then per job {id, tenant, queue id,
+   * payload, attempt, max attempts, enqueued-at, {key name, value, ...}}}, leased for
+   * {@code function} until {@code deadline}.
    */
-  public static LeasedJobs leasedJobs(Object reply, String tenant, String function, Instant deadline) {
-    if (!(reply instanceof List<?>)) {
-      return new LeasedJobs(code(reply), List.of());
-    }
-    List<Object> rows = asList(reply);
-    List<LeasedJob> jobs = new ArrayList<>(rows.size());
-    for (Object row : rows) {
-      List<Object> j = asList(row);
-      List<Object> kv = asList(j.get(5));
+  public static Claimed claimed(Object reply, String function, Instant deadline) {
+    List<Object> r = asList(reply);
+    List<LeasedJob> jobs = new ArrayList<>(Math.max(0, r.size() - 2));
+    for (int i = 2; i < r.size(); i++) {
+      List<Object> j = asList(r.get(i));
+      List<Object> kv = asList(j.get(7));
       Map<String, String> keyValues = new HashMap<>();
       for (int k = 0; k + 1 < kv.size(); k += 2) {
         keyValues.put(asString(kv.get(k)), asString(kv.get(k + 1)));
       }
-      jobs.add(new LeasedJob(asString(j.get(0)), tenant, function, asBytes(j.get(1)), (int) asLong(j.get(2)),
-          (int) asLong(j.get(3)), keyValues, deadline, Instant.ofEpochMilli(asLong(j.get(4)))));
+      jobs.add(new LeasedJob(asString(j.get(0)), asString(j.get(1)), function, asBytes(j.get(3)),
+          (int) asLong(j.get(4)), (int) asLong(j.get(5)), keyValues, deadline,
+          Instant.ofEpochMilli(asLong(j.get(6)))));
     }
-    return new LeasedJobs(ReplyCode.OK, jobs);
+    return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs);
+  }
+
+  /** The reply of {@code completeJobs}: one code per completion, in order. */
+  public static List<ReplyCode> codes(Object reply) {
+    List<Object> r = asList(reply);
+    List<ReplyCode> out = new ArrayList<>(r.size());
+    for (Object o : r) {
+      out.add(code(o));
+    }
+    return out;
   }
 
   // ---- leases and jobs ----

@@ -7,17 +7,12 @@ package dev.croupier.engine.internal.script;
 public enum Script {
   ENQUEUE_JOB("enqueueJob", 3),
   ENQUEUE_JOBS("enqueueJobs", 1),
-  LEASE_PARTITION("leasePartition", 2),
-  LEASE_JOBS("leaseJobs", 3),
-  RELEASE_PARTITION("releasePartition", 2),
-  ACK_JOB("ackJob", 1),
-  NACK_JOB("nackJob", 1),
+  CLAIM_JOBS("claimJobs", 1),
+  COMPLETE_JOBS("completeJobs", 1),
   EXTEND_LEASE("extendLease", 1),
   CANCEL_JOB("cancelJob", 1),
   REQUEUE_EXPIRED("requeueExpired", 1),
   REPLAY_JOB("replayJob", 1),
-  PEEK_TENANTS("peekTenants", 2),
-  PEEK_QUEUES("peekQueues", 1),
   WATCH_JOB("watchJob", 1),
   ACQUIRE_ROLE("acquireRole", 1);
 

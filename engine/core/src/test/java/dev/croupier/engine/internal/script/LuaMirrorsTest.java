@@ -71,16 +71,25 @@ class LuaMirrorsTest {
       for (String keyValue : new String[] {null, "vendor-1", "x:{c:9} *"}) {
         String qid = keys.queueId(tenant, "send.sms", keyValue);
         cases.add(new Case("queue", List.of(p, qid), keys.queue(shard, qid)));
-        cases.add(new Case("partitionLease", List.of(p, qid), keys.partitionLease(shard, qid)));
         cases.add(new Case("tenantOfQueue", List.of(qid), KeySchema.tenantOfQueue(qid)));
+        cases.add(new Case("functionOfQueue", List.of(qid), KeySchema.functionOfQueue(qid)));
+        if (keyValue != null) { // keys.lua answers nil for an unkeyed queue, as Java answers null
+          cases.add(new Case("keyTokenOfQueue", List.of(qid), KeySchema.keyTokenOfQueue(qid)));
+        }
       }
-      cases.add(new Case("tenantQueues", List.of(p, tenant), keys.tenantQueues(shard, tenant)));
-      cases.add(new Case("tenants", List.of(p), keys.tenants(shard)));
+      cases.add(new Case("ready", List.of(p, "send.sms"), keys.ready(shard, "send.sms")));
+      cases.add(new Case("tenantReady", List.of(p, tenant, "send.sms"), keys.tenantReady(shard, tenant, "send.sms")));
+      cases.add(new Case("tenantFunctions", List.of(p, tenant), keys.tenantFunctions(shard, tenant)));
+      cases.add(new Case("timer", List.of(p), keys.timer(shard)));
       cases.add(new Case("holds", List.of(p), keys.holds(shard)));
+      cases.add(new Case("tenantTime", List.of(p, tenant), keys.tenantTime(shard, tenant)));
+      cases.add(new Case("systemTime", List.of(p), keys.systemTime(shard)));
+      cases.add(new Case("plans", List.of(p), keys.plans(shard)));
+      cases.add(new Case("costs", List.of(p), keys.costs(shard)));
+      cases.add(new Case("retryPolicies", List.of(p), keys.retryPolicies(shard)));
       cases.add(new Case("job", List.of(p, jobId), keys.job(shard, jobId)));
       cases.add(new Case("inflight", List.of(p), keys.inflight(shard)));
       cases.add(new Case("deadLetters", List.of(p, tenant), keys.deadLetters(shard, tenant)));
-      cases.add(new Case("usage", List.of(p), keys.usage(shard)));
       cases.add(new Case("doneChannel", List.of(p), keys.doneChannel(shard)));
       for (String suffix : List.of(KeySchema.functionSlots("f"), KeySchema.tenantFunctionSlots(tenant, "f"),
           KeySchema.tenantSlots(tenant), KeySchema.keySlots("f", "acct", "a b"), KeySchema.NO_SLOTS)) {
@@ -88,6 +97,11 @@ class LuaMirrorsTest {
         cases.add(new Case("waiting", List.of(p, suffix), keys.waiting(shard, suffix)));
       }
       cases.add(new Case("tenantSlots", List.of(tenant), KeySchema.tenantSlots(tenant)));
+      cases.add(new Case("functionSlots", List.of("send.sms"), KeySchema.functionSlots("send.sms")));
+      cases.add(new Case("tenantFunctionSlots", List.of(tenant, "send.sms"),
+          KeySchema.tenantFunctionSlots(tenant, "send.sms")));
+      cases.add(new Case("keySlotsByToken", List.of("send.sms", "acct", "#ab12"),
+          KeySchema.keySlotsByToken("send.sms", "acct", "#ab12")));
     }
     List<String> argv = new ArrayList<>();
     for (Case c : cases) {

@@ -1,22 +1,25 @@
 package dev.croupier.engine.internal.script;
 
-import dev.croupier.api.EnqueueResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.croupier.api.FunctionSpec;
-import dev.croupier.engine.EngineOptions;
 import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.LeasedJob;
+import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.TenantSettings;
-import dev.croupier.engine.internal.claim.PartitionClaimer;
+import dev.croupier.engine.internal.claim.Claimer;
 import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.enqueue.Enqueuer;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.testing.FakeClock;
+import dev.croupier.testing.IndexInvariants;
 import dev.croupier.testing.RedisServerExtension;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,7 @@ class ScriptsTest {
   private ScriptRegistry scripts;
   private ConfigStore config;
   private Enqueuer enqueuer;
-  private PartitionClaimer claimer;
+  private Claimer claimer;
   private EngineOptions options;
 
   @BeforeEach
@@ -46,105 +49,231 @@ class ScriptsTest {
     scripts = new ScriptRegistry(redis);
     config = new ConfigStore(redis, keys, Duration.ofSeconds(2));
     enqueuer = new Enqueuer(scripts, keys, config, options);
-    claimer = new PartitionClaimer(scripts, keys, options);
+    claimer = new Claimer(scripts, keys, options);
   }
 
   @AfterEach
   void tearDown() {
+    IndexInvariants.check(redis, options.namespace(), 1);
     redis.close();
   }
 
   private String enqueue(String tenant, String function) {
-    return enqueuer.enqueue(List.of(new JobRequest(tenant, function, new byte[] {1}, EnqueueOptions.DEFAULTS)))
-        .get(0).jobId();
+    return enqueue(tenant, function, EnqueueOptions.DEFAULTS);
   }
 
-  private Double tqScore(String tenant, String qid) {
-    return redis.zscore(keys.tenantQueues(0, tenant), qid);
+  private String enqueue(String tenant, String function, EnqueueOptions o) {
+    return enqueuer.enqueue(List.of(new JobRequest(tenant, function, new byte[] {1}, o))).get(0).jobId();
+  }
+
+  private Replies.Claimed claim(FunctionSpec spec, int want) {
+    return claimer.claim(List.of(new Claimer.Request(0, spec, want)), clock.millis()).get(0);
+  }
+
+  /** One completion through completeJobs: outcome s, r or f. */
+  private ReplyCode complete(String id, int attempt, String outcome, long costMs) {
+    List<Object[]> one = new ArrayList<>();
+    one.add(new Object[] {id, attempt, outcome, costMs});
+    return complete(one).get(0);
+  }
+
+  private List<ReplyCode> complete(List<Object[]> jobs) {
+    Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(60000).add(3_600_000).add(1);
+    for (Object[] j : jobs) {
+      a.add((String) j[0]).add((Integer) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
+    }
+    return Replies.codes(scripts.run(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(0)).list(), a.list()));
+  }
+
+  private double tenantTime(String tenant) {
+    return Double.parseDouble(redis.get(keys.tenantTime(0, tenant)));
   }
 
   @Test
-  void enqueue_indexesQueueAndTenant_atTheJobsScore() {
+  void enqueue_readiesTheQueueAndTheTenant() {
     config.configureFunction(FunctionSpec.newBuilder("f").build());
     enqueue("t1", "f");
-    long now = clock.millis();
-    assertThat(tqScore("t1", "t1:f")).isEqualTo((double) now);
-    assertThat(redis.zscore(keys.tenants(0), "t1")).isEqualTo((double) now);
+    assertThat(redis.zscore(keys.tenantReady(0, "t1", "f"), "t1:f")).isNotNull();
+    assertThat(redis.zscore(keys.ready(0, "f"), "t1")).isNotNull();
+    assertThat(redis.smembers(keys.tenantFunctions(0, "t1"))).containsExactly("f");
   }
 
   @Test
-  void claim_leasesJobs_andEmptiesTheIndexWhenTheQueueDrains() {
+  void claim_leasesJobsInOrder_andLeavesNothingIndexedWhenTheQueueDrains() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
     String a = enqueue("t1", "f");
     String b = enqueue("t1", "f");
-    PartitionClaimer.Result r = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 10);
-    assertThat(r.status()).isEqualTo(PartitionClaimer.Status.LEASED);
-    assertThat(r.jobs()).extracting(LeasedJob::id).containsExactly(a, b);
-    assertThat(r.jobs()).extracting(LeasedJob::attempt).containsOnly(1);
+    Replies.Claimed c = claim(spec, 10);
+    assertThat(c.code()).isEqualTo(ReplyCode.OK);
+    assertThat(c.jobs()).extracting(LeasedJob::id).containsExactly(a, b);
+    assertThat(c.jobs()).extracting(LeasedJob::attempt).containsOnly(1);
+    assertThat(c.jobs()).extracting(LeasedJob::tenant).containsOnly("t1");
     assertThat(redis.zcard(keys.inflight(0))).isEqualTo(2);
-    assertThat(redis.exists(keys.partitionLease(0, "t1:f"))).isFalse();
-    assertThat(tqScore("t1", "t1:f")).isNull();
-    assertThat(redis.zscore(keys.tenants(0), "t1")).isNull();
+    assertThat(redis.exists(keys.tenantReady(0, "t1", "f"))).isFalse();
+    assertThat(redis.zscore(keys.ready(0, "f"), "t1")).isNull();
   }
 
   @Test
-  void leasePartition_whenLeased_reportsConflict_andTakesNothing() {
+  void claim_servesTheLowestVirtualTimeFirst_soWeightsGiveExactShares() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    config.configureTenant("heavy", new TenantSettings(3.0, 0, false));
+    for (int i = 0; i < 40; i++) {
+      enqueue("light", "f");
+      enqueue("heavy", "f");
+    }
+    Map<String, Integer> served = new HashMap<>();
+    for (int round = 0; round < 8; round++) {
+      for (LeasedJob j : claim(spec, 4).jobs()) {
+        served.merge(j.tenant(), 1, Integer::sum);
+      }
+    }
+    // 32 jobs at weights 3:1 with equal costs: 24 and 8, exactly.
+    assertThat(served).containsEntry("heavy", 24).containsEntry("light", 8);
+  }
+
+  @Test
+  void claim_spreadingOverManyQueues_buysNoExtraShare() {
+    FunctionSpec spec = FunctionSpec.newBuilder("k").keyedLimit("acct", 1000).build();
+    config.configureFunction(spec);
+    for (int i = 0; i < 50; i++) {
+      enqueue("spread", "k", EnqueueOptions.newBuilder().concurrencyKey("acct", "a" + i).build());
+      enqueue("single", "k", EnqueueOptions.newBuilder().concurrencyKey("acct", "one").build());
+    }
+    Map<String, Integer> served = new HashMap<>();
+    for (int round = 0; round < 10; round++) {
+      for (LeasedJob j : claim(spec, 4).jobs()) {
+        served.merge(j.tenant(), 1, Integer::sum);
+      }
+    }
+    assertThat(served).containsEntry("spread", 20).containsEntry("single", 20);
+  }
+
+  @Test
+  void ack_correctsTheEstimate_soCostlyJobsCostTheirTenantMore() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
     enqueue("t1", "f");
-    redis.set(keys.partitionLease(0, "t1:f"), "someone-else");
-    PartitionClaimer.Result r = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 10);
-    assertThat(r.status()).isEqualTo(PartitionClaimer.Status.CONFLICT);
-    assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
-    assertThat(redis.get(keys.partitionLease(0, "t1:f"))).isEqualTo("someone-else");
+    LeasedJob job = claim(spec, 1).jobs().get(0);
+    double charged = tenantTime("t1");
+    assertThat(complete(job.id(), 1, "s", 100)).isEqualTo(ReplyCode.OK);
+    // Charged the 1 ms estimate at the claim, then the 99 ms it was off by at the ack.
+    assertThat(tenantTime("t1")).isEqualTo(charged + 99);
+    assertThat(Double.parseDouble(redis.hget(keys.costs(0), "f"))).isGreaterThan(1);
   }
 
   @Test
-  void atCapacity_holdsQueueLater_andAckPullsItBack() {
+  void functionAtItsLimit_claimsNothing_andSaysSo() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").concurrencyLimit(1).build();
     config.configureFunction(spec);
     enqueue("t1", "f");
     enqueue("t1", "f");
-    PartitionClaimer.Result first = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 10);
-    assertThat(first.jobs()).hasSize(1);
-    long now = clock.millis();
-    // Released at capacity: held for the backoff and remembered as waiting for the function's slot.
-    assertThat(tqScore("t1", "t1:f")).isEqualTo((double) now + 5000);
-    assertThat(redis.sismember(keys.waiting(0, KeySchema.functionSlots("f")), "t1:f")).isTrue();
-
-    PartitionClaimer.Result second = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 10);
-    assertThat(second.status()).isEqualTo(PartitionClaimer.Status.AT_CAPACITY);
-
-    LeasedJob job = first.jobs().get(0);
-    Object ack = scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, job.id())).list(),
-        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(10).add(60000).add(60000).list());
-    assertThat(Replies.code(ack)).isEqualTo(ReplyCode.OK);
-    assertThat(tqScore("t1", "t1:f")).isLessThanOrEqualTo((double) now);
-    assertThat(redis.zscore(keys.holds(0), "t1:f")).isNull();
-    assertThat(claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 10).jobs()).hasSize(1);
+    assertThat(claim(spec, 10).jobs()).hasSize(1);
+    Replies.Claimed second = claim(spec, 10);
+    assertThat(second.code()).isEqualTo(ReplyCode.AT_CAPACITY);
+    assertThat(second.jobs()).isEmpty();
   }
 
   @Test
-  void ack_withStaleAttempt_isRejected_andSecondAckIsStale() {
+  void tenantAtItsLimit_isHeld_andTheAckThatFreesASlotBringsItBack() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    config.configureTenant("t1", new TenantSettings(1.0, 1, false));
+    enqueue("t1", "f");
+    enqueue("t1", "f");
+    enqueue("t2", "f");
+    List<LeasedJob> first = claim(spec, 10).jobs();
+    assertThat(first).extracting(LeasedJob::tenant).containsExactlyInAnyOrder("t1", "t2");
+    assertThat(redis.zscore(keys.ready(0, "f"), "t1")).as("held").isNull();
+    assertThat(redis.sismember(keys.waiting(0, KeySchema.tenantSlots("t1")), "~t1:f")).isTrue();
+    assertThat(claim(spec, 10).jobs()).isEmpty();
+    LeasedJob t1 = first.stream().filter(j -> j.tenant().equals("t1")).findFirst().orElseThrow();
+    assertThat(complete(t1.id(), 1, "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(redis.zscore(keys.ready(0, "f"), "t1")).as("pulled back").isNotNull();
+    assertThat(claim(spec, 10).jobs()).extracting(LeasedJob::tenant).containsExactly("t1");
+  }
+
+  @Test
+  void keyAtItsLimit_holdsOnlyThatQueue_otherKeysRun() {
+    FunctionSpec spec = FunctionSpec.newBuilder("k").keyedLimit("acct", 1).build();
+    config.configureFunction(spec);
+    enqueue("t1", "k", EnqueueOptions.newBuilder().concurrencyKey("acct", "a").build());
+    enqueue("t1", "k", EnqueueOptions.newBuilder().concurrencyKey("acct", "a").build());
+    enqueue("t1", "k", EnqueueOptions.newBuilder().concurrencyKey("acct", "b").build());
+    List<LeasedJob> jobs = claim(spec, 10).jobs();
+    assertThat(jobs).extracting(j -> j.concurrencyKeys().get("acct")).containsExactlyInAnyOrder("a", "b");
+    assertThat(claim(spec, 10).jobs()).isEmpty();
+    LeasedJob a = jobs.stream().filter(j -> j.concurrencyKeys().get("acct").equals("a")).findFirst().orElseThrow();
+    complete(a.id(), 1, "s", 1);
+    assertThat(claim(spec, 10).jobs()).extracting(j -> j.concurrencyKeys().get("acct")).containsExactly("a");
+  }
+
+  @Test
+  void delayedJob_waitsInTheTimer_untilItIsDue() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    enqueue("t1", "f", EnqueueOptions.newBuilder().delay(Duration.ofSeconds(10)).build());
+    Replies.Claimed early = claim(spec, 10);
+    assertThat(early.jobs()).isEmpty();
+    assertThat(early.nextTimer()).isEqualTo(clock.millis() + 10_000);
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(claim(spec, 10).jobs()).hasSize(1);
+  }
+
+  @Test
+  void pausedTenant_isSkipped_untilItsPlanSaysOtherwise() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    config.configureTenant("t1", TenantSettings.DEFAULT.withPaused(true));
+    enqueue("t1", "f");
+    assertThat(claim(spec, 10).jobs()).isEmpty();
+    config.configureTenant("t1", TenantSettings.DEFAULT);
+    clock.advance(options.capacityBackoff());
+    assertThat(claim(spec, 10).jobs()).hasSize(1);
+  }
+
+  @Test
+  void complete_acceptsOnlyTheCurrentLease_once() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
     enqueue("t1", "f");
-    LeasedJob job = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1).jobs().get(0);
-    List<byte[]> k = Args.of().add(keys.job(0, job.id())).list();
-    long now = clock.millis();
-    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(2).add(now).add(1).add(60000).add(60000).list())))
-        .isEqualTo(ReplyCode.STALE_LEASE);
-    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list())))
-        .isEqualTo(ReplyCode.OK);
-    assertThat(Replies.code(scripts.run(Script.ACK_JOB, k,
-        Args.of().add(keys.prefix(0)).add(job.id()).add(1).add(now).add(1).add(60000).add(60000).list())))
-        .isEqualTo(ReplyCode.STALE_LEASE);
-    assertThat(Replies.code(scripts.run(Script.ACK_JOB, Args.of().add(keys.job(0, "0-NOPE")).list(),
-        Args.of().add(keys.prefix(0)).add("0-NOPE").add(1).add(now).add(1).add(60000).add(60000).list())))
-        .isEqualTo(ReplyCode.UNKNOWN_JOB);
+    LeasedJob job = claim(spec, 1).jobs().get(0);
+    assertThat(complete(job.id(), 2, "s", 1)).isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(complete(job.id(), 1, "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(job.id(), 1, "s", 1)).isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(complete("0-NOPE", 1, "s", 1)).isEqualTo(ReplyCode.UNKNOWN_JOB);
+  }
+
+  @Test
+  void completeJobs_settlesAWholeBatch_inOneCall() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    for (int i = 0; i < 3; i++) {
+      enqueue("t1", "f");
+    }
+    List<LeasedJob> jobs = claim(spec, 3).jobs();
+    List<Object[]> batch = new ArrayList<>();
+    batch.add(new Object[] {jobs.get(0).id(), 1, "s", 1L});
+    batch.add(new Object[] {jobs.get(1).id(), 1, "r", 1L});
+    batch.add(new Object[] {jobs.get(2).id(), 1, "f", 1L});
+    assertThat(complete(batch)).containsExactly(ReplyCode.OK, ReplyCode.OK, ReplyCode.OK);
+    assertThat(redis.hget(keys.job(0, jobs.get(0).id()), "st")).isEqualTo("succeeded");
+    assertThat(redis.hget(keys.job(0, jobs.get(1).id()), "st")).isEqualTo("failed");
+    assertThat(redis.hget(keys.job(0, jobs.get(2).id()), "st")).isEqualTo("dead");
+    assertThat(redis.zcard(keys.inflight(0))).isZero();
+  }
+
+  @Test
+  void retry_followsTheFunctionsBackoff_mirroredIntoTheShard() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f")
+        .retry(new dev.croupier.api.RetryPolicy(5, Duration.ofSeconds(4), 2.0, Duration.ofMinutes(1))).build();
+    config.configureFunction(spec);
+    enqueue("t1", "f");
+    LeasedJob job = claim(spec, 1).jobs().get(0);
+    complete(job.id(), 1, "r", 1);
+    // Full jitter over [0, 4 s] with the test's random 0.5: 2 s.
+    assertThat(redis.zscore(keys.queue(0, "t1:f"), job.id())).isEqualTo((double) clock.millis() + 2000);
   }
 
   @Test
@@ -177,7 +306,7 @@ class ScriptsTest {
     FunctionSpec spec = FunctionSpec.newBuilder("f").leaseTimeout(Duration.ofSeconds(1)).build();
     config.configureFunction(spec);
     enqueue("t1", "f");
-    claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1);
+    claim(spec, 1);
     List<byte[]> k = Args.of().add(keys.inflight(0)).list();
     Replies.Swept early = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
         Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).list()));
@@ -188,7 +317,7 @@ class ScriptsTest {
     assertThat(late.requeued()).isEqualTo(1);
     assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
     assertThat(redis.zcard(keys.inflight(0))).isZero();
-    assertThat(claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1).jobs().get(0).attempt()).isEqualTo(2);
+    assertThat(claim(spec, 1).jobs().get(0).attempt()).isEqualTo(2);
   }
 
   @Test
@@ -198,78 +327,18 @@ class ScriptsTest {
     String id = enqueue("t1", "f");
     assertThat(redis.exists(keys.job(0, id))).isTrue();
     redis.scriptFlush();
-    FunctionSpec spec = config.requireFunction("f");
-    assertThat(claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 1).jobs()).hasSize(1);
+    assertThat(claim(config.requireFunction("f"), 1).jobs()).hasSize(1);
   }
 
   @Test
-  void peekTenants_whenMoreAreDue_includesTheOldest_andARandomWindow() {
-    long now = clock.millis();
-    for (int i = 0; i < 100; i++) {
-      redis.zadd(keys.tenants(0), now - 1000 + i, String.format("t%03d", i));
-    }
-    List<String> low = peekedTenants(now, 0.0);
-    List<String> high = peekedTenants(now, 0.999);
-    assertThat(low).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t004");
-    assertThat(high).hasSize(8).startsWith("t000", "t001", "t002", "t003").contains("t099");
-    // The window wraps: near the end it continues at the first rank past the head.
-    assertThat(high).containsExactly("t000", "t001", "t002", "t003", "t099", "t004", "t005", "t006");
-  }
-
-  @Test
-  void peekWindow_seesEveryTenantAsOften() {
-    long now = clock.millis();
-    for (int i = 0; i < 40; i++) {
-      redis.zadd(keys.tenants(0), now - 1000 + i, String.format("t%03d", i));
-    }
-    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
-    for (int i = 0; i < 36; i++) { // every offset of the 36 positions past the head once
-      for (String t : peekedTenants(now, i / 36.0, 40)) {
-        seen.merge(t, 1, Integer::sum);
-      }
-    }
-    assertThat(seen.get("t000")).isEqualTo(36);
-    for (int i = 4; i < 40; i++) {
-      assertThat(seen.get(String.format("t%03d", i))).as("t%03d", i).isEqualTo(4);
-    }
-  }
-
-  private List<String> peekedTenants(long now, double u) {
-    return peekedTenants(now, u, 100);
-  }
-
-  private List<String> peekedTenants(long now, double u, int due) {
-    Replies.TenantPeek peek = Replies.tenantPeek(scripts.run(Script.PEEK_TENANTS,
-        Args.of().add(keys.tenants(0)).add(keys.usage(0)).list(),
-        Args.of().add(keys.prefix(0)).add(now).add(8).add(Double.toString(u)).add(4).add(60000).list()));
-    assertThat(peek.due()).isEqualTo(due);
-    return peek.tenants().stream().map(Replies.DueTenant::tenant).toList();
-  }
-
-  @Test
-  void peekQueues_listsTheTenantsDueQueues_withTheirScores() {
-    config.configureFunction(FunctionSpec.newBuilder("f").build());
-    config.configureFunction(FunctionSpec.newBuilder("g").build());
-    long now = clock.millis();
-    enqueue("t1", "f");
-    clock.advance(Duration.ofMillis(5));
-    enqueue("t1", "g");
-    List<Replies.DueQueue> due = Replies.dueQueues(scripts.run(Script.PEEK_QUEUES,
-        Args.of().add(keys.tenantQueues(0, "t1")).list(),
-        Args.of().add(clock.millis()).add(8).add("0.5").add(1).list()));
-    assertThat(due).containsExactly(new Replies.DueQueue("t1:f", now), new Replies.DueQueue("t1:g", now + 5));
-  }
-
-  @Test
-  void leaseJobs_dropsAStrayId_withoutLosingTheJobBehindIt() {
+  void claim_dropsAStrayId_withoutLosingTheJobBehindIt() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
     String stray = enqueue("t1", "f");
     String second = enqueue("t1", "f");
     String third = enqueue("t1", "f");
     redis.del(keys.job(0, stray)); // e.g. a status record that expired while its id lingered
-    PartitionClaimer.Result r = claimer.claim(0, "t1:f", spec, TenantSettings.DEFAULT, 2);
-    assertThat(r.jobs()).extracting(LeasedJob::id).containsExactly(second);
+    assertThat(claim(spec, 1).jobs()).extracting(LeasedJob::id).containsExactly(second);
     assertThat(redis.zrange(keys.queue(0, "t1:f"), 0, -1)).containsExactly(third);
   }
 
@@ -288,18 +357,12 @@ class ScriptsTest {
   }
 
   @Test
-  void includes_areInlined() {
-    assertThat(scripts.source(Script.ACK_JOB)).contains("local function reindexQueue").doesNotContain("@include");
-  }
-
-  @Test
-  void includes_ofAnInclude_areInlinedOnce_beforeIt() {
-    // peekTenants names slots only; slots names index, whose reindexQueue its pullBack calls.
-    String peek = scripts.source(Script.PEEK_TENANTS);
-    assertThat(peek).doesNotContain("@include");
-    assertThat(peek.indexOf("local function reindexQueue")).isNotNegative()
-        .isLessThan(peek.indexOf("local function pullBack"));
-    // ackJob names index, slots and finish, and finish names index and slots again.
-    assertThat(scripts.source(Script.ACK_JOB).split("local function reindexQueue", -1)).hasSize(2);
+  void includes_areInlinedOnce_beforeTheirUse() {
+    // completeJobs names fair and finish, and finish names fair again.
+    String complete = scripts.source(Script.COMPLETE_JOBS);
+    assertThat(complete).doesNotContain("@include");
+    assertThat(complete.split("local function readyQueue", -1)).hasSize(2);
+    assertThat(complete.indexOf("local function pullBack")).isNotNegative()
+        .isLessThan(complete.indexOf("local function releaseSlots"));
   }
 }

@@ -1,0 +1,68 @@
+package dev.croupier.engine.internal.claim;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.KeyedLimit;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.FairnessMode;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.Script;
+import dev.croupier.engine.internal.script.ScriptRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Claims through the scheduler script: one {@code claimJobs} call per shard and function takes
+ * up to the credits given, for whichever tenants and queues are owed them (see
+ * {@code lua/claimJobs-1.lua}). Many calls go out in one pipeline.
+ */
+public final class Claimer {
+
+  private final ScriptRegistry scripts;
+  private final KeySchema keys;
+  private final EngineOptions options;
+
+  /** A claimer running scripts through {@code scripts}. */
+  public Claimer(ScriptRegistry scripts, KeySchema keys, EngineOptions options) {
+    this.scripts = Objects.requireNonNull(scripts, "scripts");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** One claim to make: up to {@code want} jobs of {@code spec} from {@code shard}. */
+  public record Request(int shard, FunctionSpec spec, int want) {}
+
+  /** Runs the claims in one round trip; results in request order. */
+  public List<Replies.Claimed> claim(List<Request> requests, long now) {
+    List<ScriptRegistry.Call> calls = new ArrayList<>(requests.size());
+    for (Request r : requests) {
+      calls.add(call(r, now));
+    }
+    List<Object> replies = calls.size() == 1
+        ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))
+        : scripts.runPipelined(calls);
+    List<Replies.Claimed> out = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      Request r = requests.get(i);
+      out.add(Replies.claimed(replies.get(i), r.spec().name(),
+          Instant.ofEpochMilli(now + r.spec().leaseTimeout().toMillis())));
+    }
+    return out;
+  }
+
+  private ScriptRegistry.Call call(Request r, long now) {
+    FunctionSpec spec = r.spec();
+    Args a = Args.of().add(keys.prefix(r.shard())).add(spec.name()).add(now).add(r.want())
+        .add(spec.leaseTimeout().toMillis()).add(spec.concurrencyLimit()).add(spec.perTenantLimit())
+        .add(options.capacityBackoff().toMillis()).add(options.virtualTimeRetention().toMillis())
+        .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0);
+    for (KeyedLimit k : spec.keyedLimits()) {
+      a.add(k.key()).add(k.limit());
+    }
+    return new ScriptRegistry.Call(Script.CLAIM_JOBS,
+        Args.of().add(keys.ready(r.shard(), spec.name())).list(), a.list());
+  }
+}

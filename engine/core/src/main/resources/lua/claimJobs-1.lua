@@ -1,0 +1,123 @@
+--[[
+  claimJobs: the scheduler. Leases up to N due jobs of one function for whoever is owed them:
+  tenants in order of virtual time (lowest first, charged cost / weight for what they get),
+  within a tenant its queues (key values) in order of their own virtual time.
+  Guarantee: atomic. Takes exactly the lowest each time (scripts run one at a time: no lease race
+  to lose), gives the lowest tenant as many jobs as keep it at or below the next tenant, and never
+  lets a concurrency key the job names go over its limit. Each leased job moves to inflight and
+  to its concurrency keys with score = lease expiry; its attempt count (the lease token) goes up;
+  the tenant's virtual time moves by the estimated cost now (an ack corrects it by the real one).
+
+  KEYS[1] ready tenants of the function (rdy:<function>)
+  ARGV[1] shard prefix      ARGV[2] function          ARGV[3] now ms      ARGV[4] max jobs
+  ARGV[5] lease (visibility timeout) ms               ARGV[6] function concurrency limit (0 = none)
+  ARGV[7] per-tenant limit of the function (0 = none) ARGV[8] capacity backoff ms
+  ARGV[9] virtual-time retention ms                   ARGV[10] 1 = weights count, 0 = all equal
+  ARGV[11..] keyed limits in order: name, limit, ... (the first is the queue key)
+  Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
+           enqueued-at, {key name, value, ...}}, ...} | {AT_CAPACITY, -1} (the function's limit)
+]]
+local rcall = redis.call
+-- @include codes
+-- @include keys
+-- @include slots
+-- @include fair
+
+local P, fn, now, want = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local lease, fnLimit, tfLimit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local backoff, retention = tonumber(ARGV[8]), tonumber(ARGV[9])
+local weighted = ARGV[10] == '1'
+local keyNames, keyLimits = {}, {}
+for i = 11, #ARGV, 2 do
+  keyNames[#keyNames + 1] = ARGV[i]
+  keyLimits[#keyLimits + 1] = tonumber(ARGV[i + 1])
+end
+local ready = KEYS[1]
+local fnSlots = Key.functionSlots(fn)
+
+local sys = systemTime(P)
+wakeDue(P, now, 256, sys)
+-- What a job of this function costs, as the acks measured it (1 ms until one did).
+local estimate = tonumber(rcall('HGET', Key.costs(P), fn) or '1')
+if estimate < 1 then estimate = 1 end
+
+if fnLimit > 0 then
+  local left = fnLimit - slotsInUse(Key.slots(P, fnSlots), now)
+  if left <= 0 then return {Code.AT_CAPACITY, -1} end
+  if left < want then want = left end
+end
+
+local out = {Code.OK, -1}
+local taken, picks = 0, 0
+local deadline = now + lease
+while taken < want and picks < want * 4 + 16 do
+  picks = picks + 1
+  local top = rcall('ZRANGE', ready, 0, 1, 'WITHSCORES')
+  if not top[1] then break end
+  local tenant, tag = top[1], tonumber(top[2])
+  local nextTag = top[4] and tonumber(top[4]) or math.huge
+  local weight, tenantLimit, paused = planOf(P, tenant)
+  if not weighted then weight = 1 end
+  local free = want - taken
+  local held = false
+  if paused then
+    holdTenant(P, tenant, fn, nil, now, backoff)
+    held = true
+  end
+  if not held and tenantLimit > 0 then
+    local suffix = Key.tenantSlots(tenant)
+    local left = tenantLimit - slotsInUse(Key.slots(P, suffix), now)
+    if left <= 0 then holdTenant(P, tenant, fn, suffix, now, backoff); held = true
+    elseif left < free then free = left end
+  end
+  if not held and tfLimit > 0 then
+    local suffix = Key.tenantFunctionSlots(tenant, fn)
+    local left = tfLimit - slotsInUse(Key.slots(P, suffix), now)
+    if left <= 0 then holdTenant(P, tenant, fn, suffix, now, backoff); held = true
+    elseif left < free then free = left end
+  end
+  if not held then
+    local tfq = Key.tenantReady(P, tenant, fn)
+    local q = rcall('ZRANGE', tfq, 0, 0, 'WITHSCORES')
+    if not q[1] then
+      leaveReady(P, tenant, fn) -- a stale entry: nothing of this tenant is ready
+    else
+      local qid, qtag = q[1], tonumber(q[2])
+      local queueSuffix = nil
+      local token = Key.keyTokenOfQueue(qid)
+      if token and keyLimits[1] and keyLimits[1] > 0 then
+        queueSuffix = Key.keySlotsByToken(fn, keyNames[1], token)
+        local left = keyLimits[1] - slotsInUse(Key.slots(P, queueSuffix), now)
+        if left <= 0 then holdQueue(P, qid, queueSuffix, now, backoff); free = 0
+        elseif left < free then free = left end
+      end
+      if free > 0 then
+        -- As many as keep this tenant at or below the next one (at least one): the order is
+        -- exact, and a tenant far behind gets its due in one step instead of one per pick.
+        local n = free
+        if nextTag < math.huge then
+          local fit = math.floor((nextTag - tag) * weight / estimate) + 1
+          if fit < n then n = fit end
+        end
+        local slots = {fnLimit > 0 and fnSlots or false, tenantLimit > 0 and Key.tenantSlots(tenant) or false,
+          tfLimit > 0 and Key.tenantFunctionSlots(tenant, fn) or false, queueSuffix or false}
+        local jobs = leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLimits, estimate)
+        for _, j in ipairs(jobs) do
+          j[2] = tenant
+          out[#out + 1] = j
+        end
+        taken = taken + #jobs
+        if #jobs > 0 then
+          if tag > sys then sys = tag end
+          chargeTenant(P, tenant, tag, #jobs * estimate / weight, retention)
+          rcall('ZADD', tfq, 'XX', qtag + #jobs, qid)
+        end
+        indexQueue(P, qid, now, sys) -- still due: stays ready; else to the timer or nowhere
+      end
+    end
+  end
+end
+rcall('SET', Key.systemTime(P), string.format('%.17g', sys))
+local nextTimer = rcall('ZRANGE', Key.timer(P), 0, 0, 'WITHSCORES')
+out[2] = nextTimer[2] or -1
+return out

@@ -1,0 +1,54 @@
+--[[
+  completeJobs: records how many deliveries of one shard ended, in one call (acks, retries and
+  failures coalesced by the engine's completion batcher): frees each job's slots (waking what
+  waits for them), settles its cost (the tenant's virtual time is corrected from the claim's
+  estimate to the measured cost), and keeps a small status record, retries it (at the time
+  given, or after the function's backoff with full jitter), or moves it to the dead-letter queue.
+  Guarantee: atomic for the whole batch; each job's completion is accepted only for its current
+  lease (attempt) while it runs, so a worker whose lease expired cannot complete a redelivery.
+
+  KEYS[1] inflight
+  ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] status retention ms
+  ARGV[4] virtual-time retention ms                   ARGV[5] 1 = weights count
+  ARGV[6..] per job, 7 values: id, attempt, outcome (s = success, r = retry, f = fail for good),
+            cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1)
+  Returns one code per job: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
+]]
+local rcall = redis.call
+-- @include codes
+-- @include keys
+-- @include fair
+-- @include finish
+
+local inflightKey = KEYS[1]
+local P, now, retention = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local vtRetention, weighted = tonumber(ARGV[4]), ARGV[5] == '1'
+
+local out = {}
+for i = 6, #ARGV, 7 do
+  local id, attempt, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
+  local jobKey = Key.job(P, id)
+  local f = rcall('HMGET', jobKey, 'st', 'a', 'q', 'lc', 'w', 'ec')
+  if not f[1] then
+    out[#out + 1] = Code.UNKNOWN_JOB
+  elseif f[1] ~= 'running' or f[2] ~= attempt then
+    out[#out + 1] = Code.STALE_LEASE
+  else
+    local qid = f[3]
+    local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
+    settleCost(P, tenant, fn, f[6] and tonumber(f[6]) or nil, cost, weighted, vtRetention)
+    if outcome == 's' then
+      releaseSlots(P, id, f[4], now)
+      rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now)
+      rcall('HDEL', jobKey, 'p', 'ec')
+      rcall('PEXPIRE', jobKey, retention)
+      announce(P, jobKey, id, f[5] or '0')
+    else
+      local at = retryTime(P, fn, tonumber(attempt), now, retryAt, u)
+      failAttempt(P, jobKey, id, now, at, err, outcome == 'f')
+    end
+    out[#out + 1] = Code.OK
+  end
+end
+return out

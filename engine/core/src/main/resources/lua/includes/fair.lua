@@ -1,0 +1,224 @@
+-- The scheduler's index, shared by every script that adds work, takes it or frees slots.
+-- @include keys
+-- @include slots
+--
+-- Per shard: a virtual queue (q:<qid>) is either ready, in its tenant-function's ready set
+-- (tfq:<tenant>:<function>, scored by the queue's virtual time within that tenant-function), or
+-- in the timer (due: not yet due, or held for lack of a slot, scored by when to look again), or
+-- empty and nowhere. A tenant is in a function's ready set (rdy:<function>, scored by the tenant's
+-- virtual time) while it has ready queues of that function and is not held; its virtual time
+-- (vt:<tenant>) spans all its functions. Holds of a whole tenant-function are timer entries named
+-- '~<tenant>:<function>'. Names hold no ':' or '~' (Names), so the two kinds cannot collide.
+
+-- The system virtual time: the tag of the last tenant served. A tenant that becomes active starts
+-- there, so idling banks no credit.
+local function systemTime(P)
+  return tonumber(rcall('GET', Key.systemTime(P)) or '0')
+end
+
+-- A tenant's virtual time, or the system time when it has none (new, or idle past retention).
+local function tenantTime(P, tenant, sys)
+  local v = rcall('GET', Key.tenantTime(P, tenant))
+  if v then
+    v = tonumber(v)
+    if v > sys then return v end
+  end
+  return sys
+end
+
+-- Puts a tenant in a function's ready set (if it is not there, and not held for it).
+local function enterReady(P, tenant, fn, sys)
+  local ready = Key.ready(P, fn)
+  if rcall('ZSCORE', ready, tenant) then return end
+  if rcall('ZSCORE', Key.timer(P), '~' .. tenant .. ':' .. fn) then return end
+  rcall('ZADD', ready, tenantTime(P, tenant, sys), tenant)
+  rcall('SADD', Key.tenantFunctions(P, tenant), fn)
+end
+
+-- Takes a tenant out of a function's ready set.
+local function leaveReady(P, tenant, fn)
+  rcall('ZREM', Key.ready(P, fn), tenant)
+  rcall('SREM', Key.tenantFunctions(P, tenant), fn)
+end
+
+-- Puts a queue with due work among its tenant-function's ready queues, at the lowest virtual
+-- time there (a returning queue banks no credit either).
+local function readyQueue(P, qid, tenant, fn, sys)
+  local tfq = Key.tenantReady(P, tenant, fn)
+  if not rcall('ZSCORE', tfq, qid) then
+    local low = rcall('ZRANGE', tfq, 0, 0, 'WITHSCORES')
+    rcall('ZADD', tfq, low[2] or 0, qid)
+  end
+  enterReady(P, tenant, fn, sys)
+end
+
+-- Files a queue by its earliest job: ready when due, in the timer when later, nowhere when empty.
+-- A queue held for a slot stays held (the timer or the ack that frees the slot brings it back).
+local function indexQueue(P, qid, now, sys)
+  if rcall('SISMEMBER', Key.holds(P), qid) == 1 then return end
+  local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
+  local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
+  local tfq = Key.tenantReady(P, tenant, fn)
+  if not first[1] then
+    rcall('ZREM', Key.timer(P), qid)
+    rcall('ZREM', tfq, qid)
+  elseif tonumber(first[2]) > now then
+    rcall('ZREM', tfq, qid)
+    rcall('ZADD', Key.timer(P), first[2], qid)
+  else
+    rcall('ZREM', Key.timer(P), qid)
+    readyQueue(P, qid, tenant, fn, sys)
+    return
+  end
+  if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
+end
+
+-- A queue cannot run for lack of a slot of `suffix`: out of the ready set, into the timer (a lease
+-- that expires frees its slot without any event) and the slot's wait set (an ack pulls it back).
+local function holdQueue(P, qid, suffix, now, backoff)
+  local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
+  local tfq = Key.tenantReady(P, tenant, fn)
+  rcall('ZREM', tfq, qid)
+  rcall('SADD', Key.holds(P), qid)
+  rcall('ZADD', Key.timer(P), now + backoff, qid)
+  rcall('SADD', Key.waiting(P, suffix), qid)
+  if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
+end
+
+-- A whole tenant-function cannot run (tenant or tenant-function limit reached, tenant paused).
+local function holdTenant(P, tenant, fn, suffix, now, backoff)
+  local entry = '~' .. tenant .. ':' .. fn
+  leaveReady(P, tenant, fn)
+  rcall('ZADD', Key.timer(P), now + backoff, entry)
+  if suffix then rcall('SADD', Key.waiting(P, suffix), entry) end
+end
+
+-- Brings back a timer entry (a queue or a held tenant-function) whose time came or whose slot
+-- was freed.
+local function wake(P, entry, now, sys)
+  rcall('ZREM', Key.timer(P), entry)
+  if string.sub(entry, 1, 1) == '~' then
+    local tenant, fn = string.match(entry, '^~([^:]+):(.+)$')
+    if rcall('ZCARD', Key.tenantReady(P, tenant, fn)) > 0 then enterReady(P, tenant, fn, sys) end
+  else
+    rcall('SREM', Key.holds(P), entry)
+    indexQueue(P, entry, now, sys)
+  end
+end
+
+-- Wakes up to `max` timer entries that are due.
+local function wakeDue(P, now, max, sys)
+  local due = rcall('ZRANGEBYSCORE', Key.timer(P), '-inf', now, 'LIMIT', 0, max)
+  for _, entry in ipairs(due) do wake(P, entry, now, sys) end
+end
+
+-- A slot of `suffix` was freed: wake what waits for it.
+local function pullBack(P, suffix, now)
+  local entries = rcall('SPOP', Key.waiting(P, suffix), 16)
+  if #entries == 0 then return end
+  local sys = systemTime(P)
+  for _, entry in ipairs(entries) do
+    if rcall('ZSCORE', Key.timer(P), entry) then wake(P, entry, now, sys) end
+  end
+end
+
+-- Moves a tenant's virtual time by `delta` and re-sorts it in every ready set it is in.
+-- `from` is its time before the charge when the caller knows it (its ready score), else nil.
+local function chargeTenant(P, tenant, from, delta, retention)
+  local key = Key.tenantTime(P, tenant)
+  if from == nil then
+    if delta == 0 then return end
+    from = tenantTime(P, tenant, systemTime(P))
+  end
+  local v = from + delta
+  rcall('SET', key, string.format('%.17g', v), 'PX', retention)
+  for _, fn in ipairs(rcall('SMEMBERS', Key.tenantFunctions(P, tenant))) do
+    rcall('ZADD', Key.ready(P, fn), 'XX', v, tenant)
+  end
+end
+
+-- A tenant's plan, mirrored into its shard by configureTenant: weight, concurrency limit, paused.
+local function planOf(P, tenant)
+  local v = rcall('HGET', Key.plans(P), tenant)
+  if not v then return 1, 0, false end
+  local w, l, p = string.match(v, '^([^,]+),([^,]+),([^,]+)$')
+  return tonumber(w), tonumber(l), p == '1'
+end
+
+-- Leases up to `n` due jobs of queue `qid`. `slots` are the concurrency keys every job of the
+-- queue takes (suffixes; false where unlimited); secondary keyed limits (keyNames[2..]) are
+-- checked per job, and a blocked job is skipped, not leased. Returns the jobs as the claim
+-- replies them (the tenant filled in by the caller).
+local function leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLimits, estimate)
+  local queue = Key.queue(P, qid)
+  local secondary = #keyLimits > 1
+  local base = {}
+  for i = 1, 4 do
+    if slots[i] then base[#base + 1] = slots[i] end -- false where unlimited
+  end
+  local candidates = rcall('ZRANGEBYSCORE', queue, '-inf', now, 'LIMIT', 0, secondary and n * 4 or n)
+  local jobs = {}
+  for _, id in ipairs(candidates) do
+    if #jobs >= n then break end
+    local jobKey = Key.job(P, id)
+    local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea')
+    if not f[1] then
+      if secondary then rcall('ZREM', queue, id) end -- a stray id: its hash expired
+    else
+      local held = {}
+      for _, s in ipairs(base) do held[#held + 1] = s end
+      local blocked = false
+      local i = 0
+      for suffix in string.gmatch(f[2] or '', '[^\n]+') do
+        i = i + 1
+        local lim = keyLimits[i] or 0
+        if i > 1 and lim > 0 then
+          if slotsInUse(Key.slots(P, suffix), now) >= lim then
+            blocked = true
+            break
+          end
+          held[#held + 1] = suffix
+        end
+      end
+      if not blocked then
+        if secondary then rcall('ZREM', queue, id) end
+        local attempt = tonumber(f[3]) + 1
+        rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', deadline,
+          'lc', table.concat(held, '\n'), 'vt', lease, 'ec', estimate)
+        rcall('ZADD', Key.inflight(P), deadline, id)
+        for _, s in ipairs(held) do rcall('ZADD', Key.slots(P, s), deadline, id) end
+        local kv = {}
+        if f[2] and f[2] ~= '' then -- keyed jobs carry their key values as k:<name> fields
+          local all = rcall('HGETALL', jobKey)
+          for j = 1, #all, 2 do
+            if string.sub(all[j], 1, 2) == 'k:' then
+              kv[#kv + 1] = string.sub(all[j], 3)
+              kv[#kv + 1] = all[j + 1]
+            end
+          end
+        end
+        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv}
+      end
+    end
+  end
+  -- Without secondary limits every candidate was taken (or was a stray): the lowest ranks.
+  if not secondary and #candidates > 0 then
+    rcall('ZREMRANGEBYRANK', queue, 0, #candidates - 1)
+  end
+  return jobs
+end
+
+-- A job with `score` joined queue `qid`: file the queue if it was not filed, or bring its timer
+-- entry forward when this job is earlier. A held queue stays held.
+local function queueJoined(P, qid, score, now)
+  local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
+  if rcall('ZSCORE', Key.tenantReady(P, tenant, fn), qid) then return end
+  if rcall('SISMEMBER', Key.holds(P), qid) == 1 then return end
+  local timed = rcall('ZSCORE', Key.timer(P), qid)
+  if score > now then
+    if not timed or tonumber(timed) > score then rcall('ZADD', Key.timer(P), score, qid) end
+    return
+  end
+  if timed then rcall('ZREM', Key.timer(P), qid) end
+  readyQueue(P, qid, tenant, fn, systemTime(P))
+end
