@@ -6,7 +6,8 @@
   to lose), gives the lowest tenant as many jobs as keep it at or below the next tenant, and never
   lets a concurrency key the job names go over its limit. Each leased job moves to inflight and
   to its concurrency keys with score = lease expiry; its attempt count (the lease token) goes up;
-  the tenant's virtual time moves by the estimated cost now (an ack corrects it by the real one).
+  the tenant's virtual time moves by the estimated cost now (its own average cost for this
+  function; an ack corrects it by the real one).
 
   KEYS[1] ready tenants of the function (rdy:<function>)
   ARGV[1] shard prefix      ARGV[2] function          ARGV[3] now ms      ARGV[4] max jobs
@@ -37,9 +38,6 @@ local fnSlots = Key.functionSlots(fn)
 
 local sys = systemTime(P)
 wakeDue(P, now, 256, sys)
--- What a job of this function costs, as the acks measured it (1 ms until one did).
-local estimate = tonumber(rcall('HGET', Key.costs(P), fn) or '1')
-if estimate < 1 then estimate = 1 end
 
 if fnLimit > 0 then
   local left = fnLimit - slotsInUse(Key.slots(P, fnSlots), now)
@@ -94,6 +92,7 @@ while taken < want and picks < want * 4 + 16 do
       if free > 0 then
         -- As many as keep this tenant at or below the next one (at least one): the order is
         -- exact, and a tenant far behind gets its due in one step instead of one per pick.
+        local estimate = estimateOf(P, tenant, fn)
         local n = free
         if nextTag < math.huge then
           local fit = math.floor((nextTag - tag) * weight / estimate) + 1

@@ -16,9 +16,12 @@ local function systemTime(P)
   return tonumber(rcall('GET', Key.systemTime(P)) or '0')
 end
 
+-- A tenant's state (Key.tenantTime, a hash that expires after the retention): v, its virtual
+-- time; c:<function>, what its jobs of that function cost (ms, an exponential average).
+
 -- A tenant's virtual time, or the system time when it has none (new, or idle past retention).
 local function tenantTime(P, tenant, sys)
-  local v = rcall('GET', Key.tenantTime(P, tenant))
+  local v = rcall('HGET', Key.tenantTime(P, tenant), 'v')
   if v then
     v = tonumber(v)
     if v > sys then return v end
@@ -131,10 +134,20 @@ local function chargeTenant(P, tenant, from, delta, retention)
     from = tenantTime(P, tenant, systemTime(P))
   end
   local v = from + delta
-  rcall('SET', key, string.format('%.17g', v), 'PX', retention)
+  rcall('HSET', key, 'v', string.format('%.17g', v))
+  rcall('PEXPIRE', key, retention)
   for _, fn in ipairs(rcall('SMEMBERS', Key.tenantFunctions(P, tenant))) do
     rcall('ZADD', Key.ready(P, fn), 'XX', v, tenant)
   end
+end
+
+-- What a job of `fn` is expected to cost for `tenant`: its own average, else the function's
+-- (every tenant's), else 1 ms. Never under 1 ms.
+local function estimateOf(P, tenant, fn)
+  local c = rcall('HGET', Key.tenantTime(P, tenant), 'c:' .. fn) or rcall('HGET', Key.costs(P), fn)
+  c = tonumber(c or '1')
+  if c < 1 then return 1 end
+  return c
 end
 
 -- A tenant's plan, mirrored into its shard by configureTenant: weight, concurrency limit, paused.

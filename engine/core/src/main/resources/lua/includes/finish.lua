@@ -15,12 +15,16 @@ end
 
 -- The claim charged the tenant an estimate (the job's ec field, in ms): now that the cost is
 -- known, charge the difference (divided by the tenant's weight, as the claim did), and move the
--- function's estimate toward it (an exponential average, weight 1/8 per job). Costs under 1 ms
--- count as 1 ms, so no job is free.
+-- tenant's and the function's estimates toward it (exponential averages, weight 1/4 and 1/8 per
+-- job; the first cost seen is taken as it is). Costs under 1 ms count as 1 ms: no job is free.
 local function settleCost(P, tenant, fn, charged, cost, weighted, retention)
   if cost < 1 then cost = 1 end
   local old = tonumber(rcall('HGET', Key.costs(P), fn) or cost)
   rcall('HSET', Key.costs(P), fn, string.format('%.6g', old + (cost - old) / 8))
+  local state = Key.tenantTime(P, tenant)
+  local own = tonumber(rcall('HGET', state, 'c:' .. fn) or cost)
+  rcall('HSET', state, 'c:' .. fn, string.format('%.6g', own + (cost - own) / 4))
+  rcall('PEXPIRE', state, retention)
   if charged == nil then return end
   local weight = 1
   if weighted then weight = planOf(P, tenant) end

@@ -60,6 +60,21 @@ class WorkerTest {
   }
 
   @Test
+  void jobsThatEndAtOnce_leaveNothingRunning() throws Exception {
+    start(8, job -> {}, Duration.ofSeconds(30));
+    credits();
+    for (int i = 0; i < 8; i++) {
+      node.dispatch("j" + i, "f", 1, 30_000);
+    }
+    for (int i = 0; i < 8; i++) {
+      node.next(BodyCase.COMPLETE, WAIT);
+    }
+    // A job that ends before the runtime tracks it must not stay tracked: close() would wait
+    // for it for the whole shutdown grace.
+    Await.running(worker, 0);
+  }
+
+  @Test
   void reconnect_grantsOnlyFreeSlots_andResendsUnacknowledgedCompletions() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     start(2, job -> {

@@ -61,22 +61,28 @@ public final class JobExecutor {
   }
 
   /**
-   * Starts {@code job} under {@code handler}; {@code finished} runs once it is settled (by the
-   * handler's end or by {@link #handBack}). Returns null, calling nothing, when the executors
+   * A delivery of {@code job} ready to {@link #start}: register it wherever the runner tracks its
+   * running jobs first, so a job that ends at once is never tracked after it ended.
+   */
+  public Execution prepare(LeasedJob job, Duration leaseTimeout) {
+    return new Execution(job, leaseTimeout, this);
+  }
+
+  /**
+   * Runs {@code e} under {@code handler}; {@code finished} runs once it is settled (by the
+   * handler's end, not by {@link #handBack}). Returns false, calling nothing, when the executors
    * are shut down: the job then comes back after its lease.
    */
-  public Execution start(LeasedJob job, Duration leaseTimeout, JobHandler handler,
-      Consumer<Execution> finished) {
-    Execution e = new Execution(job, leaseTimeout, this);
-    long period = Math.max(MIN_HEARTBEAT_MS, leaseTimeout.toMillis() / 3);
+  public boolean start(Execution e, JobHandler handler, Consumer<Execution> finished) {
+    long period = Math.max(MIN_HEARTBEAT_MS, e.leaseTimeout().toMillis() / 3);
     try {
       e.heartbeats = timer.scheduleAtFixedRate(() -> tick(e), period, period, TimeUnit.MILLISECONDS);
       e.future = handlers.submit(() -> run(e, handler, finished));
-      return e;
+      return true;
     } catch (RejectedExecutionException ex) {
       stopHeartbeats(e);
-      log.debug("runner closed; job {} comes back after its lease expires", job.id());
-      return null;
+      log.debug("runner closed; job {} comes back after its lease expires", e.id());
+      return false;
     }
   }
 

@@ -61,7 +61,7 @@ class JobExecutorTest {
   }
 
   Outcome run(JobHandler handler) throws InterruptedException {
-    executor.start(job(), Duration.ofSeconds(30), handler, e -> {});
+    executor.start(executor.prepare(job(), Duration.ofSeconds(30)), handler, e -> {});
     Outcome o = keeper.completed.poll(5, TimeUnit.SECONDS);
     assertThat(o).as("the job was settled").isNotNull();
     return o;
@@ -107,7 +107,8 @@ class JobExecutorTest {
   @Test
   void longJob_isHeartbeated_andALostLeaseIsReported() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    Execution e = executor.start(job(), Duration.ofMillis(150), job -> release.await(), x -> {});
+    Execution e = executor.prepare(job(), Duration.ofMillis(150));
+    executor.start(e, job -> release.await(), x -> {});
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (keeper.extends_.get() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -124,7 +125,8 @@ class JobExecutorTest {
   @Test
   void handBack_settlesOnce_asAnImmediateRetry_andInterruptsTheHandler() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    Execution e = executor.start(job(), Duration.ofSeconds(30), job -> {
+    Execution e = executor.prepare(job(), Duration.ofSeconds(30));
+    executor.start(e, job -> {
       started.countDown();
       Thread.sleep(60_000);
     }, x -> {});

@@ -379,11 +379,11 @@ public final class WorkerRuntime {
     Duration lease = Duration.ofMillis(d.getLeaseTimeoutMs() > 0 ? d.getLeaseTimeoutMs()
         : reg.spec.leaseTimeout().toMillis());
     String key = key(job.id(), job.attempt());
-    Execution e = executor.start(job, lease, reg.handler, done -> finished(reg, key, done));
-    if (e == null) {
+    Execution e = executor.prepare(job, lease);
+    running.put(key, e);
+    if (!executor.start(e, reg.handler, done -> finished(reg, key, done))) {
+      running.remove(key, e);
       reg.slots.finish(); // the runtime is shutting down: the lease runs out instead
-    } else {
-      running.put(key, e);
     }
   }
 

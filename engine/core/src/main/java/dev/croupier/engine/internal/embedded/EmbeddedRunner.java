@@ -104,15 +104,16 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
           job.id(), job.function());
       return;
     }
-    Execution e = executor.start(job, f.spec.leaseTimeout(), f.handler, done -> {
+    Execution e = executor.prepare(job, f.spec.leaseTimeout());
+    running.put(job.id(), e);
+    boolean started = executor.start(e, f.handler, done -> {
       running.remove(job.id(), done);
       f.slots.finish();
       leases.wakeClaimers();
     });
-    if (e == null) {
+    if (!started) {
+      running.remove(job.id(), e);
       f.slots.finish();
-    } else {
-      running.put(job.id(), e);
     }
   }
 

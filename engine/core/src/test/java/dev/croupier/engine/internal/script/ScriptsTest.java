@@ -86,7 +86,7 @@ class ScriptsTest {
   }
 
   private double tenantTime(String tenant) {
-    return Double.parseDouble(redis.get(keys.tenantTime(0, tenant)));
+    return Double.parseDouble(redis.hget(keys.tenantTime(0, tenant), "v"));
   }
 
   @Test
