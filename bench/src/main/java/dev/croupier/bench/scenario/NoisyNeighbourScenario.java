@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * One tenant with a huge backlog (1,000,000 jobs at scale 1), and late tenants arriving with small
  * bursts while it drains: how long until each late tenant's first job starts, and how long its
- * jobs wait. The design's target: first start p99 <= 50 ms.
+ * jobs wait. The design's target: first start p99 {@code <=} 50 ms.
  */
 public final class NoisyNeighbourScenario implements Scenario {
 
