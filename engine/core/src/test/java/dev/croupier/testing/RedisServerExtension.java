@@ -48,7 +48,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AutoClosea
     }
     // One server per JVM: the root store closes it when the whole run ends.
     Server server = context.getRoot().getStore(STORE)
-        .getOrComputeIfAbsent("server", k -> new Server(EmbeddedRedis.start()), Server.class);
+        .computeIfAbsent("server", k -> new Server(EmbeddedRedis.start()), Server.class);
     url = server.redis.url();
   }
 
@@ -80,7 +80,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AutoClosea
     }
   }
 
-  private record Server(EmbeddedRedis redis) implements ExtensionContext.Store.CloseableResource {
+  private record Server(EmbeddedRedis redis) implements AutoCloseable {
     @Override
     public void close() {
       redis.close();
