@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -131,7 +131,7 @@ final class QueueModel implements AutoCloseable {
   private final ClaimDriver driver;
   private final UnifiedJedis scavengerRedis;
   private final Scavenger scavenger;
-  private final JedisPooled redis;
+  private final RedisClient redis;
   private final QueueModelSink sink = new QueueModelSink();
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<String, String> idempotency = new HashMap<>();

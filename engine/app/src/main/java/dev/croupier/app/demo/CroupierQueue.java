@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -93,7 +93,7 @@ final class CroupierQueue implements DemoQueue {
   static long deleteKeys(String redisUrl, String namespace) {
     long started = System.nanoTime();
     long deleted = 0;
-    try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
+    try (RedisClient redis = RedisClient.create(URI.create(redisUrl))) {
       ScanParams match = new ScanParams().match(namespace + ":*").count(1000);
       String cursor = ScanParams.SCAN_POINTER_START;
       do {

@@ -1,15 +1,13 @@
 package dev.croupier.app.demo;
 
-import java.net.URI;
+import dev.croupier.engine.internal.redis.RedisClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
 
@@ -28,7 +26,7 @@ final class FifoQueue implements DemoQueue {
   private final String key;
   private final int slots;
   private final Duration jobTime;
-  private final JedisPooled redis;
+  private final UnifiedJedis redis;
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean running;
 
@@ -37,11 +35,8 @@ final class FifoQueue implements DemoQueue {
     this.key = Objects.requireNonNull(key, "key");
     this.slots = slots;
     this.jobTime = Objects.requireNonNull(jobTime, "jobTime");
-    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
     // Every worker holds a connection while it blocks in BRPOP; producers need one more.
-    pool.setMaxTotal(slots + 4);
-    pool.setMaxIdle(slots + 4);
-    this.redis = new JedisPooled(pool, URI.create(redisUrl));
+    this.redis = RedisClients.pooled(redisUrl, slots + 4);
   }
 
   @Override

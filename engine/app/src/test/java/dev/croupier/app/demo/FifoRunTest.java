@@ -6,7 +6,7 @@ import dev.croupier.testing.RedisServerExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 
 /** The naive half of the demo on its own: a FIFO list makes late tenants wait for the backlog. */
@@ -58,7 +58,7 @@ class FifoRunTest {
 
     assertThat(run.drained()).isFalse();
     assertThat(run.tenant("A").done()).isLessThan(5_000);
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       assertThat(redis.scan(ScanParams.SCAN_POINTER_START,
           new ScanParams().match("croupier-demo:*").count(10_000)).getResult()).isEmpty();
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 
 /**
@@ -80,7 +80,7 @@ class NoisyNeighbourDemoTest {
 
   @Test
   void demo_afterBothRuns_leavesNoKeysBehind() {
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       for (String pattern : List.of("*croupier-demo:*", "*demo-*")) {
         assertThat(redis.scan(ScanParams.SCAN_POINTER_START,
             new ScanParams().match(pattern).count(100_000)).getResult()).as(pattern).isEmpty();

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** Claims through the claim loop's scripts, one round at a time. */
 class PartitionClaimerTest {
@@ -37,7 +37,7 @@ class PartitionClaimerTest {
     KeySchema keys = new KeySchema(ns, 1);
     Sink sink = new Sink(plain.name());
     try (Engine engine = EngineRuntime.start(options); ClaimDriver driver = new ClaimDriver(options, sink);
-        JedisPooled redis = REDIS.client()) {
+        RedisClient redis = REDIS.client()) {
       engine.configureFunction(plain);
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
