@@ -18,7 +18,9 @@ import dev.croupier.worker.internal.net.ConnectionConfig;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.worker.internal.net.Tls;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +47,8 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
   private final ClientOptions options;
   private final List<NodeAddress> addresses;
   private final ConnectionConfig config;
-  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+      1, new DefaultThreadFactory("croupier-client"), NioIoHandler.newFactory());
   private Connection current;
   private boolean retiring;
   private int next;

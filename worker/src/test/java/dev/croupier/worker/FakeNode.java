@@ -13,8 +13,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
@@ -34,7 +35,8 @@ final class FakeNode implements AutoCloseable {
   final AtomicInteger connections = new AtomicInteger();
   volatile boolean ackCompletes = true;
   private volatile Channel client;
-  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
 
   FakeNode() throws InterruptedException {

@@ -1,12 +1,10 @@
 package dev.croupier.bench.contender;
 
-import java.net.URI;
+import dev.croupier.engine.redis.RedisClients;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -19,20 +17,19 @@ final class BaselineRedis implements AutoCloseable {
 
   private static final int SPARE_CONNECTIONS = 8;
 
-  private final JedisPooled jedis;
+  private final UnifiedJedis jedis;
   private final String prefix;
+
+  /** Blocking pops and big pipelines under load: longer than the engine's default timeout. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   BaselineRedis(String redisUrl, String prefix, int maxSlots) {
     Objects.requireNonNull(redisUrl, "redisUrl");
     this.prefix = Objects.requireNonNull(prefix, "prefix");
-    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-    pool.setMaxTotal(maxSlots + SPARE_CONNECTIONS);
-    pool.setMaxIdle(maxSlots + SPARE_CONNECTIONS);
-    pool.setMaxWait(Duration.ofSeconds(10));
-    this.jedis = new JedisPooled(pool, URI.create(redisUrl), 10_000);
+    this.jedis = RedisClients.pooled(redisUrl, maxSlots + SPARE_CONNECTIONS, TIMEOUT);
   }
 
-  JedisPooled jedis() {
+  UnifiedJedis jedis() {
     return jedis;
   }
 

@@ -2,7 +2,7 @@ package dev.croupier.bench.contender;
 
 import java.net.URI;
 import java.util.List;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -18,7 +18,7 @@ final class KeySweeper {
   /** Deletes every key matching {@code pattern}; returns how many. */
   long deleteMatching(String pattern) {
     long deleted = 0;
-    try (JedisPooled jedis = new JedisPooled(URI.create(redisUrl))) {
+    try (RedisClient jedis = RedisClient.create(URI.create(redisUrl))) {
       ScanParams params = new ScanParams().match(pattern).count(1000);
       String cursor = ScanParams.SCAN_POINTER_START;
       do {

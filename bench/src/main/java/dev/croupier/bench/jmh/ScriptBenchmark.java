@@ -13,7 +13,7 @@ import dev.croupier.api.Outcome;
 import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.claim.Claimer;
 import dev.croupier.engine.internal.keys.KeySchema;
-import dev.croupier.engine.internal.redis.RedisClients;
+import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.Set;

@@ -1,12 +1,13 @@
 package dev.croupier.bench.report;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -96,7 +97,9 @@ public final class Charts {
     System.setProperty("java.awt.headless", "true");
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+      try (OutputStream out = Files.newOutputStream(file)) {
+        ChartEncoder.saveChart(chart, out, "png");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("could not write chart " + file, e);
     }

@@ -20,8 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Latency on an idle system: one job at a time, enqueued when nothing else is queued; the time
  * from just before the enqueue call to the handler's first instruction. Pauses between jobs are
- * random so they do not fall into step with anyone's poll interval. The design's target: p50 <= 2
- * ms, p99 <= 10 ms.
+ * random so they do not fall into step with anyone's poll interval. The design's target: p50
+ * {@code <=} 2 ms, p99 {@code <=} 10 ms.
  */
 public final class LatencyScenario implements Scenario {
 

@@ -23,7 +23,7 @@ import java.util.function.Function;
 /**
  * One tenant with a huge backlog (1,000,000 jobs at scale 1), and late tenants arriving with small
  * bursts while it drains: how long until each late tenant's first job starts, and how long its
- * jobs wait. The design's target: first start p99 <= 50 ms. The workload is a
+ * jobs wait. The design's target: first start p99 {@code <=} 50 ms. The workload is a
  * {@link NoisyNeighbourOptions}: the benchmark's by default, the demo's in {@link NoisyNeighbourDemo}.
  */
 public final class NoisyNeighbourScenario implements Scenario {

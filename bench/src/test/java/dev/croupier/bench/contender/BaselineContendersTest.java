@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 
 /** A short run of every baseline against the real Redis: every job runs once, keys are cleaned up. */
@@ -54,7 +54,7 @@ class BaselineContendersTest {
       waitFor(() -> ran.size() >= 60);
     }
     assertThat(ran).extracting(Job::seq).containsExactlyInAnyOrderElementsOf(jobs.stream().map(Job::seq).toList());
-    try (JedisPooled jedis = REDIS.client()) {
+    try (RedisClient jedis = REDIS.client()) {
       assertThat(BaselineContendersTest.keysMatching(jedis, prefix + "*")).isEmpty();
     }
   }
@@ -88,7 +88,7 @@ class BaselineContendersTest {
   }
 
   /** Every key matching {@code pattern}, over the whole SCAN (one page is not the keyspace). */
-  static List<String> keysMatching(JedisPooled jedis, String pattern) {
+  static List<String> keysMatching(RedisClient jedis, String pattern) {
     List<String> out = new ArrayList<>();
     ScanParams params = new ScanParams().match(pattern).count(1000);
     String cursor = ScanParams.SCAN_POINTER_START;

@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** Croupier as a contender (embedded and over the protocol) on the real Redis: every job runs once, keys go away. */
 class CroupierContenderTest {
@@ -32,7 +32,7 @@ class CroupierContenderTest {
       BaselineContendersTest.waitFor(() -> ran.size() >= 40);
     }
     assertThat(ran).extracting(Job::seq).containsExactlyInAnyOrderElementsOf(jobs.stream().map(Job::seq).toList());
-    try (JedisPooled jedis = REDIS.client()) {
+    try (RedisClient jedis = REDIS.client()) {
       assertThat(BaselineContendersTest.keysMatching(jedis, ns + ":*")).isEmpty();
     }
   }

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 
 /**
@@ -88,7 +88,7 @@ class NoisyNeighbourDemoTest {
 
   @Test
   void demo_afterBothRuns_leavesNoKeysBehind() {
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       assertThat(redis.scan(ScanParams.SCAN_POINTER_START,
           new ScanParams().match("*" + result.settings().runId() + "*").count(100_000)).getResult()).isEmpty();
     }

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 
 /** The naive contender on its own: a FIFO list makes late tenants wait for the whole backlog. */
@@ -88,7 +88,7 @@ class NoisyNeighbourFifoTest {
   }
 
   private static void assertNoKeysLeft(ScenarioSettings settings) {
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       assertThat(redis.scan(ScanParams.SCAN_POINTER_START,
           new ScanParams().match("b" + settings.runId() + "-*").count(100_000)).getResult()).isEmpty();
     }

@@ -32,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Races between claimers, engines and the scavenger on one namespace: limits hold under
@@ -75,7 +75,7 @@ class ConcurrencyStressTest {
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(4).build();
     List<String> ids = new ArrayList<>();
     LimitSampler sampler;
-    try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); JedisPooled redis = REDIS.client()) {
+    try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
       TENANT_LIMITS.forEach((t, n) -> one.engine().configureTenant(t, TenantSettings.DEFAULT.withConcurrencyLimit(n)));
       for (Engine e : List.of(one.engine(), two.engine())) {
         e.register(IO, 8, handler);
@@ -106,7 +106,7 @@ class ConcurrencyStressTest {
     assertThat(runs.keySet()).as("jobs that ran").containsExactlyInAnyOrderElementsOf(ids);
     assertThat(runs.entrySet().stream().filter(e -> e.getValue().get() != 1).map(Map.Entry::getKey).toList())
         .as("jobs that ran more than once").isEmpty();
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       IndexInvariants.check(redis, ns, 1);
     }
   }
@@ -156,7 +156,7 @@ class ConcurrencyStressTest {
     FlakyWorkers.Shared shared = new FlakyWorkers.Shared();
     List<String> ids = new ArrayList<>();
     LimitSampler sampler;
-    try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); JedisPooled redis = REDIS.client();
+    try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); RedisClient redis = REDIS.client();
         FlakyWorkers w1 = new FlakyWorkers(one.leases(), flaky.name(), 8, shared);
         FlakyWorkers w2 = new FlakyWorkers(two.leases(), flaky.name(), 8, shared)) {
       TENANT_LIMITS.forEach((t, n) -> one.engine().configureTenant(t, TenantSettings.DEFAULT.withConcurrencyLimit(n)));
@@ -193,7 +193,7 @@ class ConcurrencyStressTest {
     assertThat(shared.accepted.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(shared.accepted.entrySet().stream().filter(e -> e.getValue().get() != 1).toList())
         .as("jobs with more than one accepted ack").isEmpty();
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       IndexInvariants.check(redis, ns, 1);
     }
   }
@@ -241,7 +241,7 @@ class ConcurrencyStressTest {
       first.leases().detach(stalled);
       second.leases().detach(healthy);
     }
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       IndexInvariants.check(redis, ns, 1);
     }
   }
@@ -269,7 +269,7 @@ class ConcurrencyStressTest {
 
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     FunctionSpec longLease = work.toBuilder().leaseTimeout(LONG_LEASE).build();
-    try (Engine survivor = EngineRuntime.start(options); JedisPooled redis = REDIS.client()) {
+    try (Engine survivor = EngineRuntime.start(options); RedisClient redis = REDIS.client()) {
       survivor.configureFunction(longLease);
       survivor.register(longLease, 8, job -> runs.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet());
       clock.advance(Duration.ofSeconds(1)); // the dead engine's leases run out
@@ -282,7 +282,7 @@ class ConcurrencyStressTest {
       assertThat(runs.values()).allSatisfy(n -> assertThat(n).hasValue(1));
       survivor.unregister(work.name());
     }
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       IndexInvariants.check(redis, ns, 1);
     }
   }

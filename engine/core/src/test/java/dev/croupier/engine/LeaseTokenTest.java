@@ -12,7 +12,7 @@ import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.RetryPolicy;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.lease.Scavenger;
-import dev.croupier.engine.internal.redis.RedisClients;
+import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import dev.croupier.testing.FakeClock;
 import dev.croupier.testing.IndexInvariants;
@@ -23,7 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The attempt number is the lease token: a completion of an earlier delivery never counts. */
@@ -43,7 +43,7 @@ class LeaseTokenTest {
     CollectingSink sink = new CollectingSink(ONE_SHOT.name());
     try (EngineRuntime engine = EngineRuntime.host(options);
         UnifiedJedis scavengerRedis = RedisClients.pooled(REDIS.url(), 2);
-        JedisPooled redis = REDIS.client()) {
+        RedisClient redis = REDIS.client()) {
       Scavenger scavenger = new Scavenger(new ScriptRegistry(scavengerRedis), new KeySchema(ns, 1), options,
           "test-scavenger", n -> { });
       engine.engine().configureFunction(ONE_SHOT);
@@ -77,7 +77,7 @@ class LeaseTokenTest {
     String ns = REDIS.newNamespace();
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
     CollectingSink sink = new CollectingSink(ONE_SHOT.name());
-    try (EngineRuntime engine = EngineRuntime.host(options); JedisPooled redis = REDIS.client()) {
+    try (EngineRuntime engine = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
       engine.engine().configureFunction(ONE_SHOT);
       engine.leases().attach(sink);
       String id = engine.engine().enqueue("t1", ONE_SHOT.name(), "x".getBytes(StandardCharsets.UTF_8),
@@ -109,7 +109,7 @@ class LeaseTokenTest {
     FunctionSpec single = FunctionSpec.newBuilder("single").concurrencyLimit(1)
         .leaseTimeout(Duration.ofSeconds(1)).build();
     CollectingSink sink = new CollectingSink(single.name());
-    try (EngineRuntime engine = EngineRuntime.host(options); JedisPooled redis = REDIS.client()) {
+    try (EngineRuntime engine = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
       engine.engine().configureFunction(single);
       engine.leases().attach(sink);
       engine.engine().enqueue("t1", single.name(), "a".getBytes(StandardCharsets.UTF_8), EnqueueOptions.DEFAULTS);

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 class LifecycleTest {
 
@@ -61,7 +61,7 @@ class LifecycleTest {
   @AfterEach
   void stop() {
     engine.close();
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       IndexInvariants.check(redis, namespace, 1); // once the engine is quiet
     }
   }

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Reads every limited concurrency key's live count ({@code ZCOUNT key (now +inf}, as the scripts
@@ -17,7 +17,7 @@ import redis.clients.jedis.JedisPooled;
  * engines must use the system clock (the same one Redis's TIME reads on this machine).
  */
 final class LimitSampler {
-  private final JedisPooled redis;
+  private final RedisClient redis;
   private final Map<String, Integer> limits = new LinkedHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -26,7 +26,7 @@ final class LimitSampler {
   final AtomicInteger maxSeen = new AtomicInteger();
 
   /** Samples the keys of shard 0 of {@code ns} whose suffixes and limits {@code bySuffix} gives. */
-  LimitSampler(JedisPooled redis, String ns, Map<String, Integer> bySuffix) {
+  LimitSampler(RedisClient redis, String ns, Map<String, Integer> bySuffix) {
     this.redis = redis;
     KeySchema keys = new KeySchema(ns, 1);
     bySuffix.forEach((suffix, limit) -> limits.put(keys.slots(0, suffix), limit));

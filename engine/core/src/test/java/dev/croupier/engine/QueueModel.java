@@ -17,7 +17,7 @@ import dev.croupier.api.RetryPolicy;
 import dev.croupier.engine.internal.claim.ClaimDriver;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.lease.Scavenger;
-import dev.croupier.engine.internal.redis.RedisClients;
+import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import dev.croupier.testing.FakeClock;
 import dev.croupier.testing.IndexInvariants;
@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -131,7 +131,7 @@ final class QueueModel implements AutoCloseable {
   private final ClaimDriver driver;
   private final UnifiedJedis scavengerRedis;
   private final Scavenger scavenger;
-  private final JedisPooled redis;
+  private final RedisClient redis;
   private final QueueModelSink sink = new QueueModelSink();
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<String, String> idempotency = new HashMap<>();

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** The checker itself: quiet on a consistent namespace, loud on each kind of corruption. */
 class IndexInvariantsTest {
@@ -28,7 +28,7 @@ class IndexInvariantsTest {
     KeySchema keys = new KeySchema(ns, 1);
     // No sink has credits, so nothing is claimed: the namespace holds exactly what we enqueue.
     try (Engine engine = EngineRuntime.start(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build());
-        JedisPooled redis = REDIS.client()) {
+        RedisClient redis = REDIS.client()) {
       engine.configureFunction(FunctionSpec.newBuilder("f").build());
       String a = engine.enqueue("t1", "f", PAYLOAD, EnqueueOptions.DEFAULTS).jobId();
       engine.enqueue("t1", "f", PAYLOAD, EnqueueOptions.newBuilder().delay(Duration.ofMinutes(5)).build());
@@ -68,7 +68,7 @@ class IndexInvariantsTest {
     }
   }
 
-  private static void assertViolation(JedisPooled redis, String ns, String text) {
+  private static void assertViolation(RedisClient redis, String ns, String text) {
     assertThatThrownBy(() -> IndexInvariants.check(redis, ns, 1))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(text);

@@ -4,7 +4,7 @@ import dev.croupier.embeddedredis.EmbeddedRedis;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The real Redis every test talks to: the server named by {@code CROUPIER_REDIS_URL} when set,
@@ -48,7 +48,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AutoClosea
     }
     // One server per JVM: the root store closes it when the whole run ends.
     Server server = context.getRoot().getStore(STORE)
-        .getOrComputeIfAbsent("server", k -> new Server(EmbeddedRedis.start()), Server.class);
+        .computeIfAbsent("server", k -> new Server(EmbeddedRedis.start()), Server.class);
     url = server.redis.url();
   }
 
@@ -66,8 +66,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AutoClosea
   }
 
   /** A plain client for asserting on Redis contents; close it after use. */
-  public JedisPooled client() {
-    return new JedisPooled(java.net.URI.create(url()));
+  public RedisClient client() {
+    return RedisClient.create(java.net.URI.create(url()));
   }
 
   /** Stops the server that {@link #standalone()} started, if any. */
@@ -80,7 +80,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AutoClosea
     }
   }
 
-  private record Server(EmbeddedRedis redis) implements ExtensionContext.Store.CloseableResource {
+  private record Server(EmbeddedRedis redis) implements AutoCloseable {
     @Override
     public void close() {
       redis.close();

@@ -8,8 +8,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -33,7 +35,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class AdminServer implements AutoCloseable {
 
-  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+      1, new DefaultThreadFactory("croupier-admin"), NioIoHandler.newFactory());
   private final Channel channel;
 
   /** Starts serving on {@code host:port} (port 0 = any free port). */

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 
 /**
@@ -49,7 +49,7 @@ class DemoCommandTest {
         assertThat(tenant.get("enqueued").asLong()).isEqualTo(t.equals("A") ? 400 : 7);
       }
     }
-    try (JedisPooled redis = REDIS.client()) {
+    try (RedisClient redis = REDIS.client()) {
       assertThat(redis.scan(ScanParams.SCAN_POINTER_START,
           new ScanParams().match("*demo-*").count(100_000)).getResult()).isEmpty();
     }

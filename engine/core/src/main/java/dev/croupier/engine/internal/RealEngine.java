@@ -24,7 +24,7 @@ import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.lease.Scavenger;
 import dev.croupier.engine.internal.metrics.EngineMetrics;
-import dev.croupier.engine.internal.redis.RedisClients;
+import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;

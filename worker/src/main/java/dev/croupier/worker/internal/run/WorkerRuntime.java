@@ -22,7 +22,9 @@ import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.worker.internal.net.Tls;
 import dev.croupier.protocol.Specs;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -53,7 +55,8 @@ public final class WorkerRuntime {
   private final RuntimeSettings options;
   private final List<NodeAddress> addresses;
   private final ConnectionConfig config;
-  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+      1, new DefaultThreadFactory("croupier-worker"), NioIoHandler.newFactory());
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("croupier-worker-timer").factory());
   private final ExecutorService handlers =

@@ -4,7 +4,7 @@ import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.spi.JobSink;
 import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.keys.KeySchema;
-import dev.croupier.engine.internal.redis.RedisClients;
+import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.util.Objects;
 import redis.clients.jedis.UnifiedJedis;

@@ -31,7 +31,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The scheduler against the reference it is meant to be: random tenants (weights 1/2/4/8, each
@@ -68,7 +68,7 @@ class FairSharesProperties {
     EngineOptions options = EngineOptions.newBuilder().redisUrl(redis.url()).namespace(redis.newNamespace())
         .clock(clock).build();
     KeySchema keys = new KeySchema(options.namespace(), 1);
-    try (JedisPooled jedis = redis.client()) {
+    try (RedisClient jedis = redis.client()) {
       ScriptRegistry scripts = new ScriptRegistry(jedis);
       ConfigStore config = new ConfigStore(jedis, keys, Duration.ofMinutes(1));
       Enqueuer enqueuer = new Enqueuer(scripts, keys, config, options);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The includes that mirror a Java class agree with it: {@code keys.lua} builds every key name as
@@ -47,7 +47,7 @@ class LuaMirrorsTest {
   /** One call of a keys.lua function and what KeySchema builds for the same input. */
   private record Case(String function, List<String> args, String expected) {}
 
-  private JedisPooled redis;
+  private RedisClient redis;
 
   @BeforeEach
   void setUp() {

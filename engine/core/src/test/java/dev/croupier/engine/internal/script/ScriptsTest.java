@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** The Lua scripts against a real Redis, driven one call at a time with a fake clock. */
 class ScriptsTest {
@@ -32,7 +32,7 @@ class ScriptsTest {
   @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
   private final FakeClock clock = FakeClock.atNow();
-  private JedisPooled redis;
+  private RedisClient redis;
   private KeySchema keys;
   private ScriptRegistry scripts;
   private ConfigStore config;

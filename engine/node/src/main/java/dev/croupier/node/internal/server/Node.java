@@ -17,14 +17,16 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -53,8 +55,10 @@ public final class Node implements AutoCloseable {
   private final Leases leases;
   private final ServerOptions options;
   private final String nodeId = UUID.randomUUID().toString().substring(0, 8);
-  private final EventLoopGroup boss = new NioEventLoopGroup(1);
-  private final EventLoopGroup io = new NioEventLoopGroup();
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(
+      1, new DefaultThreadFactory("croupier-accept"), NioIoHandler.newFactory());
+  private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(
+      new DefaultThreadFactory("croupier-io"), NioIoHandler.newFactory());
   private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
   private final WorkerRegistry registry;

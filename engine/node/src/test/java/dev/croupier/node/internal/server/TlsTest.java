@@ -14,7 +14,10 @@ import dev.croupier.api.JobInfo;
 import dev.croupier.protocol.ServerException;
 import dev.croupier.worker.Worker;
 import dev.croupier.worker.WorkerOptions;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,21 +29,35 @@ class TlsTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
-  static SelfSignedCertificate cert;
+  static Path cert;
+  static Path key;
   static Nodes nodes;
   static Node node;
 
   @BeforeAll
   static void start() throws Exception {
-    cert = new SelfSignedCertificate("localhost", "EC", 256);
+    X509Bundle bundle = selfSigned();
+    cert = bundle.toTempCertChainPem().toPath();
+    key = bundle.toTempPrivateKeyPem().toPath();
     nodes = new Nodes(REDIS);
-    node = nodes.start(b -> b.tls(cert.certificate().toPath(), cert.privateKey().toPath()));
+    node = nodes.start(b -> b.tls(cert, key));
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     nodes.close();
-    cert.delete();
+    Files.deleteIfExists(cert);
+    Files.deleteIfExists(key);
+  }
+
+  /** A certificate for localhost signed by its own key, as an operator's test setup would make. */
+  static X509Bundle selfSigned() throws Exception {
+    return new CertificateBuilder()
+        .subject("CN=localhost")
+        .addSanDnsName("localhost")
+        .algorithm(CertificateBuilder.Algorithm.ecp256)
+        .setIsCertificateAuthority(true)
+        .buildSelfSigned();
   }
 
   static String address() {
@@ -50,11 +67,11 @@ class TlsTest {
   @Test
   void tlsClientAndWorker_runAJob() {
     try (Worker worker = Worker.create(WorkerOptions.newBuilder().address(address())
-            .tls(cert.certificate().toPath()).build())
+            .tls(cert).build())
             .register(FunctionSpec.newBuilder("secure").build(), 2, job -> {})
             .start();
         CroupierClient client = CroupierClient.connect(ClientOptions.newBuilder()
-            .address(address()).tls(cert.certificate().toPath()).build())) {
+            .address(address()).tls(cert).build())) {
       assertThat(worker.awaitReady(Duration.ofSeconds(30))).isTrue();
       EnqueueResult e = client.enqueue(JobRequest.newBuilder("acme", "secure").payload("p").build());
       assertThat(client.await(e.jobId(), Duration.ofSeconds(30)).state())
@@ -71,14 +88,14 @@ class TlsTest {
 
   @Test
   void untrustedCertificate_failsTheHandshake() throws Exception {
-    SelfSignedCertificate other = new SelfSignedCertificate("localhost", "EC", 256);
+    Path other = selfSigned().toTempCertChainPem().toPath();
     try {
       assertThatThrownBy(() -> CroupierClient.connect(ClientOptions.newBuilder()
-              .address(address()).tls(other.certificate().toPath())
+              .address(address()).tls(other)
               .connectTimeout(Duration.ofSeconds(3)).build()))
           .isInstanceOf(ServerException.class);
     } finally {
-      other.delete();
+      Files.deleteIfExists(other);
     }
   }
 }
