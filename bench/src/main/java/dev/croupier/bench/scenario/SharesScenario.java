@@ -110,6 +110,7 @@ public final class SharesScenario implements Scenario {
     if (variant == Variant.SPREAD) {
       header.add("t000 (1,000 queues) share/fair");
     }
+    header.addAll(RedisProbe.COLUMNS);
     MarkdownTable table = new MarkdownTable(header);
 
     ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), variant == Variant.SPREAD, s.claimThreads(), (c, figures) -> {
@@ -119,10 +120,14 @@ public final class SharesScenario implements Scenario {
       figures.put("loadSeconds", load);
       ContenderLoop.progress(name(), c.name(), String.format("loaded in %.1f s; running", load));
       Trace trace = new Trace();
+      RedisProbe probe = new RedisProbe(s.redisUrl());
+      probe.start();
       long t0 = System.nanoTime();
       c.start(s.slots(), trace);
       Pacing.sleepUntil(t0 + s.duration().toNanos());
       long end = System.nanoTime();
+      RedisProbe.Profile profile = probe.stop(trace.started());
+      figures.put("profile", profile.toJson());
       List<Execution> runs = trace.executions();
       ServiceShares shares = new ServiceShares(runs, weights, sizes);
       long from = t0 + warmup.toNanos();
@@ -155,6 +160,7 @@ public final class SharesScenario implements Scenario {
         figures.put("spreaderShareOverFair", ratio);
         row.add(Format.fixed(ratio, 2));
       }
+      row.addAll(profile.cells());
       table.row(row);
       if (s.charts()) {
         var file = s.outDir().resolve(name() + "-service-" + c.name() + ".png");
@@ -167,7 +173,9 @@ public final class SharesScenario implements Scenario {
     report.table(table);
     report.note("Jain's index of weighted shares over tenants backlogged through the measured span"
         + " (after " + warmup.toMillis() / 1000.0 + " s warm-up); target (DESIGN.md) >= " + TARGET_JAIN
-        + ". share/fair = a tenant's share of served cost over its weight's share; 1.00 is exact");
+        + ". share/fair = a tenant's share of served cost over its weight's share; 1.00 is exact."
+        + " Per job: Redis CPU, commands and JVM CPU while the workers ran, divided by the jobs started"
+        + " then (the backlog was loaded before: claiming and completing, not enqueueing)");
     return report;
   }
 
