@@ -69,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--rivals", paramLabel = "N", defaultValue = "0",
+      description = "shares-spread: how many tenants the spreading tenant competes with (default: 99)")
+  int rivals;
+
   @Override
   public Integer call() {
     if (scenario == null) {
@@ -80,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
     try (RedisOption.Target target = redis.open()) {
       String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
       ScenarioSettings settings = new ScenarioSettings(target.url(), runId, Duration.ofSeconds(seconds),
-          scale, slots, contenders, out, !noCharts, seed, command, claimThreads);
+          scale, slots, contenders, out, !noCharts, seed, command, claimThreads, rivals);
       for (Scenario sc : run) {
         Report report = sc.run(settings);
         report.environment("redis", target.isEmbedded() ? "embedded " + target.url() : target.url());
