@@ -83,6 +83,11 @@ public final class CroupierContender implements Contender {
   }
 
   @Override
+  public boolean takesWeights() {
+    return true;
+  }
+
+  @Override
   public void configureWeights(String[] tenants, double[] weights) {
     configureWeights(engine, tenants, weights);
   }

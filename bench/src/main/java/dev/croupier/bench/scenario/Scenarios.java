@@ -17,6 +17,7 @@ public final class Scenarios {
         new SharesScenario(SharesScenario.Variant.SPREAD),
         new SharesScenario(SharesScenario.Variant.COST),
         new SharesScenario(SharesScenario.Variant.COST_100),
+        new WeightChangeScenario(),
         new ThroughputScenario(),
         new LatencyScenario());
   }
