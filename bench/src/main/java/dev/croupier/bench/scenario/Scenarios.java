@@ -18,6 +18,7 @@ public final class Scenarios {
         new SharesScenario(SharesScenario.Variant.COST),
         new SharesScenario(SharesScenario.Variant.COST_100),
         new WeightChangeScenario(),
+        new ChurnScenario(),
         new ThroughputScenario(),
         new LatencyScenario());
   }
