@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = JmhCommand.class,
     description = {"Runs a benchmark scenario through every contender, side by side on one Redis,",
         "and prints a markdown table (JSON file and PNG charts go to --out).",
-        "Scenarios: noisy-neighbour, shares, shares-spread, shares-cost, throughput, latency, all.",
+        "Scenarios: noisy-neighbour, shares, shares-equal, shares-spread, shares-cost, shares-cost-100,",
+        "shares-weight-change, churn, throughput, latency, all (bench/README.md says what each reports).",
         "Micro-benchmarks: ./croupier bench jmh --help"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -48,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--contenders", paramLabel = "LIST", split = ",",
       description = "contenders to run (default: the scenario's set): fifo-list, rr-batch-mover,"
-          + " tenant-ring, decayed-activity, croupier-uniform, croupier-weighted")
+          + " tenant-ring, decayed-activity, croupier-uniform, croupier-weighted, croupier-protocol")
   List<String> contenders = new ArrayList<>();
 
   @Option(names = "--json", paramLabel = "FILE",
