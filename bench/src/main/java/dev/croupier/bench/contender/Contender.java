@@ -12,8 +12,16 @@ public interface Contender extends AutoCloseable {
   /** The name in reports, e.g. {@code fifo-list}. */
   String name();
 
-  /** Gives tenants plan weights; designs without weights ignore this. Call before enqueueing. */
+  /**
+   * Gives tenants plan weights; designs without weights ignore this. Call before enqueueing, or
+   * while the workers run to change a weight live.
+   */
   default void configureWeights(String[] tenants, double[] weights) {}
+
+  /** Whether {@link #configureWeights} means anything to this design. */
+  default boolean takesWeights() {
+    return false;
+  }
 
   /** Enqueues jobs (pipelined or batched: one call is one producer batch). */
   void enqueue(List<Job> jobs);

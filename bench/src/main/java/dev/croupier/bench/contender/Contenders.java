@@ -1,5 +1,6 @@
 package dev.croupier.bench.contender;
 
+import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.FairnessMode;
 import java.util.List;
 import java.util.Objects;
@@ -49,24 +50,29 @@ public final class Contenders {
       case TenantRingContender.NAME -> new TenantRingContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case DecayedActivityContender.NAME ->
           new DecayedActivityContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
-      case CROUPIER_UNIFORM -> croupier(name, spec, FairnessMode.UNIFORM);
-      case CROUPIER_WEIGHTED -> croupier(name, spec, FairnessMode.WEIGHTED);
-      case CROUPIER_PROTOCOL -> new CroupierProtocolContender(name,
-          options(spec, FairnessMode.WEIGHTED).build(), spec.keyedQueues());
+      case CROUPIER_UNIFORM, CROUPIER_WEIGHTED ->
+          new CroupierContender(name, options(name, spec).build(), spec.keyedQueues());
+      case CROUPIER_PROTOCOL -> new CroupierProtocolContender(name, options(name, spec).build(), spec.keyedQueues());
       default -> throw new IllegalArgumentException(
           "unknown contender '" + name + "'; known: " + ALL + " and " + CROUPIER_PROTOCOL);
     };
   }
 
-  private static Contender croupier(String name, Spec spec, FairnessMode mode) {
-    return new CroupierContender(name, options(spec, mode).build(), spec.keyedQueues());
-  }
-
-  private static dev.croupier.engine.EngineOptions.Builder options(Spec spec, FairnessMode mode) {
-    var options = CroupierContender.options(spec.redisUrl(), spec.prefix(), mode);
+  private static EngineOptions.Builder options(String name, Spec spec) {
+    var options = CroupierContender.options(spec.redisUrl(), spec.prefix());
+    fairness(name, options);
     if (spec.claimThreads() > 0) {
       options.claimThreads(spec.claimThreads());
     }
     return options;
+  }
+
+  /**
+   * The one place the bench touches the engine's fairness knobs: uniform is the weighted claim
+   * with weights and usage switched off. A scheduler without modes drops this method (and, if it
+   * has no uniform variant, {@link #CROUPIER_UNIFORM}); the other contenders keep their names.
+   */
+  private static void fairness(String name, EngineOptions.Builder options) {
+    options.fairness(name.equals(CROUPIER_UNIFORM) ? FairnessMode.UNIFORM : FairnessMode.WEIGHTED);
   }
 }

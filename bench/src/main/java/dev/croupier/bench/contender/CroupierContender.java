@@ -6,7 +6,6 @@ import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.api.EnqueueOptions;
 import dev.croupier.api.JobRequest;
-import dev.croupier.engine.FairnessMode;
 import dev.croupier.engine.TenantSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,9 +63,12 @@ public final class CroupierContender implements Contender {
     return b.build();
   }
 
-  /** The default options for a contender on {@code redisUrl} under {@code namespace}. */
-  public static EngineOptions.Builder options(String redisUrl, String namespace, FairnessMode mode) {
-    return EngineOptions.newBuilder().redisUrl(redisUrl).namespace(namespace).fairness(mode)
+  /**
+   * The default options for a contender on {@code redisUrl} under {@code namespace} (the engine's
+   * own fairness; {@link Contenders} picks a mode for the named variants).
+   */
+  public static EngineOptions.Builder options(String redisUrl, String namespace) {
+    return EngineOptions.newBuilder().redisUrl(redisUrl).namespace(namespace)
         .shutdownGrace(Duration.ofSeconds(2));
   }
 
@@ -78,6 +80,11 @@ public final class CroupierContender implements Contender {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public boolean takesWeights() {
+    return true;
   }
 
   @Override

@@ -62,6 +62,11 @@ public final class CroupierProtocolContender implements Contender {
   }
 
   @Override
+  public boolean takesWeights() {
+    return true;
+  }
+
+  @Override
   public void configureWeights(String[] tenants, double[] weights) {
     CroupierContender.configureWeights(engine, tenants, weights);
   }

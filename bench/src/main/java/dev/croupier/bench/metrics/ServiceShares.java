@@ -42,6 +42,14 @@ public final class ServiceShares {
     }
   }
 
+  /**
+   * When {@code tenant}'s last job started (it was backlogged until then), or
+   * {@link Long#MAX_VALUE} while some of its jobs never started.
+   */
+  public long backloggedUntil(int tenant) {
+    return drainedAt[tenant];
+  }
+
   /** Shares in {@code [from, to)} among the tenants backlogged through it. */
   public Window window(long from, long to) {
     double[] served = new double[weights.length];

@@ -87,7 +87,7 @@ public final class NoisyNeighbourDemo {
     String runId = "demo-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     // Charts are off, so the output directory is never written.
     return new ScenarioSettings(redisUrl, runId, budget, 1.0, slots, List.of(FIFO, CROUPIER),
-        Path.of("."), false, 0, "./croupier demo", claimThreads);
+        Path.of("."), false, 0, "./croupier demo", claimThreads, 0);
   }
 
   /** Runs the workload through both contenders; throws, naming it, when one failed. */

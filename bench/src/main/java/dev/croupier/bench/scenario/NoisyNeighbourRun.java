@@ -45,17 +45,20 @@ final class NoisyNeighbourRun {
 
   /**
    * Runs the workload through {@code contender} and returns its frozen tally; {@code watch} gets
-   * the live tally before anything is enqueued.
+   * the live tally before anything is enqueued, {@code workersStarting} runs just before the
+   * workers start (where a measured span begins).
    */
-  RunTally run(Contender contender, Consumer<RunTally> watch) {
+  RunTally run(Contender contender, Consumer<RunTally> watch, Runnable workersStarting) {
     RunTally tally = new RunTally(workload.bigTenant(), workload.lateTenants(), System::nanoTime);
     watch.accept(tally);
     long deadline = Long.MAX_VALUE;
     if (!workload.preload()) {
+      workersStarting.run();
       deadline = startWorkers(contender, tally);
     }
     boolean complete = enqueueBacklog(contender, tally, deadline);
     if (workload.preload()) {
+      workersStarting.run();
       deadline = startWorkers(contender, tally);
     }
     enqueueLate(contender, tally);

@@ -12,6 +12,7 @@ import dev.croupier.bench.report.LiveTable;
 import dev.croupier.bench.report.MarkdownTable;
 import dev.croupier.bench.report.Report;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -89,21 +90,29 @@ public final class NoisyNeighbourScenario implements Scenario {
   public Outcome compare(ScenarioSettings s) {
     NoisyNeighbourOptions w = workload.apply(s);
     Report report = new Report(name(), s.command(), parameters(w, s));
-    MarkdownTable table = new MarkdownTable(List.of("contender", "backlog load", "late first start p50",
+    List<String> header = new ArrayList<>(List.of("contender", "backlog load", "late first start p50",
         "p99", "max", "late job wait p50", "p99", "late jobs started", "big tenant jobs/s"));
+    header.addAll(RedisProbe.COLUMNS);
+    MarkdownTable table = new MarkdownTable(header);
     Map<String, long[]> waitsByContender = new LinkedHashMap<>();
     Map<String, RunFigures> runs = new LinkedHashMap<>();
     NoisyNeighbourRun runner = new NoisyNeighbourRun(w, s.duration(), s.slots());
 
     ContenderLoop.run(s, report, s.contendersOr(Contenders.ALL), false, s.claimThreads(), (contender, figures) -> {
-      RunTally tally = runOne(runner, contender, w, s);
+      RedisProbe probe = new RedisProbe(s.redisUrl());
+      RunTally tally = runOne(runner, contender, w, s, probe);
+      RedisProbe.Profile profile = probe.stop(tally.tenants().stream().mapToLong(TenantTally::started).sum());
+      figures.put("profile", profile.toJson());
       runs.put(contender.name(), tally.figures());
-      waitsByContender.put(contender.name(), analyse(w, tally, figures, table, contender.name()));
+      waitsByContender.put(contender.name(), analyse(w, tally, figures, table, contender.name(), profile));
     });
 
     report.table(table);
     report.note("target (DESIGN.md): a late tenant's first job starts within "
         + TARGET_FIRST_START_P99.toMillis() + " ms (p99); 'never' = not started within the run");
+    report.note("per job: Redis CPU, commands and JVM CPU from the workers' start to the run's end,"
+        + " divided by the jobs started then" + (w.preload() ? " (the preloaded backlog's enqueue is not in it)"
+        : " (the big tenant's enqueue, made while the workers run, is in it)"));
     if (s.charts() && !waitsByContender.isEmpty()) {
       var file = s.outDir().resolve(name() + "-waits.png");
       Charts.waitDistribution(file, "noisy neighbour: late tenants' job waits (started jobs)", waitsByContender);
@@ -114,16 +123,16 @@ public final class NoisyNeighbourScenario implements Scenario {
 
   /** Runs the workload through {@code contender}, followed by the live table or a progress line. */
   private RunTally runOne(NoisyNeighbourRun runner, Contender contender, NoisyNeighbourOptions w,
-      ScenarioSettings s) {
+      ScenarioSettings s, RedisProbe probe) {
     if (live == null) {
       ContenderLoop.progress(name(), contender.name(), String.format("%s %,d jobs for %s, then %d late"
           + " tenants x %d", w.preload() ? "loading" : "running while enqueueing", w.backlog(),
           w.bigTenant(), w.lateTenants().size(), w.burst()));
-      return runner.run(contender, tally -> {});
+      return runner.run(contender, tally -> {}, probe::start);
     }
     String title = String.format("%s   %d slots x %d ms", contender.name(), s.slots(), w.jobCost().toMillis());
     try {
-      return runner.run(contender, tally -> live.follow(title, s.duration(), tally));
+      return runner.run(contender, tally -> live.follow(title, s.duration(), tally), probe::start);
     } finally {
       live.stop();
     }
@@ -145,7 +154,7 @@ public final class NoisyNeighbourScenario implements Scenario {
 
   /** Puts the late tenants' figures into {@code figures} and a table row; returns their waits. */
   private static long[] analyse(NoisyNeighbourOptions w, RunTally tally, Map<String, Object> figures,
-      MarkdownTable table, String name) {
+      MarkdownTable table, String name, RedisProbe.Profile profile) {
     List<String> late = w.lateTenants();
     long[] firstStart = new long[late.size()];
     long[][] waitsByTenant = new long[late.size()][];
@@ -177,11 +186,13 @@ public final class NoisyNeighbourScenario implements Scenario {
     figures.put("lateJobsTotal", w.lateJobs());
     figures.put("bigTenantJobsPerSecond", bigRate);
     figures.put("meetsFirstStartTarget", first.percentile(99) <= TARGET_FIRST_START_P99.toNanos());
-    table.row(List.of(name, Double.isNaN(load) ? "unfinished" : Format.fixed(load, 1) + " s",
+    List<String> row = new ArrayList<>(List.of(name, Double.isNaN(load) ? "unfinished" : Format.fixed(load, 1) + " s",
         Format.nanos(first.percentile(50)), Format.nanos(first.percentile(99)), Format.nanos(first.max()),
         wait.isEmpty() ? "-" : Format.nanos(wait.percentile(50)),
         wait.isEmpty() ? "-" : Format.nanos(wait.percentile(99)),
         lateStarted + "/" + w.lateJobs(), Format.rate(bigRate)));
+    row.addAll(profile.cells());
+    table.row(row);
     return startedWaits;
   }
 }

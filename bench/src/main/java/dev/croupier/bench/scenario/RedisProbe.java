@@ -1,18 +1,25 @@
 package dev.croupier.bench.scenario;
 
+import dev.croupier.bench.report.Format;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 
 /**
  * Where a contender's time goes, from outside: Redis CPU seconds and commands (INFO cpu, stats,
  * commandstats) and this JVM's CPU, as deltas between two snapshots. Divided by the jobs served it
- * gives Redis CPU and round trips per job, the figures that bound a Redis-backed queue.
+ * gives Redis CPU and round trips per job, the figures that bound a Redis-backed queue. Every
+ * scenario takes one over its measured span, so a scheduler change shows its cost beside its
+ * fairness.
  */
 final class RedisProbe {
+
+  /** The table columns of {@link Profile#cells()}. */
+  static final List<String> COLUMNS = List.of("Redis CPU us/job", "Redis cmds/job", "JVM CPU us/job");
 
   private final String url;
   private Snapshot start;
@@ -26,21 +33,13 @@ final class RedisProbe {
     start = snapshot();
   }
 
-  /** The deltas since {@link #start()}, per job where {@code jobs} > 0. */
-  Map<String, Object> stop(long jobs) {
-    Snapshot end = snapshot();
-    Map<String, Object> m = new LinkedHashMap<>();
-    double redisCpu = end.redisCpu - start.redisCpu;
-    double jvmCpu = (end.jvmCpuNanos - start.jvmCpuNanos) / 1e9;
-    long commands = end.commands - start.commands;
-    m.put("redisCpuSeconds", redisCpu);
-    m.put("jvmCpuSeconds", jvmCpu);
-    m.put("redisCommands", commands);
-    if (jobs > 0) {
-      m.put("redisCpuMicrosPerJob", redisCpu * 1e6 / jobs);
-      m.put("jvmCpuMicrosPerJob", jvmCpu * 1e6 / jobs);
-      m.put("redisCommandsPerJob", (double) commands / jobs);
+  /** The deltas since {@link #start()}, to be divided by {@code jobs}. */
+  Profile stop(long jobs) {
+    if (start == null) {
+      throw new IllegalStateException("stop() before start()");
     }
+    Snapshot end = snapshot();
+    double redisCpu = end.redisCpu - start.redisCpu;
     Map<String, Object> perCommand = new LinkedHashMap<>();
     end.usecByCommand.forEach((cmd, usec) -> {
       long calls = end.callsByCommand.get(cmd) - start.callsByCommand.getOrDefault(cmd, 0L);
@@ -50,8 +49,63 @@ final class RedisProbe {
             "cpuShare", redisCpu > 0 ? spent / 1e6 / redisCpu : 0));
       }
     });
-    m.put("commands", perCommand);
-    return m;
+    double jvmCpu = end.jvmCpuNanos < 0 || start.jvmCpuNanos < 0
+        ? Double.NaN : (end.jvmCpuNanos - start.jvmCpuNanos) / 1e9;
+    return new Profile(jobs, redisCpu, end.commands - start.commands, jvmCpu, perCommand);
+  }
+
+  /**
+   * What one measured span cost.
+   *
+   * @param jobs the jobs the span served (the divisor of every per-job figure)
+   * @param redisCpuSeconds Redis server CPU (user + sys)
+   * @param redisCommands commands Redis processed (a script counts once, plus its calls inside)
+   * @param jvmCpuSeconds this JVM's CPU (NaN where the platform does not tell)
+   * @param perCommand per command: calls, usecPerCall, cpuShare
+   */
+  record Profile(long jobs, double redisCpuSeconds, long redisCommands, double jvmCpuSeconds,
+      Map<String, Object> perCommand) {
+
+    /** Redis CPU microseconds per job (NaN without jobs). */
+    double redisCpuMicrosPerJob() {
+      return perJob(redisCpuSeconds * 1e6);
+    }
+
+    /** Redis commands per job (NaN without jobs). */
+    double redisCommandsPerJob() {
+      return perJob(redisCommands);
+    }
+
+    /** JVM CPU microseconds per job (NaN without jobs or where unknown). */
+    double jvmCpuMicrosPerJob() {
+      return perJob(jvmCpuSeconds * 1e6);
+    }
+
+    private double perJob(double total) {
+      return jobs > 0 ? total / jobs : Double.NaN;
+    }
+
+    /** The three per-job figures, formatted for {@link #COLUMNS}. */
+    List<String> cells() {
+      return List.of(Format.fixed(redisCpuMicrosPerJob(), 1), Format.fixed(redisCommandsPerJob(), 2),
+          Format.fixed(jvmCpuMicrosPerJob(), 1));
+    }
+
+    /** The figures as JSON (the per-job ones only with jobs). */
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("jobs", jobs);
+      m.put("redisCpuSeconds", redisCpuSeconds);
+      m.put("jvmCpuSeconds", jvmCpuSeconds);
+      m.put("redisCommands", redisCommands);
+      if (jobs > 0) {
+        m.put("redisCpuMicrosPerJob", redisCpuMicrosPerJob());
+        m.put("jvmCpuMicrosPerJob", jvmCpuMicrosPerJob());
+        m.put("redisCommandsPerJob", redisCommandsPerJob());
+      }
+      m.put("commands", perCommand);
+      return m;
+    }
   }
 
   private Snapshot snapshot() {
@@ -92,7 +146,7 @@ final class RedisProbe {
   private static final class Snapshot {
     double redisCpu;
     long commands;
-    long jvmCpuNanos;
+    long jvmCpuNanos = -1;
     final Map<String, Long> callsByCommand = new HashMap<>();
     final Map<String, Long> usecByCommand = new HashMap<>();
   }

@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param seed seed of every random choice, so runs are reproducible
  * @param command the command line that started the run, for the report
  * @param claimThreads claim loops of the Croupier contenders (0 = the engine's default)
+ * @param rivals how many tenants the spreading tenant of shares-spread competes with (0 = the
+ *     scenario's default)
  */
 public record ScenarioSettings(String redisUrl, String runId, Duration duration, double scale,
     int slots, List<String> contenders, Path outDir, boolean charts, long seed, String command,
-    int claimThreads) {
+    int claimThreads, int rivals) {
 
   /** Checks the fields. */
   public ScenarioSettings {
@@ -41,6 +43,9 @@ public record ScenarioSettings(String redisUrl, String runId, Duration duration,
     contenders = List.copyOf(contenders);
     Objects.requireNonNull(outDir, "outDir");
     Objects.requireNonNull(command, "command");
+    if (rivals < 0 || rivals > 10_000) {
+      throw new IllegalArgumentException("rivals must be between 0 (the default) and 10000: " + rivals);
+    }
   }
 
   /** The contenders to run: those asked for, else {@code defaults}. */

@@ -13,8 +13,12 @@ public final class Scenarios {
   public static List<Scenario> all() {
     return List.of(new NoisyNeighbourScenario(),
         new SharesScenario(SharesScenario.Variant.PLAIN),
+        new SharesScenario(SharesScenario.Variant.EQUAL),
         new SharesScenario(SharesScenario.Variant.SPREAD),
         new SharesScenario(SharesScenario.Variant.COST),
+        new SharesScenario(SharesScenario.Variant.COST_100),
+        new WeightChangeScenario(),
+        new ChurnScenario(),
         new ThroughputScenario(),
         new LatencyScenario());
   }

@@ -46,7 +46,6 @@ public final class ThroughputScenario implements Scenario {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Report run(ScenarioSettings s) {
     Duration warmup = s.duration().dividedBy(10);
     Map<String, Object> params = new LinkedHashMap<>();
@@ -60,26 +59,28 @@ public final class ThroughputScenario implements Scenario {
     params.put("croupierPaths", "croupier-uniform/-weighted: embedded (engine.register, no wire protocol);"
         + " croupier-protocol: weighted, client -> node server -> worker SDK over loopback TCP");
     Report report = new Report(name(), s.command(), params);
-    MarkdownTable table = new MarkdownTable(List.of("contender", "completed jobs/s", "enqueued jobs/s",
-        "vs " + FifoListContender.NAME, "Redis CPU us/job", "Redis cmds/job", "JVM CPU us/job"));
+    List<String> header = new ArrayList<>(List.of("contender", "completed jobs/s", "enqueued jobs/s",
+        "vs " + FifoListContender.NAME));
+    header.addAll(RedisProbe.COLUMNS);
+    MarkdownTable table = new MarkdownTable(header);
     List<String> names = s.contendersOr(List.of(FifoListContender.NAME, Contenders.CROUPIER_UNIFORM,
         Contenders.CROUPIER_WEIGHTED, Contenders.CROUPIER_PROTOCOL));
-    Map<String, double[]> rates = new LinkedHashMap<>();
+    Map<String, Measured> rates = new LinkedHashMap<>();
     ContenderLoop.run(s, report, names, false, s.claimThreads(), (c, figures) -> {
-      double[] r = measure(c, s, warmup, figures);
-      figures.put("completedPerSecond", r[0]);
-      figures.put("enqueuedPerSecond", r[1]);
-      rates.put(c.name(), r);
+      Measured m = measure(c, s, warmup);
+      figures.put("completedPerSecond", m.completed());
+      figures.put("enqueuedPerSecond", m.enqueued());
+      figures.put("profile", m.profile().toJson());
+      rates.put(c.name(), m);
     });
-    double[] bare = rates.get(FifoListContender.NAME);
-    rates.forEach((name, r) -> {
-      double ratio = bare == null ? Double.NaN : r[0] / bare[0];
+    Measured bare = rates.get(FifoListContender.NAME);
+    rates.forEach((name, m) -> {
+      double ratio = bare == null ? Double.NaN : m.completed() / bare.completed();
       report.contender(name).put("ratioToBareList", ratio);
-      Map<String, Object> probe = (Map<String, Object>) report.contender(name).get("profile");
-      table.row(List.of(name, Format.rate(r[0]), Format.rate(r[1]), Format.fixed(ratio, 2),
-          Format.fixed((Double) probe.getOrDefault("redisCpuMicrosPerJob", Double.NaN), 1),
-          Format.fixed((Double) probe.getOrDefault("redisCommandsPerJob", Double.NaN), 2),
-          Format.fixed((Double) probe.getOrDefault("jvmCpuMicrosPerJob", Double.NaN), 1)));
+      List<String> row = new ArrayList<>(List.of(name, Format.rate(m.completed()), Format.rate(m.enqueued()),
+          Format.fixed(ratio, 2)));
+      row.addAll(m.profile().cells());
+      table.row(row);
     });
     report.table(table);
     report.note("croupier-uniform and croupier-weighted run embedded (claim loop to an in-process no-op"
@@ -90,8 +91,10 @@ public final class ThroughputScenario implements Scenario {
     return report;
   }
 
-  /** Returns {completed/s, enqueued/s} over the span after the warm-up. */
-  private static double[] measure(Contender c, ScenarioSettings s, Duration warmup, Map<String, Object> figures)
+  /** Completed and enqueued jobs per second after the warm-up, and what that span cost. */
+  private record Measured(double completed, double enqueued, RedisProbe.Profile profile) {}
+
+  private static Measured measure(Contender c, ScenarioSettings s, Duration warmup)
       throws InterruptedException {
     RedisProbe probe = new RedisProbe(s.redisUrl());
     LongAdder completed = new LongAdder();
@@ -130,13 +133,13 @@ public final class ThroughputScenario implements Scenario {
     Pacing.sleepUntil(t0 + s.duration().toNanos());
     long c1 = completed.sum();
     long e1 = enqueued.sum();
-    figures.put("profile", probe.stop(c1 - c0));
+    RedisProbe.Profile profile = probe.stop(c1 - c0);
     double secs = (System.nanoTime() - from) / 1e9;
     running.set(false);
     for (Thread t : producers) {
       t.join(10_000);
     }
     ContenderLoop.progress("throughput", c.name(), String.format("%.0f jobs/s", (c1 - c0) / secs));
-    return new double[] {(c1 - c0) / secs, (e1 - e0) / secs};
+    return new Measured((c1 - c0) / secs, (e1 - e0) / secs, profile);
   }
 }

@@ -20,6 +20,15 @@ public final class PlanWeights {
     return w;
   }
 
+  /** {@code n} weights cycling through {@link #PLANS} (1, 2, 4, 8, 1, 2, ...): an even mix. */
+  public static double[] cycled(int n) {
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = PLANS[i % PLANS.length];
+    }
+    return w;
+  }
+
   /** {@code n} weights of 1. */
   public static double[] uniform(int n) {
     double[] w = new double[n];

@@ -37,6 +37,8 @@ class ServiceSharesTest {
     ServiceShares.Window w = shares.window(0, 10);
     assertThat(w.tenants()).containsExactly(0);
     assertThat(shares.window(0, 1).tenants()).containsExactly(0, 1);
+    assertThat(shares.backloggedUntil(1)).isEqualTo(1);
+    assertThat(shares.backloggedUntil(0)).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test

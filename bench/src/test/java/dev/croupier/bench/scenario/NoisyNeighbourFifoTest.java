@@ -78,7 +78,7 @@ class NoisyNeighbourFifoTest {
 
   private static ScenarioSettings fifoSettings(Duration duration, int slots, double scale) {
     return new ScenarioSettings(REDIS.url(), REDIS.newNamespace(), duration, scale, slots,
-        List.of(FifoListContender.NAME), Path.of("target"), false, 42, "test", 0);
+        List.of(FifoListContender.NAME), Path.of("target"), false, 42, "test", 0, 0);
   }
 
   private static RunFigures fifoRun(NoisyNeighbourOptions workload, ScenarioSettings settings) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = JmhCommand.class,
     description = {"Runs a benchmark scenario through every contender, side by side on one Redis,",
         "and prints a markdown table (JSON file and PNG charts go to --out).",
-        "Scenarios: noisy-neighbour, shares, shares-spread, shares-cost, throughput, latency, all.",
+        "Scenarios: noisy-neighbour, shares, shares-equal, shares-spread, shares-cost, shares-cost-100,",
+        "shares-weight-change, churn, throughput, latency, all (bench/README.md says what each reports).",
         "Micro-benchmarks: ./croupier bench jmh --help"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -48,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--contenders", paramLabel = "LIST", split = ",",
       description = "contenders to run (default: the scenario's set): fifo-list, rr-batch-mover,"
-          + " tenant-ring, decayed-activity, croupier-uniform, croupier-weighted")
+          + " tenant-ring, decayed-activity, croupier-uniform, croupier-weighted, croupier-protocol")
   List<String> contenders = new ArrayList<>();
 
   @Option(names = "--json", paramLabel = "FILE",
@@ -69,6 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--rivals", paramLabel = "N", defaultValue = "0",
+      description = "shares-spread: how many tenants the spreading tenant competes with (default: 99)")
+  int rivals;
+
   @Override
   public Integer call() {
     if (scenario == null) {
@@ -80,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
     try (RedisOption.Target target = redis.open()) {
       String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
       ScenarioSettings settings = new ScenarioSettings(target.url(), runId, Duration.ofSeconds(seconds),
-          scale, slots, contenders, out, !noCharts, seed, command, claimThreads);
+          scale, slots, contenders, out, !noCharts, seed, command, claimThreads, rivals);
       for (Scenario sc : run) {
         Report report = sc.run(settings);
         report.environment("redis", target.isEmbedded() ? "embedded " + target.url() : target.url());
