@@ -6,7 +6,7 @@ import dev.croupier.testing.RedisServerExtension;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** The probe against the real Redis: deltas of INFO, divided per job. */
 class RedisProbeTest {
@@ -18,7 +18,7 @@ class RedisProbeTest {
     RedisProbe probe = new RedisProbe(REDIS.url());
     String key = REDIS.newNamespace() + ":probe";
     probe.start();
-    try (JedisPooled jedis = REDIS.client()) {
+    try (RedisClient jedis = REDIS.client()) {
       for (int i = 0; i < 100; i++) {
         jedis.incr(key);
       }
