@@ -111,12 +111,20 @@ while taken < want and picks < want * 4 + 16 do
           chargeTenant(P, tenant, tag, #jobs * estimate / weight, retention)
           rcall('ZADD', tfq, 'XX', qtag + #jobs, qid)
         end
-        indexQueue(P, qid, now, sys) -- still due: stays ready; else to the timer or nowhere
+        local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
+        if first[1] and tonumber(first[2]) <= now then
+          -- Still due: it stays ready at its new virtual time, unless nothing could be taken
+          -- because every due job is blocked by a secondary keyed limit: then it waits a backoff.
+          -- (Nothing taken without secondary limits means stray ids were dropped: look again.)
+          if #jobs == 0 and #keyLimits > 1 then holdQueue(P, qid, nil, now, backoff) end
+        else
+          indexQueue(P, qid, now, sys) -- to the timer, or nowhere when empty
+        end
       end
     end
   end
 end
-rcall('SET', Key.systemTime(P), string.format('%.17g', sys))
+if sys > systemTime(P) then rcall('SET', Key.systemTime(P), string.format('%.17g', sys)) end
 local nextTimer = rcall('ZRANGE', Key.timer(P), 0, 0, 'WITHSCORES')
 out[2] = nextTimer[2] or -1
 return out

@@ -76,7 +76,7 @@ local function indexQueue(P, qid, now, sys)
   if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
 end
 
--- A queue cannot run for lack of a slot of `suffix`: out of the ready set, into the timer (a lease
+-- A queue cannot run for lack of a slot of `suffix` (nil: of a secondary keyed limit, per job): out of the ready set, into the timer (a lease
 -- that expires frees its slot without any event) and the slot's wait set (an ack pulls it back).
 local function holdQueue(P, qid, suffix, now, backoff)
   local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
@@ -84,7 +84,7 @@ local function holdQueue(P, qid, suffix, now, backoff)
   rcall('ZREM', tfq, qid)
   rcall('SADD', Key.holds(P), qid)
   rcall('ZADD', Key.timer(P), now + backoff, qid)
-  rcall('SADD', Key.waiting(P, suffix), qid)
+  if suffix then rcall('SADD', Key.waiting(P, suffix), qid) end
   if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
 end
 

@@ -15,17 +15,24 @@ end
 
 -- The claim charged the tenant an estimate (the job's ec field, in ms): now that the cost is
 -- known, charge the difference (divided by the tenant's weight, as the claim did), and move the
--- tenant's and the function's estimates toward it (exponential averages, weight 1/4 and 1/8 per
--- job; the first cost seen is taken as it is). Costs under 1 ms count as 1 ms: no job is free.
+-- tenant's estimate toward it (an exponential average, weight 1/4 per job). A tenant's first
+-- costs also feed the function's average, the first estimate of the next newcomer. Costs under
+-- 1 ms count as 1 ms: no job is free. In the steady state (the estimate is the cost) this is two
+-- reads and nothing else.
 local function settleCost(P, tenant, fn, charged, cost, weighted, retention)
   if cost < 1 then cost = 1 end
-  local old = tonumber(rcall('HGET', Key.costs(P), fn) or cost)
-  rcall('HSET', Key.costs(P), fn, string.format('%.6g', old + (cost - old) / 8))
   local state = Key.tenantTime(P, tenant)
-  local own = tonumber(rcall('HGET', state, 'c:' .. fn) or cost)
-  rcall('HSET', state, 'c:' .. fn, string.format('%.6g', own + (cost - own) / 4))
-  rcall('PEXPIRE', state, retention)
-  if charged == nil then return end
+  local own = rcall('HGET', state, 'c:' .. fn)
+  if own then
+    own = tonumber(own)
+    local next = own + (cost - own) / 4
+    if math.abs(next - own) > 0.001 then rcall('HSET', state, 'c:' .. fn, string.format('%.6g', next)) end
+  else
+    rcall('HSET', state, 'c:' .. fn, cost)
+    local avg = tonumber(rcall('HGET', Key.costs(P), fn) or cost)
+    rcall('HSET', Key.costs(P), fn, string.format('%.6g', avg + (cost - avg) / 8))
+  end
+  if charged == nil or math.abs(cost - charged) < 0.001 then return end
   local weight = 1
   if weighted then weight = planOf(P, tenant) end
   chargeTenant(P, tenant, nil, (cost - charged) / weight, retention)

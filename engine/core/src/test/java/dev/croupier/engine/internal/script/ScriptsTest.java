@@ -210,6 +210,21 @@ class ScriptsTest {
   }
 
   @Test
+  void queueWhoseDueJobsAreAllBlockedBySecondaryLimits_waitsABackoff_insteadOfBeingRepicked() {
+    FunctionSpec spec = FunctionSpec.newBuilder("k").keyedLimit("acct", 10).keyedLimit("region", 1).build();
+    config.configureFunction(spec);
+    EnqueueOptions eu = EnqueueOptions.newBuilder().concurrencyKey("acct", "a").concurrencyKey("region", "eu").build();
+    enqueue("t1", "k", eu);
+    enqueue("t1", "k", eu);
+    LeasedJob first = claim(spec, 10).jobs().get(0);
+    assertThat(claim(spec, 10).jobs()).isEmpty();
+    assertThat(redis.sismember(keys.holds(0), "t1:k:a")).isTrue();
+    complete(first.id(), 1, "s", 1);
+    clock.advance(options.capacityBackoff());
+    assertThat(claim(spec, 10).jobs()).hasSize(1);
+  }
+
+  @Test
   void delayedJob_waitsInTheTimer_untilItIsDue() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
