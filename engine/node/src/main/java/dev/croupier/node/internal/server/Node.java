@@ -60,6 +60,7 @@ public final class Node implements AutoCloseable {
   private final WorkerRegistry registry;
   private final WorkerService workers;
   private final ProducerService producers;
+  private final Failures failures = new Failures(new LogLimiter(), new LogLimiter());
   private final SslContext ssl;
   private volatile Channel server;
   private volatile boolean closed;
@@ -70,7 +71,7 @@ public final class Node implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.registry = new WorkerRegistry(leases::wakeClaimers, this::dispatch);
     this.workers = new WorkerService(engine, leases, registry);
-    this.producers = new ProducerService(engine, options.maxWatchTimeout());
+    this.producers = new ProducerService(engine, options.maxWatchTimeout(), failures);
     this.ssl = options.tls() ? sslContext(options) : null;
   }
 
@@ -148,7 +149,7 @@ public final class Node implements AutoCloseable {
             p.addLast("keepAlive", new KeepAliveHandler());
             p.addLast("auth", new AuthHandler(options.tokens(), welcome,
                 options.helloTimeout().toMillis()));
-            p.addLast("router", new RequestRouter(workers, producers, blocking,
+            p.addLast("router", new RequestRouter(workers, producers, blocking, failures,
                 options.maxRequestsInFlight(), peers::add, Node.this::closed));
             p.addLast("errors", ProtocolErrorHandler.INSTANCE);
           }

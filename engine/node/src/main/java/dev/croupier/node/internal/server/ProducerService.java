@@ -38,10 +38,12 @@ final class ProducerService {
 
   private final Engine engine;
   private final Duration maxWatchTimeout;
+  private final Failures failures;
 
-  ProducerService(Engine engine, Duration maxWatchTimeout) {
+  ProducerService(Engine engine, Duration maxWatchTimeout, Failures failures) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.maxWatchTimeout = Objects.requireNonNull(maxWatchTimeout, "maxWatchTimeout");
+    this.failures = Objects.requireNonNull(failures, "failures");
   }
 
   void enqueue(Peer peer, long cid, Enqueue req) {
@@ -123,7 +125,7 @@ final class ProducerService {
         } else if (cause instanceof dev.croupier.api.InvalidRequestException) {
           peer.sendError(cid, ErrorCode.NOT_FOUND, "no job " + req.getJobId());
         } else {
-          Failures.reply(peer, cid, cause);
+          failures.reply(peer, cid, cause);
         }
       }
     });

@@ -25,6 +25,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   private final WorkerService workers;
   private final ProducerService producers;
   private final Executor blocking;
+  private final Failures failures;
   private final int maxInFlight;
   private final Consumer<Peer> onOpen;
   private final Consumer<Peer> onClose;
@@ -33,10 +34,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   private boolean paused;
 
   RequestRouter(WorkerService workers, ProducerService producers, Executor blocking,
-      int maxInFlight, Consumer<Peer> onOpen, Consumer<Peer> onClose) {
+      Failures failures, int maxInFlight, Consumer<Peer> onOpen, Consumer<Peer> onClose) {
     this.workers = workers;
     this.producers = producers;
     this.blocking = blocking;
+    this.failures = failures;
     this.maxInFlight = maxInFlight;
     this.onOpen = onOpen;
     this.onClose = onClose;
@@ -106,7 +108,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     try {
       CompletableFuture.runAsync(request, blocking).whenComplete((ok, err) -> {
         if (err != null) {
-          Failures.reply(p, cid, err);
+          failures.reply(p, cid, err);
         }
         ctx.executor().execute(() -> {
           inFlight--;

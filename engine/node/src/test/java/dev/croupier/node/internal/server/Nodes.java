@@ -21,9 +21,14 @@ final class Nodes implements AutoCloseable {
   private final EngineOptions engineOptions;
 
   Nodes(RedisServerExtension redis) {
+    this(redis.url(), redis.newNamespace());
+  }
+
+  /** Nodes on the Redis at {@code redisUrl}, in {@code namespace}. */
+  Nodes(String redisUrl, String namespace) {
     this.engineOptions = EngineOptions.newBuilder()
-        .redisUrl(redis.url())
-        .namespace(redis.newNamespace())
+        .redisUrl(redisUrl)
+        .namespace(namespace)
         .scavengeInterval(Duration.ofMillis(200))
         .shutdownGrace(Duration.ofSeconds(1))
         .build();
