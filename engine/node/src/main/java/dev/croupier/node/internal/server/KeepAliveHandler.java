@@ -12,10 +12,15 @@ import io.netty.handler.timeout.IdleStateEvent;
 /**
  * Liveness, behind an {@link io.netty.handler.timeout.IdleStateHandler}: pings a peer that has
  * heard nothing for a while, closes one that has said nothing for too long, and answers pings.
+ * It sits behind the handshake: a peer that has not said Hello gets no Pong (its Ping is "not
+ * Hello" and closes the connection) and is not pinged, so an unauthenticated peer cannot make the
+ * node echo its bytes.
  */
 final class KeepAliveHandler extends ChannelDuplexHandler {
 
   private static final Envelope PING = Envelope.newBuilder().setPing(Ping.getDefaultInstance()).build();
+
+  private boolean authenticated;
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -23,10 +28,13 @@ final class KeepAliveHandler extends ChannelDuplexHandler {
       if (idle.state() == IdleState.READER_IDLE) {
         ProtocolErrorHandler.closeWithError(ctx.channel(), ErrorCode.TIMEOUT,
             "no frame from the peer for too long");
-      } else if (idle.state() == IdleState.WRITER_IDLE) {
+      } else if (idle.state() == IdleState.WRITER_IDLE && authenticated) {
         ctx.writeAndFlush(PING);
       }
       return;
+    }
+    if (evt instanceof AuthHandler.Authenticated) {
+      authenticated = true;
     }
     super.userEventTriggered(ctx, evt);
   }

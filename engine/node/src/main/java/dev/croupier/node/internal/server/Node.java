@@ -146,9 +146,9 @@ public final class Node implements AutoCloseable {
                 options.slowReaderGrace().toMillis()));
             p.addLast("idle", new IdleStateHandler(options.idleTimeout().toMillis(),
                 options.pingInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
-            p.addLast("keepAlive", new KeepAliveHandler());
             p.addLast("auth", new AuthHandler(options.tokens(), welcome,
                 options.helloTimeout().toMillis()));
+            p.addLast("keepAlive", new KeepAliveHandler());
             p.addLast("router", new RequestRouter(workers, producers, blocking, failures,
                 options.maxRequestsInFlight(), peers::add, Node.this::closed));
             p.addLast("errors", ProtocolErrorHandler.INSTANCE);

@@ -142,10 +142,21 @@ class HandlersTest {
 
     @Test
     void writerIdle_sendsPing() {
-      EmbeddedChannel ch = new EmbeddedChannel(new KeepAliveHandler());
+      Events events = new Events();
+      EmbeddedChannel ch = new EmbeddedChannel(new KeepAliveHandler(), events);
+      ch.pipeline().fireUserEventTriggered(new AuthHandler.Authenticated(Principal.LOCAL, ""));
       ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_WRITER_IDLE_STATE_EVENT);
       assertThat(((Envelope) ch.readOutbound()).hasPing()).isTrue();
       assertThat(ch.isActive()).isTrue();
+      assertThat(events.events).as("the router still learns who the peer is")
+          .singleElement().isInstanceOf(AuthHandler.Authenticated.class);
+    }
+
+    @Test
+    void writerIdle_beforeHello_sendsNothing() {
+      EmbeddedChannel ch = new EmbeddedChannel(new KeepAliveHandler());
+      ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_WRITER_IDLE_STATE_EVENT);
+      assertThat((Object) ch.readOutbound()).isNull();
     }
 
     @Test

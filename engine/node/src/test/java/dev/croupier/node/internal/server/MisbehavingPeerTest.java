@@ -94,6 +94,17 @@ class MisbehavingPeerTest {
   }
 
   @Test
+  void ping_beforeHello_isNotEchoed_butUnauthenticatedAndClosed() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      peer.send(Envelope.newBuilder().setCorrelationId(7).setPing(Ping.newBuilder()
+          .setData(ByteString.copyFrom(new byte[48 << 10]))).build());
+      List<Envelope> frames = peer.readUntilClosed();
+      assertThat(frames).noneMatch(Envelope::hasPong);
+      assertThat(lastErrorCode(frames)).isEqualTo(ErrorCode.UNAUTHENTICATED);
+    }
+  }
+
+  @Test
   void oversizedFrame_getsFrameTooLargeAndClose() throws IOException {
     try (RawPeer peer = new RawPeer(node)) {
       assertThat(peer.hello("").hasWelcome()).isTrue();
