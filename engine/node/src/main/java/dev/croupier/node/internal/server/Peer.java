@@ -74,8 +74,16 @@ final class Peer {
     channel.writeAndFlush(envelope);
   }
 
-  /** Answers request {@code correlationId} with an error; the connection stays open. */
+  /**
+   * Answers request {@code correlationId} with an error; the connection stays open. An error
+   * with correlation id 0 is by the protocol the last frame before the node closes, so with id 0
+   * this sends it and closes.
+   */
   void sendError(long correlationId, ErrorCode code, String message) {
+    if (correlationId == 0) {
+      ProtocolErrorHandler.closeWithError(channel, code, message);
+      return;
+    }
     send(Wire.error(correlationId, code, message));
   }
 

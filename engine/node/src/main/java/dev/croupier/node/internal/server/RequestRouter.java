@@ -72,6 +72,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     }
     long cid = env.getCorrelationId();
     Peer p = peer;
+    if (cid == 0 && isRequest(env.getBodyCase())) {
+      // Its reply could not be matched, and an Error with id 0 means "closing": say so and close.
+      ProtocolErrorHandler.closeWithError(ctx.channel(), ErrorCode.INVALID_REQUEST,
+          "a " + describe(env) + " is a request: it needs a non-zero correlation_id");
+      return;
+    }
     switch (env.getBodyCase()) {
       case CREDITS -> workers.credits(p, cid, env.getCredits());
       case GOODBYE -> workers.goodbye(p);
@@ -87,9 +93,25 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case HELLO -> p.sendError(cid, ErrorCode.INVALID_REQUEST, "already authenticated");
       case ERROR -> log.info("{} reports {}: {}", p, env.getError().getCode(),
           env.getError().getMessage());
-      default -> p.sendError(cid, ErrorCode.UNKNOWN_MESSAGE,
-          "a node does not take " + describe(env) + " from clients");
+      default -> {
+        if (cid != 0) {
+          p.sendError(cid, ErrorCode.UNKNOWN_MESSAGE,
+              "a node does not take " + describe(env) + " from clients");
+        } else {
+          // A notification it does not know (perhaps from a newer client): nothing to answer.
+          log.debug("{} sent {} without a correlation id; ignored", p, describe(env));
+        }
+      }
     }
+  }
+
+  /** Whether a message of this kind expects a reply, and so must carry a correlation id. */
+  static boolean isRequest(Envelope.BodyCase body) {
+    return switch (body) {
+      case HELLO, REGISTER_FUNCTIONS, UNREGISTER_FUNCTIONS, HEARTBEAT, COMPLETE, ENQUEUE,
+          ENQUEUE_BATCH, CANCEL, LOOKUP, WATCH -> true;
+      default -> false;
+    };
   }
 
   private static String describe(Envelope env) {

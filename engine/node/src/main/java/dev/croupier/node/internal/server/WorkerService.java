@@ -100,16 +100,30 @@ final class WorkerService {
         .build());
   }
 
+  /**
+   * Adds credits. Credits for functions not registered here are refused with INVALID_REQUEST
+   * when the frame carries a correlation id; without one (a notification) they are dropped, since
+   * an Error with id 0 would close the connection, and a credit racing an unregister is harmless.
+   */
   void credits(Peer peer, long cid, Credits req) {
     if (peer.draining()) {
       return;
     }
+    List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, Integer> e : req.getGrantsMap().entrySet()) {
       int n = e.getValue() < 0 ? WorkerRegistry.MAX_CREDITS : e.getValue();
       if (n > 0 && !registry.grant(peer, e.getKey(), n)) {
-        peer.sendError(cid, ErrorCode.INVALID_REQUEST, "credits for function '" + e.getKey()
-            + "', which is not registered on this connection; register it first");
+        unknown.add(e.getKey());
       }
+    }
+    if (unknown.isEmpty()) {
+      return;
+    }
+    if (cid != 0) {
+      peer.sendError(cid, ErrorCode.INVALID_REQUEST, "credits for function(s) " + unknown
+          + ", not registered on this connection; register them first");
+    } else {
+      log.debug("{} granted credits for {}, not registered on this connection; dropped", peer, unknown);
     }
   }
 

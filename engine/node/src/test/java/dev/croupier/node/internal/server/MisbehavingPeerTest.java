@@ -3,9 +3,11 @@ package dev.croupier.node.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
 import dev.croupier.proto.v1.Hello;
+import dev.croupier.proto.v1.Lookup;
 import dev.croupier.proto.v1.Ping;
 import dev.croupier.proto.v1.Welcome;
 import dev.croupier.testing.RedisServerExtension;
@@ -133,6 +135,63 @@ class MisbehavingPeerTest {
       Envelope pong = peer.read();
       assertThat(pong.hasPong()).isTrue();
       assertThat(pong.getCorrelationId()).isEqualTo(4);
+    }
+  }
+
+  static Envelope lookup(long cid) {
+    return Envelope.newBuilder().setCorrelationId(cid)
+        .setLookup(Lookup.newBuilder().setJobId("0-00000000000000000000000000")).build();
+  }
+
+  @Test
+  void creditsForUnregisteredFunction_withoutCorrelationId_areDropped_notAnsweredWithErrorZero()
+      throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(Envelope.newBuilder().setCredits(Credits.newBuilder().putGrants("ghost", 1)).build());
+      peer.send(lookup(5));
+      Envelope next = peer.read();
+      // An Error with id 0 would mean "closing" while the connection stayed open.
+      assertThat(next.getCorrelationId()).as("%s", next).isEqualTo(5);
+      assertThat(next.getError().getCode()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+  }
+
+  @Test
+  void creditsForUnregisteredFunction_withCorrelationId_getOneInvalidRequestWithThatId()
+      throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(Envelope.newBuilder().setCorrelationId(9)
+          .setCredits(Credits.newBuilder().putGrants("ghost", 1).putGrants("spectre", 2)).build());
+      peer.send(lookup(10));
+      Envelope err = peer.read();
+      assertThat(err.getCorrelationId()).isEqualTo(9);
+      assertThat(err.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(err.getError().getMessage()).contains("ghost", "spectre");
+      assertThat(peer.read().getCorrelationId()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void unknownMessage_withoutCorrelationId_isIgnored() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(Envelope.getDefaultInstance());
+      peer.send(lookup(5));
+      assertThat(peer.read().getCorrelationId()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void request_withoutCorrelationId_getsErrorZeroAndClose() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      peer.socket.setSoTimeout(5_000);
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(lookup(0));
+      List<Envelope> frames = peer.readUntilClosed();
+      assertThat(lastErrorCode(frames)).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(frames.get(frames.size() - 1).getError().getMessage()).contains("correlation_id");
     }
   }
 
