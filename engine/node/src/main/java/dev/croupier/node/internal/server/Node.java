@@ -61,6 +61,11 @@ public final class Node implements AutoCloseable {
   private final WorkerService workers;
   private final ProducerService producers;
   private final Failures failures = new Failures(new LogLimiter(), new LogLimiter());
+  // One limiter per kind of noise a peer can cause, shared by every connection of this node.
+  private final ProtocolErrorHandler errors =
+      new ProtocolErrorHandler(new LogLimiter(), new LogLimiter());
+  private final LogLimiter rejections = new LogLimiter();
+  private final LogLimiter peerErrors = new LogLimiter();
   private final SslContext ssl;
   private volatile Channel server;
   private volatile boolean closed;
@@ -147,11 +152,11 @@ public final class Node implements AutoCloseable {
             p.addLast("idle", new IdleStateHandler(options.idleTimeout().toMillis(),
                 options.pingInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
             p.addLast("auth", new AuthHandler(options.tokens(), welcome,
-                options.helloTimeout().toMillis()));
+                options.helloTimeout().toMillis(), rejections));
             p.addLast("keepAlive", new KeepAliveHandler());
             p.addLast("router", new RequestRouter(workers, producers, blocking, failures,
-                options.maxRequestsInFlight(), peers::add, Node.this::closed));
-            p.addLast("errors", ProtocolErrorHandler.INSTANCE);
+                peerErrors, options.maxRequestsInFlight(), peers::add, Node.this::closed));
+            p.addLast("errors", errors);
           }
         });
     try {

@@ -26,6 +26,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   private final ProducerService producers;
   private final Executor blocking;
   private final Failures failures;
+  private final LogLimiter peerErrors;
   private final int maxInFlight;
   private final Consumer<Peer> onOpen;
   private final Consumer<Peer> onClose;
@@ -34,11 +35,13 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   private boolean paused;
 
   RequestRouter(WorkerService workers, ProducerService producers, Executor blocking,
-      Failures failures, int maxInFlight, Consumer<Peer> onOpen, Consumer<Peer> onClose) {
+      Failures failures, LogLimiter peerErrors, int maxInFlight, Consumer<Peer> onOpen,
+      Consumer<Peer> onClose) {
     this.workers = workers;
     this.producers = producers;
     this.blocking = blocking;
     this.failures = failures;
+    this.peerErrors = peerErrors;
     this.maxInFlight = maxInFlight;
     this.onOpen = onOpen;
     this.onClose = onClose;
@@ -91,8 +94,13 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case LOOKUP -> run(ctx, cid, () -> producers.lookup(p, cid, env.getLookup()));
       case WATCH -> run(ctx, cid, () -> producers.watch(p, cid, env.getWatch()));
       case HELLO -> p.sendError(cid, ErrorCode.INVALID_REQUEST, "already authenticated");
-      case ERROR -> log.info("{} reports {}: {}", p, env.getError().getCode(),
-          env.getError().getMessage());
+      case ERROR -> {
+        long held = peerErrors.permit();
+        if (held >= 0) {
+          log.info("{} reports {}: {}{}", p, env.getError().getCode(),
+              abbreviate(env.getError().getMessage()), LogLimiter.held(held));
+        }
+      }
       default -> {
         if (cid != 0) {
           p.sendError(cid, ErrorCode.UNKNOWN_MESSAGE,
@@ -103,6 +111,10 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         }
       }
     }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 197) + "...";
   }
 
   /** Whether a message of this kind expects a reply, and so must carry a correlation id. */

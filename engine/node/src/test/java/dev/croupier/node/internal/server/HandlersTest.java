@@ -38,6 +38,10 @@ class HandlersTest {
         .setProtocolVersion(version).setToken(token)).build();
   }
 
+  static ProtocolErrorHandler errors() {
+    return new ProtocolErrorHandler(new LogLimiter(), new LogLimiter());
+  }
+
   /** Records user events that reach the end of the pipeline. */
   static final class Events extends ChannelInboundHandlerAdapter {
     final List<Object> events = new ArrayList<>();
@@ -59,8 +63,8 @@ class HandlersTest {
   class Auth {
 
     EmbeddedChannel channel(Tokens tokens, Events events) {
-      return new EmbeddedChannel(new AuthHandler(tokens, WELCOME, 1000), events,
-          ProtocolErrorHandler.INSTANCE);
+      return new EmbeddedChannel(new AuthHandler(tokens, WELCOME, 1000, new LogLimiter()), events,
+          errors());
     }
 
     @Test
@@ -218,7 +222,7 @@ class HandlersTest {
 
     @Test
     void tooLongFrame_getsFrameTooLargeAndCloses() {
-      EmbeddedChannel ch = new EmbeddedChannel(ProtocolErrorHandler.INSTANCE);
+      EmbeddedChannel ch = new EmbeddedChannel(errors());
       ch.pipeline().fireExceptionCaught(new TooLongFrameException("frame of 9 bytes is over 8"));
       Envelope err = error(ch);
       assertThat(err.getError().getCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
@@ -228,7 +232,7 @@ class HandlersTest {
 
     @Test
     void undecodableFrame_getsBadFrameAndCloses() {
-      EmbeddedChannel ch = new EmbeddedChannel(ProtocolErrorHandler.INSTANCE);
+      EmbeddedChannel ch = new EmbeddedChannel(errors());
       ch.pipeline().fireExceptionCaught(new DecoderException("bad protobuf"));
       assertThat(error(ch).getError().getCode()).isEqualTo(ErrorCode.BAD_FRAME);
       assertThat(ch.isActive()).isFalse();
@@ -236,7 +240,7 @@ class HandlersTest {
 
     @Test
     void unconsumedInbound_isReleased() {
-      EmbeddedChannel ch = new EmbeddedChannel(ProtocolErrorHandler.INSTANCE);
+      EmbeddedChannel ch = new EmbeddedChannel(errors());
       var buf = Unpooled.buffer(4).writeInt(1);
       ch.writeInbound(buf);
       assertThat(buf.refCnt()).isZero();

@@ -7,14 +7,20 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Collects what one class logs at INFO and above while it is open, for tests about logging. */
+/**
+ * Collects what one class logs at INFO and above while it is open, for tests about logging (the
+ * class's level is INFO meanwhile, whatever the test configuration says).
+ */
 final class LogCapture implements AutoCloseable {
 
   private final Logger logger;
+  private final Level levelBefore;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   LogCapture(Class<?> source) {
     logger = (Logger) LoggerFactory.getLogger(source);
+    levelBefore = logger.getLevel();
+    logger.setLevel(Level.INFO);
     appender.start();
     logger.addAppender(appender);
   }
@@ -28,6 +34,7 @@ final class LogCapture implements AutoCloseable {
   @Override
   public void close() {
     logger.detachAppender(appender);
+    logger.setLevel(levelBefore);
     appender.stop();
   }
 }

@@ -2,6 +2,7 @@ package dev.croupier.node.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.google.protobuf.ByteString;
 import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Envelope;
@@ -10,6 +11,7 @@ import dev.croupier.proto.v1.Hello;
 import dev.croupier.proto.v1.Lookup;
 import dev.croupier.proto.v1.Ping;
 import dev.croupier.proto.v1.Welcome;
+import dev.croupier.protocol.Wire;
 import dev.croupier.testing.RedisServerExtension;
 import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.CroupierClient;
@@ -83,6 +85,37 @@ class MisbehavingPeerTest {
       peer.sendBytes(garbage);
       assertThat(lastErrorCode(peer.readUntilClosed()))
           .isIn(ErrorCode.BAD_FRAME, ErrorCode.UNKNOWN_MESSAGE);
+    }
+  }
+
+  @Test
+  void garbage_fromManyConnections_isLoggedOncePerWindow_notOncePerFrame() throws IOException {
+    try (LogCapture log = new LogCapture(ProtocolErrorHandler.class)) {
+      for (int i = 0; i < 30; i++) {
+        try (RawPeer peer = new RawPeer(node)) {
+          assertThat(peer.hello("").hasWelcome()).isTrue();
+          peer.sendBytes(new byte[] {5, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0});
+          assertThat(lastErrorCode(peer.readUntilClosed())).isEqualTo(ErrorCode.BAD_FRAME);
+        }
+      }
+      assertThat(log.atLeast(Level.INFO)).as("lines logged for 30 bad frames")
+          .hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void errorFrames_fromOnePeer_areLoggedOncePerWindow_notOncePerFrame() throws IOException {
+    try (LogCapture log = new LogCapture(RequestRouter.class);
+        RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      Envelope complaint = Wire.error(0, ErrorCode.INTERNAL, "x".repeat(1000));
+      for (int i = 0; i < 200; i++) {
+        peer.send(complaint);
+      }
+      peer.send(lookup(5));
+      assertThat(peer.read().getCorrelationId()).isEqualTo(5);
+      assertThat(log.atLeast(Level.INFO)).as("lines logged for 200 Error frames")
+          .hasSizeLessThanOrEqualTo(2);
     }
   }
 
