@@ -33,8 +33,6 @@ final class ProducerService {
 
   /** Longest job id accepted on the wire. */
   static final int MAX_JOB_ID_LENGTH = 128;
-  /** Most jobs in one EnqueueBatch. */
-  static final int MAX_BATCH = 10_000;
 
   private final Engine engine;
   private final Duration maxWatchTimeout;
@@ -50,12 +48,8 @@ final class ProducerService {
     enqueueAll(peer, cid, List.of(req.getItem()));
   }
 
+  /** Enqueues a batch; its size was checked against the protocol's limits on arrival. */
   void enqueueBatch(Peer peer, long cid, EnqueueBatch req) {
-    if (req.getItemsCount() > MAX_BATCH) {
-      peer.sendError(cid, ErrorCode.INVALID_REQUEST,
-          "a batch may hold at most " + MAX_BATCH + " jobs: " + req.getItemsCount());
-      return;
-    }
     enqueueAll(peer, cid, req.getItemsList());
   }
 

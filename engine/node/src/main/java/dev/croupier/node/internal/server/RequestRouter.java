@@ -2,6 +2,7 @@ package dev.croupier.node.internal.server;
 
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
+import dev.croupier.protocol.Limits;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -13,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes an authenticated connection's requests to the worker and producer services. Requests
- * that touch Redis run on the blocking executor, never on the event loop; while a connection has
- * too many of them running it stops reading (its requests then wait in its own socket, nobody
- * else's). Cheap requests (credits, goodbye) run inline.
+ * Routes an authenticated connection's requests to the worker and producer services, after
+ * checking them against the protocol's {@link Limits} (so no frame makes the node do unbounded
+ * work). Requests that touch Redis run on the blocking executor, never on the event loop; while
+ * a connection has too many of them running it stops reading (its requests then wait in its own
+ * socket, nobody else's). Cheap requests (credits, goodbye) run inline.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter {
 
@@ -79,6 +81,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       // Its reply could not be matched, and an Error with id 0 means "closing": say so and close.
       ProtocolErrorHandler.closeWithError(ctx.channel(), ErrorCode.INVALID_REQUEST,
           "a " + describe(env) + " is a request: it needs a non-zero correlation_id");
+      return;
+    }
+    String overLimit = Limits.violation(env);
+    if (overLimit != null) {
+      p.sendError(cid, ErrorCode.INVALID_REQUEST, overLimit);
       return;
     }
     switch (env.getBodyCase()) {

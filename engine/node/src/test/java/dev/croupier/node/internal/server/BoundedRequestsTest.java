@@ -3,12 +3,22 @@ package dev.croupier.node.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.croupier.api.FunctionSpec;
+import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Enqueue;
+import dev.croupier.proto.v1.EnqueueBatch;
 import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
+import dev.croupier.proto.v1.FunctionRegistration;
+import dev.croupier.proto.v1.Heartbeat;
+import dev.croupier.proto.v1.KeyedLimit;
+import dev.croupier.proto.v1.LeaseRef;
+import dev.croupier.proto.v1.RegisterFunctions;
+import dev.croupier.proto.v1.UnregisterFunctions;
 import dev.croupier.testing.RedisServerExtension;
 import java.io.IOException;
+import java.net.URI;
+import redis.clients.jedis.Jedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +56,101 @@ class BoundedRequestsTest {
   static Envelope enqueue(long cid, EnqueueItem.Builder item) {
     return Envelope.newBuilder().setCorrelationId(cid)
         .setEnqueue(Enqueue.newBuilder().setItem(item.setTenant("acme").setFunction("f"))).build();
+  }
+
+  static long redisCommandsProcessed() {
+    try (Jedis redis = new Jedis(URI.create(REDIS.url()))) {
+      return redis.info("stats").lines()
+          .filter(l -> l.startsWith("total_commands_processed:"))
+          .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+          .findFirst().orElseThrow();
+    }
+  }
+
+  /** Sends {@code request} (id 7) and expects INVALID_REQUEST naming the field, count and maximum. */
+  static void assertRefused(Envelope.Builder request, String... mentions) throws IOException {
+    try (RawPeer peer = connected()) {
+      peer.send(request.setCorrelationId(7).build());
+      Envelope reply = peer.read();
+      assertThat(reply.getCorrelationId()).isEqualTo(7);
+      assertThat(reply.getError().getCode()).as("%s", reply).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(reply.getError().getMessage()).contains(mentions);
+    }
+  }
+
+  @Test
+  void heartbeat_withHundredThousandLeases_isRefused_withoutAStormOfRedisCommands() throws IOException {
+    Heartbeat.Builder hb = Heartbeat.newBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      hb.addLeases(LeaseRef.newBuilder().setJobId(String.format("0-%026d", i)).setAttempt(1));
+    }
+    long before = redisCommandsProcessed();
+    assertRefused(Envelope.newBuilder().setHeartbeat(hb), "Heartbeat.leases", "100000",
+        "1000");
+    // It issued about 100,000 lookups (200,000 commands for leases it held). The claim loops
+    // poll meanwhile, so allow some.
+    assertThat(redisCommandsProcessed() - before).isLessThan(5_000);
+  }
+
+  @Test
+  void enqueueBatch_overLimit_isRefusedNamingTheField() throws IOException {
+    EnqueueBatch.Builder batch = EnqueueBatch.newBuilder();
+    EnqueueItem item = EnqueueItem.newBuilder().setTenant("acme").setFunction("f").build();
+    for (int i = 0; i <= 10_000; i++) {
+      batch.addItems(item);
+    }
+    assertRefused(Envelope.newBuilder().setEnqueueBatch(batch), "EnqueueBatch.items", "10001",
+        "10000");
+  }
+
+  @Test
+  void enqueue_withTooManyConcurrencyKeys_isRefusedNamingTheField() throws IOException {
+    EnqueueItem.Builder item = EnqueueItem.newBuilder().setTenant("acme").setFunction("f");
+    for (int i = 0; i < 5; i++) {
+      item.putConcurrencyKeys("k" + i, "v");
+    }
+    assertRefused(Envelope.newBuilder().setEnqueue(Enqueue.newBuilder().setItem(item)),
+        "Enqueue.item.concurrency_keys", "5", "4");
+  }
+
+  @Test
+  void registerFunctions_overLimit_isRefusedNamingTheField() throws IOException {
+    RegisterFunctions.Builder reg = RegisterFunctions.newBuilder();
+    for (int i = 0; i <= 100; i++) {
+      reg.addFunctions(FunctionRegistration.newBuilder().setSpec(
+          dev.croupier.proto.v1.FunctionSpec.newBuilder().setName("fn-" + i)));
+    }
+    assertRefused(Envelope.newBuilder().setRegisterFunctions(reg), "RegisterFunctions.functions",
+        "101", "100");
+  }
+
+  @Test
+  void registerFunctions_withTooManyKeyedLimits_isRefusedBeforeBuildingThem() throws IOException {
+    var spec = dev.croupier.proto.v1.FunctionSpec.newBuilder().setName("keyed");
+    for (int i = 0; i < 50_000; i++) {
+      spec.addKeyedLimits(KeyedLimit.newBuilder().setKey("k" + i).setLimit(1));
+    }
+    assertRefused(Envelope.newBuilder().setRegisterFunctions(RegisterFunctions.newBuilder()
+        .addFunctions(FunctionRegistration.newBuilder().setSpec(spec))), "keyed_limits", "50000");
+  }
+
+  @Test
+  void credits_overLimit_areRefusedNamingTheField() throws IOException {
+    Credits.Builder credits = Credits.newBuilder();
+    for (int i = 0; i <= 100; i++) {
+      credits.putGrants("fn-" + i, 1);
+    }
+    assertRefused(Envelope.newBuilder().setCredits(credits), "Credits.grants", "101", "100");
+  }
+
+  @Test
+  void unregisterFunctions_overLimit_isRefusedNamingTheField() throws IOException {
+    UnregisterFunctions.Builder unreg = UnregisterFunctions.newBuilder();
+    for (int i = 0; i <= 100; i++) {
+      unreg.addFunctions("fn-" + i);
+    }
+    assertRefused(Envelope.newBuilder().setUnregisterFunctions(unreg),
+        "UnregisterFunctions.functions", "101", "100");
   }
 
   @Test
