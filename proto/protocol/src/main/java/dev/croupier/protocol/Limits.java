@@ -5,6 +5,7 @@ import dev.croupier.api.FunctionSpec;
 import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.FunctionRegistration;
+import dev.croupier.proto.v1.LeaseRef;
 import java.util.List;
 
 /**
@@ -29,6 +30,8 @@ public final class Limits {
   public static final int MAX_CREDIT_GRANTS = 100;
   /** Most keyed limits in one {@code FunctionSpec}. */
   public static final int MAX_KEYED_LIMITS = FunctionSpec.MAX_KEYED_LIMITS;
+  /** Longest job id accepted anywhere a request names a job. */
+  public static final int MAX_JOB_ID_LENGTH = 128;
   /** Longest idempotency key. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = EnqueueOptions.MAX_IDEMPOTENCY_KEY_LENGTH;
 
@@ -42,8 +45,8 @@ public final class Limits {
     return switch (request.getBodyCase()) {
       case ENQUEUE -> item(request.getEnqueue().getItem(), "Enqueue.item");
       case ENQUEUE_BATCH -> batch(request.getEnqueueBatch().getItemsList());
-      case HEARTBEAT -> count("Heartbeat.leases", request.getHeartbeat().getLeasesCount(),
-          MAX_HEARTBEAT_LEASES);
+      case HEARTBEAT -> heartbeat(request.getHeartbeat().getLeasesList());
+      case COMPLETE -> jobId("Complete.job_id", request.getComplete().getJobId());
       case REGISTER_FUNCTIONS -> register(request.getRegisterFunctions().getFunctionsList());
       case UNREGISTER_FUNCTIONS -> count("UnregisterFunctions.functions",
           request.getUnregisterFunctions().getFunctionsCount(), MAX_UNREGISTER_FUNCTIONS);
@@ -51,6 +54,20 @@ public final class Limits {
           MAX_CREDIT_GRANTS);
       default -> null;
     };
+  }
+
+  private static String heartbeat(List<LeaseRef> leases) {
+    String v = count("Heartbeat.leases", leases.size(), MAX_HEARTBEAT_LEASES);
+    for (int i = 0; v == null && i < leases.size(); i++) {
+      v = jobId("Heartbeat.leases[" + i + "].job_id", leases.get(i).getJobId());
+    }
+    return v;
+  }
+
+  private static String jobId(String field, String id) {
+    return id.length() <= MAX_JOB_ID_LENGTH ? null
+        : field + " has " + id.length() + " characters; at most " + MAX_JOB_ID_LENGTH
+            + " are accepted";
   }
 
   private static String batch(List<EnqueueItem> items) {

@@ -17,6 +17,7 @@ import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
 import dev.croupier.proto.v1.Lookup;
 import dev.croupier.proto.v1.Watch;
+import dev.croupier.protocol.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
 final class ProducerService {
 
   /** Longest job id accepted on the wire. */
-  static final int MAX_JOB_ID_LENGTH = 128;
+  static final int MAX_JOB_ID_LENGTH = Limits.MAX_JOB_ID_LENGTH;
 
   private final Engine engine;
   private final Duration maxWatchTimeout;

@@ -3,6 +3,7 @@ package dev.croupier.node.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.croupier.api.FunctionSpec;
+import dev.croupier.proto.v1.Complete;
 import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Enqueue;
 import dev.croupier.proto.v1.EnqueueBatch;
@@ -14,6 +15,7 @@ import dev.croupier.proto.v1.Heartbeat;
 import dev.croupier.proto.v1.KeyedLimit;
 import dev.croupier.proto.v1.LeaseRef;
 import dev.croupier.proto.v1.RegisterFunctions;
+import dev.croupier.proto.v1.Success;
 import dev.croupier.proto.v1.UnregisterFunctions;
 import dev.croupier.testing.RedisServerExtension;
 import java.io.IOException;
@@ -90,6 +92,12 @@ class BoundedRequestsTest {
     // It issued about 100,000 lookups (200,000 commands for leases it held). The claim loops
     // poll meanwhile, so allow some.
     assertThat(redisCommandsProcessed() - before).isLessThan(5_000);
+  }
+
+  @Test
+  void complete_withHugeJobId_isRefusedNamingTheField() throws IOException {
+    assertRefused(Envelope.newBuilder().setComplete(Complete.newBuilder().setJobId("0-" + "x".repeat(10_000))
+        .setAttempt(1).setSuccess(Success.getDefaultInstance())), "Complete.job_id", "10002", "128");
   }
 
   @Test
