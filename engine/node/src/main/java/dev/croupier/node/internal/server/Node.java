@@ -76,7 +76,8 @@ public final class Node implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.registry = new WorkerRegistry(leases::wakeClaimers, this::dispatch);
     this.workers = new WorkerService(engine, leases, registry);
-    this.producers = new ProducerService(engine, options.maxWatchTimeout(), failures);
+    this.producers = new ProducerService(engine, options.maxWatchTimeout(),
+        options.maxWatchesPerConnection(), failures);
     this.ssl = options.tls() ? sslContext(options) : null;
   }
 

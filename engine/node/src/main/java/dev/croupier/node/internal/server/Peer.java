@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One authenticated connection: who it is, what it serves, what it was sent. Thread-safe. */
 final class Peer {
@@ -22,6 +23,8 @@ final class Peer {
   /** Jobs dispatched here and not yet completed: id to attempt. */
   private final Map<String, Integer> dispatched = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> watches = ConcurrentHashMap.newKeySet();
+  /** Watches reserved or waiting: bounded per connection. */
+  private final AtomicInteger watchSlots = new AtomicInteger();
   private volatile boolean draining;
 
   Peer(Channel channel, Principal principal, String clientName) {
@@ -53,6 +56,29 @@ final class Peer {
 
   Set<CompletableFuture<?>> watches() {
     return watches;
+  }
+
+  /** Reserves one of its watch slots; false when all {@code max} are taken. */
+  boolean reserveWatch(int max) {
+    while (true) {
+      int n = watchSlots.get();
+      if (n >= max) {
+        return false;
+      }
+      if (watchSlots.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Frees a slot {@link #reserveWatch} took. */
+  void releaseWatch() {
+    watchSlots.decrementAndGet();
+  }
+
+  /** Watch slots taken now. */
+  int watching() {
+    return watchSlots.get();
   }
 
   /** Whether it said Goodbye (or the node is stopping): no more dispatches. */

@@ -37,11 +37,13 @@ final class ProducerService {
 
   private final Engine engine;
   private final Duration maxWatchTimeout;
+  private final int maxWatches;
   private final Failures failures;
 
-  ProducerService(Engine engine, Duration maxWatchTimeout, Failures failures) {
+  ProducerService(Engine engine, Duration maxWatchTimeout, int maxWatches, Failures failures) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.maxWatchTimeout = Objects.requireNonNull(maxWatchTimeout, "maxWatchTimeout");
+    this.maxWatches = maxWatches;
     this.failures = Objects.requireNonNull(failures, "failures");
   }
 
@@ -99,31 +101,51 @@ final class ProducerService {
           + " characters: length " + req.getJobId().length());
       return;
     }
-    if (!admin && visible(peer, cid, req.getJobId()).isEmpty()) {
+    if (!peer.reserveWatch(maxWatches)) {
+      peer.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, peer.watching() + " watches of this"
+          + " connection are waiting, the most a node keeps for one connection"
+          + " (maxWatchesPerConnection); watch more once some have been answered");
       return;
     }
-    Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()
-        ? maxWatchTimeout
-        : Duration.ofMillis(req.getTimeoutMs());
-    CompletableFuture<JobInfo> f = engine.awaitCompletion(req.getJobId(), timeout);
-    peer.watches().add(f);
-    f.whenComplete((info, err) -> {
-      peer.watches().remove(f);
-      if (err == null) {
-        peer.send(Envelope.newBuilder().setCorrelationId(cid)
-            .setJobStatus(JobMessages.status(info)).build());
-      } else if (!f.isCancelled()) {
-        Throwable cause = Failures.unwrap(err);
-        if (cause instanceof java.util.concurrent.TimeoutException) {
-          peer.sendError(cid, ErrorCode.TIMEOUT, "job " + req.getJobId() + " did not finish within "
-              + timeout.toMillis() + " ms");
-        } else if (cause instanceof dev.croupier.api.InvalidRequestException) {
-          peer.sendError(cid, ErrorCode.NOT_FOUND, "no job " + req.getJobId());
-        } else {
-          failures.reply(peer, cid, cause);
-        }
+    boolean started = false;
+    try {
+      if (!admin && visible(peer, cid, req.getJobId()).isEmpty()) {
+        return;
       }
-    });
+      Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()
+          ? maxWatchTimeout
+          : Duration.ofMillis(req.getTimeoutMs());
+      CompletableFuture<JobInfo> f = engine.awaitCompletion(req.getJobId(), timeout);
+      started = true;
+      peer.watches().add(f);
+      f.whenComplete((info, err) -> {
+        peer.watches().remove(f);
+        peer.releaseWatch();
+        answer(peer, cid, req.getJobId(), timeout, f, info, err);
+      });
+    } finally {
+      if (!started) {
+        peer.releaseWatch();
+      }
+    }
+  }
+
+  private void answer(Peer peer, long cid, String jobId, Duration timeout,
+      CompletableFuture<JobInfo> f, JobInfo info, Throwable err) {
+    if (err == null) {
+      peer.send(Envelope.newBuilder().setCorrelationId(cid)
+          .setJobStatus(JobMessages.status(info)).build());
+    } else if (!f.isCancelled()) {
+      Throwable cause = Failures.unwrap(err);
+      if (cause instanceof java.util.concurrent.TimeoutException) {
+        peer.sendError(cid, ErrorCode.TIMEOUT, "job " + jobId + " did not finish within "
+            + timeout.toMillis() + " ms");
+      } else if (cause instanceof dev.croupier.api.InvalidRequestException) {
+        peer.sendError(cid, ErrorCode.NOT_FOUND, "no job " + jobId);
+      } else {
+        failures.reply(peer, cid, cause);
+      }
+    }
   }
 
   /** The job if this peer may see it; otherwise answers NOT_FOUND (or INVALID_REQUEST). */

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes an authenticated connection's requests to the worker and producer services, after
  * checking them against the protocol's {@link Limits} (so no frame makes the node do unbounded
- * work). Requests that touch Redis run on the blocking executor, never on the event loop; while
- * a connection has too many of them running it stops reading (its requests then wait in its own
- * socket, nobody else's). Cheap requests (credits, goodbye) run inline.
+ * work). Requests that touch Redis run on the blocking executor, never on the event loop; a
+ * connection may have a bounded number of them running, and one more is refused at once with
+ * RESOURCE_EXHAUSTED (the connection keeps being read, so its pings, completions and the other
+ * connections are served meanwhile). Cheap requests (credits, goodbye) run inline.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter {
 
@@ -33,8 +34,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   private final Consumer<Peer> onOpen;
   private final Consumer<Peer> onClose;
   private Peer peer;
+  /** Requests running on the blocking executor; touched on the event loop only. */
   private int inFlight;
-  private boolean paused;
 
   RequestRouter(WorkerService workers, ProducerService producers, Executor blocking,
       Failures failures, LogLimiter peerErrors, int maxInFlight, Consumer<Peer> onOpen,
@@ -139,25 +140,23 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         : env.getBodyCase().name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Runs a blocking request off the event loop, bounding how many run per connection. */
+  /** Runs a blocking request off the event loop, refusing it when too many already run. */
   private void run(ChannelHandlerContext ctx, long cid, Runnable request) {
-    if (++inFlight >= maxInFlight && !paused) {
-      paused = true;
-      ctx.channel().config().setAutoRead(false);
-    }
     Peer p = peer;
+    if (inFlight >= maxInFlight) {
+      log.debug("{}: refusing request {}, {} in flight", p, cid, inFlight);
+      p.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, inFlight + " requests of this connection are"
+          + " in flight, the most a node processes at once for one connection (maxRequestsInFlight);"
+          + " send more once replies arrive, or retry this one shortly");
+      return;
+    }
+    inFlight++;
     try {
       CompletableFuture.runAsync(request, blocking).whenComplete((ok, err) -> {
         if (err != null) {
           failures.reply(p, cid, err);
         }
-        ctx.executor().execute(() -> {
-          inFlight--;
-          if (paused && inFlight < maxInFlight && ctx.channel().isActive()) {
-            paused = false;
-            ctx.channel().config().setAutoRead(true);
-          }
-        });
+        ctx.executor().execute(() -> inFlight--);
       });
     } catch (RejectedExecutionException e) {
       inFlight--;

@@ -14,11 +14,17 @@ import dev.croupier.proto.v1.FunctionRegistration;
 import dev.croupier.proto.v1.Heartbeat;
 import dev.croupier.proto.v1.KeyedLimit;
 import dev.croupier.proto.v1.LeaseRef;
+import dev.croupier.proto.v1.Lookup;
+import dev.croupier.proto.v1.Ping;
 import dev.croupier.proto.v1.RegisterFunctions;
 import dev.croupier.proto.v1.Success;
 import dev.croupier.proto.v1.UnregisterFunctions;
+import dev.croupier.proto.v1.Watch;
 import dev.croupier.testing.RedisServerExtension;
+import dev.croupier.embeddedredis.EmbeddedRedis;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.net.URI;
 import redis.clients.jedis.Jedis;
 import org.junit.jupiter.api.AfterAll;
@@ -159,6 +165,63 @@ class BoundedRequestsTest {
     }
     assertRefused(Envelope.newBuilder().setUnregisterFunctions(unreg),
         "UnregisterFunctions.functions", "101", "100");
+  }
+
+  static Envelope lookup(long cid) {
+    return Envelope.newBuilder().setCorrelationId(cid)
+        .setLookup(Lookup.newBuilder().setJobId("0-00000000000000000000000000")).build();
+  }
+
+  @Test
+  void requests_overTheInFlightCap_areRefusedAtOnce_andOthersStayServed() throws IOException {
+    // A Redis of its own, which the test pauses so that requests stay in flight.
+    try (EmbeddedRedis redis = EmbeddedRedis.start();
+        Nodes own = new Nodes(redis.url(), "in-flight");
+        Jedis admin = new Jedis(URI.create(redis.url()))) {
+      Node capped = own.start(b -> b.maxRequestsInFlight(4));
+      try (RawPeer greedy = new RawPeer(capped); RawPeer other = new RawPeer(capped)) {
+        assertThat(greedy.hello("").hasWelcome()).isTrue();
+        assertThat(other.hello("").hasWelcome()).isTrue();
+        admin.clientPause(3_000);
+        long start = System.nanoTime();
+        for (long cid = 10; cid < 16; cid++) {
+          greedy.send(lookup(cid));
+        }
+        List<Envelope> refused = List.of(greedy.read(), greedy.read());
+        assertThat(refused).extracting(Envelope::getCorrelationId).containsExactlyInAnyOrder(14L, 15L);
+        assertThat(refused).allSatisfy(r -> {
+          assertThat(r.getError().getCode()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+          assertThat(r.getError().getMessage()).contains("4 requests", "maxRequestsInFlight");
+        });
+        other.send(Envelope.newBuilder().setCorrelationId(3).setPing(Ping.getDefaultInstance()).build());
+        assertThat(other.read().hasPong()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("answered while Redis was paused").isLessThan(Duration.ofMillis(2_500));
+        for (int i = 0; i < 4; i++) {
+          assertThat(greedy.read().getError().getCode()).isEqualTo(ErrorCode.NOT_FOUND);
+        }
+        greedy.send(lookup(20)); // slots are free again
+        assertThat(greedy.read().getCorrelationId()).isEqualTo(20);
+      }
+    }
+  }
+
+  @Test
+  void watches_overThePerConnectionCap_areRefused() throws IOException {
+    try (Nodes own = new Nodes(REDIS); RawPeer peer = new RawPeer(own.start(b -> b.maxWatchesPerConnection(3)))) {
+      own.engine(0).registerFunction(FunctionSpec.newBuilder("f").build());
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      String job = own.engine(0).enqueue(dev.croupier.api.JobRequest.newBuilder("acme", "f")
+          .delay(Duration.ofHours(1)).build()).jobId();
+      for (long cid = 10; cid < 14; cid++) {
+        peer.send(Envelope.newBuilder().setCorrelationId(cid)
+            .setWatch(Watch.newBuilder().setJobId(job).setTimeoutMs(60_000)).build());
+      }
+      Envelope refused = peer.read();
+      assertThat(refused.getCorrelationId()).isEqualTo(13);
+      assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+      assertThat(refused.getError().getMessage()).contains("3 watches", "maxWatchesPerConnection");
+    }
   }
 
   @Test
