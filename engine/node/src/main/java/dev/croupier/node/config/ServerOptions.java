@@ -27,6 +27,8 @@ import java.util.Objects;
  *     RESOURCE_EXHAUSTED until some are answered
  * @param maxWatchesPerConnection Watches one connection may have waiting at once; more are refused
  *     with RESOURCE_EXHAUSTED
+ * @param maxFunctionsPerToken distinct functions one token's connections may serve on this node;
+ *     registering more is refused with RESOURCE_EXHAUSTED
  * @param maxWatchTimeout longest Watch accepted
  * @param drainGrace how long close() lets workers finish and move before closing connections
  */
@@ -46,6 +48,7 @@ public record ServerOptions(
     Duration idleTimeout,
     int maxRequestsInFlight,
     int maxWatchesPerConnection,
+    int maxFunctionsPerToken,
     Duration maxWatchTimeout,
     Duration drainGrace) {
 
@@ -60,6 +63,7 @@ public record ServerOptions(
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(35);
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 1024;
   public static final int DEFAULT_MAX_WATCHES_PER_CONNECTION = 10_000;
+  public static final int DEFAULT_MAX_FUNCTIONS_PER_TOKEN = 1_000;
   public static final Duration DEFAULT_MAX_WATCH_TIMEOUT = Duration.ofMinutes(10);
   public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(5);
 
@@ -97,6 +101,10 @@ public record ServerOptions(
     if (maxRequestsInFlight < 1) {
       throw new IllegalArgumentException("maxRequestsInFlight must be positive: " + maxRequestsInFlight);
     }
+    if (maxFunctionsPerToken < 1) {
+      throw new IllegalArgumentException(
+          "maxFunctionsPerToken must be positive: " + maxFunctionsPerToken);
+    }
     if (maxWatchesPerConnection < 1) {
       throw new IllegalArgumentException(
           "maxWatchesPerConnection must be positive: " + maxWatchesPerConnection);
@@ -130,6 +138,7 @@ public record ServerOptions(
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
     private int maxWatchesPerConnection = DEFAULT_MAX_WATCHES_PER_CONNECTION;
+    private int maxFunctionsPerToken = DEFAULT_MAX_FUNCTIONS_PER_TOKEN;
     private Duration maxWatchTimeout = DEFAULT_MAX_WATCH_TIMEOUT;
     private Duration drainGrace = DEFAULT_DRAIN_GRACE;
 
@@ -148,6 +157,7 @@ public record ServerOptions(
     public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
     public Builder maxRequestsInFlight(int v) { maxRequestsInFlight = v; return this; }
     public Builder maxWatchesPerConnection(int v) { maxWatchesPerConnection = v; return this; }
+    public Builder maxFunctionsPerToken(int v) { maxFunctionsPerToken = v; return this; }
     public Builder maxWatchTimeout(Duration v) { maxWatchTimeout = v; return this; }
     public Builder drainGrace(Duration v) { drainGrace = v; return this; }
 
@@ -155,7 +165,8 @@ public record ServerOptions(
     public ServerOptions build() {
       return new ServerOptions(host, port, tokens, tlsCert, tlsKey, maxFrameBytes, writeBufferLow,
           writeBufferHigh, maxOutboundBytes, slowReaderGrace, helloTimeout, pingInterval,
-          idleTimeout, maxRequestsInFlight, maxWatchesPerConnection, maxWatchTimeout, drainGrace);
+          idleTimeout, maxRequestsInFlight, maxWatchesPerConnection, maxFunctionsPerToken,
+          maxWatchTimeout, drainGrace);
     }
   }
 }

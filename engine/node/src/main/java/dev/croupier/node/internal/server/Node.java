@@ -75,7 +75,8 @@ public final class Node implements AutoCloseable {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.options = Objects.requireNonNull(options, "options");
     this.registry = new WorkerRegistry(leases::wakeClaimers, this::dispatch);
-    this.workers = new WorkerService(engine, leases, registry);
+    this.workers = new WorkerService(engine, leases, registry,
+        new FunctionQuota(options.maxFunctionsPerToken()));
     this.producers = new ProducerService(engine, options.maxWatchTimeout(),
         options.maxWatchesPerConnection(), failures);
     this.ssl = options.tls() ? sslContext(options) : null;
@@ -170,7 +171,7 @@ public final class Node implements AutoCloseable {
 
   private void closed(Peer peer) {
     peers.remove(peer);
-    registry.removeAll(peer);
+    workers.forget(peer);
     peer.watches().forEach(f -> f.cancel(false));
     log.debug("{} disconnected", peer);
   }

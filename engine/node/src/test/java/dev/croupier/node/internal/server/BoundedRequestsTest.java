@@ -3,6 +3,7 @@ package dev.croupier.node.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.croupier.api.FunctionSpec;
+import dev.croupier.node.config.Tokens;
 import dev.croupier.proto.v1.Complete;
 import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Enqueue;
@@ -221,6 +222,66 @@ class BoundedRequestsTest {
       assertThat(refused.getCorrelationId()).isEqualTo(13);
       assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
       assertThat(refused.getError().getMessage()).contains("3 watches", "maxWatchesPerConnection");
+    }
+  }
+
+  static Envelope register(long cid, String... functions) {
+    RegisterFunctions.Builder reg = RegisterFunctions.newBuilder();
+    for (String f : functions) {
+      reg.addFunctions(FunctionRegistration.newBuilder()
+          .setSpec(dev.croupier.proto.v1.FunctionSpec.newBuilder().setName(f)));
+    }
+    return Envelope.newBuilder().setCorrelationId(cid).setRegisterFunctions(reg).build();
+  }
+
+  static Envelope call(RawPeer peer, Envelope request) throws IOException {
+    peer.send(request);
+    Envelope reply = peer.read();
+    assertThat(reply.getCorrelationId()).as("%s", reply).isEqualTo(request.getCorrelationId());
+    return reply;
+  }
+
+  @Test
+  void registerFunctions_overTheTokensQuota_isRefused_acrossItsConnections() throws IOException {
+    try (Nodes own = new Nodes(REDIS)) {
+      Node quoted = own.start(b -> b.maxFunctionsPerToken(3).tokens(Tokens.parse("test", List.of(
+          "worker-a-secret worker *", "worker-b-secret worker *"))));
+      try (RawPeer a1 = new RawPeer(quoted); RawPeer a2 = new RawPeer(quoted);
+          RawPeer b = new RawPeer(quoted)) {
+        for (RawPeer p : List.of(a1, a2)) {
+          assertThat(p.hello("worker-a-secret").hasWelcome()).isTrue();
+        }
+        assertThat(b.hello("worker-b-secret").hasWelcome()).isTrue();
+        assertThat(call(a1, register(2, "q1", "q2")).hasFunctionsRegistered()).isTrue();
+        // q2 counts once though two connections of the token serve it.
+        assertThat(call(a2, register(3, "q2", "q3")).hasFunctionsRegistered()).isTrue();
+        Envelope refused = call(a2, register(4, "q4"));
+        assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+        assertThat(refused.getError().getMessage())
+            .contains("worker@line1", "3 function(s)", "at most 3", "maxFunctionsPerToken")
+            .doesNotContain("worker-a-secret");
+        // Another token has a quota of its own.
+        assertThat(call(b, register(2, "q4", "q5", "q6")).hasFunctionsRegistered()).isTrue();
+        // Unregistering frees room, but only once no connection of the token serves it.
+        call(a1, Envelope.newBuilder().setCorrelationId(5).setUnregisterFunctions(
+            UnregisterFunctions.newBuilder().addFunctions("q2")).build());
+        assertThat(call(a2, register(6, "q4")).getError().getCode())
+            .isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+        call(a1, Envelope.newBuilder().setCorrelationId(7).setUnregisterFunctions(
+            UnregisterFunctions.newBuilder().addFunctions("q1")).build());
+        assertThat(call(a2, register(8, "q4")).hasFunctionsRegistered()).isTrue();
+      }
+      // Closed connections give their functions back.
+      try (RawPeer a3 = new RawPeer(quoted)) {
+        assertThat(a3.hello("worker-a-secret").hasWelcome()).isTrue();
+        Await.until("closed connections release their functions", Duration.ofSeconds(10), () -> {
+          try {
+            return call(a3, register(9, "r1", "r2", "r3")).hasFunctionsRegistered();
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        });
+      }
     }
   }
 
