@@ -27,6 +27,10 @@ import java.util.Objects;
  * @param usageHalfLife half-life of the decayed usage that fairness compares
  * @param statusRetention how long a finished job's status record is kept
  * @param idempotencyWindow how long an idempotency key deduplicates
+ * @param registeredFunctionLifetime how long a function config stored by
+ *     {@link Engine#registerFunction} (by a worker) lives once nothing registers it again; nodes
+ *     and embedded runners re-register the functions they serve well within it. Configs stored
+ *     by {@link Engine#configureFunction} never expire
  * @param maxPayloadBytes largest payload accepted
  * @param shutdownGrace how long close() waits for embedded jobs in flight
  * @param fairness tenant ordering
@@ -49,6 +53,7 @@ public record EngineOptions(
     Duration usageHalfLife,
     Duration statusRetention,
     Duration idempotencyWindow,
+    Duration registeredFunctionLifetime,
     int maxPayloadBytes,
     Duration shutdownGrace,
     FairnessMode fairness,
@@ -69,6 +74,7 @@ public record EngineOptions(
   public static final Duration DEFAULT_USAGE_HALF_LIFE = Duration.ofSeconds(60);
   public static final Duration DEFAULT_STATUS_RETENTION = Duration.ofHours(24);
   public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+  public static final Duration DEFAULT_REGISTERED_FUNCTION_LIFETIME = Duration.ofDays(7);
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -97,6 +103,7 @@ public record EngineOptions(
     requirePositive("usageHalfLife", usageHalfLife);
     requirePositive("statusRetention", statusRetention);
     requirePositive("idempotencyWindow", idempotencyWindow);
+    requirePositive("registeredFunctionLifetime", registeredFunctionLifetime);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(fairness, "fairness");
     Objects.requireNonNull(clock, "clock");
@@ -104,6 +111,19 @@ public record EngineOptions(
   }
 
 
+
+  /**
+   * How often hosts of workers (nodes, the embedded runner) register the functions they serve
+   * again, to keep their configs alive: a quarter of {@link #registeredFunctionLifetime()}, at
+   * most an hour, at least 10 ms.
+   */
+  public Duration registrationRefreshInterval() {
+    Duration quarter = registeredFunctionLifetime.dividedBy(4);
+    if (quarter.compareTo(Duration.ofHours(1)) > 0) {
+      return Duration.ofHours(1);
+    }
+    return quarter.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : quarter;
+  }
 
   /** A builder with every default; only the Redis URL is required. */
   public static Builder newBuilder() {
@@ -132,6 +152,7 @@ public record EngineOptions(
     private Duration usageHalfLife = DEFAULT_USAGE_HALF_LIFE;
     private Duration statusRetention = DEFAULT_STATUS_RETENTION;
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    private Duration registeredFunctionLifetime = DEFAULT_REGISTERED_FUNCTION_LIFETIME;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private FairnessMode fairness = FairnessMode.WEIGHTED;
@@ -156,6 +177,7 @@ public record EngineOptions(
       usageHalfLife = o.usageHalfLife;
       statusRetention = o.statusRetention;
       idempotencyWindow = o.idempotencyWindow;
+      registeredFunctionLifetime = o.registeredFunctionLifetime;
       maxPayloadBytes = o.maxPayloadBytes;
       shutdownGrace = o.shutdownGrace;
       fairness = o.fairness;
@@ -178,6 +200,7 @@ public record EngineOptions(
     public Builder usageHalfLife(Duration v) { usageHalfLife = v; return this; }
     public Builder statusRetention(Duration v) { statusRetention = v; return this; }
     public Builder idempotencyWindow(Duration v) { idempotencyWindow = v; return this; }
+    public Builder registeredFunctionLifetime(Duration v) { registeredFunctionLifetime = v; return this; }
     public Builder maxPayloadBytes(int v) { maxPayloadBytes = v; return this; }
     public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
     public Builder fairness(FairnessMode v) { fairness = v; return this; }
@@ -188,8 +211,9 @@ public record EngineOptions(
     public EngineOptions build() {
       return new EngineOptions(redisUrl, namespace, shards, claimThreads, peekTenants, peekQueues,
           maxBatch, partitionLease, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
-          usageHalfLife, statusRetention, idempotencyWindow, maxPayloadBytes, shutdownGrace,
-          fairness, clock, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
+          usageHalfLife, statusRetention, idempotencyWindow, registeredFunctionLifetime,
+          maxPayloadBytes, shutdownGrace, fairness, clock,
+          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
     }
   }
 }

@@ -29,12 +29,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +99,7 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     leases.attach(node.registry);
+    node.scheduleRefresh();
     if (options.tokens() == null) {
       log.warn("no tokens file: node {} accepts any connection, from loopback only", node.nodeId);
     }
@@ -166,6 +170,37 @@ public final class Node implements AutoCloseable {
     } catch (Exception e) {
       throw new CroupierException("cannot listen on " + options.host() + ":" + options.port()
           + ": " + e.getMessage() + "; pick another --port", e);
+    }
+  }
+
+  /**
+   * Registers the functions this node's workers serve again, periodically, so that their configs
+   * outlive the registered-function lifetime while (and only while) somebody serves them.
+   */
+  private void scheduleRefresh() {
+    long every = engine.options().registrationRefreshInterval().toMillis();
+    io.next().scheduleWithFixedDelay(() -> {
+      try {
+        blocking.execute(this::refreshFunctions);
+      } catch (RejectedExecutionException e) {
+        // stopping
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void refreshFunctions() {
+    Map<String, FunctionSpec> served = new HashMap<>();
+    for (Peer p : peers) {
+      served.putAll(p.functions());
+    }
+    for (FunctionSpec spec : served.values()) {
+      try {
+        engine.registerFunction(spec);
+      } catch (RuntimeException e) {
+        // Reconfigured meanwhile (then it no longer expires), or Redis is away: the next round
+        // tries again, well within the lifetime.
+        log.debug("could not refresh function {}: {}", spec.name(), e.toString());
+      }
     }
   }
 

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.net.URI;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -282,6 +283,24 @@ class BoundedRequestsTest {
           }
         });
       }
+    }
+  }
+
+  @Test
+  void registeredFunction_livesWhileServed_andExpiresOnceNobodyServesIt() throws Exception {
+    try (Nodes own = new Nodes(REDIS, b -> b.registeredFunctionLifetime(Duration.ofSeconds(1)));
+        JedisPooled redis = REDIS.client()) {
+      Node node = own.start();
+      String key = own.namespace() + ":{c:0}:cfg:fn:short-lived";
+      try (RawPeer worker = new RawPeer(node)) {
+        assertThat(worker.hello("").hasWelcome()).isTrue();
+        assertThat(call(worker, register(2, "short-lived")).hasFunctionsRegistered()).isTrue();
+        assertThat(redis.pttl(key)).isBetween(1L, 1_000L);
+        Thread.sleep(2_500); // the node registers it again while its worker is connected
+        assertThat(redis.exists(key)).isTrue();
+      }
+      Await.until("the config expires once no worker serves it", Duration.ofSeconds(10),
+          () -> !redis.exists(key));
     }
   }
 
