@@ -107,6 +107,14 @@ public final class Node implements AutoCloseable {
     return node;
   }
 
+  /** Refuses what {@link #start} would refuse about {@code options}, short of binding. */
+  public static void check(ServerOptions options) {
+    requireSafeBinding(options);
+    if (options.tls()) {
+      sslContext(options);
+    }
+  }
+
   /** The address it listens on. */
   public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();
