@@ -5,6 +5,8 @@ import static dev.croupier.api.OptionChecks.requireRange;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -85,6 +87,7 @@ public record EngineOptions(
       throw new IllegalArgumentException(
           "redisUrl must start with redis:// or rediss://: " + redisUrl);
     }
+    requireHostAndPort(redisUrl);
     if (namespace == null || !namespace.matches("[A-Za-z0-9_.-]{1,32}")) {
       throw new IllegalArgumentException(
           "namespace must be 1-32 characters from A-Z a-z 0-9 _ . -: " + namespace);
@@ -111,6 +114,33 @@ public record EngineOptions(
   }
 
 
+
+  /** Refuses a URL whose host is missing or whose port is out of range, before any connecting. */
+  private static void requireHostAndPort(String redisUrl) {
+    URI uri;
+    try {
+      uri = new URI(redisUrl);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("redisUrl is not a valid URL (" + e.getReason() + "): "
+          + redacted(redisUrl));
+    }
+    int port = uri.getPort();
+    if (port != -1 && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException("redisUrl port must be between 1 and 65535: " + port
+          + " in " + redacted(redisUrl));
+    }
+    if (uri.getHost() == null || uri.getHost().isBlank()) {
+      throw new IllegalArgumentException("redisUrl must be redis://host:port (port 1-65535): "
+          + redacted(redisUrl));
+    }
+  }
+
+  /** The URL with any user and password hidden, for messages. */
+  private static String redacted(String url) {
+    int at = url.lastIndexOf('@');
+    int scheme = url.indexOf("://");
+    return at < 0 || scheme < 0 || at < scheme ? url : url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
+  }
 
   /**
    * How often hosts of workers (nodes, the embedded runner) register the functions they serve

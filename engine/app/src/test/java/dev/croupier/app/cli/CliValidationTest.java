@@ -53,6 +53,13 @@ class CliValidationTest {
   }
 
   @Test
+  void serve_withRedisPortOutOfRange_saysThePortIsInvalid_notThatRedisIsUnreachable() {
+    Run r = run("serve", "--redis", "redis://127.0.0.1:99999", "--port", "0");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("99999", "port").doesNotContain("cannot reach");
+  }
+
+  @Test
   void enqueue_withPortOutOfRange_saysThePortIsInvalid_notUnreachable() {
     Run r = run("enqueue", "--connect", "127.0.0.1:99999", "--tenant", "acme", "--function", "f");
     assertThat(r.exit()).isEqualTo(2);
