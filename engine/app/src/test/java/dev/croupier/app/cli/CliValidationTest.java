@@ -60,6 +60,14 @@ class CliValidationTest {
   }
 
   @Test
+  void enqueue_withNegativeTimeout_isRefused() {
+    Run r = run("enqueue", "--connect", "127.0.0.1:1", "--tenant", "acme", "--function", "f",
+        "--wait", "--timeout", "-1");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--timeout", "-1");
+  }
+
+  @Test
   void enqueue_withPortOutOfRange_saysThePortIsInvalid_notUnreachable() {
     Run r = run("enqueue", "--connect", "127.0.0.1:99999", "--tenant", "acme", "--function", "f");
     assertThat(r.exit()).isEqualTo(2);
