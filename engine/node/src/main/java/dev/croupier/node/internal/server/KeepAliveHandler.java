@@ -8,6 +8,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Liveness, behind an {@link io.netty.handler.timeout.IdleStateHandler}: pings a peer that has
@@ -28,7 +29,8 @@ final class KeepAliveHandler extends ChannelDuplexHandler {
       if (idle.state() == IdleState.READER_IDLE) {
         ProtocolErrorHandler.closeWithError(ctx.channel(), ErrorCode.TIMEOUT,
             "no frame from the peer for too long");
-      } else if (idle.state() == IdleState.WRITER_IDLE && authenticated) {
+      } else if (idle.state() == IdleState.WRITER_IDLE && authenticated
+          && !ProtocolErrorHandler.isClosing(ctx.channel())) {
         ctx.writeAndFlush(PING);
       }
       return;
@@ -41,6 +43,12 @@ final class KeepAliveHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (ProtocolErrorHandler.isClosing(ctx.channel())) {
+      // Frames read in the same batch as the one that closed the connection: its final Error
+      // must stay the last frame, so nothing more is answered.
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (msg instanceof Envelope env) {
       if (env.hasPing()) {
         ctx.writeAndFlush(Envelope.newBuilder()

@@ -95,8 +95,14 @@ final class Peer {
     return !draining && channel.isActive() && channel.isWritable();
   }
 
-  /** Writes a frame (from any thread). */
+  /**
+   * Writes a frame (from any thread); none once the connection is closing, so that its final
+   * Error stays the last frame (a reply finishing meanwhile is dropped).
+   */
   void send(Envelope envelope) {
+    if (ProtocolErrorHandler.isClosing(channel)) {
+      return;
+    }
     channel.writeAndFlush(envelope);
   }
 

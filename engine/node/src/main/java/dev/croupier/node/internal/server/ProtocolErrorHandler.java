@@ -74,6 +74,11 @@ final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Whether a final Error was sent on {@code ch}: nothing may follow it. */
+  static boolean isClosing(Channel ch) {
+    return ch.hasAttr(CLOSING) && ch.attr(CLOSING).get() != null;
+  }
+
   /**
    * Sends a final {@code Error} (correlation id 0) and closes the connection once it is written,
    * or after a short while when the peer does not read. Only the first call per connection acts.

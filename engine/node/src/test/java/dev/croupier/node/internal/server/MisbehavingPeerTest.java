@@ -229,6 +229,24 @@ class MisbehavingPeerTest {
   }
 
   @Test
+  void framesAfterTheOneThatCloses_areNotAnswered_soErrorZeroStaysLast() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      peer.socket.setSoTimeout(5_000);
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      // One write, so the node reads both frames in one batch: the first closes the connection.
+      ByteArrayOutputStream both = new ByteArrayOutputStream();
+      lookup(0).writeDelimitedTo(both);
+      Envelope.newBuilder().setCorrelationId(5).setPing(Ping.getDefaultInstance()).build()
+          .writeDelimitedTo(both);
+      peer.sendBytes(both.toByteArray());
+      List<Envelope> frames = peer.readUntilClosed();
+      assertThat(frames).as("%s", frames).hasSize(1);
+      assertThat(frames.get(0).getCorrelationId()).isZero();
+      assertThat(frames.get(0).getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+  }
+
+  @Test
   void wrongProtocolVersion_getsUnsupportedVersionAndClose() throws IOException {
     try (RawPeer peer = new RawPeer(node)) {
       peer.send(Envelope.newBuilder().setCorrelationId(1).setHello(Hello.newBuilder()
