@@ -30,7 +30,22 @@ final class Peer {
   Peer(Channel channel, Principal principal, String clientName) {
     this.channel = channel;
     this.principal = principal;
-    this.name = channel.remoteAddress() + (clientName.isEmpty() ? "" : " (" + clientName + ")");
+    this.name = channel.remoteAddress() + (clientName.isEmpty() ? "" : " (" + printable(clientName) + ")");
+  }
+
+  /** Longest client name kept for logs. */
+  static final int MAX_CLIENT_NAME = 64;
+
+  /**
+   * The client's self-chosen name as logs may show it: at most {@link #MAX_CLIENT_NAME}
+   * characters, control characters replaced, so a peer cannot forge or flood log lines.
+   */
+  static String printable(String clientName) {
+    String cut = clientName.length() <= MAX_CLIENT_NAME ? clientName
+        : clientName.substring(0, MAX_CLIENT_NAME) + "...";
+    StringBuilder out = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return out.toString();
   }
 
   Channel channel() {
