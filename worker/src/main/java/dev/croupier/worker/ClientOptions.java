@@ -22,6 +22,11 @@ import java.util.Objects;
  * @param requestTimeout how long a request (other than a watch) waits for its reply
  * @param maxFrameBytes largest frame accepted from a node
  * @param idleTimeout silence from a node after which its connection is presumed dead
+ * @param retryDeadline how long after a call began it may still be retried (transparently, with
+ *     backoff) when the connection is lost or the node is unavailable, overloaded or stopping;
+ *     zero turns retries off (see {@link CroupierClient} for what a caller may assume)
+ * @param retryMinBackoff the first pause between attempts (later ones double, with jitter)
+ * @param retryMaxBackoff the longest pause between attempts
  */
 public record ClientOptions(
     List<String> addresses,
@@ -32,12 +37,18 @@ public record ClientOptions(
     Duration connectTimeout,
     Duration requestTimeout,
     int maxFrameBytes,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Duration retryDeadline,
+    Duration retryMinBackoff,
+    Duration retryMaxBackoff) {
 
   public static final String DEFAULT_CLIENT_NAME = "java-client";
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(35);
+  public static final Duration DEFAULT_RETRY_DEADLINE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_RETRY_MIN_BACKOFF = Duration.ofMillis(50);
+  public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(2);
 
   /** Validates every field; messages show the bad value. */
   public ClientOptions {
@@ -54,6 +65,18 @@ public record ClientOptions(
     if (maxFrameBytes < 1024) {
       throw new IllegalArgumentException("maxFrameBytes must be at least 1024: " + maxFrameBytes);
     }
+    retryDeadline = OptionChecks.requireNonNegative("retryDeadline", retryDeadline);
+    OptionChecks.requirePositive("retryMinBackoff", retryMinBackoff);
+    OptionChecks.requirePositive("retryMaxBackoff", retryMaxBackoff);
+    if (retryMaxBackoff.compareTo(retryMinBackoff) < 0) {
+      throw new IllegalArgumentException("retryMaxBackoff " + retryMaxBackoff
+          + " must not be below retryMinBackoff " + retryMinBackoff);
+    }
+  }
+
+  /** Whether failed calls are retried (and enqueues get idempotency keys to make that safe). */
+  public boolean retries() {
+    return !retryDeadline.isZero();
   }
 
   /** A builder with every default; add at least one address. */
@@ -72,6 +95,9 @@ public record ClientOptions(
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxFrameBytes = Wire.DEFAULT_MAX_FRAME_BYTES;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration retryDeadline = DEFAULT_RETRY_DEADLINE;
+    private Duration retryMinBackoff = DEFAULT_RETRY_MIN_BACKOFF;
+    private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
 
     private Builder() {}
 
@@ -130,10 +156,27 @@ public record ClientOptions(
       return this;
     }
 
+    /**
+     * How long after a call began it may still be retried; {@link Duration#ZERO} turns retries
+     * (and the idempotency keys that make enqueue retries safe) off.
+     */
+    public Builder retryDeadline(Duration v) {
+      retryDeadline = v;
+      return this;
+    }
+
+    /** The pauses between attempts: from {@code min}, doubling, at most {@code max}. */
+    public Builder retryBackoff(Duration min, Duration max) {
+      retryMinBackoff = min;
+      retryMaxBackoff = max;
+      return this;
+    }
+
     /** Builds and validates the options. */
     public ClientOptions build() {
       return new ClientOptions(addresses, token, clientName, tls, trustCertificate, connectTimeout,
-          requestTimeout, maxFrameBytes, idleTimeout);
+          requestTimeout, maxFrameBytes, idleTimeout, retryDeadline, retryMinBackoff,
+          retryMaxBackoff);
     }
   }
 }

@@ -2,13 +2,18 @@ package dev.croupier.worker;
 
 import dev.croupier.protocol.ServerException;
 import dev.croupier.api.EnqueueResult;
+import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobProducer;
 import dev.croupier.api.JobRequest;
+import dev.croupier.api.JobState;
 import dev.croupier.protocol.JobMessages;
+import dev.croupier.protocol.Limits;
 import dev.croupier.proto.v1.Cancel;
 import dev.croupier.proto.v1.EnqueueBatch;
 import dev.croupier.proto.v1.Enqueue;
+import dev.croupier.proto.v1.EnqueueItem;
+import dev.croupier.proto.v1.EnqueuedJob;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.Lookup;
 import dev.croupier.proto.v1.Role;
@@ -16,19 +21,23 @@ import dev.croupier.proto.v1.Watch;
 import dev.croupier.worker.internal.net.Connection;
 import dev.croupier.worker.internal.net.ConnectionConfig;
 import dev.croupier.worker.internal.net.NodeAddress;
+import dev.croupier.worker.internal.net.Retrier;
 import dev.croupier.worker.internal.net.Tls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +48,42 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Errors the node reports are thrown (or complete futures) as {@link ServerException}s carrying
  * the protocol's code, e.g. {@code PERMISSION_DENIED} for a tenant the token does not cover.
+ *
+ * <p><b>Retries.</b> A call that fails because the connection was lost, no reply came, or the
+ * node was unavailable, overloaded or stopping ({@code CONNECTION_LOST}, {@code TIMEOUT},
+ * {@code UNAVAILABLE}, {@code RESOURCE_EXHAUSTED}, {@code SHUTTING_DOWN}) is retried
+ * transparently, with backoff, on the same or the next node, until
+ * {@link ClientOptions#retryDeadline()} (30 s) after it began. A lost connection leaves it unknown
+ * whether the node stored an enqueue, so every job enqueued without an idempotency key gets one
+ * from the client ({@code croupier-client:} and a random UUID), and a retry returns the job the
+ * first attempt stored instead of storing another. What a caller may assume:
+ * <ul>
+ *   <li>an enqueue that returns stored its job(s) exactly once (within the engine's idempotency
+ *       window, 24 h by default); {@link EnqueueResult#duplicate()} is true only for a key the
+ *       caller gave that an earlier enqueue used;
+ *   <li>an enqueue that throws a retryable code after the deadline may or may not have stored
+ *       the job: enqueue it again with the same idempotency key (give your own key when you need
+ *       to retry across calls or processes);
+ *   <li>any other error means nothing was stored;
+ *   <li>a cancel that was retried and found the job final reports {@code true} if the job is
+ *       cancelled (an earlier attempt may have done it).
+ * </ul>
+ * Jobs carrying idempotency keys are written one script call each (still one round trip per
+ * batch), so very large batches enqueue somewhat slower; {@code retryDeadline(Duration.ZERO)}
+ * turns retries and the automatic keys off.
  */
 public final class CroupierClient implements JobProducer, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CroupierClient.class);
+  /** How idempotency keys the client gives jobs begin. */
+  static final String CLIENT_KEY_PREFIX = "croupier-client:";
 
   private final ClientOptions options;
   private final List<NodeAddress> addresses;
   private final ConnectionConfig config;
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
       1, new DefaultThreadFactory("croupier-client"), NioIoHandler.newFactory());
+  private final Retrier retrier;
   private Connection current;
   private boolean retiring;
   private int next;
@@ -60,6 +95,8 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
     this.config = new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_PRODUCER,
         options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
         options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
+    this.retrier = new Retrier(options.retryDeadline(), options.retryMinBackoff(),
+        options.retryMaxBackoff(), System::nanoTime);
   }
 
   /** Connects to the first node that answers; throws {@link ServerException} if none does. */
@@ -79,11 +116,12 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
     return join(enqueueAsync(job));
   }
 
-  /** Enqueues one job without waiting. */
+  /** Enqueues one job without waiting (retried as the class documentation says). */
   public CompletableFuture<EnqueueResult> enqueueAsync(JobRequest job) {
-    Envelope.Builder req = Envelope.newBuilder()
-        .setEnqueue(Enqueue.newBuilder().setItem(JobMessages.item(job)));
-    return call(req).thenApply(r -> JobMessages.enqueued(r.getEnqueued().getJobs(0)));
+    EnqueueItem item = item(job);
+    Envelope.Builder req = Envelope.newBuilder().setEnqueue(Enqueue.newBuilder().setItem(item));
+    return retrier.run(n -> call(req))
+        .thenApply(r -> result(r.getEnqueued().getJobs(0), job));
   }
 
   @Override
@@ -91,34 +129,75 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
     return join(enqueueBatchAsync(jobs));
   }
 
-  /** Enqueues many jobs without waiting. */
+  /**
+   * Enqueues many jobs (at most {@link Limits#MAX_ENQUEUE_BATCH_ITEMS}) without waiting; retried
+   * as the class documentation says.
+   */
   public CompletableFuture<List<EnqueueResult>> enqueueBatchAsync(List<JobRequest> jobs) {
+    if (jobs.size() > Limits.MAX_ENQUEUE_BATCH_ITEMS) {
+      return CompletableFuture.failedFuture(new InvalidRequestException("a batch may hold at most "
+          + Limits.MAX_ENQUEUE_BATCH_ITEMS + " jobs: " + jobs.size() + "; split it"));
+    }
     EnqueueBatch.Builder batch = EnqueueBatch.newBuilder();
-    jobs.forEach(j -> batch.addItems(JobMessages.item(j)));
-    return call(Envelope.newBuilder().setEnqueueBatch(batch)).thenApply(r ->
-        r.getEnqueued().getJobsList().stream().map(JobMessages::enqueued).toList());
+    jobs.forEach(j -> batch.addItems(item(j)));
+    Envelope.Builder req = Envelope.newBuilder().setEnqueueBatch(batch);
+    return retrier.run(n -> call(req)).thenApply(r -> {
+      List<EnqueuedJob> out = r.getEnqueued().getJobsList();
+      List<EnqueueResult> results = new ArrayList<>(out.size());
+      for (int i = 0; i < out.size(); i++) {
+        results.add(result(out.get(i), jobs.get(i)));
+      }
+      return results;
+    });
+  }
+
+  /** The wire item, with an idempotency key of the client's when retries need one. */
+  private EnqueueItem item(JobRequest job) {
+    EnqueueItem item = JobMessages.item(job);
+    if (!options.retries() || job.options().idempotencyKey() != null) {
+      return item;
+    }
+    return item.toBuilder().setIdempotencyKey(CLIENT_KEY_PREFIX + UUID.randomUUID()).build();
+  }
+
+  /**
+   * The result as the caller sees it: a duplicate of the client's own key is this call's retry
+   * finding its first attempt's job, not an earlier enqueue.
+   */
+  private static EnqueueResult result(EnqueuedJob j, JobRequest asked) {
+    boolean ownKey = asked.options().idempotencyKey() == null;
+    return new EnqueueResult(j.getJobId(), j.getDuplicate() && !ownKey);
   }
 
   /** Cancels a job; false when it already finished or is not one this token may see. */
   @Override
   public boolean cancel(String jobId) {
+    AtomicInteger attempts = new AtomicInteger();
+    boolean cancelled;
     try {
-      return join(call(Envelope.newBuilder().setCancel(Cancel.newBuilder().setJobId(jobId))))
-          .getCancelled().getCancelled();
+      cancelled = join(retrier.run(n -> {
+        attempts.set(n);
+        return call(Envelope.newBuilder().setCancel(Cancel.newBuilder().setJobId(jobId)));
+      })).getCancelled().getCancelled();
     } catch (ServerException e) {
       if (e.code().equals("NOT_FOUND")) {
         return false;
       }
       throw e;
     }
+    if (!cancelled && attempts.get() > 1) {
+      // An earlier attempt may have cancelled it before its reply was lost.
+      return lookup(jobId).map(info -> info.state() == JobState.CANCELLED).orElse(false);
+    }
+    return cancelled;
   }
 
   /** The job's status; empty when it does not exist (or is not one this token may see). */
   @Override
   public Optional<JobInfo> lookup(String jobId) {
     try {
-      return Optional.of(JobMessages.info(join(call(Envelope.newBuilder()
-          .setLookup(Lookup.newBuilder().setJobId(jobId)))).getJobStatus()));
+      return Optional.of(JobMessages.info(join(retrier.run(n -> call(Envelope.newBuilder()
+          .setLookup(Lookup.newBuilder().setJobId(jobId))))).getJobStatus()));
     } catch (ServerException e) {
       if (e.code().equals("NOT_FOUND")) {
         return Optional.empty();
@@ -130,16 +209,16 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
   /**
    * Completes with the job's info once it is final (succeeded, dead or cancelled); exceptionally
    * with a {@link ServerException} of code {@code TIMEOUT} after {@code timeout}, or
-   * {@code NOT_FOUND} for a job this token cannot see. The wait survives a node going away: it is
-   * renewed on the next node until the timeout.
+   * {@code NOT_FOUND} for a job this token cannot see. The wait survives a node going away or
+   * being unavailable for a while: it is renewed (on the next node) until the timeout.
    */
   @Override
   public CompletableFuture<JobInfo> awaitCompletion(String jobId, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    return watchUntil(jobId, deadline);
+    return watchUntil(jobId, deadline, options.retryMinBackoff().toMillis());
   }
 
-  private CompletableFuture<JobInfo> watchUntil(String jobId, long deadline) {
+  private CompletableFuture<JobInfo> watchUntil(String jobId, long deadline, long backoffMs) {
     long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (leftMs <= 0) {
       return CompletableFuture.failedFuture(new ServerException("TIMEOUT",
@@ -150,7 +229,7 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
       reply = connection().request(Envelope.newBuilder()
           .setWatch(Watch.newBuilder().setJobId(jobId).setTimeoutMs(leftMs)));
     } catch (ServerException e) {
-      return CompletableFuture.failedFuture(e);
+      reply = CompletableFuture.failedFuture(e);
     }
     return reply
         .orTimeout(leftMs + options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -160,9 +239,14 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
             return CompletableFuture.completedFuture(JobMessages.info(r.getJobStatus()));
           }
           Throwable cause = unwrap(err);
-          if (cause instanceof ServerException se
-              && se.code().equals(ServerException.CONNECTION_LOST) && !closed) {
-            return watchUntil(jobId, deadline);
+          if (!closed && Retrier.retryable(cause) && !((ServerException) cause).code().equals("TIMEOUT")) {
+            // The node went away, or cannot serve now: watch again (on the next node) until the
+            // caller's timeout, pausing a little more each time.
+            long pause = Math.min(backoffMs, Math.max(1, leftMs / 2));
+            return CompletableFuture.runAsync(() -> {},
+                    CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS))
+                .thenCompose(x -> watchUntil(jobId, deadline,
+                    Math.min(options.retryMaxBackoff().toMillis(), backoffMs * 2)));
           }
           return CompletableFuture.<JobInfo>failedFuture(translate(cause));
         })
@@ -173,6 +257,7 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    retrier.close();
     synchronized (this) {
       if (current != null) {
         current.close();

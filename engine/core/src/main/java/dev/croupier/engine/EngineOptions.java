@@ -5,6 +5,8 @@ import static dev.croupier.api.OptionChecks.requireRange;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -26,6 +28,10 @@ import java.util.Objects;
  *     tenant idle longer than this leaves nothing behind and returns at the system time
  * @param statusRetention how long a finished job's status record is kept
  * @param idempotencyWindow how long an idempotency key deduplicates
+ * @param registeredFunctionLifetime how long a function config stored by
+ *     {@link Engine#registerFunction} (by a worker) lives once nothing registers it again; nodes
+ *     and embedded runners re-register the functions they serve well within it. Configs stored
+ *     by {@link Engine#configureFunction} never expire
  * @param maxPayloadBytes largest payload accepted
  * @param shutdownGrace how long close() waits for embedded jobs in flight
  * @param fairness whether plan weights count ({@code WEIGHTED}) or every tenant weighs 1
@@ -45,6 +51,7 @@ public record EngineOptions(
     Duration virtualTimeRetention,
     Duration statusRetention,
     Duration idempotencyWindow,
+    Duration registeredFunctionLifetime,
     int maxPayloadBytes,
     Duration shutdownGrace,
     FairnessMode fairness,
@@ -62,6 +69,7 @@ public record EngineOptions(
   public static final Duration DEFAULT_VIRTUAL_TIME_RETENTION = Duration.ofHours(1);
   public static final Duration DEFAULT_STATUS_RETENTION = Duration.ofHours(24);
   public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+  public static final Duration DEFAULT_REGISTERED_FUNCTION_LIFETIME = Duration.ofDays(7);
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -72,6 +80,7 @@ public record EngineOptions(
       throw new IllegalArgumentException(
           "redisUrl must start with redis:// or rediss://: " + redisUrl);
     }
+    requireHostAndPort(redisUrl);
     if (namespace == null || !namespace.matches("[A-Za-z0-9_.-]{1,32}")) {
       throw new IllegalArgumentException(
           "namespace must be 1-32 characters from A-Z a-z 0-9 _ . -: " + namespace);
@@ -87,6 +96,7 @@ public record EngineOptions(
     requirePositive("virtualTimeRetention", virtualTimeRetention);
     requirePositive("statusRetention", statusRetention);
     requirePositive("idempotencyWindow", idempotencyWindow);
+    requirePositive("registeredFunctionLifetime", registeredFunctionLifetime);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(fairness, "fairness");
     Objects.requireNonNull(clock, "clock");
@@ -94,6 +104,46 @@ public record EngineOptions(
   }
 
 
+
+  /** Refuses a URL whose host is missing or whose port is out of range, before any connecting. */
+  private static void requireHostAndPort(String redisUrl) {
+    URI uri;
+    try {
+      uri = new URI(redisUrl);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("redisUrl is not a valid URL (" + e.getReason() + "): "
+          + redacted(redisUrl));
+    }
+    int port = uri.getPort();
+    if (port != -1 && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException("redisUrl port must be between 1 and 65535: " + port
+          + " in " + redacted(redisUrl));
+    }
+    if (uri.getHost() == null || uri.getHost().isBlank()) {
+      throw new IllegalArgumentException("redisUrl must be redis://host:port (port 1-65535): "
+          + redacted(redisUrl));
+    }
+  }
+
+  /** The URL with any user and password hidden, for messages. */
+  private static String redacted(String url) {
+    int at = url.lastIndexOf('@');
+    int scheme = url.indexOf("://");
+    return at < 0 || scheme < 0 || at < scheme ? url : url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
+  }
+
+  /**
+   * How often hosts of workers (nodes, the embedded runner) register the functions they serve
+   * again, to keep their configs alive: a quarter of {@link #registeredFunctionLifetime()}, at
+   * most an hour, at least 10 ms.
+   */
+  public Duration registrationRefreshInterval() {
+    Duration quarter = registeredFunctionLifetime.dividedBy(4);
+    if (quarter.compareTo(Duration.ofHours(1)) > 0) {
+      return Duration.ofHours(1);
+    }
+    return quarter.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : quarter;
+  }
 
   /** A builder with every default; only the Redis URL is required. */
   public static Builder newBuilder() {
@@ -119,6 +169,7 @@ public record EngineOptions(
     private Duration virtualTimeRetention = DEFAULT_VIRTUAL_TIME_RETENTION;
     private Duration statusRetention = DEFAULT_STATUS_RETENTION;
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    private Duration registeredFunctionLifetime = DEFAULT_REGISTERED_FUNCTION_LIFETIME;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private FairnessMode fairness = FairnessMode.WEIGHTED;
@@ -140,6 +191,7 @@ public record EngineOptions(
       virtualTimeRetention = o.virtualTimeRetention;
       statusRetention = o.statusRetention;
       idempotencyWindow = o.idempotencyWindow;
+      registeredFunctionLifetime = o.registeredFunctionLifetime;
       maxPayloadBytes = o.maxPayloadBytes;
       shutdownGrace = o.shutdownGrace;
       fairness = o.fairness;
@@ -159,6 +211,7 @@ public record EngineOptions(
     public Builder virtualTimeRetention(Duration v) { virtualTimeRetention = v; return this; }
     public Builder statusRetention(Duration v) { statusRetention = v; return this; }
     public Builder idempotencyWindow(Duration v) { idempotencyWindow = v; return this; }
+    public Builder registeredFunctionLifetime(Duration v) { registeredFunctionLifetime = v; return this; }
     public Builder maxPayloadBytes(int v) { maxPayloadBytes = v; return this; }
     public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
     public Builder fairness(FairnessMode v) { fairness = v; return this; }
@@ -169,8 +222,9 @@ public record EngineOptions(
     public EngineOptions build() {
       return new EngineOptions(redisUrl, namespace, shards, claimThreads,
           maxBatch, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
-          virtualTimeRetention, statusRetention, idempotencyWindow, maxPayloadBytes, shutdownGrace,
-          fairness, clock, meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
+          virtualTimeRetention, statusRetention, idempotencyWindow, registeredFunctionLifetime,
+          maxPayloadBytes, shutdownGrace, fairness, clock,
+          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
     }
   }
 }

@@ -187,6 +187,21 @@ class LifecycleTest {
   }
 
   @Test
+  void enqueue_whenDelayOverflows_isRefused() {
+    engine.engine().registerFunction(FunctionSpec.newBuilder("late").build());
+    // now + 2^63-1 ms wrapped to a time in the past: the job ran at once instead of never.
+    assertThatThrownBy(() -> enqueue("t1", "late",
+        EnqueueOptions.newBuilder().delay(Duration.ofMillis(Long.MAX_VALUE)).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delay")
+        .hasMessageContaining("3153600000000");
+    assertThatThrownBy(() -> enqueue("t1", "late",
+        EnqueueOptions.newBuilder().runAt(Instant.MAX).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("runAt");
+  }
+
+  @Test
   void delayedJob_neverRunsEarly() throws Exception {
     Map<String, Instant> started = new ConcurrentHashMap<>();
     engine.engine().register(FunctionSpec.newBuilder("later").build(), 2, job -> started.put(job.id(), Instant.now()));

@@ -31,6 +31,15 @@ public final class NodeServer implements AutoCloseable {
         Objects.requireNonNull(options, "options")));
   }
 
+  /**
+   * Checks, without binding, what {@link #start} would refuse about {@code options}: an unknown
+   * host, a non-loopback host without tokens, TLS files that cannot be read. Lets a launcher
+   * refuse bad settings before it connects to Redis.
+   */
+  public static void check(ServerOptions options) {
+    Node.check(Objects.requireNonNull(options, "options"));
+  }
+
   /** The address it listens on (with the bound port when 0 was asked). */
   public InetSocketAddress address() {
     return node.address();

@@ -9,10 +9,12 @@ import java.util.Objects;
 /**
  * Per-job options at enqueue. Build with {@link #newBuilder()}; {@link #DEFAULTS} runs the job now.
  *
- * @param runAt when the job becomes due, or null for now
- * @param delay how long after enqueue it becomes due (ignored when runAt is set)
+ * @param runAt when the job becomes due, or null for now; between the epoch and {@link #MAX_RUN_AT}
+ * @param delay how long after enqueue it becomes due (ignored when runAt is set); at most
+ *     {@link #MAX_DELAY}
  * @param priority how far ahead of same-time jobs in its queue it goes: a job with priority
- *     {@code p} is ordered as if it had been due {@code p} earlier (never runs before its run-at)
+ *     {@code p} is ordered as if it had been due {@code p} earlier (never runs before its run-at);
+ *     at most {@link #MAX_PRIORITY}
  * @param idempotencyKey enqueues with the same tenant and key within the idempotency window
  *     return the first job's id, or null
  * @param concurrencyKeys values for the function's keyed limits, by key name
@@ -31,13 +33,30 @@ public record EnqueueOptions(
   /** Longest concurrency-key value accepted (long or unusual values are hashed). */
   public static final int MAX_KEY_VALUE_LENGTH = 512;
 
+  /**
+   * Latest run-at accepted (the last millisecond of year 9999): far beyond any real schedule, and
+   * small enough that run-at plus delay or minus priority never overflows a long or loses
+   * precision as a Redis score (a double).
+   */
+  public static final Instant MAX_RUN_AT = Instant.parse("9999-12-31T23:59:59.999Z");
+  /** Longest delay accepted (100 years of 365 days). */
+  public static final Duration MAX_DELAY = Duration.ofDays(36_500);
+  /** Largest priority accepted (100 years of 365 days). */
+  public static final Duration MAX_PRIORITY = Duration.ofDays(36_500);
+
   /** Run now, no idempotency key, the function's retry policy. */
   public static final EnqueueOptions DEFAULTS = newBuilder().build();
 
   /** Validates every field. */
   public EnqueueOptions {
-    delay = OptionChecks.requireNonNegative("delay", delay);
-    priority = OptionChecks.requireNonNegative("priority", priority);
+    if (runAt != null && (runAt.isBefore(Instant.EPOCH) || runAt.isAfter(MAX_RUN_AT))) {
+      throw new IllegalArgumentException("runAt (run_at_ms) must be between " + Instant.EPOCH
+          + " and " + MAX_RUN_AT + " (0.." + MAX_RUN_AT.toEpochMilli() + " ms): " + runAt);
+    }
+    delay = requireAtMost("delay (delay_ms)", OptionChecks.requireNonNegative("delay", delay),
+        MAX_DELAY);
+    priority = requireAtMost("priority (priority_ms)",
+        OptionChecks.requireNonNegative("priority", priority), MAX_PRIORITY);
     if (idempotencyKey != null
         && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
       throw new IllegalArgumentException("idempotencyKey must have 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
@@ -51,6 +70,14 @@ public record EnqueueOptions(
       }
     });
     OptionChecks.requireRange("maxAttempts", maxAttempts, 0, 1000);
+  }
+
+  private static Duration requireAtMost(String name, Duration d, Duration max) {
+    if (d.compareTo(max) > 0) {
+      throw new IllegalArgumentException(name + " must be between 0 and " + max.toMillis()
+          + " ms (" + max.toDays() + " days): " + d);
+    }
+    return d;
   }
 
   /** A builder starting from the defaults. */

@@ -6,11 +6,15 @@ import java.util.Objects;
 /** How a delivery ended, as a worker reports it. */
 public sealed interface Outcome {
 
+  /** Longest retry delay and largest cost accepted (100 years of 365 days, as a job's delay). */
+  Duration MAX_DURATION = EnqueueOptions.MAX_DELAY;
+
   /** The job succeeded; {@code cost} (execution time) counts toward the tenant's fair share. */
   record Success(Duration cost) implements Outcome {
     /** Checks the cost. */
     public Success {
       Objects.requireNonNull(cost, "cost");
+      checkRange("cost (cost_ms)", cost);
     }
   }
 
@@ -22,7 +26,10 @@ public sealed interface Outcome {
     /** Checks the fields; retryAfter may be null. */
     public Retry {
       error = error == null ? "" : error;
-      cost = cost == null ? Duration.ZERO : cost;
+      cost = checkRange("cost (cost_ms)", cost == null ? Duration.ZERO : cost);
+      if (retryAfter != null) {
+        checkRange("retryAfter (retry_after_ms)", retryAfter);
+      }
     }
   }
 
@@ -31,7 +38,16 @@ public sealed interface Outcome {
     /** Checks the fields. */
     public Fail {
       error = error == null ? "" : error;
-      cost = cost == null ? Duration.ZERO : cost;
+      cost = checkRange("cost (cost_ms)", cost == null ? Duration.ZERO : cost);
     }
+  }
+
+  /** Throws unless {@code 0 <= d <= MAX_DURATION}: a time past it would overflow when added to now. */
+  private static Duration checkRange(String name, Duration d) {
+    if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException(name + " must be between 0 and " + MAX_DURATION.toMillis()
+          + " ms: " + d);
+    }
+    return d;
   }
 }

@@ -12,8 +12,9 @@ public class RetryLaterException extends RuntimeException {
   public RetryLaterException(Duration retryAfter, String message) {
     super(message);
     Objects.requireNonNull(retryAfter, "retryAfter");
-    if (retryAfter.isNegative()) {
-      throw new IllegalArgumentException("retryAfter must not be negative: " + retryAfter);
+    if (retryAfter.isNegative() || retryAfter.compareTo(Outcome.MAX_DURATION) > 0) {
+      throw new IllegalArgumentException("retryAfter must be between 0 and "
+          + Outcome.MAX_DURATION.toMillis() + " ms: " + retryAfter);
     }
     this.retryAfter = retryAfter;
   }

@@ -57,11 +57,14 @@ public final class JobMessages {
    */
   public static JobRequest request(EnqueueItem item) {
     EnqueueOptions.Builder o = EnqueueOptions.newBuilder()
-        .delay(Duration.ofMillis(item.getDelayMs()))
-        .priority(Duration.ofMillis(item.getPriorityMs()))
+        .delay(Duration.ofMillis(unsignedMillis("delay_ms", item.getDelayMs(),
+            EnqueueOptions.MAX_DELAY.toMillis())))
+        .priority(Duration.ofMillis(unsignedMillis("priority_ms", item.getPriorityMs(),
+            EnqueueOptions.MAX_PRIORITY.toMillis())))
         .maxAttempts(item.getMaxAttempts());
-    if (item.getRunAtMs() > 0) {
-      o.runAt(Instant.ofEpochMilli(item.getRunAtMs()));
+    if (item.getRunAtMs() != 0) {
+      o.runAt(Instant.ofEpochMilli(unsignedMillis("run_at_ms", item.getRunAtMs(),
+          EnqueueOptions.MAX_RUN_AT.toEpochMilli())));
     }
     if (!item.getIdempotencyKey().isEmpty()) {
       o.idempotencyKey(item.getIdempotencyKey());
@@ -69,6 +72,19 @@ public final class JobMessages {
     item.getConcurrencyKeysMap().forEach(o::concurrencyKey);
     return new JobRequest(item.getTenant(), item.getFunction(), item.getPayload().toByteArray(),
         o.build());
+  }
+
+  /**
+   * A uint64 time field as a long. Values of 2^63 and more arrive negative; they are far beyond
+   * every accepted range, so they are refused here rather than read as a time in the past. The
+   * ranges themselves are {@link EnqueueOptions}'s, checked when the options are built.
+   */
+  private static long unsignedMillis(String field, long raw, long max) {
+    if (raw < 0) {
+      throw new IllegalArgumentException(field + " must be between 0 and " + max + ": "
+          + Long.toUnsignedString(raw));
+    }
+    return raw;
   }
 
   /** The wire form of an enqueue's result. */
@@ -125,11 +141,15 @@ public final class JobMessages {
 
   /** The outcome a Complete reports; throws IllegalArgumentException when it names none. */
   public static Outcome outcome(Complete c) {
-    Duration cost = Duration.ofMillis(c.getCostMs());
+    Duration cost = Duration.ofMillis(unsignedMillis("cost_ms", c.getCostMs(),
+        Outcome.MAX_DURATION.toMillis()));
     return switch (c.getOutcomeCase()) {
       case SUCCESS -> new Outcome.Success(cost);
       case RETRY -> new Outcome.Retry(
-          c.getRetry().getHasRetryAfter() ? Duration.ofMillis(c.getRetry().getRetryAfterMs()) : null,
+          c.getRetry().getHasRetryAfter()
+              ? Duration.ofMillis(unsignedMillis("retry_after_ms", c.getRetry().getRetryAfterMs(),
+                  Outcome.MAX_DURATION.toMillis()))
+              : null,
           c.getRetry().getError(), cost);
       case FAIL -> new Outcome.Fail(c.getFail().getError(), cost);
       case OUTCOME_NOT_SET -> throw new IllegalArgumentException(

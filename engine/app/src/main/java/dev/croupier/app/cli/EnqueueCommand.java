@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -65,7 +66,11 @@ public final class EnqueueCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (count < 1) {
-      throw new IllegalArgumentException("--count must be positive: " + count);
+      throw new ParameterException(spec.commandLine(), "--count must be positive: " + count);
+    }
+    if (timeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--timeout must be a positive number of seconds: " + timeoutSeconds);
     }
     PrintWriter out = spec.commandLine().getOut();
     ClientOptions.Builder options = ClientOptions.newBuilder()

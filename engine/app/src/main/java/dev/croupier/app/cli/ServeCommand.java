@@ -10,6 +10,8 @@ import dev.croupier.node.config.Tokens;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -66,11 +68,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new ParameterException(spec.commandLine(), "give both --tls-cert and --tls-key, or neither");
-    }
+    // Everything about listening is checked before Redis is connected (or an embedded one started).
     Tokens tokenSet = tokens == null ? null : Tokens.load(tokens);
-    String bind = host != null ? host : tokenSet == null ? ServerOptions.DEFAULT_HOST : "0.0.0.0";
+    ServerOptions serverOptions = serverOptions(tokenSet);
     PrintWriter out = spec.commandLine().getOut();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     CountDownLatch stop = new CountDownLatch(1);
@@ -87,8 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
         EngineRuntime runtime = EngineRuntime.host(EngineOptions.newBuilder()
             .redisUrl(target.url()).namespace(namespace).claimThreads(claimThreads)
             .meterRegistry(registry).build());
-        NodeServer server = NodeServer.start(runtime, ServerOptions.newBuilder()
-            .host(bind).port(port).tokens(tokenSet).tls(tlsCert, tlsKey).build());
+        NodeServer server = NodeServer.start(runtime, serverOptions);
         AdminServer admin = adminPort < 0 ? null
             : new AdminServer(adminHost, adminPort, registry, runtime.leases()::redisReachable)) {
       out.printf("croupier node %s listening on %s:%d%s (redis %s%s)%n", server.nodeId(),
@@ -110,5 +109,33 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }
     return 0;
+  }
+
+  /** The node's options, with the port, host, TLS files and admin endpoint checked. */
+  private ServerOptions serverOptions(Tokens tokenSet) {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "give both --tls-cert and --tls-key, or neither");
+    }
+    requirePort("--port", port);
+    if (adminPort != -1) {
+      requirePort("--admin-port", adminPort);
+      try {
+        InetAddress.getByName(adminHost);
+      } catch (UnknownHostException e) {
+        throw new ParameterException(spec.commandLine(), "--admin-host: unknown host " + adminHost);
+      }
+    }
+    String bind = host != null ? host : tokenSet == null ? ServerOptions.DEFAULT_HOST : "0.0.0.0";
+    ServerOptions options = ServerOptions.newBuilder()
+        .host(bind).port(port).tokens(tokenSet).tls(tlsCert, tlsKey).build();
+    NodeServer.check(options);
+    return options;
+  }
+
+  private void requirePort(String option, int value) {
+    if (value < 0 || value > 65535) {
+      throw new ParameterException(spec.commandLine(), option + " must be between 0 (any free"
+          + " port) and 65535" + (option.equals("--admin-port") ? ", or -1 for off" : "") + ": " + value);
+    }
   }
 }

@@ -62,6 +62,12 @@ public final class WorkerCommand implements Callable<Integer> {
       }
     }, "croupier-shutdown"));
     try (Worker worker = Worker.create(options.build())) {
+      // Connect first, then register: once connected, register() waits for the node's answer
+      // and throws when it refuses (CONFLICT, PERMISSION_DENIED), so a worker that would serve
+      // nothing exits with the error instead of running on. Registrations made before the
+      // connection came up are only logged when refused.
+      worker.start();
+      boolean connected = worker.awaitReady(Duration.ofSeconds(10));
       for (String f : functions) {
         worker.register(FunctionSpec.newBuilder(f)
                 .leaseTimeout(Duration.ofMillis(leaseTimeoutMs)).build(), concurrency, job -> {
@@ -71,8 +77,7 @@ public final class WorkerCommand implements Callable<Integer> {
           done.incrementAndGet();
         });
       }
-      worker.start();
-      if (worker.awaitReady(Duration.ofSeconds(10))) {
+      if (connected) {
         out.printf("worker serving %s (concurrency %d, sleep %d ms) via %s%n", functions,
             concurrency, sleepMs, String.join(",", connect.addresses));
       } else {

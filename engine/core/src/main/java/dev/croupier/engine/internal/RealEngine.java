@@ -30,10 +30,12 @@ import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,8 @@ public final class RealEngine implements Engine {
   private EmbeddedRunner embedded;
   private final EngineMetrics metrics;
   private final EngineLeases leases;
+  /** Functions the embedded runner serves, registered again periodically to keep them alive. */
+  private final Map<String, FunctionSpec> embeddedSpecs = new ConcurrentHashMap<>();
   private final List<ClaimLoop> loops = new ArrayList<>();
   private final List<Thread> loopThreads = new ArrayList<>();
   private volatile boolean closed;
@@ -76,7 +80,8 @@ public final class RealEngine implements Engine {
       checkShards();
       this.scripts = new ScriptRegistry(redis);
       scripts.preload(keys.meta());
-      this.config = new ConfigStore(redis, keys, options.configCacheTtl());
+      this.config = new ConfigStore(redis, keys, options.configCacheTtl(),
+          options.registeredFunctionLifetime());
       this.enqueuer = new Enqueuer(scripts, keys, config, options);
       this.completer = new Completer(scripts, keys, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
@@ -128,6 +133,8 @@ public final class RealEngine implements Engine {
     });
     long every = options.scavengeInterval().toMillis();
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
+    long refresh = options.registrationRefreshInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::refreshEmbedded, refresh, refresh, TimeUnit.MILLISECONDS);
     log.info("engine {} started: namespace {}, {} shard(s), {} claim thread(s), fairness {}", id,
         options.namespace(), options.shards(), options.claimThreads(), options.fairness());
   }
@@ -247,12 +254,27 @@ public final class RealEngine implements Engine {
   public void register(FunctionSpec spec, int maxInFlight, JobHandler handler) {
     config.registerFunction(spec);
     embedded.register(spec, maxInFlight, handler);
+    embeddedSpecs.put(spec.name(), spec);
     signal.signal();
   }
 
   @Override
   public void unregister(String function) {
+    embeddedSpecs.remove(function);
     embedded.unregister(function);
+  }
+
+  /** Keeps the configs of embedded functions alive (see EngineOptions.registeredFunctionLifetime). */
+  private void refreshEmbedded() {
+    for (FunctionSpec spec : embeddedSpecs.values()) {
+      try {
+        config.registerFunction(spec);
+      } catch (RuntimeException e) {
+        // Reconfigured meanwhile (then it no longer expires), or Redis is away: the next round
+        // tries again, well within the lifetime.
+        log.debug("could not refresh function {}: {}", spec.name(), e.toString());
+      }
+    }
   }
 
   @Override

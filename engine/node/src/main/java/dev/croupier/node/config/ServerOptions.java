@@ -23,7 +23,12 @@ import java.util.Objects;
  * @param helloTimeout how long a new connection has to send Hello
  * @param pingInterval silence after which the node pings
  * @param idleTimeout silence after which the node closes the connection
- * @param maxRequestsInFlight requests of one connection processed at once before it stops reading
+ * @param maxRequestsInFlight requests of one connection processed at once; more are refused with
+ *     RESOURCE_EXHAUSTED until some are answered
+ * @param maxWatchesPerConnection Watches one connection may have waiting at once; more are refused
+ *     with RESOURCE_EXHAUSTED
+ * @param maxFunctionsPerToken distinct functions one token's connections may serve on this node;
+ *     registering more is refused with RESOURCE_EXHAUSTED
  * @param maxWatchTimeout longest Watch accepted
  * @param drainGrace how long close() lets workers finish and move before closing connections
  */
@@ -42,6 +47,8 @@ public record ServerOptions(
     Duration pingInterval,
     Duration idleTimeout,
     int maxRequestsInFlight,
+    int maxWatchesPerConnection,
+    int maxFunctionsPerToken,
     Duration maxWatchTimeout,
     Duration drainGrace) {
 
@@ -55,6 +62,8 @@ public record ServerOptions(
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(35);
   public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 1024;
+  public static final int DEFAULT_MAX_WATCHES_PER_CONNECTION = 10_000;
+  public static final int DEFAULT_MAX_FUNCTIONS_PER_TOKEN = 1_000;
   public static final Duration DEFAULT_MAX_WATCH_TIMEOUT = Duration.ofMinutes(10);
   public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(5);
 
@@ -92,6 +101,14 @@ public record ServerOptions(
     if (maxRequestsInFlight < 1) {
       throw new IllegalArgumentException("maxRequestsInFlight must be positive: " + maxRequestsInFlight);
     }
+    if (maxFunctionsPerToken < 1) {
+      throw new IllegalArgumentException(
+          "maxFunctionsPerToken must be positive: " + maxFunctionsPerToken);
+    }
+    if (maxWatchesPerConnection < 1) {
+      throw new IllegalArgumentException(
+          "maxWatchesPerConnection must be positive: " + maxWatchesPerConnection);
+    }
   }
 
   /** Whether TLS is on. */
@@ -120,6 +137,8 @@ public record ServerOptions(
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+    private int maxWatchesPerConnection = DEFAULT_MAX_WATCHES_PER_CONNECTION;
+    private int maxFunctionsPerToken = DEFAULT_MAX_FUNCTIONS_PER_TOKEN;
     private Duration maxWatchTimeout = DEFAULT_MAX_WATCH_TIMEOUT;
     private Duration drainGrace = DEFAULT_DRAIN_GRACE;
 
@@ -137,6 +156,8 @@ public record ServerOptions(
     public Builder pingInterval(Duration v) { pingInterval = v; return this; }
     public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
     public Builder maxRequestsInFlight(int v) { maxRequestsInFlight = v; return this; }
+    public Builder maxWatchesPerConnection(int v) { maxWatchesPerConnection = v; return this; }
+    public Builder maxFunctionsPerToken(int v) { maxFunctionsPerToken = v; return this; }
     public Builder maxWatchTimeout(Duration v) { maxWatchTimeout = v; return this; }
     public Builder drainGrace(Duration v) { drainGrace = v; return this; }
 
@@ -144,7 +165,8 @@ public record ServerOptions(
     public ServerOptions build() {
       return new ServerOptions(host, port, tokens, tlsCert, tlsKey, maxFrameBytes, writeBufferLow,
           writeBufferHigh, maxOutboundBytes, slowReaderGrace, helloTimeout, pingInterval,
-          idleTimeout, maxRequestsInFlight, maxWatchTimeout, drainGrace);
+          idleTimeout, maxRequestsInFlight, maxWatchesPerConnection, maxFunctionsPerToken,
+          maxWatchTimeout, drainGrace);
     }
   }
 }

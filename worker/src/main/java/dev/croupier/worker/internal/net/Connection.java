@@ -147,17 +147,27 @@ public final class Connection {
         "no Welcome from " + address + ": " + cause, cause);
   }
 
-  /** Sends a request (its correlation id is set here) and completes with the reply. */
+  /**
+   * Sends a request (its correlation id is set here) and completes with the reply. A request
+   * larger than the node's maximum frame is not sent: it fails at once with
+   * {@code FRAME_TOO_LARGE}, and the connection stays usable (the node would close it).
+   */
   public CompletableFuture<Envelope> request(Envelope.Builder request) {
     long id = ids.incrementAndGet();
+    Envelope frame = request.setCorrelationId(id).build();
     CompletableFuture<Envelope> reply = new CompletableFuture<>();
+    ServerException tooLarge = tooLarge(frame);
+    if (tooLarge != null) {
+      reply.completeExceptionally(tooLarge);
+      return reply;
+    }
     pending.put(id, reply);
     if (!channel.isActive()) {
       pending.remove(id);
       reply.completeExceptionally(lost());
       return reply;
     }
-    channel.writeAndFlush(request.setCorrelationId(id).build()).addListener(f -> {
+    channel.writeAndFlush(frame).addListener(f -> {
       if (!f.isSuccess()) {
         pending.remove(id);
         reply.completeExceptionally(lost());
@@ -166,9 +176,33 @@ public final class Connection {
     return reply;
   }
 
-  /** Sends a frame that expects no reply. */
+  /** Sends a frame that expects no reply; one over the node's maximum frame is dropped (logged). */
   public void send(Envelope envelope) {
+    ServerException tooLarge = tooLarge(envelope);
+    if (tooLarge != null) {
+      log.warn("not sending {} to {}: {}", envelope.getBodyCase(), address, tooLarge.getMessage());
+      return;
+    }
     channel.writeAndFlush(envelope);
+  }
+
+  /** The error for a frame over the node's announced maximum, or null when it fits. */
+  private ServerException tooLarge(Envelope frame) {
+    Welcome w = welcome;
+    long max = w == null ? 0 : Integer.toUnsignedLong(w.getMaxFrameBytes());
+    int size = frame.getSerializedSize();
+    if (max == 0 || size <= max) {
+      return null;
+    }
+    return new ServerException("FRAME_TOO_LARGE", "the " + describe(frame) + " is " + size
+        + " bytes, over the " + max + " bytes " + address + " accepts in a frame"
+        + " (Welcome.max_frame_bytes); it was not sent. Enqueue large data by reference"
+        + " (store it elsewhere), or send fewer jobs per batch");
+  }
+
+  private static String describe(Envelope frame) {
+    return frame.getBodyCase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        + " request";
   }
 
   /** The node's Welcome. */

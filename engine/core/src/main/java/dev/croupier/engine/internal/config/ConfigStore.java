@@ -6,6 +6,7 @@ import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.Names;
 import dev.croupier.api.RetryPolicy;
+import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisErrors;
@@ -20,6 +21,14 @@ import redis.clients.jedis.UnifiedJedis;
  * here. A change made through this engine is visible to it at once; other engines see it within
  * the cache TTL ({@code EngineOptions.configCacheTtl}, 2 s by default), which is the staleness
  * bound the claim loop's limits and pauses run with.
+ *
+ * <p>A function config comes in two kinds. One stored by {@link #configureFunction} (an operator's
+ * decision) lives until changed. One stored by {@link #registerFunction} (a worker said it serves
+ * the function) expires after the registered-function lifetime unless registered again: hosts
+ * re-register what they serve well within it, so only functions nobody serves any more lose
+ * their config, and a worker token cannot leave keys in Redis forever. The kinds are told apart
+ * by the key's TTL (a configured key has none). Jobs of an expired function stay queued and run
+ * once a worker registers it again; enqueues are refused meanwhile, as for an unknown function.
  */
 public final class ConfigStore {
 
@@ -28,14 +37,25 @@ public final class ConfigStore {
 
   private final UnifiedJedis redis;
   private final KeySchema keys;
+  private final Duration registeredLifetime;
   private final LoadingCache<String, Optional<FunctionSpec>> functions;
   private final LoadingCache<String, TenantSettings> tenants;
   private final LoadingCache<String, Set<String>> pausedFunctions;
 
   /** A store over {@code redis} whose cached entries live at most {@code ttl}. */
   public ConfigStore(UnifiedJedis redis, KeySchema keys, Duration ttl) {
+    this(redis, keys, ttl, EngineOptions.DEFAULT_REGISTERED_FUNCTION_LIFETIME);
+  }
+
+  /**
+   * A store over {@code redis} whose cached entries live at most {@code ttl}, and whose
+   * registered (not configured) function configs expire {@code registeredLifetime} after their
+   * last registration.
+   */
+  public ConfigStore(UnifiedJedis redis, KeySchema keys, Duration ttl, Duration registeredLifetime) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.registeredLifetime = Objects.requireNonNull(registeredLifetime, "registeredLifetime");
     this.functions = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000)
         .build(this::loadFunction);
     this.tenants = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(1_000_000)
@@ -56,10 +76,12 @@ public final class ConfigStore {
         + "': a worker must register it (or configure it) before jobs can be enqueued for it"));
   }
 
-  /** Stores a spec, replacing any stored one. */
+  /** Stores a spec, replacing any stored one; it never expires (see the type's documentation). */
   public void configureFunction(FunctionSpec spec) {
     call("storing function " + spec.name(), () -> {
-      redis.hset(keys.functionConfig(spec.name()), FIELD, SpecCodec.encode(spec));
+      String key = keys.functionConfig(spec.name());
+      redis.hset(key, FIELD, SpecCodec.encode(spec));
+      redis.persist(key);
       redis.sadd(keys.functionNames(), spec.name());
       mirrorRetry(spec);
       return null;
@@ -79,22 +101,14 @@ public final class ConfigStore {
     }
   }
 
-  /** Stores a spec unless one is stored; throws if the stored one differs. */
+  /**
+   * Stores a spec unless one is stored, and throws if the stored one differs. A config it
+   * creates, or one it finds that was created this way, lives for the registered-function
+   * lifetime from now; a configured one is left as it is.
+   */
   public void registerFunction(FunctionSpec spec) {
     String encoded = SpecCodec.encode(spec);
-    String stored = call("registering function " + spec.name(), () -> {
-      String key = keys.functionConfig(spec.name());
-      if (redis.hsetnx(key, FIELD, encoded) == 1) {
-        redis.sadd(keys.functionNames(), spec.name());
-        mirrorRetry(spec);
-        return encoded;
-      }
-      String current = redis.hget(key, FIELD);
-      if (encoded.equals(current)) {
-        mirrorRetry(spec); // idempotent; covers shards added by a namespace written before
-      }
-      return current;
-    });
+    String stored = call("registering function " + spec.name(), () -> store(spec, encoded));
     if (!encoded.equals(stored)) {
       throw new InvalidRequestException("function '" + spec.name()
           + "' is already registered with a different config (stored: " + stored + "; given: "
@@ -103,7 +117,38 @@ public final class ConfigStore {
     functions.put(spec.name(), Optional.of(spec));
   }
 
-  /** The names of every configured function. */
+  /** Writes or refreshes a registered config; returns the config stored now. */
+  private String store(FunctionSpec spec, String encoded) {
+    String key = keys.functionConfig(spec.name());
+    long lifetimeMs = registeredLifetime.toMillis();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      if (redis.hsetnx(key, FIELD, encoded) == 1) {
+        // Not atomic with the write: a crash in between leaves a config without a lifetime, as
+        // every config had before lifetimes; the next registration cannot tell it apart from a
+        // configured one, so it stays. Rare and harmless.
+        redis.pexpire(key, lifetimeMs);
+        mirrorRetry(spec);
+        return encoded;
+      }
+      String stored = redis.hget(key, FIELD);
+      if (stored == null) {
+        continue; // it expired between the two commands: create it again
+      }
+      if (stored.equals(encoded) && redis.pttl(key) > 0) {
+        redis.pexpire(key, lifetimeMs);
+      }
+      if (stored.equals(encoded)) {
+        mirrorRetry(spec); // idempotent; covers shards of a namespace written before the mirror
+      }
+      return stored;
+    }
+    throw new IllegalStateException("function " + spec.name() + " config keeps vanishing");
+  }
+
+  /**
+   * The names of every configured function (registered ones are not listed: they come and go
+   * with their workers, and the list would only grow).
+   */
   public Set<String> functionNames() {
     return call("listing functions", () -> redis.smembers(keys.functionNames()));
   }

@@ -34,13 +34,18 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
   private final Tokens tokens;
   private final Welcome welcome;
   private final long helloTimeoutMs;
+  private final LogLimiter rejections;
   private ScheduledFuture<?> timeout;
 
-  /** {@code tokens} null means: accept any token, from loopback peers only. */
-  AuthHandler(Tokens tokens, Welcome welcome, long helloTimeoutMs) {
+  /**
+   * {@code tokens} null means: accept any token, from loopback peers only. Rejections are logged
+   * through {@code rejections}, shared by the node's connections.
+   */
+  AuthHandler(Tokens tokens, Welcome welcome, long helloTimeoutMs, LogLimiter rejections) {
     this.tokens = tokens;
     this.welcome = welcome;
     this.helloTimeoutMs = helloTimeoutMs;
+    this.rejections = rejections;
   }
 
   @Override
@@ -97,7 +102,10 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void reject(ChannelHandlerContext ctx, long cid, ErrorCode code, String message) {
-    log.info("rejecting {}: {}", ctx.channel().remoteAddress(), message);
+    long held = rejections.permit();
+    if (held >= 0) {
+      log.info("rejecting {}: {}{}", ctx.channel().remoteAddress(), message, LogLimiter.held(held));
+    }
     ProtocolErrorHandler.closeWithError(ctx.channel(), cid, code, message);
   }
 }

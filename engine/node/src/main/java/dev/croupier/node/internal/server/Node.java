@@ -31,12 +31,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,12 @@ public final class Node implements AutoCloseable {
   private final WorkerRegistry registry;
   private final WorkerService workers;
   private final ProducerService producers;
+  private final Failures failures = new Failures(new LogLimiter(), new LogLimiter());
+  // One limiter per kind of noise a peer can cause, shared by every connection of this node.
+  private final ProtocolErrorHandler errors =
+      new ProtocolErrorHandler(new LogLimiter(), new LogLimiter());
+  private final LogLimiter rejections = new LogLimiter();
+  private final LogLimiter peerErrors = new LogLimiter();
   private final SslContext ssl;
   private volatile Channel server;
   private volatile boolean closed;
@@ -73,8 +82,10 @@ public final class Node implements AutoCloseable {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.options = Objects.requireNonNull(options, "options");
     this.registry = new WorkerRegistry(leases::wakeClaimers, this::dispatch);
-    this.workers = new WorkerService(engine, leases, registry);
-    this.producers = new ProducerService(engine, options.maxWatchTimeout());
+    this.workers = new WorkerService(engine, leases, registry,
+        new FunctionQuota(options.maxFunctionsPerToken()));
+    this.producers = new ProducerService(engine, options.maxWatchTimeout(),
+        options.maxWatchesPerConnection(), failures);
     this.ssl = options.tls() ? sslContext(options) : null;
   }
 
@@ -92,11 +103,20 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     leases.attach(node.registry);
+    node.scheduleRefresh();
     if (options.tokens() == null) {
       log.warn("no tokens file: node {} accepts any connection, from loopback only", node.nodeId);
     }
     log.info("node {} listening on {}{}", node.nodeId, node.address(), node.ssl != null ? " (TLS)" : "");
     return node;
+  }
+
+  /** Refuses what {@link #start} would refuse about {@code options}, short of binding. */
+  public static void check(ServerOptions options) {
+    requireSafeBinding(options);
+    if (options.tls()) {
+      sslContext(options);
+    }
   }
 
   /** The address it listens on. */
@@ -149,12 +169,12 @@ public final class Node implements AutoCloseable {
                 options.slowReaderGrace().toMillis()));
             p.addLast("idle", new IdleStateHandler(options.idleTimeout().toMillis(),
                 options.pingInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
-            p.addLast("keepAlive", new KeepAliveHandler());
             p.addLast("auth", new AuthHandler(options.tokens(), welcome,
-                options.helloTimeout().toMillis()));
-            p.addLast("router", new RequestRouter(workers, producers, blocking,
-                options.maxRequestsInFlight(), peers::add, Node.this::closed));
-            p.addLast("errors", ProtocolErrorHandler.INSTANCE);
+                options.helloTimeout().toMillis(), rejections));
+            p.addLast("keepAlive", new KeepAliveHandler());
+            p.addLast("router", new RequestRouter(workers, producers, blocking, failures,
+                peerErrors, options.maxRequestsInFlight(), peers::add, Node.this::closed));
+            p.addLast("errors", errors);
           }
         });
     try {
@@ -165,9 +185,40 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers the functions this node's workers serve again, periodically, so that their configs
+   * outlive the registered-function lifetime while (and only while) somebody serves them.
+   */
+  private void scheduleRefresh() {
+    long every = engine.options().registrationRefreshInterval().toMillis();
+    io.next().scheduleWithFixedDelay(() -> {
+      try {
+        blocking.execute(this::refreshFunctions);
+      } catch (RejectedExecutionException e) {
+        // stopping
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void refreshFunctions() {
+    Map<String, FunctionSpec> served = new HashMap<>();
+    for (Peer p : peers) {
+      served.putAll(p.functions());
+    }
+    for (FunctionSpec spec : served.values()) {
+      try {
+        engine.registerFunction(spec);
+      } catch (RuntimeException e) {
+        // Reconfigured meanwhile (then it no longer expires), or Redis is away: the next round
+        // tries again, well within the lifetime.
+        log.debug("could not refresh function {}: {}", spec.name(), e.toString());
+      }
+    }
+  }
+
   private void closed(Peer peer) {
     peers.remove(peer);
-    registry.removeAll(peer);
+    workers.forget(peer);
     peer.watches().forEach(f -> f.cancel(false));
     log.debug("{} disconnected", peer);
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One authenticated connection: who it is, what it serves, what it was sent. Thread-safe. */
 final class Peer {
@@ -22,12 +23,29 @@ final class Peer {
   /** Jobs dispatched here and not yet completed: id to attempt. */
   private final Map<String, Integer> dispatched = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> watches = ConcurrentHashMap.newKeySet();
+  /** Watches reserved or waiting: bounded per connection. */
+  private final AtomicInteger watchSlots = new AtomicInteger();
   private volatile boolean draining;
 
   Peer(Channel channel, Principal principal, String clientName) {
     this.channel = channel;
     this.principal = principal;
-    this.name = channel.remoteAddress() + (clientName.isEmpty() ? "" : " (" + clientName + ")");
+    this.name = channel.remoteAddress() + (clientName.isEmpty() ? "" : " (" + printable(clientName) + ")");
+  }
+
+  /** Longest client name kept for logs. */
+  static final int MAX_CLIENT_NAME = 64;
+
+  /**
+   * The client's self-chosen name as logs may show it: at most {@link #MAX_CLIENT_NAME}
+   * characters, control characters replaced, so a peer cannot forge or flood log lines.
+   */
+  static String printable(String clientName) {
+    String cut = clientName.length() <= MAX_CLIENT_NAME ? clientName
+        : clientName.substring(0, MAX_CLIENT_NAME) + "...";
+    StringBuilder out = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return out.toString();
   }
 
   Channel channel() {
@@ -55,6 +73,29 @@ final class Peer {
     return watches;
   }
 
+  /** Reserves one of its watch slots; false when all {@code max} are taken. */
+  boolean reserveWatch(int max) {
+    while (true) {
+      int n = watchSlots.get();
+      if (n >= max) {
+        return false;
+      }
+      if (watchSlots.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Frees a slot {@link #reserveWatch} took. */
+  void releaseWatch() {
+    watchSlots.decrementAndGet();
+  }
+
+  /** Watch slots taken now. */
+  int watching() {
+    return watchSlots.get();
+  }
+
   /** Whether it said Goodbye (or the node is stopping): no more dispatches. */
   boolean draining() {
     return draining;
@@ -69,13 +110,27 @@ final class Peer {
     return !draining && channel.isActive() && channel.isWritable();
   }
 
-  /** Writes a frame (from any thread). */
+  /**
+   * Writes a frame (from any thread); none once the connection is closing, so that its final
+   * Error stays the last frame (a reply finishing meanwhile is dropped).
+   */
   void send(Envelope envelope) {
+    if (ProtocolErrorHandler.isClosing(channel)) {
+      return;
+    }
     channel.writeAndFlush(envelope);
   }
 
-  /** Answers request {@code correlationId} with an error; the connection stays open. */
+  /**
+   * Answers request {@code correlationId} with an error; the connection stays open. An error
+   * with correlation id 0 is by the protocol the last frame before the node closes, so with id 0
+   * this sends it and closes.
+   */
   void sendError(long correlationId, ErrorCode code, String message) {
+    if (correlationId == 0) {
+      ProtocolErrorHandler.closeWithError(channel, code, message);
+      return;
+    }
     send(Wire.error(correlationId, code, message));
   }
 

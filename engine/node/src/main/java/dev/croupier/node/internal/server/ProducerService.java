@@ -17,6 +17,7 @@ import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
 import dev.croupier.proto.v1.Lookup;
 import dev.croupier.proto.v1.Watch;
+import dev.croupier.protocol.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,28 +33,26 @@ import java.util.concurrent.CompletableFuture;
 final class ProducerService {
 
   /** Longest job id accepted on the wire. */
-  static final int MAX_JOB_ID_LENGTH = 128;
-  /** Most jobs in one EnqueueBatch. */
-  static final int MAX_BATCH = 10_000;
+  static final int MAX_JOB_ID_LENGTH = Limits.MAX_JOB_ID_LENGTH;
 
   private final Engine engine;
   private final Duration maxWatchTimeout;
+  private final int maxWatches;
+  private final Failures failures;
 
-  ProducerService(Engine engine, Duration maxWatchTimeout) {
+  ProducerService(Engine engine, Duration maxWatchTimeout, int maxWatches, Failures failures) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.maxWatchTimeout = Objects.requireNonNull(maxWatchTimeout, "maxWatchTimeout");
+    this.maxWatches = maxWatches;
+    this.failures = Objects.requireNonNull(failures, "failures");
   }
 
   void enqueue(Peer peer, long cid, Enqueue req) {
     enqueueAll(peer, cid, List.of(req.getItem()));
   }
 
+  /** Enqueues a batch; its size was checked against the protocol's limits on arrival. */
   void enqueueBatch(Peer peer, long cid, EnqueueBatch req) {
-    if (req.getItemsCount() > MAX_BATCH) {
-      peer.sendError(cid, ErrorCode.INVALID_REQUEST,
-          "a batch may hold at most " + MAX_BATCH + " jobs: " + req.getItemsCount());
-      return;
-    }
     enqueueAll(peer, cid, req.getItemsList());
   }
 
@@ -102,31 +101,51 @@ final class ProducerService {
           + " characters: length " + req.getJobId().length());
       return;
     }
-    if (!admin && visible(peer, cid, req.getJobId()).isEmpty()) {
+    if (!peer.reserveWatch(maxWatches)) {
+      peer.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, peer.watching() + " watches of this"
+          + " connection are waiting, the most a node keeps for one connection"
+          + " (maxWatchesPerConnection); watch more once some have been answered");
       return;
     }
-    Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()
-        ? maxWatchTimeout
-        : Duration.ofMillis(req.getTimeoutMs());
-    CompletableFuture<JobInfo> f = engine.awaitCompletion(req.getJobId(), timeout);
-    peer.watches().add(f);
-    f.whenComplete((info, err) -> {
-      peer.watches().remove(f);
-      if (err == null) {
-        peer.send(Envelope.newBuilder().setCorrelationId(cid)
-            .setJobStatus(JobMessages.status(info)).build());
-      } else if (!f.isCancelled()) {
-        Throwable cause = Failures.unwrap(err);
-        if (cause instanceof java.util.concurrent.TimeoutException) {
-          peer.sendError(cid, ErrorCode.TIMEOUT, "job " + req.getJobId() + " did not finish within "
-              + timeout.toMillis() + " ms");
-        } else if (cause instanceof dev.croupier.api.InvalidRequestException) {
-          peer.sendError(cid, ErrorCode.NOT_FOUND, "no job " + req.getJobId());
-        } else {
-          Failures.reply(peer, cid, cause);
-        }
+    boolean started = false;
+    try {
+      if (!admin && visible(peer, cid, req.getJobId()).isEmpty()) {
+        return;
       }
-    });
+      Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()
+          ? maxWatchTimeout
+          : Duration.ofMillis(req.getTimeoutMs());
+      CompletableFuture<JobInfo> f = engine.awaitCompletion(req.getJobId(), timeout);
+      started = true;
+      peer.watches().add(f);
+      f.whenComplete((info, err) -> {
+        peer.watches().remove(f);
+        peer.releaseWatch();
+        answer(peer, cid, req.getJobId(), timeout, f, info, err);
+      });
+    } finally {
+      if (!started) {
+        peer.releaseWatch();
+      }
+    }
+  }
+
+  private void answer(Peer peer, long cid, String jobId, Duration timeout,
+      CompletableFuture<JobInfo> f, JobInfo info, Throwable err) {
+    if (err == null) {
+      peer.send(Envelope.newBuilder().setCorrelationId(cid)
+          .setJobStatus(JobMessages.status(info)).build());
+    } else if (!f.isCancelled()) {
+      Throwable cause = Failures.unwrap(err);
+      if (cause instanceof java.util.concurrent.TimeoutException) {
+        peer.sendError(cid, ErrorCode.TIMEOUT, "job " + jobId + " did not finish within "
+            + timeout.toMillis() + " ms");
+      } else if (cause instanceof dev.croupier.api.InvalidRequestException) {
+        peer.sendError(cid, ErrorCode.NOT_FOUND, "no job " + jobId);
+      } else {
+        failures.reply(peer, cid, cause);
+      }
+    }
   }
 
   /** The job if this peer may see it; otherwise answers NOT_FOUND (or INVALID_REQUEST). */

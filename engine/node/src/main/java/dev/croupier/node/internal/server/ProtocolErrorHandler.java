@@ -20,19 +20,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The last inbound handler: turns whatever went wrong on a connection into a typed {@code Error}
  * frame and a clean close, so one broken peer never disturbs the others. Also releases anything
- * no handler consumed.
+ * no handler consumed. One instance per node, shared by its connections; its log lines are
+ * rate-limited, so peers sending garbage from many connections cost a line per window.
  */
 @ChannelHandler.Sharable
 final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
-
-  static final ProtocolErrorHandler INSTANCE = new ProtocolErrorHandler();
 
   private static final Logger log = LoggerFactory.getLogger(ProtocolErrorHandler.class);
   private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("croupier.closing");
   /** How long a final Error frame may take to leave before the connection is cut regardless. */
   private static final long CLOSE_AFTER_MS = 1_000;
 
-  private ProtocolErrorHandler() {}
+  private final LogLimiter badFrames;
+  private final LogLimiter unexpected;
+
+  /** Logs bad frames through {@code badFrames}, unexpected errors through {@code unexpected}. */
+  ProtocolErrorHandler(LogLimiter badFrames, LogLimiter unexpected) {
+    this.badFrames = badFrames;
+    this.unexpected = unexpected;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -43,18 +49,34 @@ final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Channel ch = ctx.channel();
     if (cause instanceof TooLongFrameException) {
-      log.warn("closing {}: {}", ch.remoteAddress(), cause.getMessage());
+      long held = badFrames.permit();
+      if (held >= 0) {
+        log.warn("closing {}: {}{}", ch.remoteAddress(), cause.getMessage(), LogLimiter.held(held));
+      }
       closeWithError(ch, ErrorCode.FRAME_TOO_LARGE, cause.getMessage());
     } else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
-      log.warn("closing {}: undecodable frame ({})", ch.remoteAddress(), rootMessage(cause));
+      long held = badFrames.permit();
+      if (held >= 0) {
+        log.warn("closing {}: undecodable frame ({}){}", ch.remoteAddress(), rootMessage(cause),
+            LogLimiter.held(held));
+      }
       closeWithError(ch, ErrorCode.BAD_FRAME, "undecodable frame: " + rootMessage(cause));
     } else if (cause instanceof IOException) {
       log.debug("connection {} failed: {}", ch.remoteAddress(), cause.toString());
       ch.close();
     } else {
-      log.error("closing {} after an unexpected error", ch.remoteAddress(), cause);
+      long held = unexpected.permit();
+      if (held >= 0) {
+        log.error("closing {} after an unexpected error{}", ch.remoteAddress(),
+            LogLimiter.held(held), cause);
+      }
       closeWithError(ch, ErrorCode.INTERNAL, "internal error: " + cause);
     }
+  }
+
+  /** Whether a final Error was sent on {@code ch}: nothing may follow it. */
+  static boolean isClosing(Channel ch) {
+    return ch.hasAttr(CLOSING) && ch.attr(CLOSING).get() != null;
   }
 
   /**

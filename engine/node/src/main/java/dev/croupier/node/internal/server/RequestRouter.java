@@ -2,6 +2,7 @@ package dev.croupier.node.internal.server;
 
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
+import dev.croupier.protocol.Limits;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -13,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes an authenticated connection's requests to the worker and producer services. Requests
- * that touch Redis run on the blocking executor, never on the event loop; while a connection has
- * too many of them running it stops reading (its requests then wait in its own socket, nobody
- * else's). Cheap requests (credits, goodbye) run inline.
+ * Routes an authenticated connection's requests to the worker and producer services, after
+ * checking them against the protocol's {@link Limits} (so no frame makes the node do unbounded
+ * work). Requests that touch Redis run on the blocking executor, never on the event loop; a
+ * connection may have a bounded number of them running, and one more is refused at once with
+ * RESOURCE_EXHAUSTED (the connection keeps being read, so its pings, completions and the other
+ * connections are served meanwhile). Cheap requests (credits, goodbye) run inline.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter {
 
@@ -25,18 +28,23 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   private final WorkerService workers;
   private final ProducerService producers;
   private final Executor blocking;
+  private final Failures failures;
+  private final LogLimiter peerErrors;
   private final int maxInFlight;
   private final Consumer<Peer> onOpen;
   private final Consumer<Peer> onClose;
   private Peer peer;
+  /** Requests running on the blocking executor; touched on the event loop only. */
   private int inFlight;
-  private boolean paused;
 
   RequestRouter(WorkerService workers, ProducerService producers, Executor blocking,
-      int maxInFlight, Consumer<Peer> onOpen, Consumer<Peer> onClose) {
+      Failures failures, LogLimiter peerErrors, int maxInFlight, Consumer<Peer> onOpen,
+      Consumer<Peer> onClose) {
     this.workers = workers;
     this.producers = producers;
     this.blocking = blocking;
+    this.failures = failures;
+    this.peerErrors = peerErrors;
     this.maxInFlight = maxInFlight;
     this.onOpen = onOpen;
     this.onClose = onClose;
@@ -70,6 +78,17 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     }
     long cid = env.getCorrelationId();
     Peer p = peer;
+    if (cid == 0 && isRequest(env.getBodyCase())) {
+      // Its reply could not be matched, and an Error with id 0 means "closing": say so and close.
+      ProtocolErrorHandler.closeWithError(ctx.channel(), ErrorCode.INVALID_REQUEST,
+          "a " + describe(env) + " is a request: it needs a non-zero correlation_id");
+      return;
+    }
+    String overLimit = Limits.violation(env);
+    if (overLimit != null) {
+      p.sendError(cid, ErrorCode.INVALID_REQUEST, overLimit);
+      return;
+    }
     switch (env.getBodyCase()) {
       case CREDITS -> workers.credits(p, cid, env.getCredits());
       case GOODBYE -> workers.goodbye(p);
@@ -83,11 +102,36 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case LOOKUP -> run(ctx, cid, () -> producers.lookup(p, cid, env.getLookup()));
       case WATCH -> run(ctx, cid, () -> producers.watch(p, cid, env.getWatch()));
       case HELLO -> p.sendError(cid, ErrorCode.INVALID_REQUEST, "already authenticated");
-      case ERROR -> log.info("{} reports {}: {}", p, env.getError().getCode(),
-          env.getError().getMessage());
-      default -> p.sendError(cid, ErrorCode.UNKNOWN_MESSAGE,
-          "a node does not take " + describe(env) + " from clients");
+      case ERROR -> {
+        long held = peerErrors.permit();
+        if (held >= 0) {
+          log.info("{} reports {}: {}{}", p, env.getError().getCode(),
+              abbreviate(env.getError().getMessage()), LogLimiter.held(held));
+        }
+      }
+      default -> {
+        if (cid != 0) {
+          p.sendError(cid, ErrorCode.UNKNOWN_MESSAGE,
+              "a node does not take " + describe(env) + " from clients");
+        } else {
+          // A notification it does not know (perhaps from a newer client): nothing to answer.
+          log.debug("{} sent {} without a correlation id; ignored", p, describe(env));
+        }
+      }
     }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 197) + "...";
+  }
+
+  /** Whether a message of this kind expects a reply, and so must carry a correlation id. */
+  static boolean isRequest(Envelope.BodyCase body) {
+    return switch (body) {
+      case HELLO, REGISTER_FUNCTIONS, UNREGISTER_FUNCTIONS, HEARTBEAT, COMPLETE, ENQUEUE,
+          ENQUEUE_BATCH, CANCEL, LOOKUP, WATCH -> true;
+      default -> false;
+    };
   }
 
   private static String describe(Envelope env) {
@@ -96,25 +140,23 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
         : env.getBodyCase().name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Runs a blocking request off the event loop, bounding how many run per connection. */
+  /** Runs a blocking request off the event loop, refusing it when too many already run. */
   private void run(ChannelHandlerContext ctx, long cid, Runnable request) {
-    if (++inFlight >= maxInFlight && !paused) {
-      paused = true;
-      ctx.channel().config().setAutoRead(false);
-    }
     Peer p = peer;
+    if (inFlight >= maxInFlight) {
+      log.debug("{}: refusing request {}, {} in flight", p, cid, inFlight);
+      p.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, inFlight + " requests of this connection are"
+          + " in flight, the most a node processes at once for one connection (maxRequestsInFlight);"
+          + " send more once replies arrive, or retry this one shortly");
+      return;
+    }
+    inFlight++;
     try {
       CompletableFuture.runAsync(request, blocking).whenComplete((ok, err) -> {
         if (err != null) {
-          Failures.reply(p, cid, err);
+          failures.reply(p, cid, err);
         }
-        ctx.executor().execute(() -> {
-          inFlight--;
-          if (paused && inFlight < maxInFlight && ctx.channel().isActive()) {
-            paused = false;
-            ctx.channel().config().setAutoRead(true);
-          }
-        });
+        ctx.executor().execute(() -> inFlight--);
       });
     } catch (RejectedExecutionException e) {
       inFlight--;

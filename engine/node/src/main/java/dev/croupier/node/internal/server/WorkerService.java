@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +40,18 @@ final class WorkerService {
   private final Engine engine;
   private final Leases leases;
   private final WorkerRegistry registry;
+  private final FunctionQuota quota;
 
-  WorkerService(Engine engine, Leases leases, WorkerRegistry registry) {
+  WorkerService(Engine engine, Leases leases, WorkerRegistry registry, FunctionQuota quota) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.leases = Objects.requireNonNull(leases, "leases");
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.quota = Objects.requireNonNull(quota, "quota");
   }
 
-  /** Registers every function or none; blocks on Redis. */
+  /**
+   * Registers every function or none, within the token's quota of functions; blocks on Redis.
+   */
   void register(Peer peer, long cid, RegisterFunctions req) {
     List<FunctionSpec> specs = new ArrayList<>();
     for (FunctionRegistration r : req.getFunctionsList()) {
@@ -65,12 +70,31 @@ final class WorkerService {
       }
       specs.add(spec);
     }
+    Set<String> added;
+    try {
+      added = quota.acquire(peer, specs.stream().map(FunctionSpec::name).toList());
+    } catch (FunctionQuota.OverQuota e) {
+      peer.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, e.getMessage());
+      return;
+    }
+    boolean stored = false;
+    try {
+      stored = store(peer, cid, specs);
+    } finally {
+      if (!stored) {
+        added.forEach(f -> quota.release(peer, f));
+      }
+    }
+  }
+
+  /** Stores the configs and serves them on {@code peer}; false (having answered) when refused. */
+  private boolean store(Peer peer, long cid, List<FunctionSpec> specs) {
     for (FunctionSpec spec : specs) {
       try {
         engine.registerFunction(spec);
       } catch (InvalidRequestException e) {
         peer.sendError(cid, ErrorCode.CONFLICT, e.getMessage());
-        return;
+        return false;
       }
     }
     FunctionsRegistered.Builder done = FunctionsRegistered.newBuilder();
@@ -83,16 +107,29 @@ final class WorkerService {
       done.addFunctions(spec.name());
     }
     if (!peer.channel().isActive()) {
-      registry.removeAll(peer);
+      forget(peer);
     }
     log.info("{} serves {}", peer, done.getFunctionsList());
     peer.send(Envelope.newBuilder().setCorrelationId(cid).setFunctionsRegistered(done).build());
+    return true;
+  }
+
+  /** Stops serving every function of {@code peer} (it closed). */
+  void forget(Peer peer) {
+    for (String f : List.copyOf(peer.functions().keySet())) {
+      stopServing(peer, f);
+    }
+  }
+
+  private void stopServing(Peer peer, String function) {
+    registry.remove(peer, function);
+    peer.functions().remove(function);
+    quota.release(peer, function);
   }
 
   void unregister(Peer peer, long cid, UnregisterFunctions req) {
     for (String f : req.getFunctionsList()) {
-      registry.remove(peer, f);
-      peer.functions().remove(f);
+      stopServing(peer, f);
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid)
         .setFunctionsUnregistered(FunctionsUnregistered.newBuilder()
@@ -100,16 +137,30 @@ final class WorkerService {
         .build());
   }
 
+  /**
+   * Adds credits. Credits for functions not registered here are refused with INVALID_REQUEST
+   * when the frame carries a correlation id; without one (a notification) they are dropped, since
+   * an Error with id 0 would close the connection, and a credit racing an unregister is harmless.
+   */
   void credits(Peer peer, long cid, Credits req) {
     if (peer.draining()) {
       return;
     }
+    List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, Integer> e : req.getGrantsMap().entrySet()) {
       int n = e.getValue() < 0 ? WorkerRegistry.MAX_CREDITS : e.getValue();
       if (n > 0 && !registry.grant(peer, e.getKey(), n)) {
-        peer.sendError(cid, ErrorCode.INVALID_REQUEST, "credits for function '" + e.getKey()
-            + "', which is not registered on this connection; register it first");
+        unknown.add(e.getKey());
       }
+    }
+    if (unknown.isEmpty()) {
+      return;
+    }
+    if (cid != 0) {
+      peer.sendError(cid, ErrorCode.INVALID_REQUEST, "credits for function(s) " + unknown
+          + ", not registered on this connection; register them first");
+    } else {
+      log.debug("{} granted credits for {}, not registered on this connection; dropped", peer, unknown);
     }
   }
 

@@ -38,6 +38,10 @@ class HandlersTest {
         .setProtocolVersion(version).setToken(token)).build();
   }
 
+  static ProtocolErrorHandler errors() {
+    return new ProtocolErrorHandler(new LogLimiter(), new LogLimiter());
+  }
+
   /** Records user events that reach the end of the pipeline. */
   static final class Events extends ChannelInboundHandlerAdapter {
     final List<Object> events = new ArrayList<>();
@@ -59,8 +63,8 @@ class HandlersTest {
   class Auth {
 
     EmbeddedChannel channel(Tokens tokens, Events events) {
-      return new EmbeddedChannel(new AuthHandler(tokens, WELCOME, 1000), events,
-          ProtocolErrorHandler.INSTANCE);
+      return new EmbeddedChannel(new AuthHandler(tokens, WELCOME, 1000, new LogLimiter()), events,
+          errors());
     }
 
     @Test
@@ -142,10 +146,21 @@ class HandlersTest {
 
     @Test
     void writerIdle_sendsPing() {
-      EmbeddedChannel ch = new EmbeddedChannel(new KeepAliveHandler());
+      Events events = new Events();
+      EmbeddedChannel ch = new EmbeddedChannel(new KeepAliveHandler(), events);
+      ch.pipeline().fireUserEventTriggered(new AuthHandler.Authenticated(Principal.LOCAL, ""));
       ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_WRITER_IDLE_STATE_EVENT);
       assertThat(((Envelope) ch.readOutbound()).hasPing()).isTrue();
       assertThat(ch.isActive()).isTrue();
+      assertThat(events.events).as("the router still learns who the peer is")
+          .singleElement().isInstanceOf(AuthHandler.Authenticated.class);
+    }
+
+    @Test
+    void writerIdle_beforeHello_sendsNothing() {
+      EmbeddedChannel ch = new EmbeddedChannel(new KeepAliveHandler());
+      ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_WRITER_IDLE_STATE_EVENT);
+      assertThat((Object) ch.readOutbound()).isNull();
     }
 
     @Test
@@ -207,7 +222,7 @@ class HandlersTest {
 
     @Test
     void tooLongFrame_getsFrameTooLargeAndCloses() {
-      EmbeddedChannel ch = new EmbeddedChannel(ProtocolErrorHandler.INSTANCE);
+      EmbeddedChannel ch = new EmbeddedChannel(errors());
       ch.pipeline().fireExceptionCaught(new TooLongFrameException("frame of 9 bytes is over 8"));
       Envelope err = error(ch);
       assertThat(err.getError().getCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
@@ -217,7 +232,7 @@ class HandlersTest {
 
     @Test
     void undecodableFrame_getsBadFrameAndCloses() {
-      EmbeddedChannel ch = new EmbeddedChannel(ProtocolErrorHandler.INSTANCE);
+      EmbeddedChannel ch = new EmbeddedChannel(errors());
       ch.pipeline().fireExceptionCaught(new DecoderException("bad protobuf"));
       assertThat(error(ch).getError().getCode()).isEqualTo(ErrorCode.BAD_FRAME);
       assertThat(ch.isActive()).isFalse();
@@ -225,7 +240,7 @@ class HandlersTest {
 
     @Test
     void unconsumedInbound_isReleased() {
-      EmbeddedChannel ch = new EmbeddedChannel(ProtocolErrorHandler.INSTANCE);
+      EmbeddedChannel ch = new EmbeddedChannel(errors());
       var buf = Unpooled.buffer(4).writeInt(1);
       ch.writeInbound(buf);
       assertThat(buf.refCnt()).isZero();

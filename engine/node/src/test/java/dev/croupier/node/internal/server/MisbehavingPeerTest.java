@@ -2,12 +2,16 @@ package dev.croupier.node.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.google.protobuf.ByteString;
+import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
 import dev.croupier.proto.v1.Hello;
+import dev.croupier.proto.v1.Lookup;
 import dev.croupier.proto.v1.Ping;
 import dev.croupier.proto.v1.Welcome;
+import dev.croupier.protocol.Wire;
 import dev.croupier.testing.RedisServerExtension;
 import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.CroupierClient;
@@ -85,11 +89,53 @@ class MisbehavingPeerTest {
   }
 
   @Test
+  void garbage_fromManyConnections_isLoggedOncePerWindow_notOncePerFrame() throws IOException {
+    try (LogCapture log = new LogCapture(ProtocolErrorHandler.class)) {
+      for (int i = 0; i < 30; i++) {
+        try (RawPeer peer = new RawPeer(node)) {
+          assertThat(peer.hello("").hasWelcome()).isTrue();
+          peer.sendBytes(new byte[] {5, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0});
+          assertThat(lastErrorCode(peer.readUntilClosed())).isEqualTo(ErrorCode.BAD_FRAME);
+        }
+      }
+      assertThat(log.atLeast(Level.INFO)).as("lines logged for 30 bad frames")
+          .hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void errorFrames_fromOnePeer_areLoggedOncePerWindow_notOncePerFrame() throws IOException {
+    try (LogCapture log = new LogCapture(RequestRouter.class);
+        RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      Envelope complaint = Wire.error(0, ErrorCode.INTERNAL, "x".repeat(1000));
+      for (int i = 0; i < 200; i++) {
+        peer.send(complaint);
+      }
+      peer.send(lookup(5));
+      assertThat(peer.read().getCorrelationId()).isEqualTo(5);
+      assertThat(log.atLeast(Level.INFO)).as("lines logged for 200 Error frames")
+          .hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void garbageBeforeHello_getsErrorAndClose() throws IOException {
     try (RawPeer peer = new RawPeer(node)) {
       peer.sendBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
       assertThat(lastErrorCode(peer.readUntilClosed()))
           .isIn(ErrorCode.BAD_FRAME, ErrorCode.FRAME_TOO_LARGE, ErrorCode.UNAUTHENTICATED);
+    }
+  }
+
+  @Test
+  void ping_beforeHello_isNotEchoed_butUnauthenticatedAndClosed() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      peer.send(Envelope.newBuilder().setCorrelationId(7).setPing(Ping.newBuilder()
+          .setData(ByteString.copyFrom(new byte[48 << 10]))).build());
+      List<Envelope> frames = peer.readUntilClosed();
+      assertThat(frames).noneMatch(Envelope::hasPong);
+      assertThat(lastErrorCode(frames)).isEqualTo(ErrorCode.UNAUTHENTICATED);
     }
   }
 
@@ -122,6 +168,81 @@ class MisbehavingPeerTest {
       Envelope pong = peer.read();
       assertThat(pong.hasPong()).isTrue();
       assertThat(pong.getCorrelationId()).isEqualTo(4);
+    }
+  }
+
+  static Envelope lookup(long cid) {
+    return Envelope.newBuilder().setCorrelationId(cid)
+        .setLookup(Lookup.newBuilder().setJobId("0-00000000000000000000000000")).build();
+  }
+
+  @Test
+  void creditsForUnregisteredFunction_withoutCorrelationId_areDropped_notAnsweredWithErrorZero()
+      throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(Envelope.newBuilder().setCredits(Credits.newBuilder().putGrants("ghost", 1)).build());
+      peer.send(lookup(5));
+      Envelope next = peer.read();
+      // An Error with id 0 would mean "closing" while the connection stayed open.
+      assertThat(next.getCorrelationId()).as("%s", next).isEqualTo(5);
+      assertThat(next.getError().getCode()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+  }
+
+  @Test
+  void creditsForUnregisteredFunction_withCorrelationId_getOneInvalidRequestWithThatId()
+      throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(Envelope.newBuilder().setCorrelationId(9)
+          .setCredits(Credits.newBuilder().putGrants("ghost", 1).putGrants("spectre", 2)).build());
+      peer.send(lookup(10));
+      Envelope err = peer.read();
+      assertThat(err.getCorrelationId()).isEqualTo(9);
+      assertThat(err.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(err.getError().getMessage()).contains("ghost", "spectre");
+      assertThat(peer.read().getCorrelationId()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void unknownMessage_withoutCorrelationId_isIgnored() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(Envelope.getDefaultInstance());
+      peer.send(lookup(5));
+      assertThat(peer.read().getCorrelationId()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void request_withoutCorrelationId_getsErrorZeroAndClose() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      peer.socket.setSoTimeout(5_000);
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      peer.send(lookup(0));
+      List<Envelope> frames = peer.readUntilClosed();
+      assertThat(lastErrorCode(frames)).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(frames.get(frames.size() - 1).getError().getMessage()).contains("correlation_id");
+    }
+  }
+
+  @Test
+  void framesAfterTheOneThatCloses_areNotAnswered_soErrorZeroStaysLast() throws IOException {
+    try (RawPeer peer = new RawPeer(node)) {
+      peer.socket.setSoTimeout(5_000);
+      assertThat(peer.hello("").hasWelcome()).isTrue();
+      // One write, so the node reads both frames in one batch: the first closes the connection.
+      ByteArrayOutputStream both = new ByteArrayOutputStream();
+      lookup(0).writeDelimitedTo(both);
+      Envelope.newBuilder().setCorrelationId(5).setPing(Ping.getDefaultInstance()).build()
+          .writeDelimitedTo(both);
+      peer.sendBytes(both.toByteArray());
+      List<Envelope> frames = peer.readUntilClosed();
+      assertThat(frames).as("%s", frames).hasSize(1);
+      assertThat(frames.get(0).getCorrelationId()).isZero();
+      assertThat(frames.get(0).getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
     }
   }
 

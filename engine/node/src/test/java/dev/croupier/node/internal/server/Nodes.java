@@ -21,12 +21,31 @@ final class Nodes implements AutoCloseable {
   private final EngineOptions engineOptions;
 
   Nodes(RedisServerExtension redis) {
-    this.engineOptions = EngineOptions.newBuilder()
-        .redisUrl(redis.url())
-        .namespace(redis.newNamespace())
+    this(redis.url(), redis.newNamespace());
+  }
+
+  /** Nodes on the Redis at {@code redisUrl}, in {@code namespace}. */
+  Nodes(String redisUrl, String namespace) {
+    this(redisUrl, namespace, b -> b);
+  }
+
+  /** Nodes whose engines run with test-friendly options as {@code customize} changes them. */
+  Nodes(RedisServerExtension redis, UnaryOperator<EngineOptions.Builder> customize) {
+    this(redis.url(), redis.newNamespace(), customize);
+  }
+
+  private Nodes(String redisUrl, String namespace, UnaryOperator<EngineOptions.Builder> customize) {
+    this.engineOptions = customize.apply(EngineOptions.newBuilder()
+        .redisUrl(redisUrl)
+        .namespace(namespace)
         .scavengeInterval(Duration.ofMillis(200))
-        .shutdownGrace(Duration.ofSeconds(1))
+        .shutdownGrace(Duration.ofSeconds(1)))
         .build();
+  }
+
+  /** The key namespace on Redis. */
+  String namespace() {
+    return engineOptions.namespace();
   }
 
   /** Starts a node on a free loopback port with test-friendly server options. */

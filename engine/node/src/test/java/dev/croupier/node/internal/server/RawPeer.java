@@ -24,6 +24,7 @@ final class RawPeer implements AutoCloseable {
     if (receiveBufferBytes > 0) {
       socket.setReceiveBufferSize(receiveBufferBytes);
     }
+    socket.setTcpNoDelay(true); // frames go out at once, not after the previous one's ACK
     socket.connect(new InetSocketAddress("127.0.0.1", node.address().getPort()), 5000);
     socket.setSoTimeout(20_000);
     in = socket.getInputStream();

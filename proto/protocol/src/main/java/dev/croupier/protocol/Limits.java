@@ -1,0 +1,98 @@
+package dev.croupier.protocol;
+
+import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.proto.v1.EnqueueItem;
+import dev.croupier.proto.v1.Envelope;
+import dev.croupier.proto.v1.FunctionRegistration;
+import dev.croupier.proto.v1.LeaseRef;
+import java.util.List;
+
+/**
+ * The most entries every repeated field or map of a request may hold, so that no single frame
+ * makes a node do unbounded work (proto/README.md lists them). Nodes refuse a request over a
+ * limit with {@code INVALID_REQUEST} naming the field, its count and the maximum; clients may
+ * check before sending.
+ */
+public final class Limits {
+
+  /** Most items in one {@code EnqueueBatch}. */
+  public static final int MAX_ENQUEUE_BATCH_ITEMS = 10_000;
+  /** Most concurrency-key values in one {@code EnqueueItem} (a function declares at most 4). */
+  public static final int MAX_CONCURRENCY_KEYS = FunctionSpec.MAX_KEYED_LIMITS;
+  /** Most leases in one {@code Heartbeat}: each costs the node up to two Redis commands. */
+  public static final int MAX_HEARTBEAT_LEASES = 1_000;
+  /** Most functions in one {@code RegisterFunctions}. */
+  public static final int MAX_REGISTER_FUNCTIONS = 100;
+  /** Most functions in one {@code UnregisterFunctions}. */
+  public static final int MAX_UNREGISTER_FUNCTIONS = 100;
+  /** Most functions in one {@code Credits}. */
+  public static final int MAX_CREDIT_GRANTS = 100;
+  /** Most keyed limits in one {@code FunctionSpec}. */
+  public static final int MAX_KEYED_LIMITS = FunctionSpec.MAX_KEYED_LIMITS;
+  /** Longest job id accepted anywhere a request names a job. */
+  public static final int MAX_JOB_ID_LENGTH = 128;
+  /** Longest idempotency key. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = EnqueueOptions.MAX_IDEMPOTENCY_KEY_LENGTH;
+
+  private Limits() {}
+
+  /**
+   * Why {@code request} is over a limit (naming the field, its count and the maximum), or null
+   * when it is within every limit. Looks only at counts, never at Redis.
+   */
+  public static String violation(Envelope request) {
+    return switch (request.getBodyCase()) {
+      case ENQUEUE -> item(request.getEnqueue().getItem(), "Enqueue.item");
+      case ENQUEUE_BATCH -> batch(request.getEnqueueBatch().getItemsList());
+      case HEARTBEAT -> heartbeat(request.getHeartbeat().getLeasesList());
+      case COMPLETE -> jobId("Complete.job_id", request.getComplete().getJobId());
+      case REGISTER_FUNCTIONS -> register(request.getRegisterFunctions().getFunctionsList());
+      case UNREGISTER_FUNCTIONS -> count("UnregisterFunctions.functions",
+          request.getUnregisterFunctions().getFunctionsCount(), MAX_UNREGISTER_FUNCTIONS);
+      case CREDITS -> count("Credits.grants", request.getCredits().getGrantsCount(),
+          MAX_CREDIT_GRANTS);
+      default -> null;
+    };
+  }
+
+  private static String heartbeat(List<LeaseRef> leases) {
+    String v = count("Heartbeat.leases", leases.size(), MAX_HEARTBEAT_LEASES);
+    for (int i = 0; v == null && i < leases.size(); i++) {
+      v = jobId("Heartbeat.leases[" + i + "].job_id", leases.get(i).getJobId());
+    }
+    return v;
+  }
+
+  private static String jobId(String field, String id) {
+    return id.length() <= MAX_JOB_ID_LENGTH ? null
+        : field + " has " + id.length() + " characters; at most " + MAX_JOB_ID_LENGTH
+            + " are accepted";
+  }
+
+  private static String batch(List<EnqueueItem> items) {
+    String v = count("EnqueueBatch.items", items.size(), MAX_ENQUEUE_BATCH_ITEMS);
+    for (int i = 0; v == null && i < items.size(); i++) {
+      v = item(items.get(i), "EnqueueBatch.items[" + i + "]");
+    }
+    return v;
+  }
+
+  private static String item(EnqueueItem item, String where) {
+    return count(where + ".concurrency_keys", item.getConcurrencyKeysCount(), MAX_CONCURRENCY_KEYS);
+  }
+
+  private static String register(List<FunctionRegistration> functions) {
+    String v = count("RegisterFunctions.functions", functions.size(), MAX_REGISTER_FUNCTIONS);
+    for (int i = 0; v == null && i < functions.size(); i++) {
+      v = count("RegisterFunctions.functions[" + i + "].spec.keyed_limits",
+          functions.get(i).getSpec().getKeyedLimitsCount(), MAX_KEYED_LIMITS);
+    }
+    return v;
+  }
+
+  private static String count(String field, int count, int max) {
+    return count <= max ? null
+        : field + " holds " + count + " entries; at most " + max + " are accepted";
+  }
+}

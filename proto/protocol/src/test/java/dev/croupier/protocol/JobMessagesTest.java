@@ -1,0 +1,97 @@
+package dev.croupier.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.croupier.api.JobRequest;
+import dev.croupier.api.Outcome;
+import dev.croupier.proto.v1.Complete;
+import dev.croupier.proto.v1.EnqueueItem;
+import dev.croupier.proto.v1.Retry;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JobMessagesTest {
+
+  private static EnqueueItem.Builder item() {
+    return EnqueueItem.newBuilder().setTenant("acme").setFunction("f");
+  }
+
+  @Test
+  void request_whenTimesInRange_keepsThem() {
+    JobRequest r = JobMessages.request(item().setRunAtMs(1_700_000_000_000L)
+        .setDelayMs(5).setPriorityMs(7).build());
+    assertThat(r.options().runAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+    assertThat(r.options().delay()).isEqualTo(Duration.ofMillis(5));
+    assertThat(r.options().priority()).isEqualTo(Duration.ofMillis(7));
+  }
+
+  @Test
+  void request_whenDelayOverflows_isRefused() {
+    // 2^63-1: added to now it wrapped to a time in the past, and the job ran at once.
+    assertThatThrownBy(() -> JobMessages.request(item().setDelayMs(Long.MAX_VALUE).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delay_ms")
+        .hasMessageContaining("3153600000000");
+  }
+
+  @Test
+  void request_whenRunAtIsBeyondSignedRange_isRefusedNotReadAsNow() {
+    // 2^64-1 arrives as the long -1, which was read as "no run-at": run now.
+    assertThatThrownBy(() -> JobMessages.request(item().setRunAtMs(-1L).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("run_at_ms")
+        .hasMessageContaining("18446744073709551615")
+        .hasMessageContaining("253402300799999");
+  }
+
+  @Test
+  void request_whenRunAtPastYear9999_isRefused() {
+    assertThatThrownBy(() -> JobMessages.request(item().setRunAtMs(Long.MAX_VALUE).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("run_at_ms");
+  }
+
+  @Test
+  void request_whenPriorityOverflows_isRefused() {
+    assertThatThrownBy(() -> JobMessages.request(item().setPriorityMs(Long.MIN_VALUE).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("priority_ms");
+  }
+
+  @Test
+  void outcome_whenRetryAfterOverflows_isRefused() {
+    Complete c = Complete.newBuilder().setJobId("j").setAttempt(1)
+        .setRetry(Retry.newBuilder().setHasRetryAfter(true).setRetryAfterMs(Long.MAX_VALUE)).build();
+    assertThatThrownBy(() -> JobMessages.outcome(c))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retry_after_ms");
+  }
+
+  @Test
+  void outcome_whenCostIsBeyondSignedRange_isRefused() {
+    Complete c = Complete.newBuilder().setJobId("j").setAttempt(1).setCostMs(-5L)
+        .setSuccess(dev.croupier.proto.v1.Success.getDefaultInstance()).build();
+    assertThatThrownBy(() -> JobMessages.outcome(c))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cost_ms");
+  }
+
+  @Test
+  void item_roundTripsThroughRequest() {
+    JobRequest r = JobRequest.newBuilder("acme", "f").payload("p")
+        .runAt(Instant.ofEpochMilli(1_700_000_000_000L)).priority(Duration.ofSeconds(3))
+        .idempotencyKey("k").build();
+    JobRequest back = JobMessages.request(JobMessages.item(r));
+    assertThat(back.options()).isEqualTo(r.options());
+  }
+
+  @Test
+  void outcome_whenInRange_keepsRetryAfter() {
+    Complete c = JobMessages.complete("j", 1,
+        new Outcome.Retry(Duration.ofSeconds(9), "later", Duration.ofMillis(3)));
+    assertThat(JobMessages.outcome(c))
+        .isEqualTo(new Outcome.Retry(Duration.ofSeconds(9), "later", Duration.ofMillis(3)));
+  }
+}
