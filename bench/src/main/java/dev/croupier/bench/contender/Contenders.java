@@ -68,9 +68,10 @@ public final class Contenders {
   }
 
   /**
-   * The one place the bench touches the engine's fairness knobs: uniform is the weighted claim
-   * with weights and usage switched off. A scheduler without modes drops this method (and, if it
-   * has no uniform variant, {@link #CROUPIER_UNIFORM}); the other contenders keep their names.
+   * The one place the bench touches the engine's fairness knobs: {@link #CROUPIER_UNIFORM} runs the
+   * uniform shuffle (every due tenant equally likely), every other Croupier contender the weighted
+   * one. A scheduler without modes drops this method (and, if it has no uniform variant,
+   * {@link #CROUPIER_UNIFORM}); the other contenders keep their names.
    */
   private static void fairness(String name, EngineOptions.Builder options) {
     options.fairness(name.equals(CROUPIER_UNIFORM) ? FairnessMode.UNIFORM : FairnessMode.WEIGHTED);

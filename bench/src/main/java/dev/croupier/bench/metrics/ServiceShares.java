@@ -100,6 +100,22 @@ public final class ServiceShares {
   public record Window(long from, long to, int[] tenants, double[] servedShare,
       double[] weightShare, double jain, double maxRelativeError) {
 
+    /** Where {@code tenant} is in {@link #tenants()}, or -1 when it was not backlogged through. */
+    public int indexOf(int tenant) {
+      for (int k = 0; k < tenants.length; k++) {
+        if (tenants[k] == tenant) {
+          return k;
+        }
+      }
+      return -1;
+    }
+
+    /** {@code tenant}'s servedShare / weightShare (NaN when it was not backlogged through). */
+    public double shareOverFair(int tenant) {
+      int k = indexOf(tenant);
+      return k < 0 ? Double.NaN : servedShare[k] / weightShare[k];
+    }
+
     static Window of(long from, long to, int[] tenants, double[] served, double[] weights) {
       double totalServed = Arrays.stream(served).sum();
       double totalWeight = Arrays.stream(weights).sum();

@@ -69,13 +69,12 @@ public final class WeightChange {
   }
 
   private static Point point(ServiceShares.Window w, int tenant) {
-    for (int k = 0; k < w.tenants().length; k++) {
-      if (w.tenants()[k] == tenant) {
-        double share = Double.isNaN(w.jain()) ? Double.NaN : w.servedShare()[k];
-        return new Point(w.from(), w.to(), share, w.weightShare()[k]);
-      }
+    int k = w.indexOf(tenant);
+    if (k < 0) {
+      return new Point(w.from(), w.to(), Double.NaN, Double.NaN);
     }
-    return new Point(w.from(), w.to(), Double.NaN, Double.NaN);
+    double share = Double.isNaN(w.jain()) ? Double.NaN : w.servedShare()[k];
+    return new Point(w.from(), w.to(), share, w.weightShare()[k]);
   }
 
   /** The windows before the change, oldest first. */

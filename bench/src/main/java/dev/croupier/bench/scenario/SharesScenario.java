@@ -262,7 +262,7 @@ public final class SharesScenario implements Scenario {
   private static void spreader(ServiceShares shares, long from, long end, long t0, Map<String, Object> figures,
       List<String> row) {
     long until = Math.min(end, shares.backloggedUntil(0));
-    double ratio = until > from ? ratioOf(shares.window(from, until), 0) : Double.NaN;
+    double ratio = until > from ? shares.window(from, until).shareOverFair(0) : Double.NaN;
     figures.put("spreaderShareOverFair", ratio);
     figures.put("spreaderBackloggedSeconds", (until - t0) / 1e9);
     figures.put("spreaderBackloggedThroughRun", until == end);
@@ -289,10 +289,10 @@ public final class SharesScenario implements Scenario {
   private static double[] byPlan(ServiceShares.Window w, double[] weights) {
     double[] sum = new double[PlanWeights.PLANS.length];
     int[] count = new int[PlanWeights.PLANS.length];
-    for (int k = 0; k < w.tenants().length; k++) {
+    for (int t : w.tenants()) {
       for (int p = 0; p < PlanWeights.PLANS.length; p++) {
-        if (weights[w.tenants()[k]] == PlanWeights.PLANS[p]) {
-          sum[p] += w.servedShare()[k] / w.weightShare()[k];
+        if (weights[t] == PlanWeights.PLANS[p]) {
+          sum[p] += w.shareOverFair(t);
           count[p]++;
         }
       }
@@ -314,9 +314,8 @@ public final class SharesScenario implements Scenario {
 
   private static double extreme(ServiceShares.Window w, boolean lowest) {
     double v = lowest ? Double.POSITIVE_INFINITY : 0;
-    for (int k = 0; k < w.tenants().length; k++) {
-      double r = w.servedShare()[k] / w.weightShare()[k];
-      v = lowest ? Math.min(v, r) : Math.max(v, r);
+    for (int t : w.tenants()) {
+      v = lowest ? Math.min(v, w.shareOverFair(t)) : Math.max(v, w.shareOverFair(t));
     }
     return w.tenants().length == 0 ? Double.NaN : v;
   }
@@ -324,15 +323,6 @@ public final class SharesScenario implements Scenario {
   private static String worst(ServiceShares.Window w) {
     return w.tenants().length == 0 ? "n/a"
         : Format.fixed(extreme(w, true), 2) + " .. " + Format.fixed(extreme(w, false), 2);
-  }
-
-  private static double ratioOf(ServiceShares.Window w, int tenant) {
-    for (int k = 0; k < w.tenants().length; k++) {
-      if (w.tenants()[k] == tenant) {
-        return w.servedShare()[k] / w.weightShare()[k];
-      }
-    }
-    return Double.NaN;
   }
 
   private static Map<String, Object> windowJson(ServiceShares.Window w, String[] names) {

@@ -37,6 +37,9 @@ class ServiceSharesTest {
     ServiceShares.Window w = shares.window(0, 10);
     assertThat(w.tenants()).containsExactly(0);
     assertThat(shares.window(0, 1).tenants()).containsExactly(0, 1);
+    assertThat(w.indexOf(1)).isEqualTo(-1);
+    assertThat(w.shareOverFair(1)).isNaN();
+    assertThat(shares.window(0, 1).shareOverFair(1)).isCloseTo(1.0, within(1e-9));
     assertThat(shares.backloggedUntil(1)).isEqualTo(1);
     assertThat(shares.backloggedUntil(0)).isEqualTo(Long.MAX_VALUE);
   }
