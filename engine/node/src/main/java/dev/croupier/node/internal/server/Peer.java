@@ -30,7 +30,8 @@ final class Peer {
   Peer(Channel channel, Principal principal, String clientName) {
     this.channel = channel;
     this.principal = principal;
-    this.name = channel.remoteAddress() + (clientName.isEmpty() ? "" : " (" + printable(clientName) + ")");
+    this.name = channel.remoteAddress()
+        + (clientName.isEmpty() ? "" : " (" + printable(clientName) + ")");
   }
 
   /** Longest client name kept for logs. */

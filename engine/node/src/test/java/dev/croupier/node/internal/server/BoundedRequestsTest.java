@@ -28,7 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.net.URI;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -289,7 +289,7 @@ class BoundedRequestsTest {
   @Test
   void registeredFunction_livesWhileServed_andExpiresOnceNobodyServesIt() throws Exception {
     try (Nodes own = new Nodes(REDIS, b -> b.registeredFunctionLifetime(Duration.ofSeconds(1)));
-        RedisClient redis = REDIS.client()) {
+        UnifiedJedis redis = REDIS.client()) {
       Node node = own.start();
       String key = own.namespace() + ":{c:0}:cfg:fn:short-lived";
       try (RawPeer worker = new RawPeer(node)) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The producer client retries on its own when a connection drops mid-request or the node cannot
@@ -52,7 +52,7 @@ class ProducerRetryTest {
 
   /** Jobs queued for {@code tenant}'s queue of function f, as Redis holds them. */
   static long queued(String tenant) {
-    try (RedisClient redis = REDIS.client()) {
+    try (UnifiedJedis redis = REDIS.client()) {
       return redis.zcard(nodes.namespace() + ":{c:0}:q:" + tenant + ":f");
     }
   }

@@ -60,7 +60,7 @@ class RequestFuzzProperties {
   /** A message and whether it goes out with correlation id 0 (else a fresh number). */
   record Sent(Envelope envelope, boolean zeroId) {}
 
-  @Property(tries = 120, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
   void sessions_areAnsweredOnceEach_neverInternal_andErrorZeroIsLast(
       @ForAll("sessions") List<Sent> session) throws IOException {
     List<Envelope> frames = new ArrayList<>();
@@ -120,7 +120,7 @@ class RequestFuzzProperties {
     assertNodeServes();
   }
 
-  @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
   void mutatedBytes_closeOrAreAnswered_neverInternal(
       @ForAll("sessions") List<Sent> session,
       @ForAll("mutations") UnaryOperator<byte[]> mutation) throws IOException {
