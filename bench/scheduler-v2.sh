@@ -2,7 +2,7 @@
 # Scheduler v2 (issue 11), the measuring side: every scenario the issue's figures come from, in
 # sequence, with the same settings before and after the rewrite, so the comparison is one command.
 #
-#   bench/scheduler-v2.sh                      # all of them, about 30 minutes on 2 cores
+#   bench/scheduler-v2.sh                      # all of them, about 21 minutes on 2 cores
 #   bench/scheduler-v2.sh churn throughput     # a subset, by scenario name
 #   OUT=bench/results/after bench/scheduler-v2.sh
 #
