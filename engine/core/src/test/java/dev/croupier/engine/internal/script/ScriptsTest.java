@@ -134,6 +134,39 @@ class ScriptsTest {
   }
 
   @Test
+  void weightChangedLive_actsOnTheQueuedBacklogAtOnce_withoutOvershoot() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    for (int t = 0; t < 10; t++) {
+      List<JobRequest> batch = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        batch.add(new JobRequest("t" + t, "f", new byte[0], EnqueueOptions.DEFAULTS));
+      }
+      enqueuer.enqueue(batch);
+    }
+    java.util.ArrayDeque<LeasedJob> running = new java.util.ArrayDeque<>();
+    Map<String, Integer> served = new HashMap<>();
+    for (int step = 0; step < 400; step++) {
+      if (step == 100) { // every backlog is queued already: the new weight must act on it
+        config.configureTenant("t0", new TenantSettings(4.0, 0, false));
+        served.clear();
+      }
+      while (running.size() >= 8) { // eight slots: the oldest job ends, at its estimated cost
+        LeasedJob j = running.poll();
+        complete(j.id(), j.attempt(), "s", 10);
+      }
+      for (LeasedJob j : claim(spec, 8 - running.size()).jobs()) {
+        running.add(j);
+        served.merge(j.tenant(), 1, Integer::sum);
+      }
+    }
+    int total = served.values().stream().mapToInt(Integer::intValue).sum();
+    double shareOverFair = served.get("t0") / (double) total / (4.0 / 13);
+    assertThat(shareOverFair).as("t0's share of the service after its weight went 1 -> 4, over its fair share")
+        .isBetween(0.95, 1.05);
+  }
+
+  @Test
   void claim_spreadingOverManyQueues_buysNoExtraShare() {
     FunctionSpec spec = FunctionSpec.newBuilder("k").keyedLimit("acct", 1000).build();
     config.configureFunction(spec);
