@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.Threads;
  * Claim throughput: engines with N claim threads each drain a backlog spread over Q virtual queues
  * (one per tenant) into a no-op embedded handler. The benchmark thread only samples the engines'
  * claim counters; the figures are auxiliary counters normalised per second (OPERATIONS): {@code jobs} (jobs leased),
- * {@code claims} (claims that leased something) and {@code conflicts} (claims that found the
- * partition leased by another claimer). Conflicts per successful claim = conflicts / claims.
+ * and {@code claims} (claim script calls that leased something; jobs / claims is the batch a call
+ * takes). Claims cannot conflict: each is one atomic script (see docs/design.md, the scheduler).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -90,10 +90,6 @@ public class ClaimBenchmark {
       return sum("croupier.claim.leased");
     }
 
-    long conflicts() {
-      return sum("croupier.claim.conflicts");
-    }
-
     private long sum(String meter) {
       double n = 0;
       for (MeterRegistry r : meters) {
@@ -115,19 +111,15 @@ public class ClaimBenchmark {
   public static class Counters {
     public long jobs;
     public long claims;
-    public long conflicts;
     long lastJobs;
     long lastClaims;
-    long lastConflicts;
 
     @Setup(Level.Iteration)
     public void reset(Cluster c) {
       jobs = 0;
       claims = 0;
-      conflicts = 0;
       lastJobs = c.jobsLeased();
       lastClaims = c.successfulClaims();
-      lastConflicts = c.conflicts();
     }
   }
 
@@ -137,12 +129,9 @@ public class ClaimBenchmark {
     Thread.sleep(10);
     long j = c.jobsLeased();
     long s = c.successfulClaims();
-    long x = c.conflicts();
     k.jobs += j - k.lastJobs;
     k.claims += s - k.lastClaims;
-    k.conflicts += x - k.lastConflicts;
     k.lastJobs = j;
     k.lastClaims = s;
-    k.lastConflicts = x;
   }
 }

@@ -34,8 +34,8 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The cost of each Lua script, one caller, one round trip each, against a real Redis: enqueue
- * (one job, and a batch of 100 in one round trip), batch lease (partition lease + job lease of up
- * to 16 jobs + release, pipelined as the claim loop sends them), ack and nack. Average time per
+ * (one job, and a batch of 100 in one round trip), batch lease (one claimJobs call for up to 16
+ * jobs, as the claim loop sends it), ack and nack (one completeJobs call each). Average time per
  * call in microseconds; it includes the client round trip, as every caller pays it.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -165,7 +165,7 @@ public class ScriptBenchmark {
     return s.engine.enqueueBatch(batch);
   }
 
-  /** leasePartition + leaseJobs (up to 16) + releasePartition, one pipelined round trip. */
+  /** claimJobs for up to 16 jobs of one tenant's queue: one script call. */
   @Benchmark
   public Object leaseBatch(Setting s) {
     return s.claimer.claim(java.util.List.of(new Claimer.Request(s.leaseShard, s.leaseSpec, LEASE_BATCH)),

@@ -11,7 +11,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Runs the engine's claim loop one round at a time on the caller's thread, feeding one sink: the
- * same peek, weighted shuffle, partition lease, job lease and release as an engine's claim threads,
+ * same credits and scheduler script calls as an engine's claim threads,
  * but only when a test says so. Lives in the claim package because {@link ClaimLoop#round()} is
  * package-private.
  */
