@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code ./croupier bench jmh}: the JMH micro-benchmarks, with a summary table. */
 @Command(name = "jmh", mixinStandardHelpOptions = true,
     description = {"Runs the JMH micro-benchmarks against a real Redis (embedded, or $CROUPIER_REDIS_URL):",
-        "  contention  claim throughput and lease conflicts per successful claim by claim threads and engines",
+        "  contention  claim throughput and jobs per claim by claim threads and engines",
         "  scale       claim throughput by active virtual queues (100 / 10,000 / 1,000,000)",
         "  scripts     cost of each Lua script: enqueue, batch lease, ack, nack",
         "Defaults fit a 2-core machine (a few minutes); --long runs longer iterations."})
