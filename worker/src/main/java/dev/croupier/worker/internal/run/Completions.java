@@ -3,11 +3,16 @@ package dev.croupier.worker.internal.run;
 import dev.croupier.proto.v1.Complete;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.LeaseResult;
+import dev.croupier.protocol.ServerException;
 import dev.croupier.worker.internal.net.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +32,12 @@ final class Completions {
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Supplier<Connection> current;
+  private final ScheduledExecutorService timer;
 
-  Completions(Supplier<Connection> current) {
+  /** Completions over {@code current}; a node that is busy is asked again on {@code timer}. */
+  Completions(Supplier<Connection> current, ScheduledExecutorService timer) {
     this.current = current;
+    this.timer = timer;
   }
 
   /** Sends a completion now if connected, and keeps it until acknowledged. */
@@ -61,7 +69,23 @@ final class Completions {
 
   private void send(Connection c, Pending p) {
     c.request(Envelope.newBuilder().setComplete(p.complete())).whenComplete((reply, err) -> {
-      if (err == null) {
+      if (err != null) {
+        // The node refuses requests over its per-connection cap (RESOURCE_EXHAUSTED): ask again
+        // shortly on the same connection rather than wait for a reconnect that may never come
+        // while the job's lease runs out. Other failures wait for the next connection.
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof ServerException se && se.code().equals(RESOURCE_EXHAUSTED) && c.isOpen()) {
+          try {
+            timer.schedule(() -> {
+              if (pending.get(key(p.complete())) == p && c.isOpen()) {
+                send(c, p);
+              }
+            }, RETRY_BUSY_MS, TimeUnit.MILLISECONDS);
+          } catch (RejectedExecutionException e) {
+            log.debug("worker closed; completion of job {} left to its lease", p.complete().getJobId());
+          }
+        }
+      } else {
         pending.remove(key(p.complete()), p);
         LeaseResult r = reply.getCompleteAck().getResult();
         if (r != LeaseResult.ACCEPTED) {
@@ -71,6 +95,11 @@ final class Completions {
       }
     });
   }
+
+  /** The node's code for a request over its in-flight cap. */
+  private static final String RESOURCE_EXHAUSTED = "RESOURCE_EXHAUSTED";
+  /** How soon a completion the node was too busy for is sent again. */
+  private static final long RETRY_BUSY_MS = 20;
 
   private static String key(Complete c) {
     return c.getJobId() + "#" + c.getAttempt();

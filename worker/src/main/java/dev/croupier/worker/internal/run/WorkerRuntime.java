@@ -63,7 +63,7 @@ public final class WorkerRuntime {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("croupier-job-", 0).factory());
   private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
-  private final Completions completions = new Completions(() -> this.current);
+  private final Completions completions = new Completions(() -> this.current, timer);
   private final JobExecutor executor;
   private final Object lock = new Object();
   private final CompletableFuture<Void> firstReady = new CompletableFuture<>();

@@ -52,6 +52,32 @@ class NodeEndToEndTest {
   }
 
   @Test
+  void completionsOverTheNodesInFlightCap_areSentAgainAtOnce_notLeftToTheirLeases() {
+    // A cap of 2 requests in flight per connection and 32 jobs ending at once: most completions
+    // are refused RESOURCE_EXHAUSTED. With 60 s leases, only sending them again gets the jobs
+    // done within the wait below.
+    FunctionSpec echo = FunctionSpec.newBuilder("echo").leaseTimeout(Duration.ofSeconds(60)).build();
+    try (Nodes nodes = new Nodes(REDIS)) {
+      Node node = nodes.start(b -> b.maxRequestsInFlight(2));
+      try (Worker worker = Worker.create(WorkerOptions.newBuilder()
+              .address(Nodes.address(node)).build())
+              .register(echo, 32, job -> {})
+              .start();
+          CroupierClient client = CroupierClient.connect(ClientOptions.newBuilder()
+              .address(Nodes.address(node)).build())) {
+        assertThat(worker.awaitReady(Duration.ofSeconds(10))).isTrue();
+        List<JobRequest> jobs = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+          jobs.add(JobRequest.newBuilder("acme", "echo").payload("p" + i).build());
+        }
+        for (EnqueueResult e : client.enqueueBatch(jobs)) {
+          assertThat(client.await(e.jobId(), Duration.ofSeconds(20)).state()).isEqualTo(JobState.SUCCEEDED);
+        }
+      }
+    }
+  }
+
+  @Test
   void start_withoutTokensBeyondLoopback_refuses() {
     try (Nodes nodes = new Nodes(REDIS)) {
       assertThatThrownBy(() -> nodes.start(b -> b.host("0.0.0.0")))
