@@ -58,13 +58,16 @@ end
 -- Files a queue by its earliest job: ready when due, in the timer when later, nowhere when empty.
 -- A queue held for a slot stays held (the timer or the ack that frees the slot brings it back).
 local function indexQueue(P, qid, now, sys)
-  if rcall('SISMEMBER', Key.holds(P), qid) == 1 then return end
   local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
   local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
   local tfq = Key.tenantReady(P, tenant, fn)
   if not first[1] then
+    -- Empty (its last job was leased or cancelled): filed nowhere, held or not.
     rcall('ZREM', Key.timer(P), qid)
     rcall('ZREM', tfq, qid)
+    rcall('SREM', Key.holds(P), qid)
+  elseif rcall('SISMEMBER', Key.holds(P), qid) == 1 then
+    return -- held: the timer or the ack that frees its slot brings it back
   elseif tonumber(first[2]) > now then
     rcall('ZREM', tfq, qid)
     rcall('ZADD', Key.timer(P), first[2], qid)

@@ -258,6 +258,22 @@ class ScriptsTest {
   }
 
   @Test
+  void cancellingTheLastJobOfAHeldQueue_leavesNothingFiled() {
+    FunctionSpec spec = FunctionSpec.newBuilder("k").keyedLimit("acct", 1).build();
+    config.configureFunction(spec);
+    EnqueueOptions a = EnqueueOptions.newBuilder().concurrencyKey("acct", "a").build();
+    enqueue("t1", "k", a);
+    String second = enqueue("t1", "k", a);
+    claim(spec, 10);
+    assertThat(claim(spec, 10).jobs()).as("the queue is held at its key's limit").isEmpty();
+    assertThat(redis.sismember(keys.holds(0), "t1:k:a")).isTrue();
+    assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, Args.of().add(keys.job(0, second)).list(),
+        Args.of().add(keys.prefix(0)).add(second).add(clock.millis()).add(60000).list()))).isEqualTo(ReplyCode.OK);
+    // tearDown checks the index: an empty queue must be neither held nor in the timer.
+    assertThat(redis.zscore(keys.timer(0), "t1:k:a")).isNull();
+  }
+
+  @Test
   void delayedJob_waitsInTheTimer_untilItIsDue() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
