@@ -41,9 +41,7 @@ public final class Claimer {
     for (Request r : requests) {
       calls.add(call(r, now));
     }
-    List<Object> replies = calls.size() == 1
-        ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))
-        : scripts.runPipelined(calls);
+    List<Object> replies = scripts.runPipelined(calls);
     List<Replies.Claimed> out = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       Request r = requests.get(i);

@@ -78,9 +78,7 @@ public final class Enqueuer {
         calls.add(group(group.subList(from, Math.min(group.size(), from + MAX_JOBS_PER_CALL)), now));
       }
     }
-    List<Object> replies = calls.size() == 1
-        ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))
-        : scripts.runPipelined(calls);
+    List<Object> replies = scripts.runPipelined(calls);
     EnqueueResult[] out = new EnqueueResult[jobs.size()];
     for (int i = 0; i < jobs.size(); i++) {
       out[i] = new EnqueueResult(jobs.get(i).id, false);

@@ -100,9 +100,7 @@ public final class Completer implements AutoCloseable {
           a.list()));
       shardOfCall.add(shard);
     });
-    List<Object> replies = calls.size() == 1
-        ? List.of(scripts.run(calls.get(0).script(), calls.get(0).keys(), calls.get(0).args()))
-        : scripts.runPipelined(calls);
+    List<Object> replies = scripts.runPipelined(calls);
     Map<Integer, List<ReplyCode>> out = new HashMap<>();
     for (int i = 0; i < calls.size(); i++) {
       out.put(shardOfCall.get(i), Replies.codes(replies.get(i)));

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -81,9 +82,14 @@ public final class ScriptRegistry {
 
   /**
    * Runs several scripts in one round trip, in order; each is still atomic on its own. A call
-   * that found NOSCRIPT is run again with EVAL, in order, after the batch.
+   * that found NOSCRIPT is run again with EVAL, in order, after the batch. A single call goes out
+   * on its own, without a pipeline's overhead.
    */
   public List<Object> runPipelined(List<Call> calls) {
+    if (calls.size() == 1) {
+      Call c = calls.get(0);
+      return Collections.singletonList(run(c.script, c.keys, c.args));
+    }
     List<Response<Object>> responses = new ArrayList<>(calls.size());
     try (AbstractPipeline p = redis.pipelined()) {
       for (Call c : calls) {
