@@ -10,7 +10,6 @@ import dev.croupier.api.EnqueueOptions;
 import dev.croupier.engine.spi.JobSink;
 import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
-import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.claim.Claimer;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.redis.RedisClients;

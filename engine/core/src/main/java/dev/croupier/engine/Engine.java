@@ -1,14 +1,11 @@
 package dev.croupier.engine;
 
-import dev.croupier.engine.runtime.EngineRuntime;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
 import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobProducer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One engine node: enqueues, claims fairly across tenants, leases, completes and retries jobs on

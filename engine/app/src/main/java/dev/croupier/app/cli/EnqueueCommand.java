@@ -5,7 +5,6 @@ import dev.croupier.worker.CroupierClient;
 import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.JobState;
-import dev.croupier.api.JobInfo;
 import dev.croupier.protocol.ServerException;
 import java.io.PrintWriter;
 import java.time.Duration;

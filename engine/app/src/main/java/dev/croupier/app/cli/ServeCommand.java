@@ -1,7 +1,6 @@
 package dev.croupier.app.cli;
 
 import dev.croupier.engine.runtime.EngineRuntime;
-import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.node.AdminServer;
 import dev.croupier.node.NodeServer;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.PermanentFailureException;
-import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.node.NodeServer;
 import dev.croupier.node.config.ServerOptions;

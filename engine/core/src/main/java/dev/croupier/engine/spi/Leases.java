@@ -1,6 +1,5 @@
 package dev.croupier.engine.spi;
 
-import dev.croupier.engine.runtime.EngineRuntime;
 import dev.croupier.api.CompletionResult;
 import dev.croupier.api.Outcome;
 

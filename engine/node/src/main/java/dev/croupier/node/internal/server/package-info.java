@@ -6,4 +6,3 @@
  */
 package dev.croupier.node.internal.server;
 
-import dev.croupier.engine.spi.JobSink;

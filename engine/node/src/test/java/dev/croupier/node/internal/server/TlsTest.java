@@ -10,7 +10,6 @@ import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.CroupierClient;
 import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.JobRequest;
-import dev.croupier.api.JobInfo;
 import dev.croupier.protocol.ServerException;
 import dev.croupier.worker.Worker;
 import dev.croupier.worker.WorkerOptions;
