@@ -40,12 +40,12 @@ public final class Completer implements AutoCloseable {
     this.batcher = new CompletionBatcher("croupier-completions", this::flush);
   }
 
-  /** Records the outcome of delivery {@code attempt} of a job. */
-  public CompletionResult complete(String jobId, int attempt, Outcome outcome) {
+  /** Records the outcome of the delivery of a job that {@code leaseToken} proves. */
+  public CompletionResult complete(String jobId, String leaseToken, Outcome outcome) {
     int shard = JobIds.shardOf(jobId, keys.shards());
     List<Object> args = new ArrayList<>(7);
     args.add(jobId);
-    args.add(attempt);
+    args.add(leaseToken);
     switch (outcome) {
       case Outcome.Success s -> {
         args.add("s");
@@ -71,10 +71,10 @@ public final class Completer implements AutoCloseable {
   }
 
   /** Extends a running job's lease by the lease timeout it was leased with. */
-  public CompletionResult extend(String jobId, int attempt) {
+  public CompletionResult extend(String jobId, String leaseToken) {
     int shard = JobIds.shardOf(jobId, keys.shards());
     ReplyCode reply = Replies.code(scripts.run(Script.EXTEND_LEASE, Args.of().add(keys.job(shard, jobId)).list(),
-        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list()));
+        Args.of().add(keys.prefix(shard)).add(jobId).add(leaseToken).add(options.clock().millis()).list()));
     return completion(reply);
   }
 

@@ -46,9 +46,10 @@ public final class Replies {
   /**
    * The reply of {@code claimJobs}: {code, next timer ms, then per job {id, tenant, queue id,
    * payload, attempt, max attempts, enqueued-at, {key name, value, ...}}}, leased for
-   * {@code function} until {@code deadline}.
+   * {@code function} until {@code deadline}; the n-th job holds the n-th of {@code leaseTokens}
+   * (the tokens the claim was given, taken in order).
    */
-  public static Claimed claimed(Object reply, String function, Instant deadline) {
+  public static Claimed claimed(Object reply, String function, Instant deadline, List<String> leaseTokens) {
     List<Object> r = asList(reply);
     List<LeasedJob> jobs = new ArrayList<>(Math.max(0, r.size() - 2));
     for (int i = 2; i < r.size(); i++) {
@@ -60,7 +61,7 @@ public final class Replies {
       }
       jobs.add(new LeasedJob(asString(j.get(0)), asString(j.get(1)), function, asBytes(j.get(3)),
           (int) asLong(j.get(4)), (int) asLong(j.get(5)), keyValues, deadline,
-          Instant.ofEpochMilli(asLong(j.get(6)))));
+          Instant.ofEpochMilli(asLong(j.get(6))), leaseTokens.get(i - 2)));
     }
     return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs);
   }

@@ -70,17 +70,22 @@ class ScriptsTest {
     return claimer.claim(List.of(new Claimer.Request(0, spec, want)), clock.millis()).get(0);
   }
 
-  /** One completion through completeJobs: outcome s, r or f. */
-  private ReplyCode complete(String id, int attempt, String outcome, long costMs) {
+  /** One completion of {@code job}'s lease through completeJobs: outcome s, r or f. */
+  private ReplyCode complete(LeasedJob job, String outcome, long costMs) {
+    return complete(job.id(), job.leaseToken(), outcome, costMs);
+  }
+
+  /** One completion through completeJobs, presenting {@code leaseToken}. */
+  private ReplyCode complete(String id, String leaseToken, String outcome, long costMs) {
     List<Object[]> one = new ArrayList<>();
-    one.add(new Object[] {id, attempt, outcome, costMs});
+    one.add(new Object[] {id, leaseToken, outcome, costMs});
     return complete(one).get(0);
   }
 
   private List<ReplyCode> complete(List<Object[]> jobs) {
     Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(60000).add(3_600_000).add(1);
     for (Object[] j : jobs) {
-      a.add((String) j[0]).add((Integer) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
+      a.add((String) j[0]).add((String) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
     }
     return Replies.codes(scripts.run(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(0)).list(), a.list()));
   }
@@ -153,7 +158,7 @@ class ScriptsTest {
       }
       while (running.size() >= 8) { // eight slots: the oldest job ends, at its estimated cost
         LeasedJob j = running.poll();
-        complete(j.id(), j.attempt(), "s", 10);
+        complete(j, "s", 10);
       }
       for (LeasedJob j : claim(spec, 8 - running.size()).jobs()) {
         running.add(j);
@@ -190,7 +195,7 @@ class ScriptsTest {
     enqueue("t1", "f");
     LeasedJob job = claim(spec, 1).jobs().get(0);
     double charged = tenantTime("t1");
-    assertThat(complete(job.id(), 1, "s", 100)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(job, "s", 100)).isEqualTo(ReplyCode.OK);
     // Charged the 1 ms estimate at the claim, then the 99 ms it was off by at the ack.
     assertThat(tenantTime("t1")).isEqualTo(charged + 99);
     assertThat(Double.parseDouble(redis.hget(keys.costs(0), "f"))).isGreaterThan(1);
@@ -222,7 +227,7 @@ class ScriptsTest {
     assertThat(redis.sismember(keys.waiting(0, KeySchema.tenantSlots("t1")), "~t1:f")).isTrue();
     assertThat(claim(spec, 10).jobs()).isEmpty();
     LeasedJob t1 = first.stream().filter(j -> j.tenant().equals("t1")).findFirst().orElseThrow();
-    assertThat(complete(t1.id(), 1, "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(t1, "s", 1)).isEqualTo(ReplyCode.OK);
     assertThat(redis.zscore(keys.ready(0, "f"), "t1")).as("pulled back").isNotNull();
     assertThat(claim(spec, 10).jobs()).extracting(LeasedJob::tenant).containsExactly("t1");
   }
@@ -238,7 +243,7 @@ class ScriptsTest {
     assertThat(jobs).extracting(j -> j.concurrencyKeys().get("acct")).containsExactlyInAnyOrder("a", "b");
     assertThat(claim(spec, 10).jobs()).isEmpty();
     LeasedJob a = jobs.stream().filter(j -> j.concurrencyKeys().get("acct").equals("a")).findFirst().orElseThrow();
-    complete(a.id(), 1, "s", 1);
+    complete(a, "s", 1);
     assertThat(claim(spec, 10).jobs()).extracting(j -> j.concurrencyKeys().get("acct")).containsExactly("a");
   }
 
@@ -252,7 +257,7 @@ class ScriptsTest {
     LeasedJob first = claim(spec, 10).jobs().get(0);
     assertThat(claim(spec, 10).jobs()).isEmpty();
     assertThat(redis.sismember(keys.holds(0), "t1:k:a")).isTrue();
-    complete(first.id(), 1, "s", 1);
+    complete(first, "s", 1);
     clock.advance(options.capacityBackoff());
     assertThat(claim(spec, 10).jobs()).hasSize(1);
   }
@@ -298,15 +303,17 @@ class ScriptsTest {
   }
 
   @Test
-  void complete_acceptsOnlyTheCurrentLease_once() {
+  void complete_acceptsOnlyTheCurrentLeasesToken_once() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
     enqueue("t1", "f");
     LeasedJob job = claim(spec, 1).jobs().get(0);
-    assertThat(complete(job.id(), 2, "s", 1)).isEqualTo(ReplyCode.STALE_LEASE);
-    assertThat(complete(job.id(), 1, "s", 1)).isEqualTo(ReplyCode.OK);
-    assertThat(complete(job.id(), 1, "s", 1)).isEqualTo(ReplyCode.STALE_LEASE);
-    assertThat(complete("0-NOPE", 1, "s", 1)).isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(complete(job.id(), "1", "s", 1)).as("the attempt number as token").isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(complete(job.id(), "", "s", 1)).as("no token").isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(redis.hget(keys.job(0, job.id()), "st")).isEqualTo("running");
+    assertThat(complete(job, "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(job, "s", 1)).as("its lease is over").isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(complete("0-NOPE", job.leaseToken(), "s", 1)).isEqualTo(ReplyCode.UNKNOWN_JOB);
   }
 
   @Test
@@ -318,9 +325,9 @@ class ScriptsTest {
     }
     List<LeasedJob> jobs = claim(spec, 3).jobs();
     List<Object[]> batch = new ArrayList<>();
-    batch.add(new Object[] {jobs.get(0).id(), 1, "s", 1L});
-    batch.add(new Object[] {jobs.get(1).id(), 1, "r", 1L});
-    batch.add(new Object[] {jobs.get(2).id(), 1, "f", 1L});
+    batch.add(new Object[] {jobs.get(0).id(), jobs.get(0).leaseToken(), "s", 1L});
+    batch.add(new Object[] {jobs.get(1).id(), jobs.get(1).leaseToken(), "r", 1L});
+    batch.add(new Object[] {jobs.get(2).id(), jobs.get(2).leaseToken(), "f", 1L});
     assertThat(complete(batch)).containsExactly(ReplyCode.OK, ReplyCode.OK, ReplyCode.OK);
     assertThat(redis.hget(keys.job(0, jobs.get(0).id()), "st")).isEqualTo("succeeded");
     assertThat(redis.hget(keys.job(0, jobs.get(1).id()), "st")).isEqualTo("failed");
@@ -335,7 +342,7 @@ class ScriptsTest {
     config.configureFunction(spec);
     enqueue("t1", "f");
     LeasedJob job = claim(spec, 1).jobs().get(0);
-    complete(job.id(), 1, "r", 1);
+    complete(job, "r", 1);
     // Full jitter over [0, 4 s] with the test's random 0.5: 2 s.
     assertThat(redis.zscore(keys.queue(0, "t1:f"), job.id())).isEqualTo((double) clock.millis() + 2000);
   }
