@@ -1,6 +1,5 @@
 package dev.croupier.engine.internal.script;
 
-import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.LeasedJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,10 +27,17 @@ public final class Replies {
 
   // ---- enqueue ----
 
-  /** The reply of {@code enqueueJob}: {job id, 1 if a duplicate else 0}, the first job's id for a duplicate. */
-  public static EnqueueResult enqueued(Object reply) {
+  /**
+   * The reply of {@code enqueueJobs}: per job, null when it was stored, or the id of the job an
+   * earlier enqueue with the same idempotency key stored.
+   */
+  public static List<String> duplicates(Object reply) {
     List<Object> r = asList(reply);
-    return new EnqueueResult(asString(r.get(0)), asLong(r.get(1)) == 1);
+    List<String> out = new ArrayList<>(r.size());
+    for (Object o : r) {
+      out.add(o instanceof Long ? null : asString(o));
+    }
+    return out;
   }
 
   // ---- claims ----

@@ -68,10 +68,11 @@ class FairSharesProperties {
     EngineOptions options = EngineOptions.newBuilder().redisUrl(redis.url()).namespace(redis.newNamespace())
         .clock(clock).build();
     KeySchema keys = new KeySchema(options.namespace(), 1);
-    try (RedisClient jedis = redis.client()) {
+    try (RedisClient jedis = redis.client();
+        Enqueuer enqueuer = new Enqueuer(new ScriptRegistry(jedis), keys,
+            new ConfigStore(jedis, keys, Duration.ofMinutes(1)), options)) {
       ScriptRegistry scripts = new ScriptRegistry(jedis);
       ConfigStore config = new ConfigStore(jedis, keys, Duration.ofMinutes(1));
-      Enqueuer enqueuer = new Enqueuer(scripts, keys, config, options);
       Claimer claimer = new Claimer(scripts, keys, options);
       FunctionSpec spec = FunctionSpec.newBuilder("f").build();
       config.configureFunction(spec);

@@ -3,6 +3,7 @@ package dev.croupier.engine.internal.script;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.LeasedJob;
@@ -20,6 +21,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +61,7 @@ class ScriptsTest {
   @AfterEach
   void tearDown() {
     IndexInvariants.check(redis, options.namespace(), 1);
+    enqueuer.close();
     redis.close();
   }
 
@@ -314,6 +321,58 @@ class ScriptsTest {
     assertThat(complete(job, "s", 1)).isEqualTo(ReplyCode.OK);
     assertThat(complete(job, "s", 1)).as("its lease is over").isEqualTo(ReplyCode.STALE_LEASE);
     assertThat(complete("0-NOPE", job.leaseToken(), "s", 1)).isEqualTo(ReplyCode.UNKNOWN_JOB);
+  }
+
+  @Test
+  void enqueueJobs_dedupesByIdempotencyKey_withinOneBatch_andAcrossCalls() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    EnqueueOptions k1 = EnqueueOptions.newBuilder().idempotencyKey("order-1").build();
+    EnqueueOptions k2 = EnqueueOptions.newBuilder().idempotencyKey("order-2").build();
+    List<EnqueueResult> batch = enqueuer.enqueue(List.of(
+        new JobRequest("t1", "f", new byte[] {1}, k1),
+        new JobRequest("t1", "f", new byte[] {2}, EnqueueOptions.DEFAULTS),
+        new JobRequest("t1", "f", new byte[] {3}, k1),
+        new JobRequest("t1", "f", new byte[] {4}, k2)));
+    assertThat(batch).extracting(EnqueueResult::duplicate).containsExactly(false, false, true, false);
+    assertThat(batch.get(2).jobId()).isEqualTo(batch.get(0).jobId());
+    assertThat(redis.zcard(keys.queue(0, "t1:f"))).as("jobs stored").isEqualTo(3);
+    EnqueueResult again = enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {5}, k2))).get(0);
+    assertThat(again).isEqualTo(new EnqueueResult(batch.get(3).jobId(), true));
+    EnqueueResult otherTenant = enqueuer.enqueue(List.of(new JobRequest("t2", "f", new byte[] {6}, k2))).get(0);
+    assertThat(otherTenant.duplicate()).as("keys are per tenant").isFalse();
+  }
+
+  @Test
+  void concurrentSingleEnqueues_coalesced_storeEachIdempotencyKeyOnce() throws Exception {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    int threads = 16;
+    int perThread = 50;
+    List<List<EnqueueResult>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<List<EnqueueResult>>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(() -> {
+          List<EnqueueResult> mine = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            // Every thread enqueues the same keys: each key must be stored once.
+            EnqueueOptions o = EnqueueOptions.newBuilder().idempotencyKey("k" + i).build();
+            mine.add(enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {1}, o))).get(0));
+          }
+          return mine;
+        }));
+      }
+      for (Future<List<EnqueueResult>> f : futures) {
+        results.add(f.get());
+      }
+    }
+    assertThat(redis.zcard(keys.queue(0, "t1:f"))).as("jobs stored").isEqualTo(perThread);
+    for (int i = 0; i < perThread; i++) {
+      int key = i;
+      Set<String> ids = results.stream().map(r -> r.get(key).jobId()).collect(Collectors.toSet());
+      assertThat(ids).as("job ids answered for key k%d", i).hasSize(1);
+      assertThat(results.stream().filter(r -> !r.get(key).duplicate()).count())
+          .as("callers told they stored key k%d", i).isEqualTo(1);
+    }
   }
 
   @Test
