@@ -16,7 +16,8 @@
   ARGV[9] virtual-time retention ms                   ARGV[10] 1 = weights count, 0 = all equal
   ARGV[11..] keyed limits in order: name, limit, ... (the first is the queue key)
   Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
-           enqueued-at, {key name, value, ...}}, ...} | {AT_CAPACITY, -1} (the function's limit)
+           enqueued-at, {key name, value, ...}, headers ('' = none)}, ...}
+         | {AT_CAPACITY, -1} (the function's limit)
 ]]
 local rcall = redis.call
 -- @include codes

@@ -11,7 +11,8 @@
   ARGV[8] run-at ms         ARGV[9] queue score       ARGV[10] now ms
   ARGV[11] idempotency window ms, 0 = none
   ARGV[12] keyed-limit suffixes (\n, in the function's keyed-limit order)
-  ARGV[13..] concurrency-key name, value pairs
+  ARGV[13] headers, encoded by the engine (HeaderField), '' = none: stored as data in field h
+  ARGV[14..] concurrency-key name, value pairs
   Returns {job id, 1 if duplicate else 0}
 ]]
 local rcall = redis.call
@@ -29,7 +30,8 @@ end
 
 rcall('HSET', jobKey, 't', tenant, 'f', ARGV[4], 'q', qid, 'p', ARGV[6], 'a', 0,
   'ma', ARGV[7], 'ra', ARGV[8], 'ea', ARGV[10], 'st', 'queued', 'ks', ARGV[12])
-for i = 13, #ARGV, 2 do
+if ARGV[13] ~= '' then rcall('HSET', jobKey, 'h', ARGV[13]) end -- no field, no cost, when none
+for i = 14, #ARGV, 2 do
   rcall('HSET', jobKey, 'k:' .. ARGV[i], ARGV[i + 1])
 end
 rcall('ZADD', queueKey, score, id)

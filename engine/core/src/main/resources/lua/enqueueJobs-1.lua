@@ -6,8 +6,9 @@
   KEYS[1] queue zset        (job hashes and index keys are derived from the shard prefix)
   ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
-  ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, n, then n
-            concurrency-key name, value pairs
+  ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, headers (encoded by the
+            engine, '' = none; stored as data in field h), n, then n concurrency-key name, value
+            pairs
   Returns OK (includes/codes.lua)
 ]]
 local rcall = redis.call
@@ -22,12 +23,13 @@ local members = {}
 local earliest = nil
 local i = 7
 while i <= #ARGV do
-  local id, score, n = ARGV[i], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])
+  local id, score, headers, n = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
   local jobKey = Key.job(P, id)
   rcall('HSET', jobKey, 't', tenant, 'f', fn, 'q', qid, 'p', ARGV[i + 1], 'a', 0,
     'ma', ARGV[i + 2], 'ra', ARGV[i + 3], 'ea', now, 'st', 'queued', 'ks', ks)
+  if headers ~= '' then rcall('HSET', jobKey, 'h', headers) end
   for j = 0, n - 1 do
-    rcall('HSET', jobKey, 'k:' .. ARGV[i + 6 + 2 * j], ARGV[i + 7 + 2 * j])
+    rcall('HSET', jobKey, 'k:' .. ARGV[i + 7 + 2 * j], ARGV[i + 8 + 2 * j])
   end
   members[#members + 1] = score
   members[#members + 1] = id
@@ -36,7 +38,7 @@ while i <= #ARGV do
     members = {}
   end
   if earliest == nil or score < earliest then earliest = score end
-  i = i + 6 + 2 * n
+  i = i + 7 + 2 * n
 end
 if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
 if earliest then queueJoined(P, qid, earliest, now) end

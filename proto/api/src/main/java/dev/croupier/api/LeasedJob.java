@@ -1,8 +1,10 @@
 package dev.croupier.api;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A job the engine leased for delivery. {@code attempt} is also the lease token: completions and
@@ -17,6 +19,7 @@ import java.util.Objects;
  * @param concurrencyKeys its concurrency-key values
  * @param deadline when the lease runs out unless extended
  * @param enqueuedAt when it was enqueued
+ * @param headers its headers as given at enqueue (names lower-case)
  */
 public record LeasedJob(
     String id,
@@ -27,12 +30,14 @@ public record LeasedJob(
     int maxAttempts,
     Map<String, String> concurrencyKeys,
     Instant deadline,
-    Instant enqueuedAt) {
+    Instant enqueuedAt,
+    Map<String, String> headers) {
 
   /** Checks the required fields. */
   public LeasedJob {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(payload, "payload");
     concurrencyKeys = Map.copyOf(concurrencyKeys);
+    headers = headers == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(headers));
   }
 }

@@ -12,6 +12,7 @@ import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.HeaderField;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
@@ -48,7 +49,7 @@ public final class Enqueuer {
   /** A validated job, ready to write. */
   private record Job(String tenant, String function, int shard, String id, String queueId, byte[] payload,
       long runAt, long score, int maxAttempts, String keyed, Map<String, String> keyValues,
-      String idempotencyKey) {}
+      String idempotencyKey, String headers) {}
 
   /** Enqueues every request in one round trip; results are in request order. */
   public List<EnqueueResult> enqueue(List<JobRequest> requests) {
@@ -111,7 +112,8 @@ public final class Enqueuer {
       keyed.append(KeySchema.keySlots(spec.name(), k.key(), o.concurrencyKeys().get(k.key()))).append('\n');
     }
     return new Job(tenant, spec.name(), shard, ids.next(shard, now), qid, r.payload(), runAt, score,
-        maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey());
+        maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey(),
+        HeaderField.encode(o.headers()));
   }
 
   private ScriptRegistry.Call single(Job j, long now) {
@@ -119,7 +121,7 @@ public final class Enqueuer {
         .add(keys.idempotency(j.shard, j.tenant, j.idempotencyKey));
     Args a = Args.of().add(keys.prefix(j.shard)).add(j.id).add(j.tenant).add(j.function).add(j.queueId)
         .add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(now)
-        .add(options.idempotencyWindow().toMillis()).add(j.keyed);
+        .add(options.idempotencyWindow().toMillis()).add(j.keyed).add(j.headers);
     j.keyValues.forEach((name, value) -> a.add(name).add(value));
     return new ScriptRegistry.Call(Script.ENQUEUE_JOB, k.list(), a.list());
   }
@@ -131,7 +133,8 @@ public final class Enqueuer {
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
         .add(now).add(first.keyed);
     for (Job j : group) {
-      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(j.keyValues.size());
+      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(j.headers)
+          .add(j.keyValues.size());
       j.keyValues.forEach((name, value) -> a.add(name).add(value));
     }
     return new ScriptRegistry.Call(Script.ENQUEUE_JOBS, k.list(), a.list());
