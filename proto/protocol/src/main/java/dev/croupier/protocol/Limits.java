@@ -33,7 +33,10 @@ public final class Limits {
   public static final int MAX_KEYED_LIMITS = FunctionSpec.MAX_KEYED_LIMITS;
   /** Longest job id accepted anywhere a request names a job. */
   public static final int MAX_JOB_ID_LENGTH = 128;
-  /** Most headers in one {@code EnqueueItem}; their names and values are checked as {@link JobHeaders} says. */
+  /**
+   * Most headers in one {@code EnqueueItem}; their names and sizes are checked as
+   * {@link JobHeaders} says when the item becomes a request.
+   */
   public static final int MAX_HEADERS = JobHeaders.MAX_HEADERS;
   /** Longest header name (characters of {@code A-Z a-z 0-9 . _ -}). */
   public static final int MAX_HEADER_NAME_LENGTH = JobHeaders.MAX_NAME_LENGTH;
