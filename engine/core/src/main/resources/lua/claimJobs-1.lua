@@ -18,7 +18,8 @@
            takes the n-th (the engine knows which job got which from the reply's order)
   ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
   Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
-           enqueued-at, {key name, value, ...}}, ...} | {AT_CAPACITY, -1} (the function's limit)
+           enqueued-at, {key name, value, ...}, headers ('' = none)}, ...}
+         | {AT_CAPACITY, -1} (the function's limit)
 ]]
 local rcall = redis.call
 -- @include codes

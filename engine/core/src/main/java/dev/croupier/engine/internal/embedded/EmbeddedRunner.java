@@ -9,6 +9,7 @@ import dev.croupier.api.execution.Execution;
 import dev.croupier.api.execution.JobExecutor;
 import dev.croupier.api.execution.LeaseKeeper;
 import dev.croupier.api.execution.Slots;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.engine.spi.JobSink;
 import dev.croupier.engine.spi.Leases;
 import java.time.Duration;
@@ -41,10 +42,15 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   private final Map<String, Function> functions = new ConcurrentHashMap<>();
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
-  /** A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler}. */
-  public EmbeddedRunner(Leases leases, InstantSource clock, ScheduledExecutorService scheduler) {
+  /**
+   * A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler},
+   * runs are traced through {@code tracing}.
+   */
+  public EmbeddedRunner(Leases leases, InstantSource clock, ScheduledExecutorService scheduler,
+      JobTracing tracing) {
     this.leases = Objects.requireNonNull(leases, "leases");
-    this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10));
+    this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10),
+        tracing);
   }
 
   /** Starts running {@code spec}'s jobs with at most {@code maxInFlight} at once. */
