@@ -2,7 +2,11 @@ package dev.croupier.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobContext;
+import dev.croupier.engine.Engine;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.runtime.EngineRuntime;
 import dev.croupier.spring.autoconfigure.CroupierAutoConfiguration;
 import dev.croupier.spring.internal.CroupierFailureAnalyzer;
 import dev.croupier.testing.RedisServerExtension;
@@ -145,6 +149,19 @@ class StartupFailureTest {
     EmbeddedModeTest.embedded(REDIS).withUserConfiguration(TestApps.Handlers.class)
         .withPropertyValues("croupier.max-in-flight=-2")
         .run(failsWith("croupier.max-in-flight must be positive: -2"));
+  }
+
+  @Test
+  void aHandlerWhoseSpecDiffersFromTheStoredOne_failsStartUp() {
+    String namespace = REDIS.newNamespace();
+    try (Engine engine = EngineRuntime.start(EngineOptions.newBuilder().redisUrl(REDIS.url())
+        .namespace(namespace).build())) {
+      engine.registerFunction(FunctionSpec.newBuilder("echo").perTenantLimit(5).build());
+    }
+    EmbeddedModeTest.embedded(REDIS).withUserConfiguration(TestApps.Handlers.class)
+        .withPropertyValues("croupier.embedded.namespace=" + namespace)
+        .run(failsWith("function 'echo' of bean 'smsJobs' method",
+            "could not be registered: function 'echo' is already registered with a different config"));
   }
 
   @Test
