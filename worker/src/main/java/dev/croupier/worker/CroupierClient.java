@@ -277,6 +277,20 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
         .thenCompose(f -> f);
   }
 
+  /**
+   * Whether a node answers: true when a connection is open, or when one could be opened now (each
+   * address tried once, within the connect timeout); never retries beyond that. What a health
+   * check asks.
+   */
+  public boolean checkConnection() {
+    try {
+      connection();
+      return true;
+    } catch (ServerException e) {
+      return false;
+    }
+  }
+
   /** Closes the connection; requests still waiting fail. */
   @Override
   public void close() {
