@@ -5,6 +5,7 @@ import random
 import threading
 import time
 import uuid
+from concurrent.futures import TimeoutError as FutureTimeout  # not the builtin before 3.11
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
@@ -182,6 +183,7 @@ class Producer:
             if e.code == "NOT_FOUND":
                 return None
             raise
+
     def watch(self, job_id: str, timeout: float = 600.0) -> JobInfo:
         """Waits until the job is final (SUCCEEDED, DEAD or CANCELLED) and returns its status.
         Raises ``CroupierError`` TIMEOUT when ``timeout`` seconds pass first, NOT_FOUND for a job
@@ -206,7 +208,7 @@ class Producer:
                     raise
                 time.sleep(min(backoff, max(0.001, left / 2)))
                 backoff = min(backoff * 2, 1.0)
-            except TimeoutError as e:
+            except FutureTimeout as e:
                 raise CroupierError("TIMEOUT", f"job {job_id} did not finish in time") from e
 
     await_result = watch
@@ -223,7 +225,7 @@ class Producer:
                 future = self._connection().request(env)
                 try:
                     reply = future.result(self._request_timeout)
-                except TimeoutError as e:
+                except FutureTimeout as e:
                     raise CroupierError("TIMEOUT", f"no reply within {self._request_timeout} s") from e
                 return self._expect(reply, expected)
             except CroupierError as e:

@@ -12,6 +12,7 @@ import logging
 import random
 import threading
 import time
+from concurrent.futures import TimeoutError as FutureTimeout  # not the builtin before 3.11
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Optional
 
@@ -342,6 +343,8 @@ class Worker:
                     self._shutdown()
                     return
                 log.warning("cannot serve through %s (%s); retrying in %.1f s", address, e, backoff)
+            except Exception as e:  # noqa: BLE001 - a bug must not end the reconnect loop
+                log.exception("connecting to %s failed: %s", address, e)
             # Backoff with jitter, so that many workers of a restarted node do not come back at once.
             if self._stopped.wait(backoff * (0.5 + random.random() / 2)):
                 return
@@ -363,6 +366,10 @@ class Worker:
                 self._outstanding = {}
                 if self._state == _RUNNING:
                     self._grant(conn, regs)
+                # Functions registered while this connection was being set up.
+                late = [r for r in self._regs.values() if r not in regs] if not draining else []
+            if late:
+                self._register_on(conn, late)
         except BaseException:
             conn.close()
             raise
@@ -372,7 +379,10 @@ class Worker:
     def _register_on(self, conn, regs, grant=True):
         env = pb.Envelope()
         env.register_functions.functions.extend(r.to_proto() for r in regs)
-        reply = conn.request(env).result(self._request_timeout)
+        try:
+            reply = conn.request(env).result(self._request_timeout)
+        except FutureTimeout:
+            raise CroupierError("TIMEOUT", f"no answer to RegisterFunctions within {self._request_timeout} s") from None
         if reply.WhichOneof("body") != "functions_registered":
             raise CroupierError("BAD_FRAME", f"RegisterFunctions answered with {reply.WhichOneof('body')}")
         if grant:
@@ -502,7 +512,7 @@ class Worker:
                         log.info("%s: the node answered %s to its completion (the lease was lost)",
                                  ex.job, result)
                     return
-                except TimeoutError:
+                except FutureTimeout:
                     pass
                 except CroupierError as e:
                     if not e.retryable:
