@@ -8,7 +8,6 @@ Prints one line per case and a closing "N passed, N failed"; exits 1 when anythi
 """
 
 import argparse
-import base64
 import json
 import re
 import socket

@@ -10,7 +10,7 @@ from concurrent.futures import Future
 
 from ._proto import pb
 from .errors import CONNECTION_LOST, CroupierError
-from .framing import FrameReader, encode_frame, serialize
+from .framing import FrameReader, encode_frame
 
 log = logging.getLogger("croupier")
 
