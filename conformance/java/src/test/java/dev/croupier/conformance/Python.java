@@ -84,8 +84,8 @@ final class Python {
     }
   }
 
-  /** Reads a process's lines on a thread of its own into {@code sink}. */
-  static void pump(Process p, List<String> sink) {
+  /** Reads a process's lines on a thread of its own into {@code sink}; the thread ends with them. */
+  static Thread pump(Process p, List<String> sink) {
     Thread t = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -101,5 +101,6 @@ final class Python {
     }, "python-output");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 }

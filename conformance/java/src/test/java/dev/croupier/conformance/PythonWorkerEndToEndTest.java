@@ -36,6 +36,7 @@ class PythonWorkerEndToEndTest {
 
   private static final String WORKER_TOKEN = "conformance-worker-token";
   private static final String PRODUCER_TOKEN = "conformance-producer-token";
+  private static final Map<Process, Thread> pumps = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   static void python() throws Exception {
@@ -48,6 +49,7 @@ class PythonWorkerEndToEndTest {
       String fn = "py-e2e-" + UUID.randomUUID().toString().substring(0, 8);
       List<String> lines = new ArrayList<>();
       Process worker = startWorker(lines, node.address(), fn, "--lease-timeout-ms", "600");
+      Thread output = pumps.remove(worker);
       try (CroupierClient client = CroupierClient.connect(ClientOptions.newBuilder()
           .address(node.address()).token(PRODUCER_TOKEN).build())) {
         Map<String, String> payloads = new LinkedHashMap<>();
@@ -78,10 +80,13 @@ class PythonWorkerEndToEndTest {
           }
         }
       }
-      worker.destroy(); // SIGTERM: drain and exit 0
+      // SIGTERM: drain and exit 0. Through the handle: Process.destroy() also closes our end of its
+      // output, and the worker would fail writing its last line.
+      worker.toHandle().destroy();
       assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("the worker exits on SIGTERM").isTrue();
+      output.join(10_000); // everything it printed, up to its last line
       assertThat(worker.exitValue()).as(String.join("\n", snapshot(lines))).isZero();
-      awaitLine(lines, "stopped"); // its last line (the reader thread may still be reading it)
+      assertThat(snapshot(lines)).last().isEqualTo("stopped");
     }
   }
 
@@ -128,7 +133,7 @@ class PythonWorkerEndToEndTest {
         "--shutdown-grace", "5"));
     args.addAll(List.of(more));
     Process p = Python.process(Map.of(), args.toArray(String[]::new)).redirectErrorStream(true).start();
-    Python.pump(p, lines);
+    pumps.put(p, Python.pump(p, lines));
     try {
       awaitLine(lines, "ready " + fn);
     } catch (AssertionError e) {
