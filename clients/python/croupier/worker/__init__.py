@@ -242,6 +242,11 @@ class Worker:
             raise self._fatal
 
     @property
+    def stopped(self) -> bool:
+        """Whether the worker has closed (by ``close()``, ``abort()`` or a fatal refusal)."""
+        return self._stopped.is_set()
+
+    @property
     def connected(self) -> bool:
         c = self._current
         return c is not None and c.is_open

@@ -107,7 +107,7 @@ def main(argv=None):
                 return 0
         _say("ready", ",".join(args.function))
         while not stop.wait(0.2):
-            if worker._stopped.is_set():
+            if worker.stopped:
                 break
         worker.close()
         worker.run()  # raises the node's refusal, if that is why it stopped
