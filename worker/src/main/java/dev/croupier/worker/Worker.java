@@ -40,7 +40,8 @@ public final class Worker implements AutoCloseable {
         new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_WORKER,
             options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
             options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout()),
-        options.reconnectMinBackoff(), options.reconnectMaxBackoff(), options.shutdownGrace()));
+        options.reconnectMinBackoff(), options.reconnectMaxBackoff(), options.shutdownGrace(),
+        options.tracing()));
   }
 
   /** A worker that will connect as {@code options} say once {@link #start()}ed. */

@@ -1,6 +1,7 @@
 package dev.croupier.worker;
 
 import dev.croupier.api.OptionChecks;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.protocol.Wire;
 import java.nio.file.Path;
@@ -26,6 +27,10 @@ import java.util.Objects;
  *     them back
  * @param maxFrameBytes largest frame accepted from a node
  * @param idleTimeout silence from a node after which its connection is presumed dead
+ * @param tracing how runs are traced: by default {@link JobTracing#detect()} (OpenTelemetry's
+ *     global instance when its API is on the class path, nothing otherwise);
+ *     {@code OpenTelemetryTracing.of(openTelemetry)} for another instance, {@link JobTracing#none()}
+ *     to turn it off
  */
 public record WorkerOptions(
     List<String> addresses,
@@ -38,7 +43,8 @@ public record WorkerOptions(
     Duration reconnectMaxBackoff,
     Duration shutdownGrace,
     int maxFrameBytes,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    JobTracing tracing) {
 
   public static final String DEFAULT_CLIENT_NAME = "java-worker";
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -56,6 +62,7 @@ public record WorkerOptions(
     addresses.forEach(NodeAddress::parse);
     token = token == null ? "" : token;
     clientName = clientName == null ? DEFAULT_CLIENT_NAME : clientName;
+    tracing = tracing == null ? JobTracing.detect() : tracing;
     OptionChecks.requirePositive("connectTimeout", connectTimeout);
     OptionChecks.requirePositive("reconnectMinBackoff", reconnectMinBackoff);
     OptionChecks.requirePositive("reconnectMaxBackoff", reconnectMaxBackoff);
@@ -91,6 +98,7 @@ public record WorkerOptions(
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int maxFrameBytes = Wire.DEFAULT_MAX_FRAME_BYTES;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private JobTracing tracing;
 
     private Builder() {}
 
@@ -156,10 +164,20 @@ public record WorkerOptions(
       return this;
     }
 
+    /**
+     * How runs are traced ({@link JobTracing#detect()} by default; {@link JobTracing#none()}
+     * turns it off).
+     */
+    public Builder tracing(JobTracing v) {
+      tracing = v;
+      return this;
+    }
+
     /** Builds and validates the options. */
     public WorkerOptions build() {
       return new WorkerOptions(addresses, token, clientName, tls, trustCertificate, connectTimeout,
-          reconnectMinBackoff, reconnectMaxBackoff, shutdownGrace, maxFrameBytes, idleTimeout);
+          reconnectMinBackoff, reconnectMaxBackoff, shutdownGrace, maxFrameBytes, idleTimeout,
+          tracing);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.croupier.engine;
 import static dev.croupier.api.OptionChecks.requirePositive;
 import static dev.croupier.api.OptionChecks.requireRange;
 
+import dev.croupier.api.tracing.JobTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -37,6 +38,10 @@ import java.util.Objects;
  * @param fairness whether plan weights count ({@code WEIGHTED}) or every tenant weighs 1
  * @param clock the time source (tests use a fake one)
  * @param meterRegistry where the engine's metrics go (a Prometheus registry on an engine node)
+ * @param tracing how enqueues and embedded runs are traced: by default
+ *     {@link JobTracing#detect()} (OpenTelemetry's global instance when its API is on the class
+ *     path, nothing otherwise); {@code OpenTelemetryTracing.of(openTelemetry)} for another
+ *     instance, {@link JobTracing#none()} to turn it off
  */
 public record EngineOptions(
     String redisUrl,
@@ -56,7 +61,8 @@ public record EngineOptions(
     Duration shutdownGrace,
     FairnessMode fairness,
     InstantSource clock,
-    MeterRegistry meterRegistry) {
+    MeterRegistry meterRegistry,
+    JobTracing tracing) {
 
   public static final String DEFAULT_NAMESPACE = "croupier";
   public static final int DEFAULT_SHARDS = 1;
@@ -101,6 +107,7 @@ public record EngineOptions(
     Objects.requireNonNull(fairness, "fairness");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(meterRegistry, "meterRegistry");
+    Objects.requireNonNull(tracing, "tracing");
   }
 
 
@@ -178,6 +185,7 @@ public record EngineOptions(
     private FairnessMode fairness = FairnessMode.WEIGHTED;
     private InstantSource clock = InstantSource.system();
     private MeterRegistry meterRegistry;
+    private JobTracing tracing;
 
     private Builder() {}
 
@@ -200,6 +208,7 @@ public record EngineOptions(
       fairness = o.fairness;
       clock = o.clock;
       meterRegistry = o.meterRegistry;
+      tracing = o.tracing;
     }
 
     public Builder redisUrl(String v) { redisUrl = v; return this; }
@@ -220,6 +229,7 @@ public record EngineOptions(
     public Builder fairness(FairnessMode v) { fairness = v; return this; }
     public Builder clock(InstantSource v) { clock = v; return this; }
     public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
+    public Builder tracing(JobTracing v) { tracing = v; return this; }
 
     /** Builds and validates the options. */
     public EngineOptions build() {
@@ -227,7 +237,8 @@ public record EngineOptions(
           maxBatch, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
           virtualTimeRetention, statusRetention, idempotencyWindow, registeredFunctionLifetime,
           maxPayloadBytes, shutdownGrace, fairness, clock,
-          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
+          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
+          tracing != null ? tracing : JobTracing.detect());
     }
   }
 }

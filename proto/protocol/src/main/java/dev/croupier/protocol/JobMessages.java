@@ -15,9 +15,11 @@ import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.EnqueuedJob;
 import dev.croupier.proto.v1.Fail;
 import dev.croupier.proto.v1.JobStatus;
+import dev.croupier.proto.v1.LeaseRef;
 import dev.croupier.proto.v1.LeaseResult;
 import dev.croupier.proto.v1.Retry;
 import dev.croupier.proto.v1.Success;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -41,7 +43,8 @@ public final class JobMessages {
         .setDelayMs(o.delay().toMillis())
         .setPriorityMs(o.priority().toMillis())
         .putAllConcurrencyKeys(o.concurrencyKeys())
-        .setMaxAttempts(o.maxAttempts());
+        .setMaxAttempts(o.maxAttempts())
+        .putAllHeaders(o.headers());
     if (o.runAt() != null) {
       b.setRunAtMs(Math.max(1, o.runAt().toEpochMilli()));
     }
@@ -70,6 +73,7 @@ public final class JobMessages {
       o.idempotencyKey(item.getIdempotencyKey());
     }
     item.getConcurrencyKeysMap().forEach(o::concurrencyKey);
+    o.headers(item.getHeadersMap());
     return new JobRequest(item.getTenant(), item.getFunction(), item.getPayload().toByteArray(),
         o.build());
   }
@@ -112,19 +116,39 @@ public final class JobMessages {
         .putAllConcurrencyKeys(job.concurrencyKeys())
         .setEnqueuedAtMs(millis(job.enqueuedAt()))
         .setLeaseTimeoutMs(leaseTimeout.toMillis())
+        .setLeaseToken(leaseToken(job.leaseToken()))
+        .putAllHeaders(job.headers())
         .build();
+  }
+
+  /** The wire form of a lease token: its characters as bytes (it is ASCII). */
+  public static ByteString leaseToken(String token) {
+    return ByteString.copyFrom(token, StandardCharsets.ISO_8859_1);
+  }
+
+  /** A lease token as a peer sent it (any bytes; one that is not a node's will not match). */
+  public static String leaseToken(ByteString token) {
+    return token.toString(StandardCharsets.ISO_8859_1);
   }
 
   /** The record form of a dispatch. */
   public static LeasedJob leasedJob(Dispatch d) {
     return new LeasedJob(d.getJobId(), d.getTenant(), d.getFunction(), d.getPayload().toByteArray(),
         d.getAttempt(), d.getMaxAttempts(), d.getConcurrencyKeysMap(),
-        Instant.ofEpochMilli(d.getDeadlineMs()), instant(d.getEnqueuedAtMs()));
+        Instant.ofEpochMilli(d.getDeadlineMs()), instant(d.getEnqueuedAtMs()), d.getHeadersMap(),
+        leaseToken(d.getLeaseToken()));
   }
 
-  /** The wire form of how a delivery ended. */
-  public static Complete complete(String jobId, int attempt, Outcome outcome) {
-    Complete.Builder b = Complete.newBuilder().setJobId(jobId).setAttempt(attempt);
+  /** The wire form of a lease to extend. */
+  public static LeaseRef leaseRef(LeasedJob job) {
+    return LeaseRef.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
+        .setLeaseToken(leaseToken(job.leaseToken())).build();
+  }
+
+  /** The wire form of how the delivery of {@code job} ended. */
+  public static Complete complete(LeasedJob job, Outcome outcome) {
+    Complete.Builder b = Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
+        .setLeaseToken(leaseToken(job.leaseToken()));
     switch (outcome) {
       case Outcome.Success s -> b.setSuccess(Success.getDefaultInstance()).setCostMs(s.cost().toMillis());
       case Outcome.Retry r -> {
@@ -187,7 +211,8 @@ public final class JobMessages {
         .setRunAtMs(millis(info.runAt()))
         .setEnqueuedAtMs(millis(info.enqueuedAt()))
         .setFinishedAtMs(millis(info.finishedAt()))
-        .putAllConcurrencyKeys(info.concurrencyKeys());
+        .putAllConcurrencyKeys(info.concurrencyKeys())
+        .putAllHeaders(info.headers());
     if (info.tenant() != null) {
       b.setTenant(info.tenant());
     }
@@ -208,7 +233,7 @@ public final class JobMessages {
     return new JobInfo(s.getJobId(), emptyToNull(s.getTenant()), emptyToNull(s.getFunction()),
         state(s.getState()), s.getAttempts(), s.getMaxAttempts(), emptyToNull(s.getLastError()),
         instant(s.getRunAtMs()), instant(s.getEnqueuedAtMs()), instant(s.getFinishedAtMs()),
-        s.getConcurrencyKeysMap());
+        s.getConcurrencyKeysMap(), s.getHeadersMap());
   }
 
   private static dev.croupier.proto.v1.JobState state(JobState s) {

@@ -2,6 +2,7 @@ package dev.croupier.protocol;
 
 import dev.croupier.api.EnqueueOptions;
 import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobHeaders;
 import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.FunctionRegistration;
@@ -32,6 +33,19 @@ public final class Limits {
   public static final int MAX_KEYED_LIMITS = FunctionSpec.MAX_KEYED_LIMITS;
   /** Longest job id accepted anywhere a request names a job. */
   public static final int MAX_JOB_ID_LENGTH = 128;
+  /** Longest lease token (the node's are 22 bytes; longer ones cannot match and are refused). */
+  public static final int MAX_LEASE_TOKEN_BYTES = 64;
+  /**
+   * Most headers in one {@code EnqueueItem}; their names and sizes are checked as
+   * {@link JobHeaders} says when the item becomes a request.
+   */
+  public static final int MAX_HEADERS = JobHeaders.MAX_HEADERS;
+  /** Longest header name (characters of {@code A-Z a-z 0-9 . _ -}). */
+  public static final int MAX_HEADER_NAME_LENGTH = JobHeaders.MAX_NAME_LENGTH;
+  /** Longest header value, in bytes of UTF-8. */
+  public static final int MAX_HEADER_VALUE_BYTES = JobHeaders.MAX_VALUE_BYTES;
+  /** Most bytes of one item's header names and values together. */
+  public static final int MAX_HEADERS_TOTAL_BYTES = JobHeaders.MAX_TOTAL_BYTES;
   /** Longest idempotency key. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = EnqueueOptions.MAX_IDEMPOTENCY_KEY_LENGTH;
 
@@ -46,7 +60,8 @@ public final class Limits {
       case ENQUEUE -> item(request.getEnqueue().getItem(), "Enqueue.item");
       case ENQUEUE_BATCH -> batch(request.getEnqueueBatch().getItemsList());
       case HEARTBEAT -> heartbeat(request.getHeartbeat().getLeasesList());
-      case COMPLETE -> jobId("Complete.job_id", request.getComplete().getJobId());
+      case COMPLETE -> first(jobId("Complete.job_id", request.getComplete().getJobId()),
+          leaseToken("Complete.lease_token", request.getComplete().getLeaseToken().size()));
       case REGISTER_FUNCTIONS -> register(request.getRegisterFunctions().getFunctionsList());
       case UNREGISTER_FUNCTIONS -> count("UnregisterFunctions.functions",
           request.getUnregisterFunctions().getFunctionsCount(), MAX_UNREGISTER_FUNCTIONS);
@@ -59,9 +74,19 @@ public final class Limits {
   private static String heartbeat(List<LeaseRef> leases) {
     String v = count("Heartbeat.leases", leases.size(), MAX_HEARTBEAT_LEASES);
     for (int i = 0; v == null && i < leases.size(); i++) {
-      v = jobId("Heartbeat.leases[" + i + "].job_id", leases.get(i).getJobId());
+      v = first(jobId("Heartbeat.leases[" + i + "].job_id", leases.get(i).getJobId()),
+          leaseToken("Heartbeat.leases[" + i + "].lease_token", leases.get(i).getLeaseToken().size()));
     }
     return v;
+  }
+
+  private static String leaseToken(String field, int bytes) {
+    return bytes <= MAX_LEASE_TOKEN_BYTES ? null
+        : field + " has " + bytes + " bytes; at most " + MAX_LEASE_TOKEN_BYTES + " are accepted";
+  }
+
+  private static String first(String a, String b) {
+    return a != null ? a : b;
   }
 
   private static String jobId(String field, String id) {
@@ -79,7 +104,8 @@ public final class Limits {
   }
 
   private static String item(EnqueueItem item, String where) {
-    return count(where + ".concurrency_keys", item.getConcurrencyKeysCount(), MAX_CONCURRENCY_KEYS);
+    String v = count(where + ".concurrency_keys", item.getConcurrencyKeysCount(), MAX_CONCURRENCY_KEYS);
+    return v != null ? v : count(where + ".headers", item.getHeadersCount(), MAX_HEADERS);
   }
 
   private static String register(List<FunctionRegistration> functions) {

@@ -78,7 +78,7 @@ public final class WorkerRuntime {
     this.backoffMs = options.reconnectMinBackoff().toMillis();
     this.executor = new JobExecutor(
         new NodeLeases(() -> this.current, completions, () -> state == State.CLOSED),
-        InstantSource.system(), timer, handlers, config.connectTimeout());
+        InstantSource.system(), timer, handlers, config.connectTimeout(), options.tracing());
   }
 
   // ---- lifecycle ----
@@ -390,7 +390,7 @@ public final class WorkerRuntime {
 
   /** Returns a dispatched job at once, for immediate redelivery (an attempt is used up). */
   private void giveBack(Dispatch d, String why) {
-    completions.send(JobMessages.complete(d.getJobId(), d.getAttempt(),
+    completions.send(JobMessages.complete(JobMessages.leasedJob(d),
         new Outcome.Retry(Duration.ZERO, why, Duration.ZERO)));
   }
 

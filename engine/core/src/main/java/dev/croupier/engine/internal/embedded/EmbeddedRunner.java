@@ -9,6 +9,7 @@ import dev.croupier.api.execution.Execution;
 import dev.croupier.api.execution.JobExecutor;
 import dev.croupier.api.execution.LeaseKeeper;
 import dev.croupier.api.execution.Slots;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.engine.spi.JobSink;
 import dev.croupier.engine.spi.Leases;
 import java.time.Duration;
@@ -41,10 +42,15 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   private final Map<String, Function> functions = new ConcurrentHashMap<>();
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
-  /** A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler}. */
-  public EmbeddedRunner(Leases leases, InstantSource clock, ScheduledExecutorService scheduler) {
+  /**
+   * A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler},
+   * runs are traced through {@code tracing}.
+   */
+  public EmbeddedRunner(Leases leases, InstantSource clock, ScheduledExecutorService scheduler,
+      JobTracing tracing) {
     this.leases = Objects.requireNonNull(leases, "leases");
-    this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10));
+    this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10),
+        tracing);
   }
 
   /** Starts running {@code spec}'s jobs with at most {@code maxInFlight} at once. */
@@ -140,13 +146,13 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   private final class Keeper implements LeaseKeeper {
     @Override
     public CompletableFuture<CompletionResult> extend(LeasedJob job) {
-      return CompletableFuture.supplyAsync(() -> leases.extendLease(job.id(), job.attempt()), handlers);
+      return CompletableFuture.supplyAsync(() -> leases.extendLease(job.id(), job.leaseToken()), handlers);
     }
 
     @Override
     public void complete(LeasedJob job, Outcome outcome) {
       try {
-        CompletionResult result = leases.complete(job.id(), job.attempt(), outcome);
+        CompletionResult result = leases.complete(job.id(), job.leaseToken(), outcome);
         if (result != CompletionResult.ACCEPTED) {
           log.info("completion of job {} attempt {} was {}: its lease was lost", job.id(), job.attempt(), result);
         }

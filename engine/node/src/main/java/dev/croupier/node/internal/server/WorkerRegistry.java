@@ -218,7 +218,6 @@ final class WorkerRegistry implements JobSink {
           job.id(), job.function());
       return;
     }
-    target.dispatched().put(job.id(), job.attempt());
     dispatcher.accept(target, job);
   }
 
