@@ -265,7 +265,7 @@ def main(argv=None):
             print(f"ok   {name}", flush=True)
         except Exception as e:  # noqa: BLE001 - every failure is reported, then counted
             failed += 1
-            detail = str(e) if isinstance(e, Failure) else traceback.format_exc()
+            detail = str(e) if isinstance(e, (Failure, OSError)) else traceback.format_exc()
             print(f"FAIL {name}: {detail}", flush=True)
 
     for path in sorted((SUITE / "golden").glob("*.json")):

@@ -44,10 +44,13 @@ class LiveNodeTest(unittest.TestCase):
         self.worker.close()
 
     def test_enqueue_run_and_watch(self):
-        r = self.producer.enqueue("conf-acme", self.fn, b"hello", headers={"traceparent": "00-ab-01"})
+        tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        r = self.producer.enqueue("conf-acme", self.fn, b"hello", headers={"traceparent": tp, "X-Ref": "r1"})
         info = self.producer.watch(r.job_id, timeout=20)
         self.assertEqual((info.state, info.attempts), ("SUCCEEDED", 1))
-        self.assertEqual(self.seen[r.job_id][2], "hello")
+        expected = {"traceparent": tp, "x-ref": "r1"}  # names come back lower-case
+        self.assertEqual(self.seen[r.job_id], (1, expected, "hello"))
+        self.assertEqual(info.headers, expected)
 
     def test_batch_outcomes(self):
         results = self.producer.enqueue_batch([

@@ -60,6 +60,13 @@ class PythonWorkerEndToEndTest {
           payloads.put(enqueue(client, fn, "retry:1:flaky-" + i), "retry:1:flaky-" + i);
           payloads.put(enqueue(client, fn, "fail:bad-" + i), "fail:bad-" + i);
         }
+        // Headers reach the handler (which prints them after the result).
+        Map<String, String> withHeaders = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+          String id = client.enqueue(JobRequest.newBuilder("conf-acme", fn).payload("h-" + i)
+              .header("X-Ref", "r-" + i).build()).jobId();
+          withHeaders.put(id, "H-" + i + " x-ref=r-" + i);
+        }
         // Longer than two 600 ms leases: only the worker's heartbeats keep them from being redelivered.
         payloads.put(enqueue(client, fn, "sleep:1500"), "sleep:1500");
 
@@ -78,6 +85,10 @@ class PythonWorkerEndToEndTest {
             // The handler's result: the payload upper-cased, printed by the demo handler.
             awaitLine(lines, "result " + id + " " + attempts + " success " + payload.toUpperCase());
           }
+        }
+        for (Map.Entry<String, String> job : withHeaders.entrySet()) {
+          assertThat(client.await(job.getKey(), Duration.ofSeconds(30)).state()).isEqualTo(JobState.SUCCEEDED);
+          awaitLine(lines, "result " + job.getKey() + " 1 success " + job.getValue());
         }
       }
       // SIGTERM: drain and exit 0. Through the handle: Process.destroy() also closes our end of its
