@@ -19,6 +19,7 @@ import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,10 +76,22 @@ public final class Enqueuer implements AutoCloseable {
   /** Writes validated jobs of any callers in one round trip; results in the jobs' order. */
   private List<EnqueueResult> write(List<Job> jobs) {
     long now = options.clock().millis();
+    // Grouping reorders jobs, but the first of several enqueues with one idempotency key (in the
+    // order they were made) must be the one stored: later ones within the flush are not sent, and
+    // answer whatever the first one does, as duplicates.
+    Map<String, Job> firstWithKey = new HashMap<>();
+    Map<Job, Job> repeats = new IdentityHashMap<>();
     // One group per queue and set of keyed-limit values: secondary key values may differ within
     // one queue, and the group shares them.
     Map<String, List<Job>> groups = new LinkedHashMap<>();
     for (Job j : jobs) {
+      if (j.idempotencyKey != null) {
+        Job first = firstWithKey.putIfAbsent(j.shard + "/" + j.tenant + "/" + j.idempotencyKey, j);
+        if (first != null) {
+          repeats.put(j, first);
+          continue;
+        }
+      }
       groups.computeIfAbsent(j.shard + "/" + j.queueId + "/" + j.keyed, k -> new ArrayList<>()).add(j);
     }
     List<ScriptRegistry.Call> calls = new ArrayList<>();
@@ -105,7 +118,8 @@ public final class Enqueuer implements AutoCloseable {
     }
     List<EnqueueResult> out = new ArrayList<>(jobs.size());
     for (Job j : jobs) {
-      out.add(results.get(j));
+      Job first = repeats.get(j);
+      out.add(first == null ? results.get(j) : new EnqueueResult(results.get(first).jobId(), true));
     }
     return out;
   }

@@ -358,6 +358,22 @@ class ScriptsTest {
   }
 
   @Test
+  void enqueueJobs_withOneKeyInTwoQueues_storesTheFirstInRequestOrder() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    config.configureFunction(FunctionSpec.newBuilder("g").build());
+    EnqueueOptions k = EnqueueOptions.newBuilder().idempotencyKey("once").build();
+    // g's queue is grouped first (its first job comes first), yet f's keyed job came before g's.
+    List<EnqueueResult> r = enqueuer.enqueue(List.of(
+        new JobRequest("t1", "g", new byte[] {1}, EnqueueOptions.DEFAULTS),
+        new JobRequest("t1", "f", new byte[] {2}, k),
+        new JobRequest("t1", "g", new byte[] {3}, k)));
+    assertThat(r).extracting(EnqueueResult::duplicate).containsExactly(false, false, true);
+    assertThat(r.get(2).jobId()).isEqualTo(r.get(1).jobId());
+    assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
+    assertThat(redis.zcard(keys.queue(0, "t1:g"))).isEqualTo(1);
+  }
+
+  @Test
   void concurrentSingleEnqueues_coalesced_storeEachIdempotencyKeyOnce() throws Exception {
     config.configureFunction(FunctionSpec.newBuilder("f").build());
     int threads = 16;
