@@ -180,7 +180,9 @@ final class AdminService {
         out.addFunctions(AdminMessages.function(f.withWorkers((int) wc[0], wc[1])));
       }
     }
-    for (String fn : only) {
+    // Functions this node's workers registered are listed too, with or without work.
+    Set<String> named = only.isEmpty() ? new java.util.TreeSet<>(registry.served()) : only;
+    for (String fn : named) {
       if (!seen.contains(fn)) {
         // Named but neither configured nor with work: what is stored (a registration) or nothing.
         Optional<FunctionSpec> spec = engine.function(fn);

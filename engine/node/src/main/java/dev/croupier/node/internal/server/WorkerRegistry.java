@@ -247,6 +247,11 @@ final class WorkerRegistry implements JobSink {
     return null;
   }
 
+  /** For the admin stats: the functions some connection serves (with credits or not). */
+  Set<String> served() {
+    return Set.copyOf(pools.keySet());
+  }
+
   /** For the admin stats: connections serving {@code function}, and their free credits. */
   long[] workersAndCredits(String function) {
     Pool p = pools.get(function);
