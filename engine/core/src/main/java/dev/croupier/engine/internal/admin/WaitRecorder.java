@@ -18,7 +18,9 @@ import redis.clients.jedis.UnifiedJedis;
  * them to the shard's bucket ({@link KeySchema#waits}) in one pipeline per flush. Claims pay
  * nothing in Redis for it: a flush writes one HINCRBY per tenant and bin that saw a start since
  * the last flush, however many jobs started. Only first attempts count (a retry's wait is its
- * backoff, not the scheduler's doing); a job enqueued with a delay counts from its enqueue.
+ * backoff, not the scheduler's doing); a job enqueued with a delay counts from its enqueue. A
+ * start recorded while a flush swaps the map may land in the map already taken and be dropped:
+ * these are statistics, and a lock on the claim path would cost more than the rare lost count.
  */
 public final class WaitRecorder {
 
