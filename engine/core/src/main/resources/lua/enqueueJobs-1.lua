@@ -19,6 +19,7 @@
 local rcall = redis.call
 -- @include keys
 -- @include fair
+-- @include counts
 
 local queueKey = KEYS[1]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
@@ -28,6 +29,7 @@ local out = {}
 local members = {}
 local earliest = nil
 local i = 8
+local written = 0
 while i <= #ARGV do
   local id, score, idem = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5]
   local headers, n = ARGV[i + 6], tonumber(ARGV[i + 7])
@@ -53,10 +55,12 @@ while i <= #ARGV do
       members = {}
     end
     if earliest == nil or score < earliest then earliest = score end
+    written = written + 1
     out[#out + 1] = 0
   end
   i = i + 8 + 2 * n
 end
 if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
 if earliest then queueJoined(P, qid, earliest, now) end
+countQueued(P, qid, written)
 return out

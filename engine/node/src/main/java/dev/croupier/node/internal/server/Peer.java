@@ -20,6 +20,8 @@ final class Peer {
   private final String name;
   /** Functions registered on this connection, with the spec the engine holds for each. */
   private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
+  /** When each job dispatched here and not yet completed here was sent (epoch ms), for explain. */
+  private final Map<String, Long> dispatchedAt = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> watches = ConcurrentHashMap.newKeySet();
   /** Watches reserved or waiting: bounded per connection. */
   private final AtomicInteger watchSlots = new AtomicInteger();
@@ -62,6 +64,10 @@ final class Peer {
 
   Map<String, FunctionSpec> functions() {
     return functions;
+  }
+
+  Map<String, Long> dispatchedAt() {
+    return dispatchedAt;
   }
 
   Set<CompletableFuture<?>> watches() {

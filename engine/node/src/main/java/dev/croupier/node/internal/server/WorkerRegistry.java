@@ -218,6 +218,7 @@ final class WorkerRegistry implements JobSink {
           job.id(), job.function());
       return;
     }
+    target.dispatchedAt().put(job.id(), System.currentTimeMillis()); // for explain (AdminService)
     dispatcher.accept(target, job);
   }
 
@@ -243,6 +244,22 @@ final class WorkerRegistry implements JobSink {
       }
     }
     return null;
+  }
+
+  /** For the admin stats: the functions some connection serves (with credits or not). */
+  Set<String> served() {
+    return Set.copyOf(pools.keySet());
+  }
+
+  /** For the admin stats: connections serving {@code function}, and their free credits. */
+  long[] workersAndCredits(String function) {
+    Pool p = pools.get(function);
+    if (p == null) {
+      return new long[] {0, 0};
+    }
+    synchronized (p) {
+      return new long[] {p.slots.size(), p.available};
+    }
   }
 
   private static Slot find(Pool p, Peer peer) {

@@ -185,6 +185,9 @@ final class WorkerService {
   void complete(Peer peer, long cid, Complete req) {
     CompletionResult r = leases.complete(req.getJobId(), JobMessages.leaseToken(req.getLeaseToken()),
         JobMessages.outcome(req));
+    if (r != CompletionResult.UNKNOWN_JOB) {
+      peer.dispatchedAt().remove(req.getJobId());
+    }
     peer.send(Envelope.newBuilder().setCorrelationId(cid)
         .setCompleteAck(CompleteAck.newBuilder().setResult(JobMessages.result(r))).build());
   }
