@@ -1,0 +1,114 @@
+// A small hand-written SVG line chart: each tenant's served share over time (solid) against the
+// share its weight entitles it to (dashed), in the same colour. It keeps a bounded history per
+// tenant in the browser; the server holds no history for it.
+"use strict";
+
+const ShareChart = (() => {
+  const NS = "http://www.w3.org/2000/svg";
+  const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+  const W = 900, H = 260, LEFT = 44, RIGHT = 8, TOP = 10, BOTTOM = 22;
+
+  class Chart {
+    constructor(svg, legend, windowMs, maxSeries) {
+      this.svg = svg;
+      this.legend = legend;
+      this.windowMs = windowMs;
+      this.maxSeries = maxSeries;
+      this.history = new Map(); // tenant -> [{t, served, weight}]
+    }
+
+    /** Adds one sample per row (the rows shown in the table) and redraws. */
+    push(now, rows) {
+      const shown = rows.slice(0, this.maxSeries);
+      for (const r of shown) {
+        if (r.servedShare === null || r.servedShare === undefined) {
+          continue;
+        }
+        let h = this.history.get(r.tenant);
+        if (!h) {
+          h = [];
+          this.history.set(r.tenant, h);
+        }
+        h.push({ t: now, served: r.servedShare, weight: r.weightShare });
+      }
+      const cutoff = now - this.windowMs;
+      for (const [k, h] of this.history) {
+        while (h.length && h[0].t < cutoff) {
+          h.shift();
+        }
+        if (!h.length) {
+          this.history.delete(k);
+        }
+      }
+      this.draw(now, shown.map((r) => r.tenant).filter((t) => this.history.has(t)));
+    }
+
+    draw(now, tenants) {
+      const svg = this.svg;
+      while (svg.firstChild) {
+        svg.removeChild(svg.firstChild);
+      }
+      let max = 0.05;
+      for (const t of tenants) {
+        for (const p of this.history.get(t)) {
+          max = Math.max(max, p.served || 0, p.weight || 0);
+        }
+      }
+      max = Math.min(1, Math.ceil(max * 10 * 1.1) / 10);
+      const x = (t) => LEFT + (W - LEFT - RIGHT) * (1 - (now - t) / this.windowMs);
+      const y = (v) => TOP + (H - TOP - BOTTOM) * (1 - v / max);
+      for (let i = 0; i <= 4; i++) {
+        const v = (max * i) / 4;
+        svg.appendChild(el("line", { x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v), class: "grid" }));
+        svg.appendChild(text(LEFT - 4, y(v) + 4, Math.round(v * 100) + "%", "end"));
+      }
+      const secs = Math.round(this.windowMs / 1000);
+      svg.appendChild(text(LEFT, H - 6, "−" + secs + " s", "start"));
+      svg.appendChild(text(W - RIGHT, H - 6, "now", "end"));
+      this.legend.replaceChildren();
+      tenants.forEach((t, i) => {
+        const color = COLORS[i % COLORS.length];
+        const h = this.history.get(t);
+        svg.appendChild(line(h.map((p) => [x(p.t), y(p.weight || 0)]), color, "5 4", 1.2));
+        svg.appendChild(line(h.map((p) => [x(p.t), y(p.served || 0)]), color, null, 2));
+        const last = h[h.length - 1];
+        const item = document.createElement("span");
+        item.dataset.tenant = t;
+        const sw = document.createElement("span");
+        sw.className = "swatch";
+        sw.style.background = color;
+        item.append(sw, t + " " + pct(last.served) + " of " + pct(last.weight));
+        this.legend.appendChild(item);
+      });
+    }
+  }
+
+  function el(name, attrs) {
+    const e = document.createElementNS(NS, name);
+    for (const [k, v] of Object.entries(attrs)) {
+      e.setAttribute(k, String(v));
+    }
+    return e;
+  }
+
+  function text(xp, yp, s, anchor) {
+    const t = el("text", { x: xp, y: yp, class: "axis", "text-anchor": anchor });
+    t.textContent = s;
+    return t;
+  }
+
+  function line(points, color, dash, width) {
+    const attrs = { points: points.map(([a, b]) => a.toFixed(1) + "," + b.toFixed(1)).join(" "),
+      fill: "none", stroke: color, "stroke-width": width };
+    if (dash) {
+      attrs["stroke-dasharray"] = dash;
+    }
+    return el("polyline", attrs);
+  }
+
+  function pct(v) {
+    return v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%";
+  }
+
+  return { Chart, pct };
+})();
