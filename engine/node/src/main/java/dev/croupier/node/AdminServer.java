@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -135,6 +136,9 @@ public final class AdminServer implements AutoCloseable {
         res = text(HttpResponseStatus.NOT_FOUND, dashboard == null ? "try /metrics or /health\n"
             : "try /dashboard/, /metrics or /health\n");
       }
+      // One request per connection, and said so: a client that kept the connection for the
+      // next request would find it closed.
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
 
