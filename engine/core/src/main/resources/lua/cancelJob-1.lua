@@ -13,6 +13,7 @@ local rcall = redis.call
 -- @include fair
 -- @include slots
 -- @include finish
+-- @include counts
 
 local jobKey = KEYS[1]
 local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
@@ -23,12 +24,14 @@ local st, tenant, qid = f[1], f[2], f[3]
 if st == 'succeeded' or st == 'cancelled' then return Code.FINISHED end
 
 if st == 'queued' or st == 'failed' then
-  rcall('ZREM', Key.queue(P, qid), id)
+  countQueued(P, qid, -rcall('ZREM', Key.queue(P, qid), id))
   indexQueue(P, qid, now, systemTime(P))
 elseif st == 'running' then
   releaseSlots(P, id, f[4], now)
+  countRunning(P, qid, -1)
 elseif st == 'dead' then
   rcall('ZREM', Key.deadLetters(P, tenant), id)
+  countDead(P, qid, -1)
 end
 rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
 rcall('HDEL', jobKey, 'p')

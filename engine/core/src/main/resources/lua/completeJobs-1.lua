@@ -19,12 +19,14 @@ local rcall = redis.call
 -- @include keys
 -- @include fair
 -- @include finish
+-- @include counts
 
 local inflightKey = KEYS[1]
 local P, now, retention = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local vtRetention, weighted = tonumber(ARGV[4]), ARGV[5] == '1'
 
 local out = {}
+local tally = newTally() -- the operator's counters (includes/counts.lua), written once per batch
 for i = 6, #ARGV, 7 do
   local id, attempt, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
@@ -38,6 +40,7 @@ for i = 6, #ARGV, 7 do
     local qid = f[3]
     local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
     settleCost(P, tenant, fn, f[6] and tonumber(f[6]) or nil, cost, weighted, vtRetention)
+    tallyCompletion(tally, qid, cost, outcome == 's')
     if outcome == 's' then
       releaseSlots(P, id, f[4], now)
       rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now)
@@ -51,4 +54,5 @@ for i = 6, #ARGV, 7 do
     out[#out + 1] = Code.OK
   end
 end
+flushTally(P, tally, now)
 return out

@@ -16,6 +16,7 @@
 ]]
 local rcall = redis.call
 -- @include fair
+-- @include counts
 
 local jobKey, queueKey, idempotencyKey = KEYS[1], KEYS[2], KEYS[3]
 local P, id, tenant, qid = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
@@ -33,5 +34,6 @@ for i = 13, #ARGV, 2 do
   rcall('HSET', jobKey, 'k:' .. ARGV[i], ARGV[i + 1])
 end
 rcall('ZADD', queueKey, score, id)
+countQueued(P, qid, 1)
 queueJoined(P, qid, score, now)
 return {id, 0}

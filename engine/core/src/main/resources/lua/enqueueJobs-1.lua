@@ -14,6 +14,7 @@ local rcall = redis.call
 -- @include codes
 -- @include keys
 -- @include fair
+-- @include counts
 
 local queueKey = KEYS[1]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
@@ -21,6 +22,7 @@ local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber
 local members = {}
 local earliest = nil
 local i = 7
+local written = 0
 while i <= #ARGV do
   local id, score, n = ARGV[i], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])
   local jobKey = Key.job(P, id)
@@ -37,7 +39,9 @@ while i <= #ARGV do
   end
   if earliest == nil or score < earliest then earliest = score end
   i = i + 6 + 2 * n
+  written = written + 1
 end
 if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
 if earliest then queueJoined(P, qid, earliest, now) end
+countQueued(P, qid, written)
 return Code.OK

@@ -13,6 +13,7 @@ local rcall = redis.call
 -- @include codes
 -- @include keys
 -- @include fair
+-- @include counts
 
 local jobKey = KEYS[1]
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -27,5 +28,7 @@ rcall('HSET', jobKey, 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMa
   'ra', now)
 rcall('HDEL', jobKey, 'fa', 'le')
 rcall('ZADD', Key.queue(P, qid), now, id)
+countDead(P, qid, -1)
+countQueued(P, qid, 1)
 queueJoined(P, qid, now, now)
 return Code.OK

@@ -1,6 +1,7 @@
 -- The scheduler's index, shared by every script that adds work, takes it or frees slots.
 -- @include keys
 -- @include slots
+-- @include counts
 --
 -- Per shard: a virtual queue (q:<qid>) is either ready, in its tenant-function's ready set
 -- (tfq:<tenant>:<function>, scored by the queue's virtual time within that tenant-function), or
@@ -174,12 +175,14 @@ local function leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLi
   end
   local candidates = rcall('ZRANGEBYSCORE', queue, '-inf', now, 'LIMIT', 0, secondary and n * 4 or n)
   local jobs = {}
+  local strays = 0
   for _, id in ipairs(candidates) do
     if #jobs >= n then break end
     local jobKey = Key.job(P, id)
     local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea')
     if not f[1] then
       if secondary then rcall('ZREM', queue, id) end -- a stray id: its hash expired
+      strays = strays + 1
     else
       local held = {}
       for _, s in ipairs(base) do held[#held + 1] = s end
@@ -221,6 +224,9 @@ local function leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLi
   if not secondary and #candidates > 0 then
     rcall('ZREMRANGEBYRANK', queue, 0, #candidates - 1)
   end
+  -- The operator's counters: what left the queue (leased or stray), what runs now.
+  countQueued(P, qid, -(#jobs + strays))
+  countRunning(P, qid, #jobs)
   return jobs
 end
 

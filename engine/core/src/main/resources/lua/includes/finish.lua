@@ -2,6 +2,7 @@
 -- @include keys
 -- @include slots
 -- @include fair
+-- @include counts
 
 -- Takes a running job out of inflight and out of each concurrency key it holds (`held`: the
 -- newline-separated suffixes recorded at lease time), pulling back what waits for those slots.
@@ -66,16 +67,19 @@ local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
   local qid, attempts, maxAttempts = f[1], tonumber(f[2]), tonumber(f[3])
   local tenant = Key.tenantOfQueue(qid)
   releaseSlots(P, id, f[4], now)
+  countRunning(P, qid, -1)
   rcall('HSET', jobKey, 'le', err)
   rcall('HDEL', jobKey, 'ec')
   if dead or attempts >= maxAttempts then
     rcall('HSET', jobKey, 'st', 'dead', 'fa', now)
     rcall('ZADD', Key.deadLetters(P, tenant), now, id)
+    countDead(P, qid, 1)
     announce(P, jobKey, id)
     return 'dead'
   end
   rcall('HSET', jobKey, 'st', 'failed', 'ra', retryAt)
   rcall('ZADD', Key.queue(P, qid), retryAt, id)
+  countQueued(P, qid, 1)
   queueJoined(P, qid, retryAt, now)
   return 'retry'
 end

@@ -37,3 +37,9 @@ function Key.keySlotsByToken(fn, keyName, token) return 'cc:k:' .. fn .. ':' .. 
 function Key.tenantOfQueue(qid) return string.match(qid, '^[^:]+') end
 function Key.functionOfQueue(qid) return string.match(qid, '^[^:]+:([^:]+)') end
 function Key.keyTokenOfQueue(qid) return string.match(qid, '^[^:]+:[^:]+:(.+)$') end
+
+-- The operator's counters (includes/counts.lua); KeySchema names them the same.
+function Key.queuedCounts(P) return P .. 'cnt:q' end
+function Key.runningCounts(P) return P .. 'cnt:r' end
+function Key.deadCounts(P) return P .. 'cnt:d' end
+function Key.served(P, bucket) return P .. 'srv:' .. bucket end

@@ -4,6 +4,12 @@ import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
 import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobProducer;
+import dev.croupier.api.admin.Explanation;
+import dev.croupier.api.admin.FunctionStats;
+import dev.croupier.api.admin.StatsPage;
+import dev.croupier.api.admin.TenantConfig;
+import dev.croupier.api.admin.TenantStats;
+import dev.croupier.api.admin.TenantStatsQuery;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,6 +73,47 @@ public interface Engine extends JobProducer, AutoCloseable {
    * {@link JobInfo#maxAttempts()} grows instead.
    */
   boolean replay(String jobId);
+
+  // ---- operations (the admin protocol and the CLI answer with these) ----
+
+  /**
+   * Why a job is where it is: its state and the constraint that holds it now, with its numbers.
+   * Empty when the job is unknown or its status record expired.
+   */
+  Optional<Explanation> explain(String jobId);
+
+  /**
+   * One page of per-tenant stats, sorted as asked. Cheap with many tenants: the engine reads
+   * counters kept per tenant-function, never the jobs; the page's tenants get the finer numbers.
+   */
+  StatsPage<TenantStats> tenantStats(TenantStatsQuery query);
+
+  /**
+   * Every configured function and every function with work, by name. {@link FunctionStats#workers}
+   * and {@link FunctionStats#freeCredits} are -1 here (an engine node fills them in).
+   */
+  List<FunctionStats> functionStats();
+
+  /** A tenant's plan ({@link TenantConfig#defaults} when never configured). */
+  TenantConfig tenantConfig(String tenant);
+
+  /** Stores a tenant's plan (as {@link #configureTenant(String, TenantSettings)}). */
+  void configureTenant(TenantConfig config);
+
+  /**
+   * One page of the tenant's dead jobs, oldest death first. {@code cursor} is the previous page's
+   * next cursor (null for the first); jobs replayed or purged meanwhile shift later pages.
+   */
+  StatsPage<JobInfo> deadLetters(String tenant, String cursor, int limit);
+
+  /** Replays up to {@code max} of the tenant's dead jobs, oldest first; returns how many. */
+  long replayDeadLetters(String tenant, int max);
+
+  /** Deletes a dead job for good; false when it is not dead (or unknown). */
+  boolean purgeDeadLetter(String jobId);
+
+  /** Deletes every dead job of the tenant; returns how many. */
+  long purgeDeadLetters(String tenant);
 
   // ---- running jobs ----
 

@@ -28,7 +28,9 @@ import redis.clients.jedis.resps.Tuple;
  * {@code inflight} and each limited concurrency key it took, its {@code lc} field; dead: its
  * tenant's dead-letter queue; finished: nowhere), so no job is in two of {queue, inflight, dead
  * letters}; and every member of those sets
- * is a job in the matching state.
+ * is a job in the matching state; and the operator's counters ({@code cnt:q}, {@code cnt:r},
+ * {@code cnt:d}, see {@code lua/includes/counts.lua}) hold, per tenant-function, exactly the jobs
+ * queued, running and dead.
  *
  * <p>Reads are not atomic (SCAN, then one read per key): call it while no engine on the namespace
  * is claiming, completing or enqueueing, e.g. after a test's engines are closed or between the
@@ -89,6 +91,43 @@ public final class IndexInvariants {
       checkEntries();
       checkTenants();
       checkJobs();
+      checkCounters();
+    }
+
+    /** The operator's counters match the jobs, per tenant-function (a missing field is 0). */
+    private void checkCounters() {
+      Map<String, long[]> want = new java.util.TreeMap<>();
+      queues.forEach((qid, jobs) -> want.computeIfAbsent(tf(qid), k -> new long[3])[0] += jobs.size());
+      inflight.keySet().forEach(id -> {
+        Map<String, String> h = jobIds.contains(id) ? job(id) : Map.of();
+        if ("running".equals(h.get("st"))) {
+          want.computeIfAbsent(tf(h.get("q")), k -> new long[3])[1]++;
+        }
+      });
+      deadLetters.forEach((tenant, ids) -> ids.forEach(id -> {
+        Map<String, String> h = jobIds.contains(id) ? job(id) : Map.of();
+        if (h.get("q") != null) {
+          want.computeIfAbsent(tf(h.get("q")), k -> new long[3])[2]++;
+        }
+      }));
+      String[] names = {"queued (cnt:q)", "running (cnt:r)", "dead (cnt:d)"};
+      List<Map<String, String>> have = List.of(redis.hgetAll(keys.queuedCounts(shard)),
+          redis.hgetAll(keys.runningCounts(shard)), redis.hgetAll(keys.deadCounts(shard)));
+      Set<String> fields = new java.util.TreeSet<>(want.keySet());
+      have.forEach(h -> fields.addAll(h.keySet()));
+      for (String tf : fields) {
+        long[] w = want.getOrDefault(tf, new long[3]);
+        for (int i = 0; i < 3; i++) {
+          long got = Long.parseLong(have.get(i).getOrDefault(tf, "0"));
+          if (got != w[i]) {
+            fail("counter %s of %s is %d but %d job(s) are", names[i], tf, got, w[i]);
+          }
+        }
+      }
+    }
+
+    private static String tf(String qid) {
+      return KeySchema.tenantOfQueue(qid) + ":" + KeySchema.functionOfQueue(qid);
     }
 
     private void load() {

@@ -64,6 +64,10 @@ class IndexInvariantsTest {
       assertViolation(redis, ns, "is running but is in [q:");
       redis.hset(keys.job(0, a), "st", "queued");
 
+      redis.hincrBy(keys.queuedCounts(0), "t1:f", 1);
+      assertViolation(redis, ns, "counter queued (cnt:q) of t1:f is 3 but 2 job(s) are");
+      redis.hincrBy(keys.queuedCounts(0), "t1:f", -1);
+
       assertThat(IndexInvariants.violations(redis, ns, 1)).isEmpty();
     }
   }

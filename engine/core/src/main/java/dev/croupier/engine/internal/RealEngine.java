@@ -11,6 +11,16 @@ import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.JobInfo;
 import dev.croupier.engine.spi.Leases;
 import dev.croupier.engine.TenantSettings;
+import dev.croupier.api.admin.Explanation;
+import dev.croupier.api.admin.FunctionStats;
+import dev.croupier.api.admin.StatsPage;
+import dev.croupier.api.admin.TenantConfig;
+import dev.croupier.api.admin.TenantStats;
+import dev.croupier.api.admin.TenantStatsQuery;
+import dev.croupier.engine.internal.admin.Explainer;
+import dev.croupier.engine.internal.admin.FunctionStatsReader;
+import dev.croupier.engine.internal.admin.TenantStatsReader;
+import dev.croupier.engine.internal.admin.WaitRecorder;
 import dev.croupier.engine.internal.claim.ClaimLoop;
 import dev.croupier.engine.internal.claim.ClaimStats;
 import dev.croupier.engine.internal.claim.Demand;
@@ -57,6 +67,10 @@ public final class RealEngine implements Engine {
   private final Enqueuer enqueuer;
   private final Completer completer;
   private final JobAdmin admin;
+  private final WaitRecorder waits;
+  private final TenantStatsReader tenantStats;
+  private final FunctionStatsReader functionStats;
+  private final Explainer explainer;
   private final Demand demand = new Demand();
   private final Signal signal = new Signal();
   private final ClaimStats claimStats = new ClaimStats();
@@ -85,6 +99,11 @@ public final class RealEngine implements Engine {
       this.enqueuer = new Enqueuer(scripts, keys, config, options);
       this.completer = new Completer(scripts, keys, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
+      this.waits = new WaitRecorder(redis, keys);
+      claimStats.onLeased(waits::started);
+      this.tenantStats = new TenantStatsReader(redis, keys, options);
+      this.functionStats = new FunctionStatsReader(redis, keys, config);
+      this.explainer = new Explainer(redis, keys, config, options, demand::serves);
       this.scheduler = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
@@ -135,6 +154,7 @@ public final class RealEngine implements Engine {
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
     long refresh = options.registrationRefreshInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshEmbedded, refresh, refresh, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::flushWaits, 1000, 1000, TimeUnit.MILLISECONDS);
     log.info("engine {} started: namespace {}, {} shard(s), {} claim thread(s), fairness {}", id,
         options.namespace(), options.shards(), options.claimThreads(), options.fairness());
   }
@@ -248,6 +268,67 @@ public final class RealEngine implements Engine {
     return replayed;
   }
 
+  // ---- operations ----
+
+  @Override
+  public Optional<Explanation> explain(String jobId) {
+    return explainer.explain(jobId);
+  }
+
+  @Override
+  public StatsPage<TenantStats> tenantStats(TenantStatsQuery query) {
+    return tenantStats.read(Objects.requireNonNull(query, "query"));
+  }
+
+  @Override
+  public List<FunctionStats> functionStats() {
+    return functionStats.read();
+  }
+
+  @Override
+  public TenantConfig tenantConfig(String tenant) {
+    TenantSettings s = config.tenant(tenant);
+    return new TenantConfig(tenant, s.weight(), s.concurrencyLimit(), s.paused());
+  }
+
+  @Override
+  public void configureTenant(TenantConfig c) {
+    configureTenant(c.tenant(), new TenantSettings(c.weight(), c.concurrencyLimit(), c.paused()));
+  }
+
+  @Override
+  public StatsPage<JobInfo> deadLetters(String tenant, String cursor, int limit) {
+    return admin.deadLetterPage(tenant, cursor, limit);
+  }
+
+  @Override
+  public long replayDeadLetters(String tenant, int max) {
+    long n = admin.replayAll(tenant, max);
+    if (n > 0) {
+      signal.signal();
+    }
+    return n;
+  }
+
+  @Override
+  public boolean purgeDeadLetter(String jobId) {
+    return admin.purge(jobId);
+  }
+
+  @Override
+  public long purgeDeadLetters(String tenant) {
+    return admin.purgeAll(tenant);
+  }
+
+  /** Writes the waits the claim loops recorded (stats only: a failure is retried next time). */
+  private void flushWaits() {
+    try {
+      waits.flush();
+    } catch (RuntimeException e) {
+      log.debug("could not record job waits: {}", e.toString());
+    }
+  }
+
   // ---- running jobs ----
 
   @Override
@@ -302,6 +383,7 @@ public final class RealEngine implements Engine {
       }
     }
     embedded.drain(options.shutdownGrace());
+    flushWaits();
     scheduler.shutdownNow();
     watcher.close();
     embedded.close();

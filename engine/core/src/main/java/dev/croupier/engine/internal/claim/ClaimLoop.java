@@ -100,6 +100,7 @@ public final class ClaimLoop implements Runnable {
         }
         for (Replies.Claimed c : claimer.claim(requests, now)) {
           count(c);
+          stats.leased(c.jobs(), now);
           for (LeasedJob job : c.jobs()) {
             credits.deliver(job);
           }

@@ -9,6 +9,17 @@ public final class ClaimStats {
   final LongAdder atCapacity = new LongAdder();
   final LongAdder empty = new LongAdder();
   final LongAdder jobs = new LongAdder();
+  private volatile java.util.function.ObjLongConsumer<java.util.List<dev.croupier.api.LeasedJob>> onLeased =
+      (jobs, now) -> {};
+
+  /** Calls {@code listener} with the jobs of every claim and the claim's time (the stats' waits). */
+  public void onLeased(java.util.function.ObjLongConsumer<java.util.List<dev.croupier.api.LeasedJob>> listener) {
+    this.onLeased = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  void leased(java.util.List<dev.croupier.api.LeasedJob> claimed, long now) {
+    onLeased.accept(claimed, now);
+  }
 
   /** Claim rounds run. */
   public long rounds() {

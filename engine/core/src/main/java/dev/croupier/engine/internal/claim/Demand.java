@@ -29,6 +29,16 @@ public final class Demand {
     sinks.remove(sink);
   }
 
+  /** Whether some sink takes jobs of {@code function} (has credits for it now or may have). */
+  public boolean serves(String function) {
+    for (JobSink sink : sinks) {
+      if (sink.functions().contains(function)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Reserves up to {@code perFunction} credits for every function some sink serves. */
   public Credits reserve(int perFunction) {
     Credits credits = new Credits();

@@ -82,6 +82,105 @@ public final class JobAdmin {
     return out;
   }
 
+  /** One page of the tenant's dead jobs, oldest death first; the cursor is an offset. */
+  public dev.croupier.api.admin.StatsPage<JobInfo> deadLetterPage(String tenant, String cursor, int limit) {
+    Names.requireTenant(tenant);
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be in [1, 1000]: " + limit);
+    }
+    long from = 0;
+    if (cursor != null && !cursor.isEmpty()) {
+      try {
+        from = Long.parseLong(cursor.startsWith("o:") ? cursor.substring(2) : "x");
+      } catch (NumberFormatException e) {
+        from = -1;
+      }
+      if (from < 0) {
+        throw new dev.croupier.api.InvalidRequestException("cursor '" + cursor
+            + "' does not come from a dead-letter listing; pass the previous page's nextCursor");
+      }
+    }
+    int shard = keys.shardOf(tenant);
+    String key = keys.deadLetters(shard, tenant);
+    List<JobInfo> out = new ArrayList<>();
+    long total;
+    try {
+      total = redis.zcard(key);
+      for (String id : redis.zrange(key, from, from + limit - 1)) {
+        lookup(id).ifPresent(out::add);
+      }
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("listing dead letters of " + tenant, e);
+    }
+    long next = from + limit;
+    return new dev.croupier.api.admin.StatsPage<>(out, next < total ? "o:" + next : null, total);
+  }
+
+  /** Replays up to {@code max} of the tenant's dead jobs, oldest first. */
+  public long replayAll(String tenant, int max) {
+    Names.requireTenant(tenant);
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be positive: " + max);
+    }
+    String key = keys.deadLetters(keys.shardOf(tenant), tenant);
+    long done = 0;
+    while (done < max) {
+      long batch = Math.min(max - done, 500);
+      List<String> ids = call("listing dead letters of " + tenant, () -> redis.zrange(key, 0, batch - 1));
+      if (ids.isEmpty()) {
+        break;
+      }
+      long before = done;
+      for (String id : ids) {
+        if (done >= max) {
+          break;
+        }
+        if (replay(id)) {
+          done++;
+        }
+      }
+      if (done == before) {
+        break; // nothing in this batch was dead any more: whatever is left moved meanwhile
+      }
+    }
+    return done;
+  }
+
+  /** Deletes a dead job for good; false when it is not dead. */
+  public boolean purge(String jobId) {
+    int shard = JobIds.shardOf(jobId, keys.shards());
+    return Replies.code(scripts.run(Script.PURGE_DEAD_JOB, Args.of().add(keys.job(shard, jobId)).list(),
+        Args.of().add(keys.prefix(shard)).add(jobId).list())) == ReplyCode.OK;
+  }
+
+  /** Deletes every dead job of the tenant. */
+  public long purgeAll(String tenant) {
+    Names.requireTenant(tenant);
+    String key = keys.deadLetters(keys.shardOf(tenant), tenant);
+    long done = 0;
+    while (true) {
+      List<String> ids = call("listing dead letters of " + tenant, () -> redis.zrange(key, 0, 499));
+      if (ids.isEmpty()) {
+        return done;
+      }
+      for (String id : ids) {
+        if (purge(id)) {
+          done++;
+        } else {
+          call("dropping a stale dead letter", () -> redis.zrem(key, id)); // its record is gone
+        }
+      }
+    }
+  }
+
+  private static <T> T call(String doing, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate(doing, e);
+    }
+  }
+
   /** The job as a {@link JobInfo}, from its hash fields. */
   static JobInfo toInfo(String id, Map<String, String> h, long now) {
     long runAt = parse(h.get("ra"));

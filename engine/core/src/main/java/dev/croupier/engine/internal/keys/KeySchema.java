@@ -206,6 +206,33 @@ public final class KeySchema {
     return prefix(shard) + "wait:" + suffix;
   }
 
+  // ---- the operator's counters (lua/includes/counts.lua) ----
+
+  /** Jobs waiting in queues per {@code <tenant>:<function>}. */
+  public String queuedCounts(int shard) {
+    return prefix(shard) + "cnt:q";
+  }
+
+  /** Jobs running per {@code <tenant>:<function>}. */
+  public String runningCounts(int shard) {
+    return prefix(shard) + "cnt:r";
+  }
+
+  /** Dead jobs per {@code <tenant>:<function>}. */
+  public String deadCounts(int shard) {
+    return prefix(shard) + "cnt:d";
+  }
+
+  /** Cost (ms) served per tenant in one 10 s bucket (bucket = epoch ms / 10,000). */
+  public String served(int shard, long bucket) {
+    return prefix(shard) + "srv:" + bucket;
+  }
+
+  /** Waits from enqueue to first start per tenant and histogram bin in one 10 s bucket. */
+  public String waits(int shard, long bucket) {
+    return prefix(shard) + "wt:" + bucket;
+  }
+
   // ---- configuration (in the config shard) ----
 
   public String functionConfig(String function) {

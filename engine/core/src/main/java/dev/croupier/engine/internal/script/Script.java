@@ -14,7 +14,9 @@ public enum Script {
   REQUEUE_EXPIRED("requeueExpired", 1),
   REPLAY_JOB("replayJob", 1),
   WATCH_JOB("watchJob", 1),
-  ACQUIRE_ROLE("acquireRole", 1);
+  ACQUIRE_ROLE("acquireRole", 1),
+  // Operations (engine/internal/admin).
+  PURGE_DEAD_JOB("purgeDeadJob", 1);
 
   private final String name;
   private final int keys;

@@ -91,6 +91,10 @@ class LuaMirrorsTest {
       cases.add(new Case("inflight", List.of(p), keys.inflight(shard)));
       cases.add(new Case("deadLetters", List.of(p, tenant), keys.deadLetters(shard, tenant)));
       cases.add(new Case("doneChannel", List.of(p), keys.doneChannel(shard)));
+      cases.add(new Case("queuedCounts", List.of(p), keys.queuedCounts(shard)));
+      cases.add(new Case("runningCounts", List.of(p), keys.runningCounts(shard)));
+      cases.add(new Case("deadCounts", List.of(p), keys.deadCounts(shard)));
+      cases.add(new Case("served", List.of(p, "178000123"), keys.served(shard, 178000123L)));
       for (String suffix : List.of(KeySchema.functionSlots("f"), KeySchema.tenantFunctionSlots(tenant, "f"),
           KeySchema.tenantSlots(tenant), KeySchema.keySlots("f", "acct", "a b"), KeySchema.NO_SLOTS)) {
         cases.add(new Case("slots", List.of(p, suffix), keys.slots(shard, suffix)));

@@ -1,0 +1,211 @@
+package dev.croupier.engine.internal.admin;
+
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobState;
+import dev.croupier.api.KeyedLimit;
+import dev.croupier.api.admin.Explanation;
+import dev.croupier.api.admin.Reason;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.TenantSettings;
+import dev.croupier.engine.internal.config.ConfigStore;
+import dev.croupier.engine.internal.keys.JobIds;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.redis.RedisErrors;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Answers {@code explain(jobId)}: reads the job and the scheduler's state around it (plans,
+ * pauses, concurrency keys, the ready set of its function) and names the first constraint that
+ * holds it, in the order the claim script applies them (lua/claimJobs-1.lua): not due yet, tenant
+ * paused, function paused, function limit, tenant limit, per-tenant function limit, keyed limits;
+ * then whether anything takes the function's work at all; else its fair turn. Reads only; a few
+ * round trips, none of them over all jobs.
+ */
+public final class Explainer {
+
+  /** Due work of a function untouched this long, with nothing of it running: nobody claims it. */
+  static final Duration STALL = Duration.ofSeconds(2);
+
+  private final UnifiedJedis redis;
+  private final KeySchema keys;
+  private final ConfigStore config;
+  private final EngineOptions options;
+  private final Predicate<String> servedHere;
+
+  /**
+   * An explainer over {@code redis}; {@code servedHere} says whether this engine has a sink
+   * (embedded handlers, connected workers) that takes jobs of a function.
+   */
+  public Explainer(UnifiedJedis redis, KeySchema keys, ConfigStore config, EngineOptions options,
+      Predicate<String> servedHere) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.config = Objects.requireNonNull(config, "config");
+    this.options = Objects.requireNonNull(options, "options");
+    this.servedHere = Objects.requireNonNull(servedHere, "servedHere");
+  }
+
+  /** Why the job is where it is; empty when it is unknown (or its status record expired). */
+  public Optional<Explanation> explain(String jobId) {
+    int shard = JobIds.shardOf(jobId, keys.shards());
+    Map<String, String> h = call("reading job " + jobId, () -> redis.hgetAll(keys.job(shard, jobId)));
+    if (h.isEmpty()) {
+      return Optional.empty();
+    }
+    long now = options.clock().millis();
+    String tenant = h.get("t");
+    String fn = h.get("f");
+    String st = h.getOrDefault("st", "queued");
+    long runAt = num(h.get("ra"));
+    int attempt = (int) num(h.get("a"));
+    JobState state;
+    Reason reason;
+    switch (st) {
+      case "running" -> {
+        state = JobState.RUNNING;
+        reason = new Reason.Running(null, Instant.ofEpochMilli(num(h.get("ld"))), attempt, null, null);
+      }
+      case "succeeded" -> {
+        state = JobState.SUCCEEDED;
+        reason = new Reason.Finished(Reason.Kind.SUCCEEDED, Instant.ofEpochMilli(num(h.get("fa"))));
+      }
+      case "cancelled" -> {
+        state = JobState.CANCELLED;
+        reason = new Reason.Finished(Reason.Kind.CANCELLED, Instant.ofEpochMilli(num(h.get("fa"))));
+      }
+      case "dead" -> {
+        state = JobState.DEAD;
+        reason = new Reason.Dead(Instant.ofEpochMilli(num(h.get("fa"))), attempt, h.getOrDefault("le", ""));
+      }
+      case "queued", "failed" -> {
+        state = runAt > now ? JobState.DELAYED : st.equals("failed") ? JobState.FAILED : JobState.QUEUED;
+        reason = waiting(shard, jobId, h, tenant, fn, runAt, attempt, now);
+      }
+      default -> throw new IllegalStateException("job " + jobId + " has an unknown state " + st);
+    }
+    return Optional.of(new Explanation(jobId, tenant, fn, state, reason));
+  }
+
+  private Reason waiting(int shard, String jobId, Map<String, String> h, String tenant, String fn, long runAt,
+      int attempt, long now) {
+    if (runAt > now) {
+      return attempt > 0
+          ? new Reason.BackingOff(Instant.ofEpochMilli(runAt), attempt, h.getOrDefault("le", ""))
+          : new Reason.Delayed(Instant.ofEpochMilli(runAt));
+    }
+    TenantSettings plan = config.tenant(tenant);
+    if (plan.paused()) {
+      return new Reason.TenantPaused(tenant);
+    }
+    if (config.isFunctionPaused(fn)) {
+      return new Reason.FunctionPaused(fn);
+    }
+    Optional<FunctionSpec> stored = config.function(fn);
+    if (stored.isPresent()) {
+      FunctionSpec spec = stored.get();
+      if (spec.concurrencyLimit() > 0) {
+        long used = inUse(shard, KeySchema.functionSlots(fn), now);
+        if (used >= spec.concurrencyLimit()) {
+          return new Reason.FunctionAtLimit(fn, used, spec.concurrencyLimit());
+        }
+      }
+      if (plan.concurrencyLimit() > 0) {
+        long used = inUse(shard, KeySchema.tenantSlots(tenant), now);
+        if (used >= plan.concurrencyLimit()) {
+          return new Reason.TenantAtLimit(tenant, used, plan.concurrencyLimit());
+        }
+      }
+      if (spec.perTenantLimit() > 0) {
+        long used = inUse(shard, KeySchema.tenantFunctionSlots(tenant, fn), now);
+        if (used >= spec.perTenantLimit()) {
+          return new Reason.TenantFunctionAtLimit(tenant, fn, used, spec.perTenantLimit());
+        }
+      }
+      List<KeyedLimit> limits = spec.keyedLimits();
+      String[] suffixes = h.getOrDefault("ks", "").isEmpty() ? new String[0] : h.get("ks").split("\n");
+      for (int i = 0; i < suffixes.length && i < limits.size(); i++) {
+        KeyedLimit k = limits.get(i);
+        long used = inUse(shard, suffixes[i], now);
+        if (used >= k.limit()) {
+          return new Reason.ConcurrencyKeyAtLimit(k.key(), h.getOrDefault("k:" + k.key(), ""), used, k.limit());
+        }
+      }
+    }
+    long dueSince = Math.max(runAt, num(h.get("ea")));
+    if (!servedHere.test(fn) && (stored.isEmpty() || (runningOf(fn) == 0 && now - dueSince >= STALL.toMillis()))) {
+      return new Reason.NoWorker(fn, stored.isPresent(), Duration.ofMillis(Math.max(0, now - dueSince)));
+    }
+    return fairTurn(shard, jobId, h, tenant, fn);
+  }
+
+  private Reason fairTurn(int shard, String jobId, Map<String, String> h, String tenant, String fn) {
+    String ready = keys.ready(shard, fn);
+    Long rank = call("reading the ready set", () -> redis.zrank(ready, tenant));
+    long readyTenants = call("reading the ready set", () -> redis.zcard(ready));
+    Long ahead = call("reading the queue", () -> redis.zrank(keys.queue(shard, h.get("q")), jobId));
+    long jobsAhead = ahead == null ? 0 : ahead;
+    int position = rank == null ? (int) readyTenants + 1 : (int) (rank + 1);
+    int tenants = rank == null ? (int) readyTenants + 1 : (int) readyTenants;
+    return new Reason.WaitingFairTurn(position, tenants, jobsAhead, estimate(shard, tenant, fn, jobsAhead));
+  }
+
+  /**
+   * When the job should start at the rate its tenant was served over the last minute: (jobs ahead
+   * + 1) times its cost estimate for the function, over the cost it was served per ms.
+   */
+  private Duration estimate(int shard, String tenant, String fn, long jobsAhead) {
+    long bucket = StatsWindow.bucket(options.clock().millis());
+    long served = 0;
+    for (int i = 0; i < StatsWindow.WINDOW_BUCKETS; i++) {
+      long b = bucket - i;
+      String v = call("reading served cost", () -> redis.hget(keys.served(shard, b), tenant));
+      served += v == null ? 0 : Long.parseLong(v);
+    }
+    if (served == 0) {
+      return null;
+    }
+    String own = call("reading cost", () -> redis.hget(keys.tenantTime(shard, tenant), "c:" + fn));
+    String avg = own != null ? own : call("reading cost", () -> redis.hget(keys.costs(shard), fn));
+    double cost = Math.max(1, avg == null ? 1 : Double.parseDouble(avg));
+    double servedPerMs = served / (double) (StatsWindow.WINDOW_BUCKETS * StatsWindow.BUCKET_MS);
+    return Duration.ofMillis((long) Math.ceil((jobsAhead + 1) * cost / servedPerMs));
+  }
+
+  /** Running jobs of the function over every tenant (counter fields are tenant:function). */
+  private long runningOf(String fn) {
+    long n = 0;
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      int s = shard;
+      Map<String, String> counts = call("reading running counts", () -> redis.hgetAll(keys.runningCounts(s)));
+      for (Map.Entry<String, String> e : counts.entrySet()) {
+        if (e.getKey().endsWith(":" + fn)) {
+          n += Long.parseLong(e.getValue());
+        }
+      }
+    }
+    return n;
+  }
+
+  private long inUse(int shard, String suffix, long now) {
+    return call("reading concurrency key", () -> redis.zcount(keys.slots(shard, suffix), "(" + now, "+inf"));
+  }
+
+  private static long num(String s) {
+    return s == null || s.isEmpty() ? 0 : (long) Double.parseDouble(s);
+  }
+
+  private static <T> T call(String doing, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate(doing, e);
+    }
+  }
+}
