@@ -9,8 +9,11 @@
   const CHART_SERIES = 8;
 
   const $ = (id) => document.getElementById(id);
-  const state = { view: "tenants", sort: "backlog", query: "", offset: 0, limit: 50,
-    total: 0, timer: null, running: false, dlqTenant: null, jobId: null };
+  // Tenant pages are cursor-based: cursors[i] opens page i (null: the first), so Prev is a
+  // step back in this list and Next appends the page's nextCursor.
+  const state = { view: "tenants", sort: "backlog", query: "", cursors: [null], limit: 50,
+    nextCursor: null, timer: null, running: false, dlqTenant: null, dlqCursors: [null],
+    jobId: null };
   const chart = new ShareChart.Chart($("share-chart"), $("share-legend"), CHART_WINDOW_MS, CHART_SERIES);
 
   // ---- small helpers ----
@@ -178,14 +181,21 @@
 
   // ---- tenants ----
 
+  function resetPaging() {
+    state.cursors = [null];
+    state.nextCursor = null;
+  }
+
   async function refreshTenants() {
-    const page = await Api.tenants({ sort: state.sort, q: state.query, offset: state.offset,
+    const cursor = state.cursors[state.cursors.length - 1];
+    const page = await Api.tenants({ sort: state.sort, tenant: state.query, cursor,
       limit: state.limit });
-    state.total = page.total;
-    if (page.items.length === 0 && state.offset > 0 && page.total > 0) {
-      state.offset = Math.max(0, Math.floor((page.total - 1) / state.limit) * state.limit);
+    if (page.items.length === 0 && state.cursors.length > 1) {
+      // The page we were on emptied (tenants drained): back to the first.
+      resetPaging();
       return refreshTenants();
     }
+    state.nextCursor = page.nextCursor;
     renderTenants(page);
     chart.push(Date.now(), page.items);
   }
@@ -211,19 +221,17 @@
       tr.append(td(t.tenant), td(t.weight, "num"), td(ShareChart.pct(t.weightShare), "num"),
         td(ShareChart.pct(t.servedShare), "num"), dCell, td(num(t.queued), "num"),
         td(num(t.due), "num"), td(num(t.delayed), "num"), td(num(t.running), "num"),
-        td(ms(t.waitP50Ms), "num"), td(ms(t.waitP99Ms), "num"), td(pill(t.paused)), td(actions));
+        td(num(t.dead), "num"), td(ms(t.waitP50Ms), "num"), td(ms(t.waitP99Ms), "num"),
+        td(t.concurrencyLimit || "none", "num"), td(pill(t.paused)), td(actions));
       return tr;
     });
     body.replaceChildren(...rows);
-    const from = page.total === 0 ? 0 : page.offset + 1;
-    const to = page.offset + page.items.length;
-    $("tenant-range").textContent = from + "–" + to + " of " + num(page.total);
-    $("tenant-prev").disabled = page.offset === 0;
-    $("tenant-next").disabled = to >= page.total;
-    const tot = page.totals;
-    $("tenant-totals").textContent = tot ? "all tenants: " + num(tot.queued) + " queued · "
-      + num(tot.running) + " running" + (tot.served !== undefined ? " · " + num(tot.served)
-      + " started in the last minute" : "") : "";
+    const first = (state.cursors.length - 1) * state.limit;
+    const from = page.items.length === 0 ? 0 : first + 1;
+    $("tenant-range").textContent = "rows " + from + "–" + (first + page.items.length) + " of "
+      + num(page.total) + " tenants";
+    $("tenant-prev").disabled = state.cursors.length === 1;
+    $("tenant-next").disabled = !page.nextCursor;
   }
 
   // ---- functions ----
@@ -237,10 +245,12 @@
       const keyed = f.keyedLimits.map((k) => k.key + " ≤ " + k.limit).join(", ") || "–";
       const retry = f.maxAttempts + " attempts, " + ms(f.retryBaseMs) + " ×" + f.retryFactor
         + " ≤ " + ms(f.retryCapMs);
+      const known = (v) => (v === null || v === undefined || v < 0 ? "–" : num(v));
       tr.append(td(f.name), td(f.concurrencyLimit || "none", "num"),
         td(f.perTenantLimit || "none", "num"), td(keyed), td(retry), td(ms(f.leaseTimeoutMs), "num"),
-        td(num(f.queued), "num"), td(num(f.running), "num"), td(ms(f.waitP50Ms), "num"),
-        td(ms(f.waitP99Ms), "num"), td(pill(f.paused)),
+        td((f.registration || "").toLowerCase()), td(num(f.queued), "num"), td(num(f.running), "num"),
+        td(num(f.dead), "num"), td(known(f.workers), "num"), td(known(f.freeCredits), "num"),
+        td(pill(f.paused)),
         td(button(f.paused ? "Resume" : "Pause", () => act(
           f.paused ? Api.resumeFunction(f.name) : Api.pauseFunction(f.name), refreshFunctions),
           "function-" + (f.paused ? "resume" : "pause"))));
@@ -254,6 +264,7 @@
   function openDeadLetters(tenant) {
     $("dlq-tenant").value = tenant;
     show("dead-letters");
+    state.dlqCursors = [null];
     listDeadLetters();
   }
 
@@ -262,13 +273,21 @@
     if (!tenant) {
       return;
     }
+    if (tenant !== state.dlqTenant) {
+      state.dlqCursors = [null];
+    }
     try {
-      const r = await Api.deadLetters(tenant, $("dlq-limit").value);
+      const cursor = state.dlqCursors[state.dlqCursors.length - 1];
+      const r = await Api.deadLetters(tenant, $("dlq-limit").value, cursor);
       state.dlqTenant = tenant;
-      $("dlq-purge").disabled = r.items.length === 0;
-      $("dlq-summary").textContent = r.items.length === 0 ? tenant + " has no dead letters"
-        : "showing " + r.items.length + (r.total !== undefined && r.total !== null
-          ? " of " + num(r.total) : "") + " dead letters of " + tenant + ", oldest first";
+      state.dlqNext = r.nextCursor;
+      $("dlq-purge").disabled = r.total === 0;
+      $("dlq-replay-all").disabled = r.total === 0;
+      $("dlq-prev").disabled = state.dlqCursors.length === 1;
+      $("dlq-next").disabled = !r.nextCursor;
+      $("dlq-summary").textContent = r.total === 0 ? tenant + " has no dead letters"
+        : num(r.total) + " dead letters of " + tenant + ", oldest death first; showing "
+          + r.items.length;
       const rows = r.items.map((j) => {
         const tr = document.createElement("tr");
         tr.dataset.job = j.id;
@@ -276,7 +295,13 @@
         link.className = "link";
         tr.append(td(link), td(j.function), td(j.attempts + "/" + j.maxAttempts, "num"),
           td(j.lastError, "wrap"), td(when(j.finishedAt)),
-          td(button("Replay", () => act(Api.replay(j.id), listDeadLetters), "dlq-replay")));
+          td(button("Replay", () => act(Api.replay(j.id), listDeadLetters), "dlq-replay"),
+            "actions"));
+        tr.lastChild.append(" ", button("Purge", () => {
+          if (confirm("Delete dead job " + j.id + " for good?")) {
+            act(Api.purgeOne(j.id), listDeadLetters);
+          }
+        }, "danger dlq-purge-one"));
         return tr;
       });
       $("dlq-table").tBodies[0].replaceChildren(...rows);
@@ -365,31 +390,50 @@
   $("logout").addEventListener("click", () => showLogin(""));
   $("tenant-sort").addEventListener("change", (ev) => {
     state.sort = ev.target.value;
-    state.offset = 0;
+    resetPaging();
     show("tenants");
   });
   let searchTimer = null;
   $("tenant-search").addEventListener("input", (ev) => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
-      state.query = ev.target.value.trim();
-      state.offset = 0;
+      state.query = ev.target.value.replace(/\s+/g, "");
+      resetPaging();
       show("tenants");
     }, 250);
   });
   $("tenant-limit").addEventListener("change", (ev) => {
     state.limit = Number(ev.target.value);
-    state.offset = 0;
+    resetPaging();
     show("tenants");
   });
   $("tenant-prev").addEventListener("click", () => {
-    state.offset = Math.max(0, state.offset - state.limit);
-    show("tenants");
+    if (state.cursors.length > 1) {
+      state.cursors.pop();
+      show("tenants");
+    }
   });
   $("tenant-next").addEventListener("click", () => {
-    if (state.offset + state.limit < state.total) {
-      state.offset += state.limit;
+    if (state.nextCursor) {
+      state.cursors.push(state.nextCursor);
       show("tenants");
+    }
+  });
+  $("dlq-prev").addEventListener("click", () => {
+    state.dlqCursors = [null];
+    listDeadLetters();
+  });
+  $("dlq-next").addEventListener("click", () => {
+    if (state.dlqNext) {
+      state.dlqCursors.push(state.dlqNext);
+      listDeadLetters();
+    }
+  });
+  $("dlq-replay-all").addEventListener("click", () => {
+    const tenant = state.dlqTenant;
+    if (tenant && confirm("Replay every dead letter of " + tenant + "?")) {
+      state.dlqCursors = [null];
+      act(Api.replayAll(tenant), listDeadLetters);
     }
   });
   $("dlq-form").addEventListener("submit", (ev) => {
@@ -399,6 +443,7 @@
   $("dlq-purge").addEventListener("click", () => {
     const tenant = state.dlqTenant;
     if (tenant && confirm("Delete every dead letter of " + tenant + "? This cannot be undone.")) {
+      state.dlqCursors = [null];
       act(Api.purge(tenant), listDeadLetters);
     }
   });

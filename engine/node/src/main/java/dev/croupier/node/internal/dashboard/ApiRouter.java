@@ -78,6 +78,9 @@ final class ApiRouter {
   }
 
   private Object tenants(AdminRequest req, List<String> s) {
+    if (s.size() == 1) {
+      return only(req, "GET", s, 1, () -> tenants.page(req));
+    }
     if (s.size() == 2) {
       return only(req, "GET", s, 2, () -> tenants.get(s.get(1)));
     }
@@ -91,6 +94,9 @@ final class ApiRouter {
   }
 
   private Object functions(AdminRequest req, List<String> s) {
+    if (s.size() == 1) {
+      return only(req, "GET", s, 1, functions::list);
+    }
     if (s.size() == 2) {
       return only(req, "GET", s, 2, () -> functions.get(s.get(1)));
     }
@@ -106,8 +112,17 @@ final class ApiRouter {
     if (s.size() == 1) {
       return only(req, "GET", s, 1, () -> deadLetters.list(req));
     }
+    if (s.size() == 2 && s.get(1).equals("replay-all")) {
+      return only(req, "POST", s, 2, () -> deadLetters.replayAll(req));
+    }
+    if (s.size() == 2 && s.get(1).equals("purge")) {
+      return only(req, "POST", s, 2, () -> deadLetters.purgeAll(req));
+    }
     if (s.size() == 3 && s.get(2).equals("replay")) {
       return only(req, "POST", s, 3, () -> deadLetters.replay(s.get(1)));
+    }
+    if (s.size() == 3 && s.get(2).equals("purge")) {
+      return only(req, "POST", s, 3, () -> deadLetters.purge(s.get(1)));
     }
     throw unknown(s);
   }

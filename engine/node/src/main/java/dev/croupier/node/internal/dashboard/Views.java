@@ -3,7 +3,6 @@ package dev.croupier.node.internal.dashboard;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobInfo;
 import dev.croupier.api.KeyedLimit;
-import dev.croupier.engine.TenantSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +15,6 @@ import java.util.Map;
 final class Views {
 
   private Views() {}
-
-  /** A page of rows out of {@code total}. */
-  record Page<T>(long total, int offset, int limit, String sort, String query, List<T> items) {}
-
-  /** A tenant's plan. */
-  record Settings(double weight, int concurrencyLimit, boolean paused) {
-    static Settings of(TenantSettings s) {
-      return new Settings(s.weight(), s.concurrencyLimit(), s.paused());
-    }
-  }
 
   /** A function's stored config. */
   record Function(String name, int concurrencyLimit, int perTenantLimit,
@@ -62,5 +51,10 @@ final class Views {
 
   static Long millis(Instant t) {
     return t == null ? null : t.toEpochMilli();
+  }
+
+  /** A duration in (fractional) milliseconds, null when absent. */
+  static Double ms(java.time.Duration d) {
+    return d == null ? null : d.toNanos() / 1e6;
   }
 }

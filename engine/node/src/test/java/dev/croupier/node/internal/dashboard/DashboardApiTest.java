@@ -96,7 +96,7 @@ class DashboardApiTest {
     HttpResponse<String> paused = http.post("/api/tenants/acme/pause", null);
     assertThat(paused.statusCode()).isEqualTo(200);
     assertThat(engine.tenant("acme").paused()).isTrue();
-    assertThat(json(http.get("/api/tenants/acme")).at("/settings/paused").asBoolean()).isTrue();
+    assertThat(json(http.get("/api/tenants/acme")).at("/paused").asBoolean()).isTrue();
     assertThat(http.post("/api/tenants/acme/resume", null).statusCode()).isEqualTo(200);
     assertThat(engine.tenant("acme").paused()).isFalse();
   }
