@@ -7,6 +7,7 @@ const ShareChart = (() => {
   const NS = "http://www.w3.org/2000/svg";
   const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
   const W = 900, H = 260, LEFT = 44, RIGHT = 8, TOP = 10, BOTTOM = 22;
+  const MIN_SPAN_MS = 20000;
 
   class Chart {
     constructor(svg, legend, windowMs, maxSeries) {
@@ -49,20 +50,26 @@ const ShareChart = (() => {
         svg.removeChild(svg.firstChild);
       }
       let max = 0.05;
+      let earliest = now;
       for (const t of tenants) {
         for (const p of this.history.get(t)) {
           max = Math.max(max, p.served || 0, p.weight || 0);
+          earliest = Math.min(earliest, p.t);
         }
       }
-      max = Math.min(1, Math.ceil(max * 10 * 1.1) / 10);
-      const x = (t) => LEFT + (W - LEFT - RIGHT) * (1 - (now - t) / this.windowMs);
+      // Headroom, rounded so the four grid steps fall on whole percents.
+      max = Math.min(1, Math.ceil((max * 1.1) / 0.04) * 0.04);
+      // The time axis spans what has been seen (at least 20 s, at most the window), so a page
+      // just opened shows its lines across the chart instead of squeezed at the right edge.
+      const span = Math.max(MIN_SPAN_MS, Math.min(this.windowMs, now - earliest));
+      const x = (t) => LEFT + (W - LEFT - RIGHT) * (1 - (now - t) / span);
       const y = (v) => TOP + (H - TOP - BOTTOM) * (1 - v / max);
       for (let i = 0; i <= 4; i++) {
         const v = (max * i) / 4;
         svg.appendChild(el("line", { x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v), class: "grid" }));
         svg.appendChild(text(LEFT - 4, y(v) + 4, Math.round(v * 100) + "%", "end"));
       }
-      const secs = Math.round(this.windowMs / 1000);
+      const secs = Math.round(span / 1000);
       svg.appendChild(text(LEFT, H - 6, "−" + secs + " s", "start"));
       svg.appendChild(text(W - RIGHT, H - 6, "now", "end"));
       this.legend.replaceChildren();

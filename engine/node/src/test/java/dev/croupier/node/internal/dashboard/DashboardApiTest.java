@@ -159,6 +159,78 @@ class DashboardApiTest {
   }
 
   @Test
+  void tenantPages_areSortedPagedAndSearched_andBadQueriesRefused() {
+    engine.configureFunction(FunctionSpec.newBuilder("idle").build());
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j <= i; j++) {
+        engine.enqueue("t" + i, "idle", new byte[0], EnqueueOptions.DEFAULTS);
+      }
+    }
+    JsonNode first = json(http.get("/api/tenants?sort=backlog&limit=2"));
+    assertThat(first.get("total").asLong()).isEqualTo(5);
+    assertThat(first.at("/items/0/tenant").asText()).isEqualTo("t4");
+    assertThat(first.at("/items/0/queued").asLong()).isEqualTo(5);
+    assertThat(first.at("/items/1/tenant").asText()).isEqualTo("t3");
+    String cursor = first.get("nextCursor").asText();
+    JsonNode second = json(http.get("/api/tenants?sort=backlog&limit=2&cursor=" + cursor));
+    assertThat(second.at("/items/0/tenant").asText()).isEqualTo("t2");
+    JsonNode byName = json(http.get("/api/tenants?sort=name&limit=10"));
+    assertThat(byName.get("items")).extracting(n -> n.get("tenant").asText())
+        .containsExactly("t0", "t1", "t2", "t3", "t4");
+    assertThat(byName.get("nextCursor").isNull()).isTrue();
+    JsonNode found = json(http.get("/api/tenants?tenant=t1,t3"));
+    assertThat(found.get("items")).extracting(n -> n.get("tenant").asText())
+        .containsExactlyInAnyOrder("t1", "t3");
+
+    assertThat(http.get("/api/tenants?sort=size").statusCode()).isEqualTo(400);
+    assertThat(http.get("/api/tenants?limit=201").statusCode()).isEqualTo(400);
+    assertThat(http.get("/api/tenants?limit=ten").statusCode()).isEqualTo(400);
+    assertThat(http.get("/api/tenants?tenant=a%20b").statusCode()).isEqualTo(400);
+    HttpResponse<String> badCursor = http.get("/api/tenants?sort=name&cursor=o:2");
+    assertThat(badCursor.statusCode()).isEqualTo(400);
+    assertThat(json(badCursor).get("error").asText()).contains("cursor");
+  }
+
+  @Test
+  void deadLetters_arePaged_explained_replayedAndPurgedInBulk() {
+    engine.register(FunctionSpec.newBuilder("fails")
+        .retry(new RetryPolicy(1, Duration.ofMillis(10), 2, Duration.ofMillis(10))).build(), 1,
+        job -> {
+          throw new PermanentFailureException("boom");
+        });
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(engine.enqueue("acme", "fails", new byte[0], EnqueueOptions.DEFAULTS).jobId());
+    }
+    for (String id : ids) {
+      assertThat(engine.await(id, Duration.ofSeconds(10)).state()).isEqualTo(JobState.DEAD);
+    }
+    engine.unregister("fails");
+
+    JsonNode page = json(http.get("/api/dead-letters?tenant=acme&limit=2"));
+    assertThat(page.get("total").asLong()).isEqualTo(5);
+    assertThat(page.get("items")).hasSize(2);
+    JsonNode next = json(http.get("/api/dead-letters?tenant=acme&limit=2&cursor="
+        + page.get("nextCursor").asText()));
+    assertThat(next.get("items")).hasSize(2);
+
+    JsonNode why = json(http.get("/api/jobs/" + ids.get(0))).get("explanation");
+    assertThat(why.get("reason").asText()).isEqualTo("DEAD");
+    assertThat(why.get("message").asText()).contains("boom");
+    assertThat(why.at("/details/lastError").asText()).contains("boom");
+
+    assertThat(json(http.post("/api/dead-letters/" + ids.get(0) + "/purge", null)).get("ok")
+        .asBoolean()).isTrue();
+    assertThat(engine.lookup(ids.get(0))).isEmpty();
+    assertThat(json(http.post("/api/dead-letters/replay-all?tenant=acme&max=2", null))
+        .get("message").asText()).contains("replayed 2");
+    assertThat(json(http.post("/api/dead-letters/purge?tenant=acme", null)).get("message").asText())
+        .contains("purged 2");
+    assertThat(json(http.get("/api/dead-letters?tenant=acme")).get("total").asLong()).isZero();
+    assertThat(http.post("/api/dead-letters/purge", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void functions_showLimits_andPause() {
     engine.configureFunction(FunctionSpec.newBuilder("resize").concurrencyLimit(4)
         .perTenantLimit(2).keyedLimit("provider", 3).build());
@@ -166,6 +238,9 @@ class DashboardApiTest {
     assertThat(f.get("concurrencyLimit").asInt()).isEqualTo(4);
     assertThat(f.get("perTenantLimit").asInt()).isEqualTo(2);
     assertThat(f.at("/keyedLimits/0/key").asText()).isEqualTo("provider");
+    assertThat(f.get("registration").asText()).isEqualTo("CONFIGURED");
+    assertThat(json(http.get("/api/functions")).get("items"))
+        .extracting(n -> n.get("name").asText()).contains("resize");
     assertThat(http.post("/api/functions/resize/pause", null).statusCode()).isEqualTo(200);
     assertThat(engine.isFunctionPaused("resize")).isTrue();
     assertThat(http.post("/api/functions/resize/resume", null).statusCode()).isEqualTo(200);
