@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +140,7 @@ final class ApiRouter {
 
   /** Runs {@code action} when the method and the path's length are the route's. */
   private static Object only(AdminRequest req, String method, List<String> s, int size,
-      java.util.function.Supplier<Object> action) {
+      Supplier<Object> action) {
     if (s.size() != size) {
       throw unknown(s);
     }

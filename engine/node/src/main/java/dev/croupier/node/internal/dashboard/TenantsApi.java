@@ -130,8 +130,13 @@ final class TenantsApi {
     static Row of(TenantStats s) {
       TenantConfig c = s.config();
       return new Row(c.tenant(), c.weight(), c.concurrencyLimit(), c.paused(), s.queued(), s.due(),
-          s.delayed(), s.running(), s.dead(), s.servedShare(), s.weightShare(), s.shareDeficit(),
-          Views.ms(s.waitP50()), Views.ms(s.waitP99()));
+          s.delayed(), s.running(), s.dead(), finite(s.servedShare()), finite(s.weightShare()),
+          finite(s.shareDeficit()), Views.ms(s.waitP50()), Views.ms(s.waitP99()));
+    }
+
+    /** JSON has no NaN or infinity: a share that is not a number (nothing served) shows as 0. */
+    private static double finite(double v) {
+      return Double.isFinite(v) ? v : 0;
     }
   }
 }
