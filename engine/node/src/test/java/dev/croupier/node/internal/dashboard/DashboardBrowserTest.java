@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -67,7 +68,9 @@ class DashboardBrowserTest {
     admin = new AdminServer("127.0.0.1", 0, registry, runtime.leases()::redisReachable, engine, tokens);
     browser = new Browser();
     d = browser.driver();
+    // The views re-render every refresh: an element found a moment ago may be gone; look again.
     wait = new WebDriverWait(d, Duration.ofSeconds(30));
+    wait.ignoring(StaleElementReferenceException.class);
   }
 
   @AfterEach
@@ -254,7 +257,7 @@ class DashboardBrowserTest {
       try {
         driver.findElement(row).findElement(button).click();
         return true;
-      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      } catch (StaleElementReferenceException e) {
         return false;
       }
     });
