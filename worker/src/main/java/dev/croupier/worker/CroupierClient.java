@@ -92,9 +92,13 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
   private volatile boolean closed;
 
   private CroupierClient(ClientOptions options) {
+    this(options, Role.ROLE_PRODUCER);
+  }
+
+  private CroupierClient(ClientOptions options, Role role) {
     this.options = options;
     this.addresses = options.addresses().stream().map(NodeAddress::parse).toList();
-    this.config = new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_PRODUCER,
+    this.config = new ConnectionConfig(options.token(), options.clientName(), role,
         options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
         options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout());
     this.retrier = new Retrier(options.retryDeadline(), options.retryMinBackoff(),
@@ -103,7 +107,12 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
 
   /** Connects to the first node that answers; throws {@link ServerException} if none does. */
   public static CroupierClient connect(ClientOptions options) {
-    CroupierClient c = new CroupierClient(Objects.requireNonNull(options, "options"));
+    return connect(options, Role.ROLE_PRODUCER);
+  }
+
+  /** Connects saying {@code role} in its Hello (CroupierAdmin says ROLE_ADMIN). */
+  static CroupierClient connect(ClientOptions options, Role role) {
+    CroupierClient c = new CroupierClient(Objects.requireNonNull(options, "options"), role);
     try {
       c.connection();
     } catch (RuntimeException e) {
@@ -266,6 +275,16 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
       }
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Sends a request, retried as the class documentation says (for CroupierAdmin). */
+  CompletableFuture<Envelope> request(Envelope.Builder request) {
+    return retrier.run(n -> call(request));
+  }
+
+  /** Waits for a future, throwing its failure unwrapped (for CroupierAdmin). */
+  static <T> T await(CompletableFuture<T> f) {
+    return join(f);
   }
 
   private CompletableFuture<Envelope> call(Envelope.Builder request) {

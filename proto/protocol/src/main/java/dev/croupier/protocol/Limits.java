@@ -52,9 +52,22 @@ public final class Limits {
           request.getUnregisterFunctions().getFunctionsCount(), MAX_UNREGISTER_FUNCTIONS);
       case CREDITS -> count("Credits.grants", request.getCredits().getGrantsCount(),
           MAX_CREDIT_GRANTS);
+      // admin and operations
+      case GET_TENANT_STATS -> count("GetTenantStats.tenants", request.getGetTenantStats().getTenantsCount(),
+          MAX_ADMIN_NAMES);
+      case GET_FUNCTION_STATS -> count("GetFunctionStats.functions",
+          request.getGetFunctionStats().getFunctionsCount(), MAX_ADMIN_NAMES);
+      case REPLAY_DEAD_LETTERS -> count("ReplayDeadLetters.job_ids",
+          request.getReplayDeadLetters().getJobIdsCount(), MAX_ADMIN_NAMES);
+      case PURGE_DEAD_LETTERS -> count("PurgeDeadLetters.job_ids",
+          request.getPurgeDeadLetters().getJobIdsCount(), MAX_ADMIN_NAMES);
+      case EXPLAIN -> jobId("Explain.job_id", request.getExplain().getJobId());
       default -> null;
     };
   }
+
+  /** Most tenants, functions or job ids one admin request may name. */
+  public static final int MAX_ADMIN_NAMES = 1000;
 
   private static String heartbeat(List<LeaseRef> leases) {
     String v = count("Heartbeat.leases", leases.size(), MAX_HEARTBEAT_LEASES);

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     version = "croupier 0.1.0",
     description = "A fair multi-tenant job queue on Redis.",
     subcommands = {DemoCommand.class, ServeCommand.class, WorkerCommand.class, EnqueueCommand.class,
+        // operations (docs/operations.md, "The admin CLI")
+        TenantCommand.class, FunctionCommand.class, DlqCommand.class, JobCommand.class, TopCommand.class,
         CommandLine.HelpCommand.class})
 public final class CroupierCommand implements Runnable {
 
@@ -28,7 +30,7 @@ public final class CroupierCommand implements Runnable {
       if (System.getenv("CROUPIER_DEBUG") != null) {
         e.printStackTrace(commandLine.getErr());
       }
-      return 2;
+      return ExitCodes.of(e);
     });
     return cli;
   }

@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code croupier enqueue}: enqueues jobs through a node and, with {@code --wait}, waits for all
- * of them and reports done, failed and elapsed time. Exits 1 when any job failed or timed out, 2
- * when the node refused (its message on stderr).
+ * of them and reports done, failed and elapsed time, showing progress on stderr while it waits
+ * (when stderr is a terminal, or with {@code --progress}). Exits as {@link ExitCodes} says: 1 when
+ * any job failed or timed out, 4 when the token may not enqueue for the tenant, 5 when no node
+ * answered (the node's message on stderr).
  */
 @Command(name = "enqueue", mixinStandardHelpOptions = true,
     description = "Enqueues jobs through a node; with --wait, waits until every one has finished.")
@@ -57,6 +59,10 @@ public final class EnqueueCommand implements Callable<Integer> {
 
   @Option(names = "--wait", description = "wait until every job has finished")
   boolean waitForJobs;
+
+  @Option(names = "--progress",
+      description = "with --wait: print progress to stderr even when it is not a terminal")
+  boolean progress;
 
   @Option(names = "--timeout", paramLabel = "S", defaultValue = "60",
       description = "with --wait: seconds to wait in all (default: ${DEFAULT-VALUE})")
@@ -125,11 +131,45 @@ public final class EnqueueCommand implements Callable<Integer> {
 
   private record Tally(AtomicLong done, AtomicLong failed, AtomicLong timedOut) {}
 
+  /**
+   * Prints "done/total, failed, rate" to stderr twice a second, on one line redrawn in place,
+   * when stderr is a terminal or --progress asks; null when it does not.
+   */
+  private java.util.concurrent.ScheduledExecutorService startProgress(Tally t, int total, long startNanos) {
+    if (!progress && System.console() == null) {
+      return null;
+    }
+    java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("croupier-progress").factory());
+    s.scheduleAtFixedRate(() -> printProgress(t, total, startNanos, '\r'), 500, 500,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    return s;
+  }
+
+  private void stopProgress(java.util.concurrent.ScheduledExecutorService s, Tally t, int total, long startNanos) {
+    if (s != null) {
+      s.shutdownNow();
+      printProgress(t, total, startNanos, '\r');
+      spec.commandLine().getErr().println();
+      spec.commandLine().getErr().flush();
+    }
+  }
+
+  private void printProgress(Tally t, int total, long startNanos, char start) {
+    long finished = t.done.get() + t.failed.get() + t.timedOut.get();
+    double seconds = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
+    PrintWriter err = spec.commandLine().getErr();
+    err.printf("%cwaiting: %d/%d finished (%d failed), %.0f jobs/s, %.1f s", start, finished, total,
+        t.failed.get() + t.timedOut.get(), finished / seconds, seconds);
+    err.flush();
+  }
+
   private Tally awaitAll(CroupierClient client, List<String> ids, long startNanos)
       throws InterruptedException {
     Tally t = new Tally(new AtomicLong(), new AtomicLong(), new AtomicLong());
     long deadline = startNanos + Duration.ofSeconds(timeoutSeconds).toNanos();
     Semaphore window = new Semaphore(WATCH_WINDOW);
+    java.util.concurrent.ScheduledExecutorService reporter = startProgress(t, ids.size(), startNanos);
     for (String id : ids) {
       window.acquire();
       long left = Math.max(1, deadline - System.nanoTime());
@@ -149,6 +189,7 @@ public final class EnqueueCommand implements Callable<Integer> {
       });
     }
     window.acquire(WATCH_WINDOW);
+    stopProgress(reporter, t, ids.size(), startNanos);
     return t;
   }
 }

@@ -67,6 +67,7 @@ public final class Node implements AutoCloseable {
   private final WorkerRegistry registry;
   private final WorkerService workers;
   private final ProducerService producers;
+  private final AdminService admin;
   private final Failures failures = new Failures(new LogLimiter(), new LogLimiter());
   // One limiter per kind of noise a peer can cause, shared by every connection of this node.
   private final ProtocolErrorHandler errors =
@@ -86,6 +87,7 @@ public final class Node implements AutoCloseable {
         new FunctionQuota(options.maxFunctionsPerToken()));
     this.producers = new ProducerService(engine, options.maxWatchTimeout(),
         options.maxWatchesPerConnection(), failures);
+    this.admin = new AdminService(engine, registry, () -> peers, nodeId);
     this.ssl = options.tls() ? sslContext(options) : null;
   }
 
@@ -172,7 +174,7 @@ public final class Node implements AutoCloseable {
             p.addLast("auth", new AuthHandler(options.tokens(), welcome,
                 options.helloTimeout().toMillis(), rejections));
             p.addLast("keepAlive", new KeepAliveHandler());
-            p.addLast("router", new RequestRouter(workers, producers, blocking, failures,
+            p.addLast("router", new RequestRouter(workers, producers, admin, blocking, failures,
                 peerErrors, options.maxRequestsInFlight(), peers::add, Node.this::closed));
             p.addLast("errors", errors);
           }

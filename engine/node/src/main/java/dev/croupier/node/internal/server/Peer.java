@@ -22,6 +22,8 @@ final class Peer {
   private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
   /** Jobs dispatched here and not yet completed: id to attempt. */
   private final Map<String, Integer> dispatched = new ConcurrentHashMap<>();
+  /** When each dispatched job was sent (epoch ms), for explain. */
+  private final Map<String, Long> dispatchedAt = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> watches = ConcurrentHashMap.newKeySet();
   /** Watches reserved or waiting: bounded per connection. */
   private final AtomicInteger watchSlots = new AtomicInteger();
@@ -68,6 +70,10 @@ final class Peer {
 
   Map<String, Integer> dispatched() {
     return dispatched;
+  }
+
+  Map<String, Long> dispatchedAt() {
+    return dispatchedAt;
   }
 
   Set<CompletableFuture<?>> watches() {

@@ -27,6 +27,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
 
   private final WorkerService workers;
   private final ProducerService producers;
+  private final AdminService admin;
   private final Executor blocking;
   private final Failures failures;
   private final LogLimiter peerErrors;
@@ -37,11 +38,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   /** Requests running on the blocking executor; touched on the event loop only. */
   private int inFlight;
 
-  RequestRouter(WorkerService workers, ProducerService producers, Executor blocking,
+  RequestRouter(WorkerService workers, ProducerService producers, AdminService admin, Executor blocking,
       Failures failures, LogLimiter peerErrors, int maxInFlight, Consumer<Peer> onOpen,
       Consumer<Peer> onClose) {
     this.workers = workers;
     this.producers = producers;
+    this.admin = admin;
     this.blocking = blocking;
     this.failures = failures;
     this.peerErrors = peerErrors;
@@ -101,6 +103,16 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case CANCEL -> run(ctx, cid, () -> producers.cancel(p, cid, env.getCancel()));
       case LOOKUP -> run(ctx, cid, () -> producers.lookup(p, cid, env.getLookup()));
       case WATCH -> run(ctx, cid, () -> producers.watch(p, cid, env.getWatch()));
+      // admin and operations (AdminService checks each against the token)
+      case GET_TENANT_STATS -> run(ctx, cid, () -> admin.tenantStats(p, cid, env.getGetTenantStats()));
+      case GET_FUNCTION_STATS -> run(ctx, cid, () -> admin.functionStats(p, cid, env.getGetFunctionStats()));
+      case GET_TENANT -> run(ctx, cid, () -> admin.getTenant(p, cid, env.getGetTenant()));
+      case SET_TENANT -> run(ctx, cid, () -> admin.setTenant(p, cid, env.getSetTenant()));
+      case SET_FUNCTION -> run(ctx, cid, () -> admin.setFunction(p, cid, env.getSetFunction()));
+      case LIST_DEAD_LETTERS -> run(ctx, cid, () -> admin.listDeadLetters(p, cid, env.getListDeadLetters()));
+      case REPLAY_DEAD_LETTERS -> run(ctx, cid, () -> admin.replayDeadLetters(p, cid, env.getReplayDeadLetters()));
+      case PURGE_DEAD_LETTERS -> run(ctx, cid, () -> admin.purgeDeadLetters(p, cid, env.getPurgeDeadLetters()));
+      case EXPLAIN -> run(ctx, cid, () -> admin.explain(p, cid, env.getExplain()));
       case HELLO -> p.sendError(cid, ErrorCode.INVALID_REQUEST, "already authenticated");
       case ERROR -> {
         long held = peerErrors.permit();
@@ -130,6 +142,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
     return switch (body) {
       case HELLO, REGISTER_FUNCTIONS, UNREGISTER_FUNCTIONS, HEARTBEAT, COMPLETE, ENQUEUE,
           ENQUEUE_BATCH, CANCEL, LOOKUP, WATCH -> true;
+      case GET_TENANT_STATS, GET_FUNCTION_STATS, GET_TENANT, SET_TENANT, SET_FUNCTION, LIST_DEAD_LETTERS,
+          REPLAY_DEAD_LETTERS, PURGE_DEAD_LETTERS, EXPLAIN -> true;
       default -> false;
     };
   }

@@ -219,6 +219,7 @@ final class WorkerRegistry implements JobSink {
       return;
     }
     target.dispatched().put(job.id(), job.attempt());
+    target.dispatchedAt().put(job.id(), System.currentTimeMillis()); // for explain (AdminService)
     dispatcher.accept(target, job);
   }
 
@@ -244,6 +245,22 @@ final class WorkerRegistry implements JobSink {
       }
     }
     return null;
+  }
+
+  /** For the admin stats: the functions some connection serves (with credits or not). */
+  Set<String> served() {
+    return Set.copyOf(pools.keySet());
+  }
+
+  /** For the admin stats: connections serving {@code function}, and their free credits. */
+  long[] workersAndCredits(String function) {
+    Pool p = pools.get(function);
+    if (p == null) {
+      return new long[] {0, 0};
+    }
+    synchronized (p) {
+      return new long[] {p.slots.size(), p.available};
+    }
   }
 
   private static Slot find(Pool p, Peer peer) {

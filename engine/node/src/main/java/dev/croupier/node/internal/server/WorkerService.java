@@ -193,6 +193,7 @@ final class WorkerService {
     } else {
       CompletionResult r = leases.complete(req.getJobId(), req.getAttempt(), outcome);
       peer.dispatched().remove(req.getJobId(), req.getAttempt());
+      peer.dispatchedAt().remove(req.getJobId());
       result = JobMessages.result(r);
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid)
