@@ -53,8 +53,8 @@ public final class ServeCommand implements Callable<Integer> {
   String namespace;
 
   @Option(names = "--admin-port", paramLabel = "N", defaultValue = "-1",
-      description = "serve GET /metrics (Prometheus) and /health on this port, 0 for any free one"
-          + " (default: off)")
+      description = "serve GET /metrics (Prometheus), /health and the dashboard (/dashboard/) on"
+          + " this port, 0 for any free one (default: off)")
   int adminPort;
 
   @Option(names = "--admin-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
@@ -88,12 +88,15 @@ public final class ServeCommand implements Callable<Integer> {
             .meterRegistry(registry).build());
         NodeServer server = NodeServer.start(runtime, serverOptions);
         AdminServer admin = adminPort < 0 ? null
-            : new AdminServer(adminHost, adminPort, registry, runtime.leases()::redisReachable)) {
+            : new AdminServer(adminHost, adminPort, registry, runtime.leases()::redisReachable,
+                runtime.engine(), tokenSet)) {
       out.printf("croupier node %s listening on %s:%d%s (redis %s%s)%n", server.nodeId(),
           server.address().getAddress().getHostAddress(), server.address().getPort(),
           tlsCert != null ? " with TLS" : "", target.url(), target.isEmbedded() ? ", embedded" : "");
       if (admin != null) {
         out.printf("admin endpoint on http://%s:%d/metrics and /health%n", adminHost, admin.port());
+        out.printf("dashboard on http://%s:%d/dashboard/%s%n", adminHost, admin.port(),
+            tokenSet == null ? " (loopback clients only)" : " (needs an admin token)");
       }
       if (tokenSet == null) {
         out.println("no --tokens: accepting any connection from loopback only");
