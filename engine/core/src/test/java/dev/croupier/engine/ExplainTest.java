@@ -88,7 +88,7 @@ class ExplainTest {
     HoldingSink sink = holding("f", 1);
     String id = enqueue("t1", "f");
     LeasedJob job = sink.next();
-    runtime.leases().complete(id, job.attempt(), new Outcome.Retry(Duration.ofMinutes(2), "provider down", Duration.ZERO));
+    runtime.leases().complete(id, job.leaseToken(), new Outcome.Retry(Duration.ofMinutes(2), "provider down", Duration.ZERO));
     Explanation e = explain(id);
     assertThat(e.reason()).isEqualTo(new Reason.BackingOff(clock.instant().plus(Duration.ofMinutes(2)), 1, "provider down"));
   }
@@ -210,7 +210,7 @@ class ExplainTest {
     HoldingSink sink = holding("f", 1);
     String id = enqueue("t1", "f");
     LeasedJob job = sink.next();
-    runtime.leases().complete(id, job.attempt(), new Outcome.Success(Duration.ofMillis(5)));
+    runtime.leases().complete(id, job.leaseToken(), new Outcome.Success(Duration.ofMillis(5)));
     assertThat(explain(id).reason()).isEqualTo(new Reason.Finished(Reason.Kind.SUCCEEDED, clock.instant()));
 
     String cancelled = enqueue("t1", "f", EnqueueOptions.newBuilder().delay(Duration.ofHours(1)).build());
@@ -224,7 +224,7 @@ class ExplainTest {
     HoldingSink sink = holding("f", 1);
     String id = enqueue("t1", "f");
     LeasedJob job = sink.next();
-    runtime.leases().complete(id, job.attempt(), new Outcome.Fail("bad payload", Duration.ZERO));
+    runtime.leases().complete(id, job.leaseToken(), new Outcome.Fail("bad payload", Duration.ZERO));
     Explanation e = explain(id);
     assertThat(e.state()).isEqualTo(JobState.DEAD);
     assertThat(e.reason()).isEqualTo(new Reason.Dead(clock.instant(), 1, "bad payload"));

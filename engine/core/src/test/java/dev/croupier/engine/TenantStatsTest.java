@@ -94,7 +94,7 @@ class TenantStatsTest {
       assertThat(job.tenant()).isEqualTo("t1");
       TenantStats t1 = only(engine.tenantStats(TenantStatsQuery.first(Sort.BY_NAME, 10)), "t1");
       assertThat(new long[] {t1.queued(), t1.running()}).containsExactly(4, 1);
-      runtime.leases().complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(100)));
+      runtime.leases().complete(job.id(), job.leaseToken(), new Outcome.Success(Duration.ofMillis(100)));
 
       engine.configureTenant("t2", TenantSettings.DEFAULT.withWeight(3));
       StatsPage<TenantStats> deficit = engine.tenantStats(TenantStatsQuery.first(Sort.BY_SHARE_DEFICIT, 10));
@@ -133,7 +133,7 @@ class TenantStatsTest {
       }
       for (int i = 0; i < 5; i++) {
         LeasedJob j = sink.next();
-        runtime.leases().complete(j.id(), j.attempt(), new Outcome.Fail("boom " + i, Duration.ZERO));
+        runtime.leases().complete(j.id(), j.leaseToken(), new Outcome.Fail("boom " + i, Duration.ZERO));
       }
       runtime.leases().detach(sink);
 
