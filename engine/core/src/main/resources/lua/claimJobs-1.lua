@@ -16,7 +16,9 @@
   ARGV[9] virtual-time retention ms                   ARGV[10] 1 = weights count, 0 = all equal
   ARGV[11..] keyed limits in order: name, limit, ... (the first is the queue key)
   Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
-           enqueued-at, {key name, value, ...}}, ...} | {AT_CAPACITY, -1} (the function's limit)
+           enqueued-at, {key name, value, ...}, due-at}, ...} | {AT_CAPACITY, -1} (the function's
+           limit); due-at is when this attempt became due (its run-at, retry or replay time), so
+           the wait the metrics report leaves out a delay the producer or a retry asked for
 ]]
 local rcall = redis.call
 -- @include codes

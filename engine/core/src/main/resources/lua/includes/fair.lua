@@ -177,7 +177,7 @@ local function leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLi
   for _, id in ipairs(candidates) do
     if #jobs >= n then break end
     local jobKey = Key.job(P, id)
-    local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea')
+    local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea', 'ra')
     if not f[1] then
       if secondary then rcall('ZREM', queue, id) end -- a stray id: its hash expired
     else
@@ -213,7 +213,7 @@ local function leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLi
             end
           end
         end
-        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv}
+        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv, tonumber(f[7] or 0)}
       end
     end
   end

@@ -37,6 +37,9 @@ import java.util.Objects;
  * @param fairness whether plan weights count ({@code WEIGHTED}) or every tenant weighs 1
  * @param clock the time source (tests use a fake one)
  * @param meterRegistry where the engine's metrics go (a Prometheus registry on an engine node)
+ * @param tenantSeriesLimit per-tenant metric series (a {@code tenant} tag on the wait, run,
+ *     backlog and running meters) for at most this many tenants, the first seen; the others are
+ *     summed under {@code tenant="_other"}. 0 (the default) leaves the tenant tag off
  */
 public record EngineOptions(
     String redisUrl,
@@ -56,7 +59,8 @@ public record EngineOptions(
     Duration shutdownGrace,
     FairnessMode fairness,
     InstantSource clock,
-    MeterRegistry meterRegistry) {
+    MeterRegistry meterRegistry,
+    int tenantSeriesLimit) {
 
   public static final String DEFAULT_NAMESPACE = "croupier";
   public static final int DEFAULT_SHARDS = 1;
@@ -72,6 +76,10 @@ public record EngineOptions(
   public static final Duration DEFAULT_REGISTERED_FUNCTION_LIFETIME = Duration.ofDays(7);
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  /** Per-tenant metric series are off unless asked for. */
+  public static final int DEFAULT_TENANT_SERIES_LIMIT = 0;
+  /** The most tenants that may get series of their own: each costs dozens of series. */
+  public static final int MAX_TENANT_SERIES_LIMIT = 10_000;
 
   /** Validates every field; messages show the bad value. */
   public EngineOptions {
@@ -101,6 +109,7 @@ public record EngineOptions(
     Objects.requireNonNull(fairness, "fairness");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(meterRegistry, "meterRegistry");
+    requireRange("tenantSeriesLimit", tenantSeriesLimit, 0, MAX_TENANT_SERIES_LIMIT);
   }
 
 
@@ -178,6 +187,7 @@ public record EngineOptions(
     private FairnessMode fairness = FairnessMode.WEIGHTED;
     private InstantSource clock = InstantSource.system();
     private MeterRegistry meterRegistry;
+    private int tenantSeriesLimit = DEFAULT_TENANT_SERIES_LIMIT;
 
     private Builder() {}
 
@@ -200,6 +210,7 @@ public record EngineOptions(
       fairness = o.fairness;
       clock = o.clock;
       meterRegistry = o.meterRegistry;
+      tenantSeriesLimit = o.tenantSeriesLimit;
     }
 
     public Builder redisUrl(String v) { redisUrl = v; return this; }
@@ -220,6 +231,7 @@ public record EngineOptions(
     public Builder fairness(FairnessMode v) { fairness = v; return this; }
     public Builder clock(InstantSource v) { clock = v; return this; }
     public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
+    public Builder tenantSeriesLimit(int v) { tenantSeriesLimit = v; return this; }
 
     /** Builds and validates the options. */
     public EngineOptions build() {
@@ -227,7 +239,7 @@ public record EngineOptions(
           maxBatch, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
           virtualTimeRetention, statusRetention, idempotencyWindow, registeredFunctionLifetime,
           maxPayloadBytes, shutdownGrace, fairness, clock,
-          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry());
+          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), tenantSeriesLimit);
     }
   }
 }

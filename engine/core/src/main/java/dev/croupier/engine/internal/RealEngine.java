@@ -24,6 +24,9 @@ import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.lease.Scavenger;
 import dev.croupier.engine.internal.metrics.EngineMetrics;
+import dev.croupier.engine.internal.metrics.QueueGauges;
+import dev.croupier.engine.metrics.JobTimers;
+import dev.croupier.engine.metrics.TenantTags;
 import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.ScriptRegistry;
@@ -59,7 +62,8 @@ public final class RealEngine implements Engine {
   private final JobAdmin admin;
   private final Demand demand = new Demand();
   private final Signal signal = new Signal();
-  private final ClaimStats claimStats = new ClaimStats();
+  private final ClaimStats claimStats;
+  private final TenantTags tenantTags;
   private final ScheduledExecutorService scheduler;
   private final CompletionWatcher watcher;
   // Not final: the meters read it lazily, and it is built after them on the leases port.
@@ -76,6 +80,8 @@ public final class RealEngine implements Engine {
     this.options = Objects.requireNonNull(options, "options");
     this.redis = RedisClients.pooled(options.redisUrl(), options.claimThreads() * 2 + 64);
     try {
+      this.tenantTags = new TenantTags(options.tenantSeriesLimit());
+      this.claimStats = new ClaimStats(new JobTimers(options.meterRegistry(), tenantTags)::waited);
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
       this.scripts = new ScriptRegistry(redis);
@@ -133,6 +139,9 @@ public final class RealEngine implements Engine {
     });
     long every = options.scavengeInterval().toMillis();
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
+    long census = QueueGauges.INTERVAL.toMillis();
+    scheduler.scheduleWithFixedDelay(new QueueGauges(options.meterRegistry(), scripts, keys,
+        config::functionNames, tenantTags), 0, census, TimeUnit.MILLISECONDS);
     long refresh = options.registrationRefreshInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshEmbedded, refresh, refresh, TimeUnit.MILLISECONDS);
     log.info("engine {} started: namespace {}, {} shard(s), {} claim thread(s), fairness {}", id,

@@ -14,7 +14,8 @@ public enum Script {
   REQUEUE_EXPIRED("requeueExpired", 1),
   REPLAY_JOB("replayJob", 1),
   WATCH_JOB("watchJob", 1),
-  ACQUIRE_ROLE("acquireRole", 1);
+  ACQUIRE_ROLE("acquireRole", 1),
+  COUNT_JOBS("countJobs", 1);
 
   private final String name;
   private final int keys;
