@@ -3,6 +3,7 @@ package dev.croupier.worker;
 import dev.croupier.api.OptionChecks;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.protocol.Wire;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.Objects;
  *     them back
  * @param maxFrameBytes largest frame accepted from a node
  * @param idleTimeout silence from a node after which its connection is presumed dead
+ * @param meterRegistry where the worker's meters go ({@code croupier.worker.*}: jobs by outcome,
+ *     run time, jobs running, reconnects), or null (the default) for no meters
  */
 public record WorkerOptions(
     List<String> addresses,
@@ -38,7 +41,8 @@ public record WorkerOptions(
     Duration reconnectMaxBackoff,
     Duration shutdownGrace,
     int maxFrameBytes,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    MeterRegistry meterRegistry) {
 
   public static final String DEFAULT_CLIENT_NAME = "java-worker";
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -91,6 +95,7 @@ public record WorkerOptions(
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int maxFrameBytes = Wire.DEFAULT_MAX_FRAME_BYTES;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -156,10 +161,20 @@ public record WorkerOptions(
       return this;
     }
 
+    /**
+     * Where the worker's meters go (e.g. the application's Prometheus registry); without one the
+     * worker records none.
+     */
+    public Builder meterRegistry(MeterRegistry v) {
+      meterRegistry = v;
+      return this;
+    }
+
     /** Builds and validates the options. */
     public WorkerOptions build() {
       return new WorkerOptions(addresses, token, clientName, tls, trustCertificate, connectTimeout,
-          reconnectMinBackoff, reconnectMaxBackoff, shutdownGrace, maxFrameBytes, idleTimeout);
+          reconnectMinBackoff, reconnectMaxBackoff, shutdownGrace, maxFrameBytes, idleTimeout,
+          meterRegistry);
     }
   }
 }

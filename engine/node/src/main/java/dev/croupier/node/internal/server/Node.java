@@ -74,6 +74,7 @@ public final class Node implements AutoCloseable {
   private final LogLimiter rejections = new LogLimiter();
   private final LogLimiter peerErrors = new LogLimiter();
   private final SslContext ssl;
+  private final NodeMeters meters;
   private volatile Channel server;
   private volatile boolean closed;
 
@@ -87,6 +88,8 @@ public final class Node implements AutoCloseable {
     this.producers = new ProducerService(engine, options.maxWatchTimeout(),
         options.maxWatchesPerConnection(), failures);
     this.ssl = options.tls() ? sslContext(options) : null;
+    this.meters = new NodeMeters(engine.options().meterRegistry(),
+        engine.options().tenantSeriesLimit(), peers, registry);
   }
 
   /**
@@ -164,6 +167,7 @@ public final class Node implements AutoCloseable {
               p.addLast("tls", ssl.newHandler(ch.alloc()));
             }
             Wire.addCodec(p, options.maxFrameBytes());
+            p.addLast("meter", new FrameMeter(meters));
             p.addLast("flush", new FlushConsolidationHandler(256, true));
             p.addLast("backPressure", new BackPressureHandler(options.maxOutboundBytes(),
                 options.slowReaderGrace().toMillis()));
@@ -172,7 +176,7 @@ public final class Node implements AutoCloseable {
             p.addLast("auth", new AuthHandler(options.tokens(), welcome,
                 options.helloTimeout().toMillis(), rejections));
             p.addLast("keepAlive", new KeepAliveHandler());
-            p.addLast("router", new RequestRouter(workers, producers, blocking, failures,
+            p.addLast("router", new RequestRouter(workers, producers, meters.counting(blocking), failures,
                 peerErrors, options.maxRequestsInFlight(), peers::add, Node.this::closed));
             p.addLast("errors", errors);
           }
