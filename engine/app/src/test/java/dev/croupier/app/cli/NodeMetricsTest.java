@@ -76,12 +76,16 @@ class NodeMetricsTest {
         assertThatThrownBy(() -> client.lookup("no-such-job")).isInstanceOf(ServerException.class)
             .hasMessageContaining("INVALID_REQUEST");
 
-        // The backlog census runs every few seconds: scrape until it has been taken.
+        // The backlog census runs every few seconds, and the GC meter appears with the first
+        // collection after it was bound: scrape until both are there.
+        System.gc();
+        Set<String> dashboard = dashboardSeries();
         String[] body = new String[1];
-        Await.until(Duration.ofSeconds(20), () -> "a backlog of 1 in:\n" + body[0], () -> {
+        Await.until(Duration.ofSeconds(20), () -> "a backlog of 1 and the dashboard's series "
+            + dashboard + " in:\n" + body[0], () -> {
           body[0] = scrape(admin);
           return Pattern.compile("croupier_jobs_backlog\\{function=\"mail\",tenant=\"[^\"]+\"} 1\\.0")
-              .matcher(body[0]).find();
+              .matcher(body[0]).find() && dashboard.stream().allMatch(body[0]::contains);
         });
         String metrics = body[0];
         assertThat(metrics).contains(
@@ -109,6 +113,19 @@ class NodeMetricsTest {
         assertThat(tenants(metrics, "croupier_job_wait_seconds_count")).hasSize(2).contains("_other");
       }
     }
+  }
+
+  /** The series deploy/grafana/croupier.json queries (the test runs in engine/app). */
+  private static Set<String> dashboardSeries() throws java.io.IOException {
+    String json = java.nio.file.Files.readString(
+        java.nio.file.Path.of("../../deploy/grafana/croupier.json"));
+    Matcher m = Pattern.compile("\\b((?:croupier|jvm|process|system)_[a-z_]+)").matcher(json);
+    Set<String> out = new TreeSet<>();
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    assertThat(out).as("series in the dashboard").hasSizeGreaterThan(15);
+    return out;
   }
 
   private static Set<String> tenants(String metrics, String series) {

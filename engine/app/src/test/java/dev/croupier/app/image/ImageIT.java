@@ -53,6 +53,13 @@ class ImageIT {
   }
 
   @Test
+  void manifest_tagsTheImage_withTheVersionAndLocal() throws IOException {
+    JsonNode manifest = JSON.readTree(unpacked.resolve("manifest.json").toFile()).get(0);
+    assertThat(texts(manifest.get("RepoTags"))).contains("croupier:local")
+        .anyMatch(t -> t.matches("croupier:\\d+\\.\\d+\\.\\d+.*"));
+  }
+
+  @Test
   void config_runsTheCommandLine_onTheJre_asAnUnprivilegedUser_withThePortsExposed() {
     JsonNode c = config.get("config");
     assertThat(texts(c.get("Entrypoint"))).startsWith("/opt/java/bin/java")
