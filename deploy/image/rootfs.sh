@@ -20,7 +20,14 @@ OUT="${2:?usage: rootfs.sh JAVA_HOME OUT}"
 # and jdk.naming.dns for TLS and name lookups.
 MODULES=java.base,java.logging,java.management,jdk.management,java.naming,jdk.naming.dns,java.xml,java.sql,java.desktop,jdk.unsupported,jdk.crypto.ec,java.net.http,jdk.zipfs
 
-rm -rf "$OUT"
+# Built already from the same JDK, modules and script (an incremental build): keep it. The stamp
+# lies beside OUT, not in it: Jib copies OUT whole into the image.
+STAMP="$("$JDK/bin/java" -version 2>&1 | head -2 | tr '\n' ' ') $MODULES $(cksum < "$0")"
+if [ -d "$OUT" ] && [ -f "$OUT.stamp" ] && [ "$(cat "$OUT.stamp")" = "$STAMP" ]; then
+  exit 0
+fi
+
+rm -rf "$OUT" "$OUT.stamp"
 mkdir -p "$OUT/opt" "$OUT/etc" "$OUT/tmp"
 "$JDK/bin/jlink" --add-modules "$MODULES" --output "$OUT/opt/java" \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6
@@ -57,3 +64,4 @@ root:x:0:
 croupier:x:10001:
 GROUP
 echo 'hosts: files dns' > "$OUT/etc/nsswitch.conf"
+echo "$STAMP" > "$OUT.stamp"

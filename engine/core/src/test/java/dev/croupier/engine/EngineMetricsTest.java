@@ -56,6 +56,20 @@ class EngineMetricsTest {
   }
 
   @Test
+  void run_ofEmbeddedJobs_isTimedFromTheirReportedCost() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Engine engine = EngineRuntime.start(EngineOptions.newBuilder().redisUrl(REDIS.url())
+        .namespace(REDIS.newNamespace()).meterRegistry(registry).build())) {
+      engine.register(FunctionSpec.newBuilder("nap").build(), 2, job -> Thread.sleep(30));
+      String id = engine.enqueue("t1", "nap", PAYLOAD, EnqueueOptions.DEFAULTS).jobId();
+      engine.awaitCompletion(id, Duration.ofSeconds(20)).get();
+      Timer run = registry.get(JobTimers.RUN).tag("function", "nap").timer();
+      assertThat(run.count()).isEqualTo(1);
+      assertThat(run.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(30);
+    }
+  }
+
+  @Test
   void tenantSeries_beyondTheLimit_areSummedAsOther() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url())

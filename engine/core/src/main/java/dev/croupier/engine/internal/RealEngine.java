@@ -81,7 +81,8 @@ public final class RealEngine implements Engine {
     this.redis = RedisClients.pooled(options.redisUrl(), options.claimThreads() * 2 + 64);
     try {
       this.tenantTags = new TenantTags(options.tenantSeriesLimit());
-      this.claimStats = new ClaimStats(new JobTimers(options.meterRegistry(), tenantTags)::waited);
+      JobTimers timers = new JobTimers(options.meterRegistry(), tenantTags);
+      this.claimStats = new ClaimStats(timers::waited);
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
       this.scripts = new ScriptRegistry(redis);
@@ -97,7 +98,7 @@ public final class RealEngine implements Engine {
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);
-      this.embedded = new EmbeddedRunner(leases, options.clock(), scheduler);
+      this.embedded = new EmbeddedRunner(leases, options.clock(), scheduler, timers);
       demand.attach(embedded);
     } catch (RuntimeException e) {
       redis.close();

@@ -1,5 +1,6 @@
 package dev.croupier.engine.metrics;
 
+import dev.croupier.api.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The two job timers, tagged by function (and tenant, when {@link TenantTags} are enabled):
  * {@value #WAIT} (from when a job became due to when it was leased: its enqueue time, or its
  * run-at or retry time when later, so a delay that was asked for is not counted as waiting) and
- * {@value #RUN} (the handler's execution time a worker reports in its completion). Both publish a
+ * {@value #RUN} (the handler's execution time a worker, remote or embedded, reports in its
+ * completion). Both publish a
  * percentile histogram and the {@link #SLO_BOUNDARIES}, so Prometheus can compute any quantile
  * across nodes ({@code histogram_quantile}) and the share of jobs within an objective exactly.
  */
@@ -51,6 +53,15 @@ public final class JobTimers {
   /** Records that a job of {@code tenant} and {@code function} ran for {@code cost}. */
   public void ran(String tenant, String function, Duration cost) {
     timer(RUN, tenant, function).record(cost);
+  }
+
+  /** Records the run time {@code outcome} reports for a job of {@code tenant} and {@code function}. */
+  public void ran(String tenant, String function, Outcome outcome) {
+    ran(tenant, function, switch (outcome) {
+      case Outcome.Success s -> s.cost();
+      case Outcome.Retry r -> r.cost();
+      case Outcome.Fail f -> f.cost();
+    });
   }
 
   private Timer timer(String name, String tenant, String function) {
