@@ -5,8 +5,8 @@
   Guarantee: atomic. Takes exactly the lowest each time (scripts run one at a time: no lease race
   to lose), gives the lowest tenant as many jobs as keep it at or below the next tenant, and never
   lets a concurrency key the job names go over its limit. Each leased job moves to inflight and
-  to its concurrency keys with score = lease expiry; its attempt count (the lease token) goes up;
-  the tenant's virtual time moves by the estimated cost now (its own average cost for this
+  to its concurrency keys with score = lease expiry; its attempt count goes up and it records its
+  lease token (the secret its holder must show to heartbeat or complete it); the tenant's virtual time moves by the estimated cost now (its own average cost for this
   function; an ack corrects it by the real one).
 
   KEYS[1] ready tenants of the function (rdy:<function>)
@@ -14,7 +14,9 @@
   ARGV[5] lease (visibility timeout) ms               ARGV[6] function concurrency limit (0 = none)
   ARGV[7] per-tenant limit of the function (0 = none) ARGV[8] capacity backoff ms
   ARGV[9] virtual-time retention ms                   ARGV[10] 1 = weights count, 0 = all equal
-  ARGV[11..] keyed limits in order: name, limit, ... (the first is the queue key)
+  ARGV[11] lease tokens: ARGV[4] random tokens of equal length, concatenated; the n-th job leased
+           takes the n-th (the engine knows which job got which from the reply's order)
+  ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
   Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
            enqueued-at, {key name, value, ...}, due-at}, ...} | {AT_CAPACITY, -1} (the function's
            limit); due-at is when this attempt became due (its run-at, retry or replay time), so
@@ -30,8 +32,10 @@ local P, fn, now, want = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, fnLimit, tfLimit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local backoff, retention = tonumber(ARGV[8]), tonumber(ARGV[9])
 local weighted = ARGV[10] == '1'
+local tokens = ARGV[11]
+local tokenLength = math.floor(#tokens / want)
 local keyNames, keyLimits = {}, {}
-for i = 11, #ARGV, 2 do
+for i = 12, #ARGV, 2 do
   keyNames[#keyNames + 1] = ARGV[i]
   keyLimits[#keyLimits + 1] = tonumber(ARGV[i + 1])
 end
@@ -102,7 +106,9 @@ while taken < want and picks < want * 4 + 16 do
         end
         local slots = {fnLimit > 0 and fnSlots or false, tenantLimit > 0 and Key.tenantSlots(tenant) or false,
           tfLimit > 0 and Key.tenantFunctionSlots(tenant, fn) or false, queueSuffix or false}
-        local jobs = leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLimits, estimate)
+        local grant = {deadline = deadline, timeout = lease, estimate = estimate,
+          tokens = tokens, tokenLength = tokenLength, taken = taken}
+        local jobs = leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
         for _, j in ipairs(jobs) do
           j[2] = tenant
           out[#out + 1] = j

@@ -4,13 +4,16 @@
   waits for them), settles its cost (the tenant's virtual time is corrected from the claim's
   estimate to the measured cost), and keeps a small status record, retries it (at the time
   given, or after the function's backoff with full jitter), or moves it to the dead-letter queue.
-  Guarantee: atomic for the whole batch; each job's completion is accepted only for its current
-  lease (attempt) while it runs, so a worker whose lease expired cannot complete a redelivery.
+  Guarantee: atomic for the whole batch; each job's completion is accepted only with its current
+  lease token (a secret random per lease, set by claimJobs and kept until the next lease): a
+  foreign or older token is answered exactly as a missing job, so nobody can settle a job they do
+  not hold, and a worker whose lease expired cannot complete the redelivery. The holder of the
+  latest lease, once it ended (settled, cancelled, expired and requeued), is told STALE_LEASE.
 
   KEYS[1] inflight
   ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] status retention ms
   ARGV[4] virtual-time retention ms                   ARGV[5] 1 = weights count
-  ARGV[6..] per job, 7 values: id, attempt, outcome (s = success, r = retry, f = fail for good),
+  ARGV[6..] per job, 7 values: id, lease token, outcome (s = success, r = retry, f = fail for good),
             cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1)
   Returns one code per job: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
 ]]
@@ -26,13 +29,13 @@ local vtRetention, weighted = tonumber(ARGV[4]), ARGV[5] == '1'
 
 local out = {}
 for i = 6, #ARGV, 7 do
-  local id, attempt, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
   local jobKey = Key.job(P, id)
-  local f = rcall('HMGET', jobKey, 'st', 'a', 'q', 'lc', 'w', 'ec')
-  if not f[1] then
+  local f = rcall('HMGET', jobKey, 'st', 'lt', 'q', 'lc', 'w', 'ec', 'a')
+  if not f[1] or f[2] ~= token then
     out[#out + 1] = Code.UNKNOWN_JOB
-  elseif f[1] ~= 'running' or f[2] ~= attempt then
+  elseif f[1] ~= 'running' then
     out[#out + 1] = Code.STALE_LEASE
   else
     local qid = f[3]
@@ -45,7 +48,7 @@ for i = 6, #ARGV, 7 do
       rcall('PEXPIRE', jobKey, retention)
       announce(P, jobKey, id, f[5] or '0')
     else
-      local at = retryTime(P, fn, tonumber(attempt), now, retryAt, u)
+      local at = retryTime(P, fn, tonumber(f[7]), now, retryAt, u)
       failAttempt(P, jobKey, id, now, at, err, outcome == 'f')
     end
     out[#out + 1] = Code.OK

@@ -163,9 +163,12 @@ end
 
 -- Leases up to `n` due jobs of queue `qid`. `slots` are the concurrency keys every job of the
 -- queue takes (suffixes; false where unlimited); secondary keyed limits (keyNames[2..]) are
--- checked per job, and a blocked job is skipped, not leased. Returns the jobs as the claim
--- replies them (the tenant filled in by the caller).
-local function leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLimits, estimate)
+-- checked per job, and a blocked job is skipped, not leased. `grant` says how: deadline (ms),
+-- timeout (the visibility timeout, ms), estimate (the cost charged, ms), and the lease tokens:
+-- the k-th job leased by this claim (grant.taken before this call, plus one per job here) takes
+-- the k-th token of grant.tokens. Returns the jobs as the claim replies them (the tenant filled
+-- in by the caller).
+local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   local queue = Key.queue(P, qid)
   local secondary = #keyLimits > 1
   local base = {}
@@ -199,10 +202,12 @@ local function leaseFrom(P, qid, n, now, deadline, lease, slots, keyNames, keyLi
       if not blocked then
         if secondary then rcall('ZREM', queue, id) end
         local attempt = tonumber(f[3]) + 1
-        rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', deadline,
-          'lc', table.concat(held, '\n'), 'vt', lease, 'ec', estimate)
-        rcall('ZADD', Key.inflight(P), deadline, id)
-        for _, s in ipairs(held) do rcall('ZADD', Key.slots(P, s), deadline, id) end
+        local k = grant.taken + #jobs
+        local token = string.sub(grant.tokens, k * grant.tokenLength + 1, (k + 1) * grant.tokenLength)
+        rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
+          'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate)
+        rcall('ZADD', Key.inflight(P), grant.deadline, id)
+        for _, s in ipairs(held) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
         local kv = {}
         if f[2] and f[2] ~= '' then -- keyed jobs carry their key values as k:<name> fields
           local all = rcall('HGETALL', jobKey)

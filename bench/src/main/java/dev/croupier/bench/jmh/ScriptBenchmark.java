@@ -175,13 +175,13 @@ public class ScriptBenchmark {
   @Benchmark
   public CompletionResult ack(Setting s) throws InterruptedException {
     LeasedJob job = s.next();
-    return s.runtime.leases().complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(1)));
+    return s.runtime.leases().complete(job.id(), job.leaseToken(), new Outcome.Success(Duration.ofMillis(1)));
   }
 
   /** nackJob: fails one leased job for a retry in an hour (it goes back to its queue, delayed). */
   @Benchmark
   public CompletionResult nack(Setting s) throws InterruptedException {
     LeasedJob job = s.next();
-    return s.runtime.leases().complete(job.id(), job.attempt(), new Outcome.Retry(Duration.ofHours(1), "bench", Duration.ZERO));
+    return s.runtime.leases().complete(job.id(), job.leaseToken(), new Outcome.Retry(Duration.ofHours(1), "bench", Duration.ZERO));
   }
 }

@@ -60,7 +60,9 @@ class NoisyNeighbourFifoTest {
 
   @Test
   void benchmark_fifo_reportsEveryLateTenantsFirstStartAndWaits() {
-    ScenarioSettings settings = fifoSettings(Duration.ofSeconds(1), 8, 0.001);
+    // The backlog takes >= 1.25 s to start (1,000 x 10 ms / 8 slots): the run must outlast it,
+    // with room for a loaded machine, for late tenants to start at all.
+    ScenarioSettings settings = fifoSettings(Duration.ofSeconds(5), 8, 0.001);
 
     Report report = new NoisyNeighbourScenario().run(settings);
 

@@ -188,8 +188,9 @@ class ConcurrencyStressTest {
     assertThat(sampler.violations).as("limits exceeded in Redis (sampled)").isEmpty();
     assertThat(sampler.samples.get()).as("samples taken").isGreaterThan(50);
     assertThat(shared.hung.get()).as("first attempts that hung past their lease").isPositive();
-    assertThat(shared.lateAcks).as("late acks of hung first attempts, each after its job was redelivered")
-        .hasSize(shared.hung.get()).containsOnly(CompletionResult.STALE);
+    assertThat(shared.lateAcks).as("late acks of hung first attempts, each after its job was redelivered"
+        + " (an older lease's token is refused like a missing job)")
+        .hasSize(shared.hung.get()).containsOnly(CompletionResult.UNKNOWN_JOB);
     assertThat(shared.accepted.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(shared.accepted.entrySet().stream().filter(e -> e.getValue().get() != 1).toList())
         .as("jobs with more than one accepted ack").isEmpty();
@@ -224,19 +225,19 @@ class ConcurrencyStressTest {
       assertThat(attempt2.attempt()).isEqualTo(2);
       assertThat(stalled.delivered()).as("deliveries to the stalled engine").isEqualTo(1);
 
-      assertThat(first.leases().complete(id, attempt1.attempt(), new Outcome.Success(Duration.ZERO)))
-          .as("late ack of the expired first attempt").isEqualTo(CompletionResult.STALE);
-      assertThat(first.leases().extendLease(id, attempt1.attempt())).isEqualTo(CompletionResult.STALE);
+      assertThat(first.leases().complete(id, attempt1.leaseToken(), new Outcome.Success(Duration.ZERO)))
+          .as("late ack of the expired first attempt").isEqualTo(CompletionResult.UNKNOWN_JOB);
+      assertThat(first.leases().extendLease(id, attempt1.leaseToken())).isEqualTo(CompletionResult.UNKNOWN_JOB);
       JobInfo running = second.engine().lookup(id).orElseThrow();
       assertThat(running.state()).isEqualTo(JobState.RUNNING);
       assertThat(running.attempts()).isEqualTo(2);
 
-      assertThat(second.leases().complete(id, attempt2.attempt(), new Outcome.Success(Duration.ZERO)))
+      assertThat(second.leases().complete(id, attempt2.leaseToken(), new Outcome.Success(Duration.ZERO)))
           .isEqualTo(CompletionResult.ACCEPTED);
-      assertThat(second.leases().complete(id, attempt2.attempt(), new Outcome.Success(Duration.ZERO)))
+      assertThat(second.leases().complete(id, attempt2.leaseToken(), new Outcome.Success(Duration.ZERO)))
           .as("second ack of the same lease").isEqualTo(CompletionResult.STALE);
-      assertThat(first.leases().complete(id, attempt1.attempt(), new Outcome.Retry(null, "late", Duration.ZERO)))
-          .isEqualTo(CompletionResult.STALE);
+      assertThat(first.leases().complete(id, attempt1.leaseToken(), new Outcome.Retry(null, "late", Duration.ZERO)))
+          .isEqualTo(CompletionResult.UNKNOWN_JOB);
       assertThat(second.engine().lookup(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
       first.leases().detach(stalled);
       second.leases().detach(healthy);

@@ -26,7 +26,8 @@ final class FlakyWorkers extends CreditedSink implements AutoCloseable {
   /** What the workers of both engines saw. */
   static final class Shared {
     final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
-    final Map<String, Leases> zombies = new ConcurrentHashMap<>();
+    /** Hung first deliveries: job id to the engine and the lease (its token) they hold. */
+    final Map<String, Map.Entry<Leases, LeasedJob>> zombies = new ConcurrentHashMap<>();
     final Queue<CompletionResult> lateAcks = new ConcurrentLinkedQueue<>();
     final AtomicInteger hung = new AtomicInteger();
   }
@@ -45,16 +46,17 @@ final class FlakyWorkers extends CreditedSink implements AutoCloseable {
   public void deliver(LeasedJob job) {
     if (job.attempt() == 1 && Math.floorMod(job.id().hashCode(), 10) == 0) {
       shared.hung.incrementAndGet();
-      shared.zombies.put(job.id(), engine);
+      shared.zombies.put(job.id(), Map.entry(engine, job));
       grant(1);
       return;
     }
-    Leases hungOn = job.attempt() > 1 ? shared.zombies.remove(job.id()) : null;
-    if (hungOn != null) {
-      timer.execute(() -> shared.lateAcks.add(hungOn.complete(job.id(), 1, new Outcome.Success(Duration.ZERO))));
+    Map.Entry<Leases, LeasedJob> hung = job.attempt() > 1 ? shared.zombies.remove(job.id()) : null;
+    if (hung != null) {
+      timer.execute(() -> shared.lateAcks.add(
+          hung.getKey().complete(job.id(), hung.getValue().leaseToken(), new Outcome.Success(Duration.ZERO))));
     }
     timer.schedule(() -> {
-      CompletionResult r = engine.complete(job.id(), job.attempt(), new Outcome.Success(Duration.ofMillis(2)));
+      CompletionResult r = engine.complete(job.id(), job.leaseToken(), new Outcome.Success(Duration.ofMillis(2)));
       if (r == CompletionResult.ACCEPTED) {
         shared.accepted.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
       }

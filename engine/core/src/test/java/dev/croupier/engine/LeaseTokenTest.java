@@ -35,7 +35,7 @@ class LeaseTokenTest {
       .leaseTimeout(Duration.ofSeconds(1)).retry(new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO)).build();
 
   @Test
-  void lateAck_ofLeaseThatExpiredBeforeReplay_isStale_andDoesNotCompleteTheNewDelivery() throws Exception {
+  void lateAck_ofLeaseThatExpiredBeforeReplay_isRefusedAsUnknown_andDoesNotCompleteTheNewDelivery() throws Exception {
     FakeClock clock = FakeClock.atNow();
     String ns = REDIS.newNamespace();
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
@@ -59,12 +59,12 @@ class LeaseTokenTest {
 
       assertThat(engine.engine().replay(id)).isTrue();
       LeasedJob second = sink.next();
-      assertThat(second.attempt()).as("the redelivery's lease token").isNotEqualTo(first.attempt());
+      assertThat(second.leaseToken()).as("the redelivery's lease token").isNotEqualTo(first.leaseToken());
 
-      assertThat(engine.leases().complete(id, first.attempt(), new Outcome.Success(Duration.ZERO)))
-          .as("late ack of the delivery before the replay").isEqualTo(CompletionResult.STALE);
+      assertThat(engine.leases().complete(id, first.leaseToken(), new Outcome.Success(Duration.ZERO)))
+          .as("late ack of the delivery before the replay").isEqualTo(CompletionResult.UNKNOWN_JOB);
       assertThat(engine.engine().lookup(id).orElseThrow().state()).isEqualTo(JobState.RUNNING);
-      assertThat(engine.leases().complete(id, second.attempt(), new Outcome.Success(Duration.ZERO)))
+      assertThat(engine.leases().complete(id, second.leaseToken(), new Outcome.Success(Duration.ZERO)))
           .isEqualTo(CompletionResult.ACCEPTED);
       assertThat(engine.engine().lookup(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
       engine.leases().detach(sink);
@@ -73,7 +73,7 @@ class LeaseTokenTest {
   }
 
   @Test
-  void lateAck_ofLeaseFailedBeforeReplay_isStale() throws Exception {
+  void lateAck_ofLeaseFailedBeforeReplay_isRefusedAsUnknown() throws Exception {
     String ns = REDIS.newNamespace();
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
     CollectingSink sink = new CollectingSink(ONE_SHOT.name());
@@ -84,16 +84,16 @@ class LeaseTokenTest {
           EnqueueOptions.DEFAULTS).jobId();
 
       LeasedJob first = sink.next();
-      assertThat(engine.leases().complete(id, first.attempt(), new Outcome.Fail("bad input", Duration.ZERO)))
+      assertThat(engine.leases().complete(id, first.leaseToken(), new Outcome.Fail("bad input", Duration.ZERO)))
           .isEqualTo(CompletionResult.ACCEPTED);
       assertThat(engine.engine().replay(id)).isTrue();
       LeasedJob second = sink.next();
 
       // The first worker's completion arrives again (a retransmission after a reconnect).
-      assertThat(engine.leases().complete(id, first.attempt(), new Outcome.Success(Duration.ZERO)))
-          .isEqualTo(CompletionResult.STALE);
-      assertThat(engine.leases().extendLease(id, first.attempt())).isEqualTo(CompletionResult.STALE);
-      assertThat(engine.leases().complete(id, second.attempt(), new Outcome.Success(Duration.ZERO)))
+      assertThat(engine.leases().complete(id, first.leaseToken(), new Outcome.Success(Duration.ZERO)))
+          .isEqualTo(CompletionResult.UNKNOWN_JOB);
+      assertThat(engine.leases().extendLease(id, first.leaseToken())).isEqualTo(CompletionResult.UNKNOWN_JOB);
+      assertThat(engine.leases().complete(id, second.leaseToken(), new Outcome.Success(Duration.ZERO)))
           .isEqualTo(CompletionResult.ACCEPTED);
       engine.leases().detach(sink);
       IndexInvariants.check(redis, ns, 1);
@@ -123,7 +123,7 @@ class LeaseTokenTest {
       assertThat(second.id()).isNotEqualTo(first.id());
 
       // The first worker's heartbeat comes too late: it must not take the slot back.
-      assertThat(engine.leases().extendLease(first.id(), first.attempt())).isEqualTo(CompletionResult.STALE);
+      assertThat(engine.leases().extendLease(first.id(), first.leaseToken())).isEqualTo(CompletionResult.STALE);
       String slots = new KeySchema(ns, 1).slots(0, KeySchema.functionSlots(single.name()));
       assertThat(redis.zcount(slots, "(" + clock.millis(), "+inf")).as("jobs in flight (limit 1)").isEqualTo(1);
       engine.leases().detach(sink);

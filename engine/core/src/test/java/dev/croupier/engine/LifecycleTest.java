@@ -286,7 +286,8 @@ class LifecycleTest {
     String next = engine.engine().enqueue("t1", "rc", bytes("go"), EnqueueOptions.DEFAULTS).jobId();
     assertThat(await(next).state()).isEqualTo(JobState.SUCCEEDED);
     release.countDown();
-    assertThat(engine.leases().complete(blocked, 1, new Outcome.Success(Duration.ZERO))).isEqualTo(CompletionResult.STALE);
+    assertThat(engine.leases().complete(blocked, "1", new Outcome.Success(Duration.ZERO)))
+        .as("a completion without the lease's token").isEqualTo(CompletionResult.UNKNOWN_JOB);
     assertThat(engine.engine().lookup(blocked).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
   }
 
@@ -358,7 +359,8 @@ class LifecycleTest {
     JobInfo info = await(id);
     assertThat(info.state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(info.attempts()).isEqualTo(2);
-    assertThat(engine.leases().complete(id, 1, new Outcome.Success(Duration.ZERO))).isEqualTo(CompletionResult.STALE);
+    assertThat(engine.leases().complete(id, "1", new Outcome.Success(Duration.ZERO)))
+        .as("a completion without the lease's token").isEqualTo(CompletionResult.UNKNOWN_JOB);
   }
 
   @Test

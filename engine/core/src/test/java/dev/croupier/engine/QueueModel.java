@@ -94,6 +94,7 @@ final class QueueModel implements AutoCloseable {
     int attempts;
     int maxAttempts;
     long deadline;
+    String leaseToken; // of its latest lease
 
     Job(String id, String tenant, FunctionSpec fn, Map<String, String> keys, long runAt, int maxAttempts) {
       this.id = id;
@@ -121,7 +122,7 @@ final class QueueModel implements AutoCloseable {
   }
 
   /** A delivery, identified as the engine identifies it: job id and lease token. */
-  record Lease(String id, int attempt) {}
+  record Lease(String id, int attempt, String token) {}
 
   private final FakeClock clock = FakeClock.atNow();
   private final String namespace;
@@ -136,7 +137,7 @@ final class QueueModel implements AutoCloseable {
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<String, String> idempotency = new HashMap<>();
   private final List<Lease> leases = new ArrayList<>();
-  private final Map<Lease, Boolean> seenLeases = new HashMap<>();
+  private final Set<String> seenTokens = new HashSet<>();
   private final Set<String> pausedTenants = new HashSet<>();
   private final Set<String> pausedFunctions = new HashSet<>();
 
@@ -251,16 +252,17 @@ final class QueueModel implements AutoCloseable {
     assertThat(j.runAt).as("run-at of %s when delivered at %d (no job runs early)", j, now()).isLessThanOrEqualTo(now());
     assertThat(pausedTenants).as("paused tenants when %s was delivered", j).doesNotContain(j.tenant);
     assertThat(pausedFunctions).as("paused functions when %s was delivered", j).doesNotContain(j.fn.name());
-    Lease lease = new Lease(d.id(), d.attempt());
-    assertThat(seenLeases).as("lease token %s of %s is new (a token is never handed out twice)", lease, j)
-        .doesNotContainKey(lease);
+    Lease lease = new Lease(d.id(), d.attempt(), d.leaseToken());
+    assertThat(seenTokens).as("lease token of %s is new (a token is never handed out twice)", j)
+        .doesNotContain(d.leaseToken());
     assertThat(d.attempt()).as("attempt of %s", j).isEqualTo(j.attempts + 1);
     assertThat(d.maxAttempts()).as("max attempts of %s", j).isEqualTo(j.maxAttempts);
     assertThat(d.tenant()).isEqualTo(j.tenant);
     assertThat(d.function()).isEqualTo(j.fn.name());
     assertThat(d.concurrencyKeys()).isEqualTo(j.keys);
     assertThat(d.deadline().toEpochMilli()).isEqualTo(now() + j.fn.leaseTimeout().toMillis());
-    seenLeases.put(lease, true);
+    seenTokens.add(d.leaseToken());
+    j.leaseToken = d.leaseToken();
     leases.add(lease);
     j.st = St.RUNNING;
     j.attempts = d.attempt();
@@ -278,17 +280,21 @@ final class QueueModel implements AutoCloseable {
 
   private void complete(QueueModelProperties.Kind kind, Lease lease, long retryAfterMs) {
     Job j = jobs.get(lease.id());
-    boolean current = j.st == St.RUNNING && j.attempts == lease.attempt()
+    boolean latest = lease.token().equals(j.leaseToken);
+    boolean current = j.st == St.RUNNING && latest
         // A lease that ran out may still be completed until a sweep requeues it, but not
         // extended: its slots count as free from its deadline on, and may be taken already.
         && (kind != QueueModelProperties.Kind.EXTEND || j.deadline > now());
-    CompletionResult expected = current ? CompletionResult.ACCEPTED : CompletionResult.STALE;
+    // The holder of the latest lease hears that it ended; holders of older leases are told
+    // what anybody without the job's current token is told: no such job.
+    CompletionResult expected = current ? CompletionResult.ACCEPTED
+        : latest ? CompletionResult.STALE : CompletionResult.UNKNOWN_JOB;
     CompletionResult got = switch (kind) {
-      case ACK -> runtime.leases().complete(lease.id(), lease.attempt(), new Outcome.Success(Duration.ofMillis(3)));
-      case RETRY -> runtime.leases().complete(lease.id(), lease.attempt(), new Outcome.Retry(
+      case ACK -> runtime.leases().complete(lease.id(), lease.token(), new Outcome.Success(Duration.ofMillis(3)));
+      case RETRY -> runtime.leases().complete(lease.id(), lease.token(), new Outcome.Retry(
           retryAfterMs < 0 ? null : Duration.ofMillis(retryAfterMs), "retry", Duration.ofMillis(1)));
-      case FAIL -> runtime.leases().complete(lease.id(), lease.attempt(), new Outcome.Fail("fail", Duration.ZERO));
-      case EXTEND -> runtime.leases().extendLease(lease.id(), lease.attempt());
+      case FAIL -> runtime.leases().complete(lease.id(), lease.token(), new Outcome.Fail("fail", Duration.ZERO));
+      case EXTEND -> runtime.leases().extendLease(lease.id(), lease.token());
     };
     assertThat(got).as("%s of lease %s of %s", kind, lease, j).isEqualTo(expected);
     if (!current) {
@@ -483,7 +489,7 @@ final class QueueModel implements AutoCloseable {
     List<Lease> out = new ArrayList<>();
     for (Job j : jobs.values()) {
       if (j.st == St.RUNNING) {
-        out.add(new Lease(j.id, j.attempts));
+        out.add(new Lease(j.id, j.attempts, j.leaseToken));
       }
     }
     return out;

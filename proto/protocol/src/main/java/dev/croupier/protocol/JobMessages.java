@@ -15,9 +15,11 @@ import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.EnqueuedJob;
 import dev.croupier.proto.v1.Fail;
 import dev.croupier.proto.v1.JobStatus;
+import dev.croupier.proto.v1.LeaseRef;
 import dev.croupier.proto.v1.LeaseResult;
 import dev.croupier.proto.v1.Retry;
 import dev.croupier.proto.v1.Success;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -112,19 +114,37 @@ public final class JobMessages {
         .putAllConcurrencyKeys(job.concurrencyKeys())
         .setEnqueuedAtMs(millis(job.enqueuedAt()))
         .setLeaseTimeoutMs(leaseTimeout.toMillis())
+        .setLeaseToken(leaseToken(job.leaseToken()))
         .build();
+  }
+
+  /** The wire form of a lease token: its characters as bytes (it is ASCII). */
+  public static ByteString leaseToken(String token) {
+    return ByteString.copyFrom(token, StandardCharsets.ISO_8859_1);
+  }
+
+  /** A lease token as a peer sent it (any bytes; one that is not a node's will not match). */
+  public static String leaseToken(ByteString token) {
+    return token.toString(StandardCharsets.ISO_8859_1);
   }
 
   /** The record form of a dispatch. */
   public static LeasedJob leasedJob(Dispatch d) {
     return new LeasedJob(d.getJobId(), d.getTenant(), d.getFunction(), d.getPayload().toByteArray(),
         d.getAttempt(), d.getMaxAttempts(), d.getConcurrencyKeysMap(),
-        Instant.ofEpochMilli(d.getDeadlineMs()), instant(d.getEnqueuedAtMs()));
+        Instant.ofEpochMilli(d.getDeadlineMs()), instant(d.getEnqueuedAtMs()), leaseToken(d.getLeaseToken()));
   }
 
-  /** The wire form of how a delivery ended. */
-  public static Complete complete(String jobId, int attempt, Outcome outcome) {
-    Complete.Builder b = Complete.newBuilder().setJobId(jobId).setAttempt(attempt);
+  /** The wire form of a lease to extend. */
+  public static LeaseRef leaseRef(LeasedJob job) {
+    return LeaseRef.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
+        .setLeaseToken(leaseToken(job.leaseToken())).build();
+  }
+
+  /** The wire form of how the delivery of {@code job} ended. */
+  public static Complete complete(LeasedJob job, Outcome outcome) {
+    Complete.Builder b = Complete.newBuilder().setJobId(job.id()).setAttempt(job.attempt())
+        .setLeaseToken(leaseToken(job.leaseToken()));
     switch (outcome) {
       case Outcome.Success s -> b.setSuccess(Success.getDefaultInstance()).setCostMs(s.cost().toMillis());
       case Outcome.Retry r -> {

@@ -32,6 +32,8 @@ public final class Limits {
   public static final int MAX_KEYED_LIMITS = FunctionSpec.MAX_KEYED_LIMITS;
   /** Longest job id accepted anywhere a request names a job. */
   public static final int MAX_JOB_ID_LENGTH = 128;
+  /** Longest lease token (the node's are 22 bytes; longer ones cannot match and are refused). */
+  public static final int MAX_LEASE_TOKEN_BYTES = 64;
   /** Longest idempotency key. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = EnqueueOptions.MAX_IDEMPOTENCY_KEY_LENGTH;
 
@@ -46,7 +48,8 @@ public final class Limits {
       case ENQUEUE -> item(request.getEnqueue().getItem(), "Enqueue.item");
       case ENQUEUE_BATCH -> batch(request.getEnqueueBatch().getItemsList());
       case HEARTBEAT -> heartbeat(request.getHeartbeat().getLeasesList());
-      case COMPLETE -> jobId("Complete.job_id", request.getComplete().getJobId());
+      case COMPLETE -> first(jobId("Complete.job_id", request.getComplete().getJobId()),
+          leaseToken("Complete.lease_token", request.getComplete().getLeaseToken().size()));
       case REGISTER_FUNCTIONS -> register(request.getRegisterFunctions().getFunctionsList());
       case UNREGISTER_FUNCTIONS -> count("UnregisterFunctions.functions",
           request.getUnregisterFunctions().getFunctionsCount(), MAX_UNREGISTER_FUNCTIONS);
@@ -59,9 +62,19 @@ public final class Limits {
   private static String heartbeat(List<LeaseRef> leases) {
     String v = count("Heartbeat.leases", leases.size(), MAX_HEARTBEAT_LEASES);
     for (int i = 0; v == null && i < leases.size(); i++) {
-      v = jobId("Heartbeat.leases[" + i + "].job_id", leases.get(i).getJobId());
+      v = first(jobId("Heartbeat.leases[" + i + "].job_id", leases.get(i).getJobId()),
+          leaseToken("Heartbeat.leases[" + i + "].lease_token", leases.get(i).getLeaseToken().size()));
     }
     return v;
+  }
+
+  private static String leaseToken(String field, int bytes) {
+    return bytes <= MAX_LEASE_TOKEN_BYTES ? null
+        : field + " has " + bytes + " bytes; at most " + MAX_LEASE_TOKEN_BYTES + " are accepted";
+  }
+
+  private static String first(String a, String b) {
+    return a != null ? a : b;
   }
 
   private static String jobId(String field, String id) {

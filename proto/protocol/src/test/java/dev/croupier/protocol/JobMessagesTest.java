@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.croupier.api.JobRequest;
+import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
 import dev.croupier.proto.v1.Complete;
 import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.Retry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JobMessagesTest {
@@ -89,7 +91,8 @@ class JobMessagesTest {
 
   @Test
   void outcome_whenInRange_keepsRetryAfter() {
-    Complete c = JobMessages.complete("j", 1,
+    LeasedJob job = new LeasedJob("j", "t", "f", new byte[0], 1, 3, Map.of(), Instant.now(), Instant.now(), "tok");
+    Complete c = JobMessages.complete(job,
         new Outcome.Retry(Duration.ofSeconds(9), "later", Duration.ofMillis(3)));
     assertThat(JobMessages.outcome(c))
         .isEqualTo(new Outcome.Retry(Duration.ofSeconds(9), "later", Duration.ofMillis(3)));

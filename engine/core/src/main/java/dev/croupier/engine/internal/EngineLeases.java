@@ -46,16 +46,16 @@ final class EngineLeases implements Leases {
   }
 
   @Override
-  public CompletionResult complete(String jobId, int attempt, Outcome outcome) {
-    CompletionResult r = completer.complete(jobId, attempt, outcome);
+  public CompletionResult complete(String jobId, String leaseToken, Outcome outcome) {
+    CompletionResult r = completer.complete(jobId, leaseToken, outcome);
     metrics.completed(outcome, r);
     signal.signal(); // freed slots may unblock held queues
     return r;
   }
 
   @Override
-  public CompletionResult extendLease(String jobId, int attempt) {
-    return completer.extend(jobId, attempt);
+  public CompletionResult extendLease(String jobId, String leaseToken) {
+    return completer.extend(jobId, leaseToken);
   }
 
   @Override

@@ -316,6 +316,7 @@ public final class RealEngine implements Engine {
     watcher.close();
     embedded.close();
     completer.close();
+    enqueuer.close();
     redis.close();
     log.debug("engine {} closed", id);
   }

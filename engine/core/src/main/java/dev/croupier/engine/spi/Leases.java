@@ -19,11 +19,14 @@ public interface Leases {
   /** Tells the claim loops that credits appeared, so they claim now instead of at the next poll. */
   void wakeClaimers();
 
-  /** Records how a delivery ended; {@code attempt} is the lease token from the leased job. */
-  CompletionResult complete(String jobId, int attempt, Outcome outcome);
+  /**
+   * Records how a delivery ended. {@code leaseToken} is the leased job's: any other value is
+   * answered {@link CompletionResult#UNKNOWN_JOB}, exactly as for a job that does not exist.
+   */
+  CompletionResult complete(String jobId, String leaseToken, Outcome outcome);
 
-  /** Extends a running job's lease by its function's lease timeout. */
-  CompletionResult extendLease(String jobId, int attempt);
+  /** Extends a running job's lease by its function's lease timeout; the token as for complete. */
+  CompletionResult extendLease(String jobId, String leaseToken);
 
   /** Whether Redis answers a PING now (for health checks). */
   boolean redisReachable();

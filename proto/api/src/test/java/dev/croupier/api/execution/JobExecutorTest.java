@@ -57,7 +57,7 @@ class JobExecutorTest {
 
   static LeasedJob job() {
     return new LeasedJob("j1", "acme", "f", new byte[] {1}, 1, 3, Map.of(),
-        Instant.now().plusSeconds(30), Instant.now());
+        Instant.now().plusSeconds(30), Instant.now(), "token");
   }
 
   Outcome run(JobHandler handler) throws InterruptedException {

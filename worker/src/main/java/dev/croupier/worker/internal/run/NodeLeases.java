@@ -39,14 +39,14 @@ final class NodeLeases implements LeaseKeeper {
           new ServerException(ServerException.CONNECTION_LOST, "not connected to a node"));
     }
     return c.request(Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-            .addLeases(LeaseRef.newBuilder().setJobId(job.id()).setAttempt(job.attempt()))))
+            .addLeases(JobMessages.leaseRef(job))))
         .thenApply(reply -> JobMessages.result(reply.getHeartbeatAck().getResults(0)));
   }
 
   @Override
   public void complete(LeasedJob job, Outcome outcome) {
     if (!closed.getAsBoolean()) { // after abort() nothing is sent: the leases run out instead
-      completions.send(JobMessages.complete(job.id(), job.attempt(), outcome));
+      completions.send(JobMessages.complete(job, outcome));
     }
   }
 }

@@ -400,7 +400,7 @@ public final class WorkerRuntime {
 
   /** Returns a dispatched job at once, for immediate redelivery (an attempt is used up). */
   private void giveBack(Dispatch d, String why) {
-    completions.send(JobMessages.complete(d.getJobId(), d.getAttempt(),
+    completions.send(JobMessages.complete(JobMessages.leasedJob(d),
         new Outcome.Retry(Duration.ZERO, why, Duration.ZERO)));
   }
 

@@ -5,6 +5,7 @@ import dev.croupier.api.KeyedLimit;
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.FairnessMode;
 import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.lease.LeaseTokens;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
@@ -24,6 +25,7 @@ public final class Claimer {
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final EngineOptions options;
+  private final LeaseTokens leaseTokens = new LeaseTokens();
 
   /** A claimer running scripts through {@code scripts}. */
   public Claimer(ScriptRegistry scripts, KeySchema keys, EngineOptions options) {
@@ -38,25 +40,28 @@ public final class Claimer {
   /** Runs the claims in one round trip; results in request order. */
   public List<Replies.Claimed> claim(List<Request> requests, long now) {
     List<ScriptRegistry.Call> calls = new ArrayList<>(requests.size());
+    List<String> tokens = new ArrayList<>(requests.size());
     for (Request r : requests) {
-      calls.add(call(r, now));
+      String t = leaseTokens.next(r.want());
+      tokens.add(t);
+      calls.add(call(r, now, t));
     }
     List<Object> replies = scripts.runPipelined(calls);
     List<Replies.Claimed> out = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
       Request r = requests.get(i);
       out.add(Replies.claimed(replies.get(i), r.spec().name(),
-          Instant.ofEpochMilli(now + r.spec().leaseTimeout().toMillis())));
+          Instant.ofEpochMilli(now + r.spec().leaseTimeout().toMillis()), LeaseTokens.split(tokens.get(i))));
     }
     return out;
   }
 
-  private ScriptRegistry.Call call(Request r, long now) {
+  private ScriptRegistry.Call call(Request r, long now, String tokens) {
     FunctionSpec spec = r.spec();
     Args a = Args.of().add(keys.prefix(r.shard())).add(spec.name()).add(now).add(r.want())
         .add(spec.leaseTimeout().toMillis()).add(spec.concurrencyLimit()).add(spec.perTenantLimit())
         .add(options.capacityBackoff().toMillis()).add(options.virtualTimeRetention().toMillis())
-        .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0);
+        .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0).add(tokens);
     for (KeyedLimit k : spec.keyedLimits()) {
       a.add(k.key()).add(k.limit());
     }

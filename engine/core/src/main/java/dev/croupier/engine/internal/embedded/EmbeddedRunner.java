@@ -144,14 +144,14 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   private final class Keeper implements LeaseKeeper {
     @Override
     public CompletableFuture<CompletionResult> extend(LeasedJob job) {
-      return CompletableFuture.supplyAsync(() -> leases.extendLease(job.id(), job.attempt()), handlers);
+      return CompletableFuture.supplyAsync(() -> leases.extendLease(job.id(), job.leaseToken()), handlers);
     }
 
     @Override
     public void complete(LeasedJob job, Outcome outcome) {
       timers.ran(job.tenant(), job.function(), outcome);
       try {
-        CompletionResult result = leases.complete(job.id(), job.attempt(), outcome);
+        CompletionResult result = leases.complete(job.id(), job.leaseToken(), outcome);
         if (result != CompletionResult.ACCEPTED) {
           log.info("completion of job {} attempt {} was {}: its lease was lost", job.id(), job.attempt(), result);
         }

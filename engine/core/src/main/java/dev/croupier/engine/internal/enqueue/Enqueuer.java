@@ -12,30 +12,38 @@ import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.Coalescer;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Validates enqueue requests and writes them in one round trip: jobs with an idempotency key one
- * {@code enqueueJob} call each (the dedupe must be checked per job), the others grouped by virtual
- * queue into one {@code enqueueJobs} call per queue.
+ * Validates enqueue requests in the caller's thread, then writes them together with whatever
+ * other threads enqueue at the same time: one round trip per flush, the jobs grouped by virtual
+ * queue into one {@code enqueueJobs} call per queue (idempotency keys are checked per job inside
+ * it). Producers that enqueue one job at a time, as a node serving many connections does, share
+ * script calls instead of paying one each; an idle enqueue goes out at once.
  */
-public final class Enqueuer {
+public final class Enqueuer implements AutoCloseable {
 
   /** Most jobs one enqueue script call writes (about 0.5 ms of Redis time for small payloads). */
   static final int MAX_JOBS_PER_CALL = 64;
+  /** Most jobs one flush writes (more only when a single batch is larger). */
+  static final int MAX_JOBS_PER_FLUSH = 1024;
 
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final ConfigStore config;
   private final EngineOptions options;
   private final JobIds ids = new JobIds();
+  private final Coalescer<Job, EnqueueResult> writes =
+      new Coalescer<>("croupier-enqueues", MAX_JOBS_PER_FLUSH, this::write);
 
   /** An enqueuer writing through {@code scripts}. */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options) {
@@ -50,43 +58,60 @@ public final class Enqueuer {
       long runAt, long score, int maxAttempts, String keyed, Map<String, String> keyValues,
       String idempotencyKey) {}
 
-  /** Enqueues every request in one round trip; results are in request order. */
+  /**
+   * Enqueues every request in one flush (all or nothing as far as validation goes: one bad
+   * request rejects the batch before any write); results are in request order.
+   */
   public List<EnqueueResult> enqueue(List<JobRequest> requests) {
     long now = options.clock().millis();
     List<Job> jobs = new ArrayList<>(requests.size());
     for (JobRequest r : requests) {
-      jobs.add(validate(r, now)); // all or nothing: one bad request rejects the batch before any write
+      jobs.add(validate(r, now));
+    }
+    return writes.submit(jobs);
+  }
+
+  /** Writes validated jobs of any callers in one round trip; results in the jobs' order. */
+  private List<EnqueueResult> write(List<Job> jobs) {
+    long now = options.clock().millis();
+    // One group per queue and set of keyed-limit values: secondary key values may differ within
+    // one queue, and the group shares them.
+    Map<String, List<Job>> groups = new LinkedHashMap<>();
+    for (Job j : jobs) {
+      groups.computeIfAbsent(j.shard + "/" + j.queueId + "/" + j.keyed, k -> new ArrayList<>()).add(j);
     }
     List<ScriptRegistry.Call> calls = new ArrayList<>();
-    List<Integer> singles = new ArrayList<>(); // index of the job each single call writes
-    Map<String, List<Job>> groups = new LinkedHashMap<>();
-    for (int i = 0; i < jobs.size(); i++) {
-      Job j = jobs.get(i);
-      if (j.idempotencyKey != null) {
-        calls.add(single(j, now));
-        singles.add(i);
-      } else {
-        // One group per queue and set of keyed-limit values: secondary key values may differ
-        // within one queue, and the group shares them.
-        groups.computeIfAbsent(j.shard + "/" + j.queueId + "/" + j.keyed, k -> new ArrayList<>()).add(j);
-      }
-    }
+    List<List<Job>> written = new ArrayList<>();
     for (List<Job> group : groups.values()) {
       // A script call holds Redis while it runs: chunks keep every call short (a 1,000-job call
-      // held it ~8 ms, stalling every other client). The batch stays one round trip.
+      // held it ~8 ms, stalling every other client). The flush stays one round trip.
       for (int from = 0; from < group.size(); from += MAX_JOBS_PER_CALL) {
-        calls.add(group(group.subList(from, Math.min(group.size(), from + MAX_JOBS_PER_CALL)), now));
+        List<Job> chunk = group.subList(from, Math.min(group.size(), from + MAX_JOBS_PER_CALL));
+        calls.add(group(chunk, now));
+        written.add(chunk);
       }
     }
     List<Object> replies = scripts.runPipelined(calls);
-    EnqueueResult[] out = new EnqueueResult[jobs.size()];
-    for (int i = 0; i < jobs.size(); i++) {
-      out[i] = new EnqueueResult(jobs.get(i).id, false);
+    Map<Job, EnqueueResult> results = new IdentityHashMap<>(jobs.size());
+    for (int c = 0; c < calls.size(); c++) {
+      List<Job> chunk = written.get(c);
+      List<String> firsts = Replies.duplicates(replies.get(c));
+      for (int i = 0; i < chunk.size(); i++) {
+        Job j = chunk.get(i);
+        String first = firsts.get(i);
+        results.put(j, first == null ? new EnqueueResult(j.id, false) : new EnqueueResult(first, true));
+      }
     }
-    for (int c = 0; c < singles.size(); c++) {
-      out[singles.get(c)] = Replies.enqueued(replies.get(c));
+    List<EnqueueResult> out = new ArrayList<>(jobs.size());
+    for (Job j : jobs) {
+      out.add(results.get(j));
     }
-    return List.of(out);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    writes.close();
   }
 
   private Job validate(JobRequest r, long now) {
@@ -114,24 +139,16 @@ public final class Enqueuer {
         maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey());
   }
 
-  private ScriptRegistry.Call single(Job j, long now) {
-    Args k = Args.of().add(keys.job(j.shard, j.id)).add(keys.queue(j.shard, j.queueId))
-        .add(keys.idempotency(j.shard, j.tenant, j.idempotencyKey));
-    Args a = Args.of().add(keys.prefix(j.shard)).add(j.id).add(j.tenant).add(j.function).add(j.queueId)
-        .add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(now)
-        .add(options.idempotencyWindow().toMillis()).add(j.keyed);
-    j.keyValues.forEach((name, value) -> a.add(name).add(value));
-    return new ScriptRegistry.Call(Script.ENQUEUE_JOB, k.list(), a.list());
-  }
-
   private ScriptRegistry.Call group(List<Job> group, long now) {
     Job first = group.get(0);
     int shard = first.shard;
     Args k = Args.of().add(keys.queue(shard, first.queueId));
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
-        .add(now).add(first.keyed);
+        .add(now).add(first.keyed).add(options.idempotencyWindow().toMillis());
     for (Job j : group) {
-      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score).add(j.keyValues.size());
+      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score)
+          .add(j.idempotencyKey == null ? "" : keys.idempotency(shard, j.tenant, j.idempotencyKey))
+          .add(j.keyValues.size());
       j.keyValues.forEach((name, value) -> a.add(name).add(value));
     }
     return new ScriptRegistry.Call(Script.ENQUEUE_JOBS, k.list(), a.list());

@@ -7,12 +7,15 @@ import dev.croupier.engine.FairnessMode;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.Coalescer;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,26 +29,31 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Completer implements AutoCloseable {
 
   private static final int MAX_ERROR_LENGTH = 2000;
+  /** Most completions in one flush (one script call per shard): bounds how long a call holds Redis. */
+  static final int MAX_BATCH = 128;
+
+  /** One completion on its way: its shard and the 7 script arguments (see completeJobs-1.lua). */
+  private record Entry(int shard, List<Object> args) {}
 
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final EngineOptions options;
-  private final CompletionBatcher batcher;
+  private final Coalescer<Entry, ReplyCode> batcher;
 
   /** A completer writing through {@code scripts}. */
   public Completer(ScriptRegistry scripts, KeySchema keys, EngineOptions options) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.options = Objects.requireNonNull(options, "options");
-    this.batcher = new CompletionBatcher("croupier-completions", this::flush);
+    this.batcher = new Coalescer<>("croupier-completions", MAX_BATCH, this::flush);
   }
 
-  /** Records the outcome of delivery {@code attempt} of a job. */
-  public CompletionResult complete(String jobId, int attempt, Outcome outcome) {
+  /** Records the outcome of the delivery of a job that {@code leaseToken} proves. */
+  public CompletionResult complete(String jobId, String leaseToken, Outcome outcome) {
     int shard = JobIds.shardOf(jobId, keys.shards());
     List<Object> args = new ArrayList<>(7);
     args.add(jobId);
-    args.add(attempt);
+    args.add(leaseToken);
     switch (outcome) {
       case Outcome.Success s -> {
         args.add("s");
@@ -67,27 +75,31 @@ public final class Completer implements AutoCloseable {
       }
     }
     args.add(Double.toString(ThreadLocalRandom.current().nextDouble()));
-    return completion(batcher.complete(new CompletionBatcher.Entry(shard, args)));
+    return completion(batcher.submit(new Entry(shard, args)));
   }
 
   /** Extends a running job's lease by the lease timeout it was leased with. */
-  public CompletionResult extend(String jobId, int attempt) {
+  public CompletionResult extend(String jobId, String leaseToken) {
     int shard = JobIds.shardOf(jobId, keys.shards());
     ReplyCode reply = Replies.code(scripts.run(Script.EXTEND_LEASE, Args.of().add(keys.job(shard, jobId)).list(),
-        Args.of().add(keys.prefix(shard)).add(jobId).add(attempt).add(options.clock().millis()).list()));
+        Args.of().add(keys.prefix(shard)).add(jobId).add(leaseToken).add(options.clock().millis()).list()));
     return completion(reply);
   }
 
-  /** One completeJobs call per shard (several shards in one pipeline), at most MAX_BATCH each. */
-  private Map<Integer, List<ReplyCode>> flush(Map<Integer, List<CompletionBatcher.Entry>> byShard) {
+  /** One completeJobs call per shard (several shards in one pipeline); codes in entry order. */
+  private List<ReplyCode> flush(List<Entry> entries) {
+    Map<Integer, List<Entry>> byShard = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      byShard.computeIfAbsent(e.shard(), s -> new ArrayList<>()).add(e);
+    }
     long now = options.clock().millis();
     List<ScriptRegistry.Call> calls = new ArrayList<>();
     List<Integer> shardOfCall = new ArrayList<>();
-    byShard.forEach((shard, entries) -> {
+    byShard.forEach((shard, ofShard) -> {
       Args a = Args.of().add(keys.prefix(shard)).add(now).add(options.statusRetention().toMillis())
           .add(options.virtualTimeRetention().toMillis())
           .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0);
-      for (CompletionBatcher.Entry e : entries) {
+      for (Entry e : ofShard) {
         for (Object o : e.args()) {
           if (o instanceof String s) {
             a.add(s);
@@ -101,9 +113,13 @@ public final class Completer implements AutoCloseable {
       shardOfCall.add(shard);
     });
     List<Object> replies = scripts.runPipelined(calls);
-    Map<Integer, List<ReplyCode>> out = new HashMap<>();
+    Map<Integer, Iterator<ReplyCode>> codes = new HashMap<>();
     for (int i = 0; i < calls.size(); i++) {
-      out.put(shardOfCall.get(i), Replies.codes(replies.get(i)));
+      codes.put(shardOfCall.get(i), Replies.codes(replies.get(i)).iterator());
+    }
+    List<ReplyCode> out = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      out.add(codes.get(e.shard()).next());
     }
     return out;
   }

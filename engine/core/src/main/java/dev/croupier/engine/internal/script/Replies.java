@@ -1,6 +1,5 @@
 package dev.croupier.engine.internal.script;
 
-import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.LeasedJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,10 +27,17 @@ public final class Replies {
 
   // ---- enqueue ----
 
-  /** The reply of {@code enqueueJob}: {job id, 1 if a duplicate else 0}, the first job's id for a duplicate. */
-  public static EnqueueResult enqueued(Object reply) {
+  /**
+   * The reply of {@code enqueueJobs}: per job, null when it was stored, or the id of the job an
+   * earlier enqueue with the same idempotency key stored.
+   */
+  public static List<String> duplicates(Object reply) {
     List<Object> r = asList(reply);
-    return new EnqueueResult(asString(r.get(0)), asLong(r.get(1)) == 1);
+    List<String> out = new ArrayList<>(r.size());
+    for (Object o : r) {
+      out.add(o instanceof Long ? null : asString(o));
+    }
+    return out;
   }
 
   // ---- claims ----
@@ -53,9 +59,10 @@ public final class Replies {
   /**
    * The reply of {@code claimJobs}: {code, next timer ms, then per job {id, tenant, queue id,
    * payload, attempt, max attempts, enqueued-at, {key name, value, ...}, due-at}}, leased for
-   * {@code function} until {@code deadline}.
+   * {@code function} until {@code deadline}; the n-th job holds the n-th of {@code leaseTokens}
+   * (the tokens the claim was given, taken in order).
    */
-  public static Claimed claimed(Object reply, String function, Instant deadline) {
+  public static Claimed claimed(Object reply, String function, Instant deadline, List<String> leaseTokens) {
     List<Object> r = asList(reply);
     List<LeasedJob> jobs = new ArrayList<>(Math.max(0, r.size() - 2));
     long[] dueAt = new long[Math.max(0, r.size() - 2)];
@@ -69,7 +76,7 @@ public final class Replies {
       }
       jobs.add(new LeasedJob(asString(j.get(0)), asString(j.get(1)), function, asBytes(j.get(3)),
           (int) asLong(j.get(4)), (int) asLong(j.get(5)), keyValues, deadline,
-          Instant.ofEpochMilli(asLong(j.get(6)))));
+          Instant.ofEpochMilli(asLong(j.get(6))), leaseTokens.get(i - 2)));
     }
     return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs, dueAt);
   }

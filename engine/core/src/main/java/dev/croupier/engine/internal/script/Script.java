@@ -5,7 +5,6 @@ package dev.croupier.engine.internal.script;
  * The file header documents each script's KEYS, ARGV and replies.
  */
 public enum Script {
-  ENQUEUE_JOB("enqueueJob", 3),
   ENQUEUE_JOBS("enqueueJobs", 1),
   CLAIM_JOBS("claimJobs", 1),
   COMPLETE_JOBS("completeJobs", 1),

@@ -68,10 +68,11 @@ class FairSharesProperties {
     EngineOptions options = EngineOptions.newBuilder().redisUrl(redis.url()).namespace(redis.newNamespace())
         .clock(clock).build();
     KeySchema keys = new KeySchema(options.namespace(), 1);
-    try (RedisClient jedis = redis.client()) {
+    try (RedisClient jedis = redis.client();
+        Enqueuer enqueuer = new Enqueuer(new ScriptRegistry(jedis), keys,
+            new ConfigStore(jedis, keys, Duration.ofMinutes(1)), options)) {
       ScriptRegistry scripts = new ScriptRegistry(jedis);
       ConfigStore config = new ConfigStore(jedis, keys, Duration.ofMinutes(1));
-      Enqueuer enqueuer = new Enqueuer(scripts, keys, config, options);
       Claimer claimer = new Claimer(scripts, keys, options);
       FunctionSpec spec = FunctionSpec.newBuilder("f").build();
       config.configureFunction(spec);
@@ -124,7 +125,7 @@ class FairSharesProperties {
     }
     Args a = Args.of().add(keys.prefix(0)).add(now).add(60_000).add(3_600_000).add(1);
     for (LeasedJob job : jobs) {
-      a.add(job.id()).add(job.attempt()).add("s").add(tenants.get(index(job.tenant())).cost()).add(-1)
+      a.add(job.id()).add(job.leaseToken()).add("s").add(tenants.get(index(job.tenant())).cost()).add(-1)
           .add("").add("0.5");
     }
     List<ReplyCode> codes = Replies.codes(scripts.run(Script.COMPLETE_JOBS,

@@ -3,6 +3,7 @@ package dev.croupier.engine.internal.script;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.LeasedJob;
@@ -20,6 +21,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +61,7 @@ class ScriptsTest {
   @AfterEach
   void tearDown() {
     IndexInvariants.check(redis, options.namespace(), 1);
+    enqueuer.close();
     redis.close();
   }
 
@@ -70,17 +77,22 @@ class ScriptsTest {
     return claimer.claim(List.of(new Claimer.Request(0, spec, want)), clock.millis()).get(0);
   }
 
-  /** One completion through completeJobs: outcome s, r or f. */
-  private ReplyCode complete(String id, int attempt, String outcome, long costMs) {
+  /** One completion of {@code job}'s lease through completeJobs: outcome s, r or f. */
+  private ReplyCode complete(LeasedJob job, String outcome, long costMs) {
+    return complete(job.id(), job.leaseToken(), outcome, costMs);
+  }
+
+  /** One completion through completeJobs, presenting {@code leaseToken}. */
+  private ReplyCode complete(String id, String leaseToken, String outcome, long costMs) {
     List<Object[]> one = new ArrayList<>();
-    one.add(new Object[] {id, attempt, outcome, costMs});
+    one.add(new Object[] {id, leaseToken, outcome, costMs});
     return complete(one).get(0);
   }
 
   private List<ReplyCode> complete(List<Object[]> jobs) {
     Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(60000).add(3_600_000).add(1);
     for (Object[] j : jobs) {
-      a.add((String) j[0]).add((Integer) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
+      a.add((String) j[0]).add((String) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
     }
     return Replies.codes(scripts.run(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(0)).list(), a.list()));
   }
@@ -153,7 +165,7 @@ class ScriptsTest {
       }
       while (running.size() >= 8) { // eight slots: the oldest job ends, at its estimated cost
         LeasedJob j = running.poll();
-        complete(j.id(), j.attempt(), "s", 10);
+        complete(j, "s", 10);
       }
       for (LeasedJob j : claim(spec, 8 - running.size()).jobs()) {
         running.add(j);
@@ -190,7 +202,7 @@ class ScriptsTest {
     enqueue("t1", "f");
     LeasedJob job = claim(spec, 1).jobs().get(0);
     double charged = tenantTime("t1");
-    assertThat(complete(job.id(), 1, "s", 100)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(job, "s", 100)).isEqualTo(ReplyCode.OK);
     // Charged the 1 ms estimate at the claim, then the 99 ms it was off by at the ack.
     assertThat(tenantTime("t1")).isEqualTo(charged + 99);
     assertThat(Double.parseDouble(redis.hget(keys.costs(0), "f"))).isGreaterThan(1);
@@ -222,7 +234,7 @@ class ScriptsTest {
     assertThat(redis.sismember(keys.waiting(0, KeySchema.tenantSlots("t1")), "~t1:f")).isTrue();
     assertThat(claim(spec, 10).jobs()).isEmpty();
     LeasedJob t1 = first.stream().filter(j -> j.tenant().equals("t1")).findFirst().orElseThrow();
-    assertThat(complete(t1.id(), 1, "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(t1, "s", 1)).isEqualTo(ReplyCode.OK);
     assertThat(redis.zscore(keys.ready(0, "f"), "t1")).as("pulled back").isNotNull();
     assertThat(claim(spec, 10).jobs()).extracting(LeasedJob::tenant).containsExactly("t1");
   }
@@ -238,7 +250,7 @@ class ScriptsTest {
     assertThat(jobs).extracting(j -> j.concurrencyKeys().get("acct")).containsExactlyInAnyOrder("a", "b");
     assertThat(claim(spec, 10).jobs()).isEmpty();
     LeasedJob a = jobs.stream().filter(j -> j.concurrencyKeys().get("acct").equals("a")).findFirst().orElseThrow();
-    complete(a.id(), 1, "s", 1);
+    complete(a, "s", 1);
     assertThat(claim(spec, 10).jobs()).extracting(j -> j.concurrencyKeys().get("acct")).containsExactly("a");
   }
 
@@ -252,7 +264,7 @@ class ScriptsTest {
     LeasedJob first = claim(spec, 10).jobs().get(0);
     assertThat(claim(spec, 10).jobs()).isEmpty();
     assertThat(redis.sismember(keys.holds(0), "t1:k:a")).isTrue();
-    complete(first.id(), 1, "s", 1);
+    complete(first, "s", 1);
     clock.advance(options.capacityBackoff());
     assertThat(claim(spec, 10).jobs()).hasSize(1);
   }
@@ -298,15 +310,69 @@ class ScriptsTest {
   }
 
   @Test
-  void complete_acceptsOnlyTheCurrentLease_once() {
+  void complete_acceptsOnlyTheCurrentLeasesToken_once() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
     enqueue("t1", "f");
     LeasedJob job = claim(spec, 1).jobs().get(0);
-    assertThat(complete(job.id(), 2, "s", 1)).isEqualTo(ReplyCode.STALE_LEASE);
-    assertThat(complete(job.id(), 1, "s", 1)).isEqualTo(ReplyCode.OK);
-    assertThat(complete(job.id(), 1, "s", 1)).isEqualTo(ReplyCode.STALE_LEASE);
-    assertThat(complete("0-NOPE", 1, "s", 1)).isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(complete(job.id(), "1", "s", 1)).as("the attempt number as token").isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(complete(job.id(), "", "s", 1)).as("no token").isEqualTo(ReplyCode.UNKNOWN_JOB);
+    assertThat(redis.hget(keys.job(0, job.id()), "st")).isEqualTo("running");
+    assertThat(complete(job, "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(job, "s", 1)).as("its lease is over").isEqualTo(ReplyCode.STALE_LEASE);
+    assertThat(complete("0-NOPE", job.leaseToken(), "s", 1)).isEqualTo(ReplyCode.UNKNOWN_JOB);
+  }
+
+  @Test
+  void enqueueJobs_dedupesByIdempotencyKey_withinOneBatch_andAcrossCalls() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    EnqueueOptions k1 = EnqueueOptions.newBuilder().idempotencyKey("order-1").build();
+    EnqueueOptions k2 = EnqueueOptions.newBuilder().idempotencyKey("order-2").build();
+    List<EnqueueResult> batch = enqueuer.enqueue(List.of(
+        new JobRequest("t1", "f", new byte[] {1}, k1),
+        new JobRequest("t1", "f", new byte[] {2}, EnqueueOptions.DEFAULTS),
+        new JobRequest("t1", "f", new byte[] {3}, k1),
+        new JobRequest("t1", "f", new byte[] {4}, k2)));
+    assertThat(batch).extracting(EnqueueResult::duplicate).containsExactly(false, false, true, false);
+    assertThat(batch.get(2).jobId()).isEqualTo(batch.get(0).jobId());
+    assertThat(redis.zcard(keys.queue(0, "t1:f"))).as("jobs stored").isEqualTo(3);
+    EnqueueResult again = enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {5}, k2))).get(0);
+    assertThat(again).isEqualTo(new EnqueueResult(batch.get(3).jobId(), true));
+    EnqueueResult otherTenant = enqueuer.enqueue(List.of(new JobRequest("t2", "f", new byte[] {6}, k2))).get(0);
+    assertThat(otherTenant.duplicate()).as("keys are per tenant").isFalse();
+  }
+
+  @Test
+  void concurrentSingleEnqueues_coalesced_storeEachIdempotencyKeyOnce() throws Exception {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    int threads = 16;
+    int perThread = 50;
+    List<List<EnqueueResult>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<List<EnqueueResult>>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(() -> {
+          List<EnqueueResult> mine = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            // Every thread enqueues the same keys: each key must be stored once.
+            EnqueueOptions o = EnqueueOptions.newBuilder().idempotencyKey("k" + i).build();
+            mine.add(enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {1}, o))).get(0));
+          }
+          return mine;
+        }));
+      }
+      for (Future<List<EnqueueResult>> f : futures) {
+        results.add(f.get());
+      }
+    }
+    assertThat(redis.zcard(keys.queue(0, "t1:f"))).as("jobs stored").isEqualTo(perThread);
+    for (int i = 0; i < perThread; i++) {
+      int key = i;
+      Set<String> ids = results.stream().map(r -> r.get(key).jobId()).collect(Collectors.toSet());
+      assertThat(ids).as("job ids answered for key k%d", i).hasSize(1);
+      assertThat(results.stream().filter(r -> !r.get(key).duplicate()).count())
+          .as("callers told they stored key k%d", i).isEqualTo(1);
+    }
   }
 
   @Test
@@ -318,9 +384,9 @@ class ScriptsTest {
     }
     List<LeasedJob> jobs = claim(spec, 3).jobs();
     List<Object[]> batch = new ArrayList<>();
-    batch.add(new Object[] {jobs.get(0).id(), 1, "s", 1L});
-    batch.add(new Object[] {jobs.get(1).id(), 1, "r", 1L});
-    batch.add(new Object[] {jobs.get(2).id(), 1, "f", 1L});
+    batch.add(new Object[] {jobs.get(0).id(), jobs.get(0).leaseToken(), "s", 1L});
+    batch.add(new Object[] {jobs.get(1).id(), jobs.get(1).leaseToken(), "r", 1L});
+    batch.add(new Object[] {jobs.get(2).id(), jobs.get(2).leaseToken(), "f", 1L});
     assertThat(complete(batch)).containsExactly(ReplyCode.OK, ReplyCode.OK, ReplyCode.OK);
     assertThat(redis.hget(keys.job(0, jobs.get(0).id()), "st")).isEqualTo("succeeded");
     assertThat(redis.hget(keys.job(0, jobs.get(1).id()), "st")).isEqualTo("failed");
@@ -335,7 +401,7 @@ class ScriptsTest {
     config.configureFunction(spec);
     enqueue("t1", "f");
     LeasedJob job = claim(spec, 1).jobs().get(0);
-    complete(job.id(), 1, "r", 1);
+    complete(job, "r", 1);
     // Full jitter over [0, 4 s] with the test's random 0.5: 2 s.
     assertThat(redis.zscore(keys.queue(0, "t1:f"), job.id())).isEqualTo((double) clock.millis() + 2000);
   }

@@ -20,8 +20,6 @@ final class Peer {
   private final String name;
   /** Functions registered on this connection, with the spec the engine holds for each. */
   private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
-  /** Jobs dispatched here and not yet completed: id to attempt. */
-  private final Map<String, Integer> dispatched = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> watches = ConcurrentHashMap.newKeySet();
   /** Watches reserved or waiting: bounded per connection. */
   private final AtomicInteger watchSlots = new AtomicInteger();
@@ -64,10 +62,6 @@ final class Peer {
 
   Map<String, FunctionSpec> functions() {
     return functions;
-  }
-
-  Map<String, Integer> dispatched() {
-    return dispatched;
   }
 
   Set<CompletableFuture<?>> watches() {

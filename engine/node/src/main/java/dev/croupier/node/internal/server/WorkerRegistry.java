@@ -227,7 +227,6 @@ final class WorkerRegistry implements JobSink {
           job.id(), job.function());
       return;
     }
-    target.dispatched().put(job.id(), job.attempt());
     dispatcher.accept(target, job);
   }
 

@@ -175,43 +175,17 @@ final class WorkerService {
   void heartbeat(Peer peer, long cid, Heartbeat req) {
     HeartbeatAck.Builder ack = HeartbeatAck.newBuilder();
     for (LeaseRef ref : req.getLeasesList()) {
-      if (!owns(peer, ref.getJobId())) {
-        ack.addResults(LeaseResult.UNKNOWN_JOB);
-        continue;
-      }
-      ack.addResults(JobMessages.result(leases.extendLease(ref.getJobId(), ref.getAttempt())));
+      ack.addResults(JobMessages.result(
+          leases.extendLease(ref.getJobId(), JobMessages.leaseToken(ref.getLeaseToken()))));
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid).setHeartbeatAck(ack).build());
   }
 
   /** Records how a delivery ended; blocks on Redis. */
   void complete(Peer peer, long cid, Complete req) {
-    var outcome = JobMessages.outcome(req);
-    LeaseResult result;
-    if (!owns(peer, req.getJobId())) {
-      result = LeaseResult.UNKNOWN_JOB;
-    } else {
-      CompletionResult r = leases.complete(req.getJobId(), req.getAttempt(), outcome);
-      peer.dispatched().remove(req.getJobId(), req.getAttempt());
-      result = JobMessages.result(r);
-    }
+    CompletionResult r = leases.complete(req.getJobId(), JobMessages.leaseToken(req.getLeaseToken()),
+        JobMessages.outcome(req));
     peer.send(Envelope.newBuilder().setCorrelationId(cid)
-        .setCompleteAck(CompleteAck.newBuilder().setResult(result)).build());
-  }
-
-  /**
-   * Whether {@code peer} may act on the job: it was dispatched here, or (after a reconnect from
-   * another node) it belongs to a function the token serves.
-   */
-  private boolean owns(Peer peer, String jobId) {
-    if (peer.dispatched().containsKey(jobId) || peer.principal().role() == Principal.Role.ADMIN) {
-      return true;
-    }
-    if (!ProducerService.isPlausibleId(jobId)) {
-      return false;
-    }
-    Optional<JobInfo> info = engine.lookup(jobId);
-    return info.isPresent() && info.get().function() != null
-        && peer.principal().mayServe(info.get().function());
+        .setCompleteAck(CompleteAck.newBuilder().setResult(JobMessages.result(r))).build());
   }
 }

@@ -38,7 +38,7 @@ class WorkerRegistryTest {
 
   static LeasedJob job(String id) {
     return new LeasedJob(id, "t", "f", new byte[0], 1, 5, Map.of(),
-        Instant.now().plusSeconds(30), Instant.now());
+        Instant.now().plusSeconds(30), Instant.now(), "token-" + id);
   }
 
   @Test
@@ -76,7 +76,8 @@ class WorkerRegistryTest {
     assertThat(dispatched).containsExactlyInAnyOrder("a:j1", "b:j2");
     Envelope sent = ((EmbeddedChannel) a.channel()).readOutbound();
     assertThat(sent.getDispatch().getJobId()).isEqualTo("j1");
-    assertThat(a.dispatched()).containsKey("j1");
+    assertThat(sent.getDispatch().getLeaseToken().toStringUtf8()).as("the lease's secret goes with it")
+        .isEqualTo("token-j1");
     assertThat(registry.available(a, "f") + registry.available(b, "f")).isEqualTo(2);
   }
 
