@@ -52,6 +52,7 @@ class WorkerMetersTest {
     node.dispatch("slow", "f", 1, 30_000);
     node.next(BodyCase.COMPLETE, WAIT);
     node.next(BodyCase.COMPLETE, WAIT);
+    System.gc(); // the gauges must outlive a collection (they once held their suppliers weakly)
 
     assertThat(registry.get("croupier.worker.jobs").tags("function", "f", "outcome", "success")
         .counter().count()).isEqualTo(1);

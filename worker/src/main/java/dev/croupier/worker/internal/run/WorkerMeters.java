@@ -52,10 +52,12 @@ public final class WorkerMeters {
     if (registry == null) {
       return;
     }
-    Gauge.builder("croupier.worker.jobs.active", running, IntSupplier::getAsInt)
+    // Strong references: the suppliers are lambdas nothing else holds, and a gauge keeps only a
+    // weak one by default (it would read NaN after the next collection).
+    Gauge.builder("croupier.worker.jobs.active", running, IntSupplier::getAsInt).strongReference(true)
         .description("jobs running in this worker now").register(registry);
     Gauge.builder("croupier.worker.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
-        .description("1 while connected to a node").register(registry);
+        .strongReference(true).description("1 while connected to a node").register(registry);
   }
 
   /** Counts a connection made; every one after the first is a reconnect. */
