@@ -18,9 +18,10 @@
            takes the n-th (the engine knows which job got which from the reply's order)
   ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
   Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
-           enqueued-at, {key name, value, ...}, due-at}, ...} | {AT_CAPACITY, -1} (the function's
-           limit); due-at is when this attempt became due (its run-at, retry or replay time), so
-           the wait the metrics report leaves out a delay the producer or a retry asked for
+           enqueued-at, {key name, value, ...}, headers ('' = none), due-at}, ...}
+         | {AT_CAPACITY, -1} (the function's limit); due-at is when this attempt became due (its
+           run-at, retry or replay time), so the wait the metrics report leaves out a delay the
+           producer or a retry asked for
 ]]
 local rcall = redis.call
 -- @include codes
@@ -40,6 +41,7 @@ for i = 12, #ARGV, 2 do
   keyLimits[#keyLimits + 1] = tonumber(ARGV[i + 1])
 end
 local ready = KEYS[1]
+local PICK = 4 -- the fewest jobs a pick takes when the tenant has them and credits allow
 local fnSlots = Key.functionSlots(fn)
 
 local sys = systemTime(P)
@@ -96,12 +98,16 @@ while taken < want and picks < want * 4 + 16 do
         elseif left < free then free = left end
       end
       if free > 0 then
-        -- As many as keep this tenant at or below the next one (at least one): the order is
-        -- exact, and a tenant far behind gets its due in one step instead of one per pick.
+        -- As many as keep this tenant at or below the next one, and at least PICK: a tenant far
+        -- behind gets its due in one step instead of one per pick, and tenants level with each
+        -- other take turns of PICK jobs, so a pick's fixed cost (a dozen commands) is shared by
+        -- several jobs. Each job is charged exactly, so shares stay exact; only the interleaving
+        -- within a claim coarsens, which the lag bound (one claim's jobs) already allows.
         local estimate = estimateOf(P, tenant, fn)
         local n = free
         if nextTag < math.huge then
           local fit = math.floor((nextTag - tag) * weight / estimate) + 1
+          if fit < PICK then fit = PICK end
           if fit < n then n = fit end
         end
         local slots = {fnLimit > 0 and fnSlots or false, tenantLimit > 0 and Key.tenantSlots(tenant) or false,

@@ -10,8 +10,9 @@
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
   ARGV[7] idempotency window ms
   ARGV[8..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
-            ('' = none; the engine names it, hashing the caller's key), n, then n
-            concurrency-key name, value pairs
+            ('' = none; the engine names it, hashing the caller's key), headers (encoded by the
+            engine, '' = none; stored as data in field h), n, then n concurrency-key name, value
+            pairs
   Returns one entry per job, in order: 0 = stored, or the id of the job an earlier enqueue with
   the same idempotency key stored (a duplicate: nothing written)
 ]]
@@ -28,7 +29,8 @@ local members = {}
 local earliest = nil
 local i = 8
 while i <= #ARGV do
-  local id, score, idem, n = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
+  local id, score, idem = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5]
+  local headers, n = ARGV[i + 6], tonumber(ARGV[i + 7])
   local first = false
   if idem ~= '' then
     first = rcall('GET', idem) -- (SET NX GET needs Redis 7; this runs on 6.2 as well)
@@ -40,8 +42,9 @@ while i <= #ARGV do
     local jobKey = Key.job(P, id)
     rcall('HSET', jobKey, 't', tenant, 'f', fn, 'q', qid, 'p', ARGV[i + 1], 'a', 0,
       'ma', ARGV[i + 2], 'ra', ARGV[i + 3], 'ea', now, 'st', 'queued', 'ks', ks)
+    if headers ~= '' then rcall('HSET', jobKey, 'h', headers) end
     for j = 0, n - 1 do
-      rcall('HSET', jobKey, 'k:' .. ARGV[i + 7 + 2 * j], ARGV[i + 8 + 2 * j])
+      rcall('HSET', jobKey, 'k:' .. ARGV[i + 8 + 2 * j], ARGV[i + 9 + 2 * j])
     end
     members[#members + 1] = score
     members[#members + 1] = id
@@ -52,7 +55,7 @@ while i <= #ARGV do
     if earliest == nil or score < earliest then earliest = score end
     out[#out + 1] = 0
   end
-  i = i + 7 + 2 * n
+  i = i + 8 + 2 * n
 end
 if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
 if earliest then queueJoined(P, qid, earliest, now) end

@@ -1,6 +1,7 @@
 package dev.croupier.worker;
 
 import dev.croupier.api.OptionChecks;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.protocol.Wire;
 import java.nio.file.Path;
@@ -27,6 +28,10 @@ import java.util.Objects;
  *     zero turns retries off (see {@link CroupierClient} for what a caller may assume)
  * @param retryMinBackoff the first pause between attempts (later ones double, with jitter)
  * @param retryMaxBackoff the longest pause between attempts
+ * @param tracing how enqueues are traced: by default {@link JobTracing#detect()} (OpenTelemetry's
+ *     global instance when its API is on the class path, nothing otherwise);
+ *     {@code OpenTelemetryTracing.of(openTelemetry)} for another instance, {@link JobTracing#none()}
+ *     to turn it off
  */
 public record ClientOptions(
     List<String> addresses,
@@ -40,7 +45,8 @@ public record ClientOptions(
     Duration idleTimeout,
     Duration retryDeadline,
     Duration retryMinBackoff,
-    Duration retryMaxBackoff) {
+    Duration retryMaxBackoff,
+    JobTracing tracing) {
 
   public static final String DEFAULT_CLIENT_NAME = "java-client";
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -59,6 +65,7 @@ public record ClientOptions(
     addresses.forEach(NodeAddress::parse);
     token = token == null ? "" : token;
     clientName = clientName == null ? DEFAULT_CLIENT_NAME : clientName;
+    tracing = tracing == null ? JobTracing.detect() : tracing;
     OptionChecks.requirePositive("connectTimeout", connectTimeout);
     OptionChecks.requirePositive("requestTimeout", requestTimeout);
     OptionChecks.requirePositive("idleTimeout", idleTimeout);
@@ -98,6 +105,7 @@ public record ClientOptions(
     private Duration retryDeadline = DEFAULT_RETRY_DEADLINE;
     private Duration retryMinBackoff = DEFAULT_RETRY_MIN_BACKOFF;
     private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
+    private JobTracing tracing;
 
     private Builder() {}
 
@@ -172,11 +180,20 @@ public record ClientOptions(
       return this;
     }
 
+    /**
+     * How enqueues are traced ({@link JobTracing#detect()} by default; {@link JobTracing#none()}
+     * turns it off).
+     */
+    public Builder tracing(JobTracing v) {
+      tracing = v;
+      return this;
+    }
+
     /** Builds and validates the options. */
     public ClientOptions build() {
       return new ClientOptions(addresses, token, clientName, tls, trustCertificate, connectTimeout,
           requestTimeout, maxFrameBytes, idleTimeout, retryDeadline, retryMinBackoff,
-          retryMaxBackoff);
+          retryMaxBackoff, tracing);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobProducer;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.JobState;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.protocol.JobMessages;
 import dev.croupier.protocol.Limits;
 import dev.croupier.proto.v1.Cancel;
@@ -118,12 +119,12 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
     return join(enqueueAsync(job));
   }
 
-  /** Enqueues one job without waiting (retried as the class documentation says). */
+  /**
+   * Enqueues one job without waiting (retried as the class documentation says). The job carries
+   * the caller's trace (see {@link ClientOptions#tracing()}).
+   */
   public CompletableFuture<EnqueueResult> enqueueAsync(JobRequest job) {
-    EnqueueItem item = item(job);
-    Envelope.Builder req = Envelope.newBuilder().setEnqueue(Enqueue.newBuilder().setItem(item));
-    return retrier.run(n -> call(req))
-        .thenApply(r -> result(r.getEnqueued().getJobs(0), job));
+    return traced(List.of(job), true).thenApply(results -> results.get(0));
   }
 
   @Override
@@ -140,9 +141,30 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
       return CompletableFuture.failedFuture(new InvalidRequestException("a batch may hold at most "
           + Limits.MAX_ENQUEUE_BATCH_ITEMS + " jobs: " + jobs.size() + "; split it"));
     }
-    EnqueueBatch.Builder batch = EnqueueBatch.newBuilder();
-    jobs.forEach(j -> batch.addItems(item(j)));
-    Envelope.Builder req = Envelope.newBuilder().setEnqueueBatch(batch);
+    return traced(jobs, false);
+  }
+
+  /** Sends {@code jobs} in the caller's trace: as one {@code Enqueue} when {@code single}. */
+  private CompletableFuture<List<EnqueueResult>> traced(List<JobRequest> jobs, boolean single) {
+    JobTracing.Enqueue trace = options.tracing().enqueue(jobs);
+    CompletableFuture<List<EnqueueResult>> sent;
+    try (JobTracing.Scope scope = trace.makeCurrent()) {
+      sent = send(trace.requests(), single);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.whenComplete((results, err) -> trace.end(results, err == null ? null : unwrap(err)));
+  }
+
+  private CompletableFuture<List<EnqueueResult>> send(List<JobRequest> jobs, boolean single) {
+    Envelope.Builder req = Envelope.newBuilder();
+    if (single) {
+      req.setEnqueue(Enqueue.newBuilder().setItem(item(jobs.get(0))));
+    } else {
+      EnqueueBatch.Builder batch = EnqueueBatch.newBuilder();
+      jobs.forEach(j -> batch.addItems(item(j)));
+      req.setEnqueueBatch(batch);
+    }
     return retrier.run(n -> call(req)).thenApply(r -> {
       List<EnqueuedJob> out = r.getEnqueued().getJobsList();
       List<EnqueueResult> results = new ArrayList<>(out.size());

@@ -41,8 +41,8 @@ public final class Worker implements AutoCloseable {
         new ConnectionConfig(options.token(), options.clientName(), Role.ROLE_WORKER,
             options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
             options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout()),
-        options.reconnectMinBackoff(), options.reconnectMaxBackoff(), options.shutdownGrace()),
-        new WorkerMeters(options.meterRegistry()));
+        options.reconnectMinBackoff(), options.reconnectMaxBackoff(), options.shutdownGrace(),
+        options.tracing()), new WorkerMeters(options.meterRegistry()));
   }
 
   /** A worker that will connect as {@code options} say once {@link #start()}ed. */

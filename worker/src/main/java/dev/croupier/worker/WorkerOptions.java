@@ -1,6 +1,7 @@
 package dev.croupier.worker;
 
 import dev.croupier.api.OptionChecks;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.protocol.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,10 @@ import java.util.Objects;
  *     them back
  * @param maxFrameBytes largest frame accepted from a node
  * @param idleTimeout silence from a node after which its connection is presumed dead
+ * @param tracing how runs are traced: by default {@link JobTracing#detect()} (OpenTelemetry's
+ *     global instance when its API is on the class path, nothing otherwise);
+ *     {@code OpenTelemetryTracing.of(openTelemetry)} for another instance, {@link JobTracing#none()}
+ *     to turn it off
  * @param meterRegistry where the worker's meters go ({@code croupier.worker.*}: jobs by outcome,
  *     run time, jobs running, reconnects), or null (the default) for no meters
  */
@@ -42,6 +47,7 @@ public record WorkerOptions(
     Duration shutdownGrace,
     int maxFrameBytes,
     Duration idleTimeout,
+    JobTracing tracing,
     MeterRegistry meterRegistry) {
 
   public static final String DEFAULT_CLIENT_NAME = "java-worker";
@@ -60,6 +66,7 @@ public record WorkerOptions(
     addresses.forEach(NodeAddress::parse);
     token = token == null ? "" : token;
     clientName = clientName == null ? DEFAULT_CLIENT_NAME : clientName;
+    tracing = tracing == null ? JobTracing.detect() : tracing;
     OptionChecks.requirePositive("connectTimeout", connectTimeout);
     OptionChecks.requirePositive("reconnectMinBackoff", reconnectMinBackoff);
     OptionChecks.requirePositive("reconnectMaxBackoff", reconnectMaxBackoff);
@@ -95,6 +102,7 @@ public record WorkerOptions(
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int maxFrameBytes = Wire.DEFAULT_MAX_FRAME_BYTES;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private JobTracing tracing;
     private MeterRegistry meterRegistry;
 
     private Builder() {}
@@ -162,6 +170,15 @@ public record WorkerOptions(
     }
 
     /**
+     * How runs are traced ({@link JobTracing#detect()} by default; {@link JobTracing#none()}
+     * turns it off).
+     */
+    public Builder tracing(JobTracing v) {
+      tracing = v;
+      return this;
+    }
+
+    /**
      * Where the worker's meters go (e.g. the application's Prometheus registry); without one the
      * worker records none.
      */
@@ -174,7 +191,7 @@ public record WorkerOptions(
     public WorkerOptions build() {
       return new WorkerOptions(addresses, token, clientName, tls, trustCertificate, connectTimeout,
           reconnectMinBackoff, reconnectMaxBackoff, shutdownGrace, maxFrameBytes, idleTimeout,
-          meterRegistry);
+          tracing, meterRegistry);
     }
   }
 }

@@ -62,6 +62,11 @@ final class FakeNode implements AutoCloseable {
         .setDeadlineMs(System.currentTimeMillis() + leaseTimeoutMs)).build());
   }
 
+  /** Sends {@code dispatch} as it is. */
+  void dispatch(Dispatch dispatch) {
+    client.writeAndFlush(Envelope.newBuilder().setDispatch(dispatch).build());
+  }
+
   void dropConnection() {
     client.close().syncUninterruptibly();
   }

@@ -1,13 +1,19 @@
 package dev.croupier.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.proto.v1.Complete;
+import dev.croupier.proto.v1.Dispatch;
 import dev.croupier.proto.v1.Envelope.BodyCase;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,5 +180,22 @@ class WorkerTest {
         Thread.sleep(10);
       }
     }
+  }
+
+  @Test
+  void headers_reachTheHandler_withoutOpenTelemetryOnTheClassPath() throws Exception {
+    assertThatThrownBy(() -> Class.forName("io.opentelemetry.api.GlobalOpenTelemetry"))
+        .as("this module's tests run without OpenTelemetry").isInstanceOf(ClassNotFoundException.class);
+    assertThat(WorkerOptions.newBuilder().address("127.0.0.1:1").build().tracing()).isSameAs(JobTracing.none());
+    LinkedBlockingQueue<Map<String, String>> seen = new LinkedBlockingQueue<>();
+    start(1, job -> seen.add(job.headers()), Duration.ofSeconds(1));
+    assertThat(credits()).isEqualTo(1);
+    Map<String, String> headers = Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "x-id", "7");
+    node.dispatch(Dispatch.newBuilder().setJobId("j1").setTenant("t").setFunction("f").setAttempt(1)
+        .setMaxAttempts(5).setLeaseTimeoutMs(30_000).setDeadlineMs(System.currentTimeMillis() + 30_000)
+        .putAllHeaders(headers).build());
+    assertThat(node.next(BodyCase.COMPLETE, WAIT).getComplete().hasSuccess()).isTrue();
+    assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo(headers);
   }
 }

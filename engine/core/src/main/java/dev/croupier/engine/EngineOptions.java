@@ -3,6 +3,7 @@ package dev.croupier.engine;
 import static dev.croupier.api.OptionChecks.requirePositive;
 import static dev.croupier.api.OptionChecks.requireRange;
 
+import dev.croupier.api.tracing.JobTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -37,6 +38,10 @@ import java.util.Objects;
  * @param fairness whether plan weights count ({@code WEIGHTED}) or every tenant weighs 1
  * @param clock the time source (tests use a fake one)
  * @param meterRegistry where the engine's metrics go (a Prometheus registry on an engine node)
+ * @param tracing how enqueues and embedded runs are traced: by default
+ *     {@link JobTracing#detect()} (OpenTelemetry's global instance when its API is on the class
+ *     path, nothing otherwise); {@code OpenTelemetryTracing.of(openTelemetry)} for another
+ *     instance, {@link JobTracing#none()} to turn it off
  * @param tenantSeriesLimit per-tenant metric series (a {@code tenant} tag on the wait, run,
  *     backlog and running meters) for at most this many tenants, the first seen; the others are
  *     summed under {@code tenant="_other"}. 0 (the default) leaves the tenant tag off
@@ -60,6 +65,7 @@ public record EngineOptions(
     FairnessMode fairness,
     InstantSource clock,
     MeterRegistry meterRegistry,
+    JobTracing tracing,
     int tenantSeriesLimit) {
 
   public static final String DEFAULT_NAMESPACE = "croupier";
@@ -109,6 +115,7 @@ public record EngineOptions(
     Objects.requireNonNull(fairness, "fairness");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(meterRegistry, "meterRegistry");
+    Objects.requireNonNull(tracing, "tracing");
     requireRange("tenantSeriesLimit", tenantSeriesLimit, 0, MAX_TENANT_SERIES_LIMIT);
   }
 
@@ -187,6 +194,7 @@ public record EngineOptions(
     private FairnessMode fairness = FairnessMode.WEIGHTED;
     private InstantSource clock = InstantSource.system();
     private MeterRegistry meterRegistry;
+    private JobTracing tracing;
     private int tenantSeriesLimit = DEFAULT_TENANT_SERIES_LIMIT;
 
     private Builder() {}
@@ -210,6 +218,7 @@ public record EngineOptions(
       fairness = o.fairness;
       clock = o.clock;
       meterRegistry = o.meterRegistry;
+      tracing = o.tracing;
       tenantSeriesLimit = o.tenantSeriesLimit;
     }
 
@@ -231,6 +240,7 @@ public record EngineOptions(
     public Builder fairness(FairnessMode v) { fairness = v; return this; }
     public Builder clock(InstantSource v) { clock = v; return this; }
     public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
+    public Builder tracing(JobTracing v) { tracing = v; return this; }
     public Builder tenantSeriesLimit(int v) { tenantSeriesLimit = v; return this; }
 
     /** Builds and validates the options. */
@@ -239,7 +249,8 @@ public record EngineOptions(
           maxBatch, capacityBackoff, idlePoll, scavengeInterval, configCacheTtl,
           virtualTimeRetention, statusRetention, idempotencyWindow, registeredFunctionLifetime,
           maxPayloadBytes, shutdownGrace, fairness, clock,
-          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), tenantSeriesLimit);
+          meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
+          tracing != null ? tracing : JobTracing.detect(), tenantSeriesLimit);
     }
   }
 }

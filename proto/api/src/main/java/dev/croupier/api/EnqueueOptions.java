@@ -19,6 +19,8 @@ import java.util.Objects;
  *     return the first job's id, or null
  * @param concurrencyKeys values for the function's keyed limits, by key name
  * @param maxAttempts overrides the function's retry policy, or 0 to keep it
+ * @param headers a small string map carried to the handler ({@link JobContext#headers()}),
+ *     within {@link JobHeaders}' limits; names are kept lower-case
  */
 public record EnqueueOptions(
     Instant runAt,
@@ -26,7 +28,8 @@ public record EnqueueOptions(
     Duration priority,
     String idempotencyKey,
     Map<String, String> concurrencyKeys,
-    int maxAttempts) {
+    int maxAttempts,
+    Map<String, String> headers) {
 
   /** Longest idempotency key accepted (it is hashed before it reaches a key name). */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 512;
@@ -70,6 +73,13 @@ public record EnqueueOptions(
       }
     });
     OptionChecks.requireRange("maxAttempts", maxAttempts, 0, 1000);
+    headers = JobHeaders.normalize(headers);
+  }
+
+  /** These options with {@code headers} in place of the current ones (checked as at build). */
+  public EnqueueOptions withHeaders(Map<String, String> headers) {
+    return new EnqueueOptions(runAt, delay, priority, idempotencyKey, concurrencyKeys, maxAttempts,
+        headers);
   }
 
   private static Duration requireAtMost(String name, Duration d, Duration max) {
@@ -93,6 +103,7 @@ public record EnqueueOptions(
     private String idempotencyKey;
     private final Map<String, String> concurrencyKeys = new LinkedHashMap<>();
     private int maxAttempts;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -132,9 +143,25 @@ public record EnqueueOptions(
       return this;
     }
 
+    /**
+     * Adds header {@code name} (case-insensitive; kept lower-case) with {@code value}; see
+     * {@link JobHeaders} for the limits, checked by {@link #build()}.
+     */
+    public Builder header(String name, String value) {
+      this.headers.put(name, value);
+      return this;
+    }
+
+    /** Adds every header of {@code headers}. */
+    public Builder headers(Map<String, String> headers) {
+      this.headers.putAll(headers);
+      return this;
+    }
+
     /** Builds and validates the options. */
     public EnqueueOptions build() {
-      return new EnqueueOptions(runAt, delay, priority, idempotencyKey, concurrencyKeys, maxAttempts);
+      return new EnqueueOptions(runAt, delay, priority, idempotencyKey, concurrencyKeys, maxAttempts,
+          headers);
     }
   }
 }

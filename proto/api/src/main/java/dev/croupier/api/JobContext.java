@@ -33,6 +33,13 @@ public interface JobContext {
   /** The concurrency-key values given at enqueue, by key name. */
   Map<String, String> concurrencyKeys();
 
+  /**
+   * The headers given at enqueue, by lower-case name (empty when none). With OpenTelemetry on the
+   * class path they carry the enqueuer's trace ({@code traceparent}, {@code tracestate}), and the
+   * handler already runs in that trace: {@code Span.current()} is the job's run span.
+   */
+  Map<String, String> headers();
+
   /** When the current lease runs out unless it is extended. */
   Instant leaseDeadline();
 

@@ -1,8 +1,10 @@
 package dev.croupier.api;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A job as looked up by id.
@@ -18,6 +20,7 @@ import java.util.Objects;
  * @param enqueuedAt when it was enqueued
  * @param finishedAt when it reached a final state, or null
  * @param concurrencyKeys its concurrency-key values by key name
+ * @param headers its headers as given at enqueue (names lower-case)
  */
 public record JobInfo(
     String id,
@@ -30,12 +33,14 @@ public record JobInfo(
     Instant runAt,
     Instant enqueuedAt,
     Instant finishedAt,
-    Map<String, String> concurrencyKeys) {
+    Map<String, String> concurrencyKeys,
+    Map<String, String> headers) {
 
   /** Checks the required fields. */
   public JobInfo {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(state, "state");
     concurrencyKeys = Map.copyOf(concurrencyKeys);
+    headers = headers == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(headers));
   }
 }

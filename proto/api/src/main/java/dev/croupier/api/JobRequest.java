@@ -3,6 +3,7 @@ package dev.croupier.api;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param tenant whose job it is
  * @param function which function runs it
  * @param payload its bytes (empty when null)
- * @param options when it runs, deduplication, keyed-limit values and attempts
+ * @param options when it runs, deduplication, keyed-limit values, attempts and headers
  */
 public record JobRequest(String tenant, String function, byte[] payload, EnqueueOptions options) {
 
@@ -27,6 +28,11 @@ public record JobRequest(String tenant, String function, byte[] payload, Enqueue
   /** A job due now with the given payload. */
   public static JobRequest of(String tenant, String function, byte[] payload) {
     return new JobRequest(tenant, function, payload, EnqueueOptions.DEFAULTS);
+  }
+
+  /** This request with {@code headers} in place of its current ones. */
+  public JobRequest withHeaders(Map<String, String> headers) {
+    return new JobRequest(tenant, function, payload, options.withHeaders(headers));
   }
 
   /** A job of {@code tenant} for {@code function}, due now, with an empty payload. */
@@ -91,6 +97,18 @@ public record JobRequest(String tenant, String function, byte[] payload, Enqueue
     /** Overrides the function's max attempts. */
     public Builder maxAttempts(int n) {
       options.maxAttempts(n);
+      return this;
+    }
+
+    /** Adds a header for the handler (see {@link JobHeaders} for the limits). */
+    public Builder header(String name, String value) {
+      options.header(name, value);
+      return this;
+    }
+
+    /** Adds headers for the handler. */
+    public Builder headers(Map<String, String> headers) {
+      options.headers(headers);
       return this;
     }
 

@@ -1,8 +1,10 @@
 package dev.croupier.api;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A job the engine leased for delivery. {@code leaseToken} proves the lease: completions and
@@ -19,6 +21,7 @@ import java.util.Objects;
  * @param concurrencyKeys its concurrency-key values
  * @param deadline when the lease runs out unless extended
  * @param enqueuedAt when it was enqueued
+ * @param headers its headers as given at enqueue (names lower-case)
  * @param leaseToken the secret that proves this lease (opaque)
  */
 public record LeasedJob(
@@ -31,6 +34,7 @@ public record LeasedJob(
     Map<String, String> concurrencyKeys,
     Instant deadline,
     Instant enqueuedAt,
+    Map<String, String> headers,
     String leaseToken) {
 
   /** Checks the required fields. */
@@ -39,6 +43,7 @@ public record LeasedJob(
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(leaseToken, "leaseToken");
     concurrencyKeys = Map.copyOf(concurrencyKeys);
+    headers = headers == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(headers));
   }
 
   /** Everything but the payload's bytes and the lease token (a secret; logs must not hold it). */

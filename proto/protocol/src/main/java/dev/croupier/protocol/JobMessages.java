@@ -43,7 +43,8 @@ public final class JobMessages {
         .setDelayMs(o.delay().toMillis())
         .setPriorityMs(o.priority().toMillis())
         .putAllConcurrencyKeys(o.concurrencyKeys())
-        .setMaxAttempts(o.maxAttempts());
+        .setMaxAttempts(o.maxAttempts())
+        .putAllHeaders(o.headers());
     if (o.runAt() != null) {
       b.setRunAtMs(Math.max(1, o.runAt().toEpochMilli()));
     }
@@ -72,6 +73,7 @@ public final class JobMessages {
       o.idempotencyKey(item.getIdempotencyKey());
     }
     item.getConcurrencyKeysMap().forEach(o::concurrencyKey);
+    o.headers(item.getHeadersMap());
     return new JobRequest(item.getTenant(), item.getFunction(), item.getPayload().toByteArray(),
         o.build());
   }
@@ -115,6 +117,7 @@ public final class JobMessages {
         .setEnqueuedAtMs(millis(job.enqueuedAt()))
         .setLeaseTimeoutMs(leaseTimeout.toMillis())
         .setLeaseToken(leaseToken(job.leaseToken()))
+        .putAllHeaders(job.headers())
         .build();
   }
 
@@ -132,7 +135,8 @@ public final class JobMessages {
   public static LeasedJob leasedJob(Dispatch d) {
     return new LeasedJob(d.getJobId(), d.getTenant(), d.getFunction(), d.getPayload().toByteArray(),
         d.getAttempt(), d.getMaxAttempts(), d.getConcurrencyKeysMap(),
-        Instant.ofEpochMilli(d.getDeadlineMs()), instant(d.getEnqueuedAtMs()), leaseToken(d.getLeaseToken()));
+        Instant.ofEpochMilli(d.getDeadlineMs()), instant(d.getEnqueuedAtMs()), d.getHeadersMap(),
+        leaseToken(d.getLeaseToken()));
   }
 
   /** The wire form of a lease to extend. */
@@ -207,7 +211,8 @@ public final class JobMessages {
         .setRunAtMs(millis(info.runAt()))
         .setEnqueuedAtMs(millis(info.enqueuedAt()))
         .setFinishedAtMs(millis(info.finishedAt()))
-        .putAllConcurrencyKeys(info.concurrencyKeys());
+        .putAllConcurrencyKeys(info.concurrencyKeys())
+        .putAllHeaders(info.headers());
     if (info.tenant() != null) {
       b.setTenant(info.tenant());
     }
@@ -228,7 +233,7 @@ public final class JobMessages {
     return new JobInfo(s.getJobId(), emptyToNull(s.getTenant()), emptyToNull(s.getFunction()),
         state(s.getState()), s.getAttempts(), s.getMaxAttempts(), emptyToNull(s.getLastError()),
         instant(s.getRunAtMs()), instant(s.getEnqueuedAtMs()), instant(s.getFinishedAtMs()),
-        s.getConcurrencyKeysMap());
+        s.getConcurrencyKeysMap(), s.getHeadersMap());
   }
 
   private static dev.croupier.proto.v1.JobState state(JobState s) {

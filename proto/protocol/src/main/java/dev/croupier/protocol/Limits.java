@@ -2,6 +2,7 @@ package dev.croupier.protocol;
 
 import dev.croupier.api.EnqueueOptions;
 import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobHeaders;
 import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.FunctionRegistration;
@@ -34,6 +35,17 @@ public final class Limits {
   public static final int MAX_JOB_ID_LENGTH = 128;
   /** Longest lease token (the node's are 22 bytes; longer ones cannot match and are refused). */
   public static final int MAX_LEASE_TOKEN_BYTES = 64;
+  /**
+   * Most headers in one {@code EnqueueItem}; their names and sizes are checked as
+   * {@link JobHeaders} says when the item becomes a request.
+   */
+  public static final int MAX_HEADERS = JobHeaders.MAX_HEADERS;
+  /** Longest header name (characters of {@code A-Z a-z 0-9 . _ -}). */
+  public static final int MAX_HEADER_NAME_LENGTH = JobHeaders.MAX_NAME_LENGTH;
+  /** Longest header value, in bytes of UTF-8. */
+  public static final int MAX_HEADER_VALUE_BYTES = JobHeaders.MAX_VALUE_BYTES;
+  /** Most bytes of one item's header names and values together. */
+  public static final int MAX_HEADERS_TOTAL_BYTES = JobHeaders.MAX_TOTAL_BYTES;
   /** Longest idempotency key. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = EnqueueOptions.MAX_IDEMPOTENCY_KEY_LENGTH;
 
@@ -92,7 +104,8 @@ public final class Limits {
   }
 
   private static String item(EnqueueItem item, String where) {
-    return count(where + ".concurrency_keys", item.getConcurrencyKeysCount(), MAX_CONCURRENCY_KEYS);
+    String v = count(where + ".concurrency_keys", item.getConcurrencyKeysCount(), MAX_CONCURRENCY_KEYS);
+    return v != null ? v : count(where + ".headers", item.getHeadersCount(), MAX_HEADERS);
   }
 
   private static String register(List<FunctionRegistration> functions) {

@@ -3,7 +3,10 @@ package dev.croupier.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.croupier.api.InvalidRequestException;
+import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobRequest;
+import dev.croupier.api.JobState;
 import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
 import dev.croupier.proto.v1.Complete;
@@ -18,6 +21,32 @@ class JobMessagesTest {
 
   private static EnqueueItem.Builder item() {
     return EnqueueItem.newBuilder().setTenant("acme").setFunction("f");
+  }
+
+  @Test
+  void headers_mapBothWays_inItemsDispatchesAndStatuses() {
+    Map<String, String> h = Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "x-note", "é & =");
+    JobRequest r = JobRequest.newBuilder("acme", "f").headers(h).build();
+    EnqueueItem wire = JobMessages.item(r);
+    assertThat(wire.getHeadersMap()).isEqualTo(h);
+    assertThat(JobMessages.request(wire).options().headers()).isEqualTo(h);
+    assertThat(JobMessages.request(item().putHeaders("X-Upper", "v").build()).options().headers())
+        .as("names arrive case-insensitive").isEqualTo(Map.of("x-upper", "v"));
+
+    LeasedJob job = new LeasedJob("0-j", "acme", "f", new byte[0], 1, 3, Map.of(),
+        Instant.ofEpochMilli(2_000), Instant.ofEpochMilli(1_000), h, "tok");
+    assertThat(JobMessages.leasedJob(JobMessages.dispatch(job, Duration.ofSeconds(30))).headers()).isEqualTo(h);
+    JobInfo info = new JobInfo("0-j", "acme", "f", JobState.QUEUED, 0, 3, null, Instant.ofEpochMilli(1_000),
+        Instant.ofEpochMilli(1_000), null, Map.of(), h);
+    assertThat(JobMessages.info(JobMessages.status(info)).headers()).isEqualTo(h);
+    assertThat(JobMessages.item(JobRequest.of("acme", "f", new byte[0])).getHeadersCount()).isZero();
+  }
+
+  @Test
+  void request_whenHeadersBreakALimit_isRefusedNamingTheHeader() {
+    assertThatThrownBy(() -> JobMessages.request(item().putHeaders("a b", "v").build()))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("header name 'a b' is invalid");
   }
 
   @Test
@@ -91,7 +120,7 @@ class JobMessagesTest {
 
   @Test
   void outcome_whenInRange_keepsRetryAfter() {
-    LeasedJob job = new LeasedJob("j", "t", "f", new byte[0], 1, 3, Map.of(), Instant.now(), Instant.now(), "tok");
+    LeasedJob job = new LeasedJob("j", "t", "f", new byte[0], 1, 3, Map.of(), Instant.now(), Instant.now(), Map.of(), "tok");
     Complete c = JobMessages.complete(job,
         new Outcome.Retry(Duration.ofSeconds(9), "later", Duration.ofMillis(3)));
     assertThat(JobMessages.outcome(c))

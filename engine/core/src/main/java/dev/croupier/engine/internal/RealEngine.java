@@ -4,6 +4,7 @@ import dev.croupier.api.CroupierException;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
 import dev.croupier.api.Names;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.api.JobRequest;
@@ -98,7 +99,8 @@ public final class RealEngine implements Engine {
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);
-      this.embedded = new EmbeddedRunner(leases, options.clock(), scheduler, timers);
+      this.embedded = new EmbeddedRunner(leases, options.clock(), scheduler, options.tracing(),
+          timers);
       demand.attach(embedded);
     } catch (RuntimeException e) {
       redis.close();
@@ -161,7 +163,15 @@ public final class RealEngine implements Engine {
     if (requests.isEmpty()) {
       return List.of();
     }
-    List<EnqueueResult> out = enqueuer.enqueue(requests);
+    JobTracing.Enqueue trace = options.tracing().enqueue(requests);
+    List<EnqueueResult> out;
+    try (JobTracing.Scope scope = trace.makeCurrent()) {
+      out = enqueuer.enqueue(trace.requests());
+    } catch (RuntimeException e) {
+      trace.end(null, e);
+      throw e;
+    }
+    trace.end(out, null);
     out.forEach(r -> metrics.enqueued(r.duplicate()));
     signal.signal();
     return out;

@@ -80,6 +80,11 @@ public final class Execution implements JobContext {
   }
 
   @Override
+  public Map<String, String> headers() {
+    return job.headers();
+  }
+
+  @Override
   public Instant leaseDeadline() {
     return deadline;
   }

@@ -6,6 +6,7 @@ import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
 import dev.croupier.api.PermanentFailureException;
 import dev.croupier.api.RetryLaterException;
+import dev.croupier.api.tracing.JobTracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -39,6 +40,7 @@ public final class JobExecutor {
   private final ScheduledExecutorService timer;
   private final ExecutorService handlers;
   private final Duration heartbeatReplyTimeout;
+  private final JobTracing tracing;
   private final LongAdder handlerErrors = new LongAdder();
 
   /**
@@ -48,6 +50,13 @@ public final class JobExecutor {
    */
   public JobExecutor(LeaseKeeper keeper, InstantSource clock, ScheduledExecutorService timer,
       ExecutorService handlers, Duration heartbeatReplyTimeout) {
+    this(keeper, clock, timer, handlers, heartbeatReplyTimeout, JobTracing.none());
+  }
+
+  /** As above; each run is traced through {@code tracing}. */
+  public JobExecutor(LeaseKeeper keeper, InstantSource clock, ScheduledExecutorService timer,
+      ExecutorService handlers, Duration heartbeatReplyTimeout, JobTracing tracing) {
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
     this.keeper = Objects.requireNonNull(keeper, "keeper");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timer = Objects.requireNonNull(timer, "timer");
@@ -87,23 +96,28 @@ public final class JobExecutor {
   }
 
   private void run(Execution e, JobHandler handler, Consumer<Execution> finished) {
+    JobTracing.Run trace = tracing.run(e.job(), clock.instant());
     long start = System.nanoTime();
     Outcome outcome;
-    try {
+    Throwable error = null;
+    try (JobTracing.Scope scope = trace.makeCurrent()) {
       handler.handle(e);
       outcome = new Outcome.Success(elapsed(start));
     } catch (RetryLaterException ex) {
       outcome = new Outcome.Retry(ex.retryAfter(), ex.getMessage(), elapsed(start));
     } catch (PermanentFailureException ex) {
       outcome = new Outcome.Fail(ex.getMessage(), elapsed(start));
+      error = ex;
     } catch (InterruptedException ex) {
       // The runner is stopping (abort, or a hand-back at shutdown): not the handler's failure.
       log.debug("job {} of {} interrupted", e.id(), e.function());
       outcome = new Outcome.Retry(null, ex.toString(), elapsed(start));
     } catch (Throwable ex) {
       outcome = new Outcome.Retry(null, ex.toString(), elapsed(start));
+      error = ex;
       handlerFailed(e, ex);
     }
+    trace.end(outcome, error);
     stopHeartbeats(e);
     if (e.settled.compareAndSet(false, true)) {
       keeper.complete(e.job(), outcome);

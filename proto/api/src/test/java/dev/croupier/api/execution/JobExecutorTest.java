@@ -8,6 +8,13 @@ import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
 import dev.croupier.api.PermanentFailureException;
 import dev.croupier.api.RetryLaterException;
+import dev.croupier.api.tracing.OpenTelemetryTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -57,7 +64,7 @@ class JobExecutorTest {
 
   static LeasedJob job() {
     return new LeasedJob("j1", "acme", "f", new byte[] {1}, 1, 3, Map.of(),
-        Instant.now().plusSeconds(30), Instant.now(), "token");
+        Instant.now().plusSeconds(30), Instant.now(), Map.of(), "token");
   }
 
   Outcome run(JobHandler handler) throws InterruptedException {
@@ -137,5 +144,32 @@ class JobExecutorTest {
         new Outcome.Retry(Duration.ZERO, "shutting down", Duration.ZERO));
     assertThat(keeper.completed.poll(300, TimeUnit.MILLISECONDS)).as("settled exactly once").isNull();
     assertThat(executor.handlerErrors()).as("an interrupt at shutdown is not a handler error").isZero();
+  }
+
+  @Test
+  void handler_seesTheJobsHeaders_andRunsInTheTraceSetAtEnqueue() throws Exception {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+        .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build()) {
+      JobExecutor traced = new JobExecutor(keeper, InstantSource.system(), timer, handlers,
+          Duration.ofSeconds(1), OpenTelemetryTracing.of(otel));
+      String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      LeasedJob job = new LeasedJob("j1", "acme", "f", new byte[0], 1, 3, Map.of(),
+          Instant.now().plusSeconds(30), Instant.now(),
+          Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01", "x-id", "7"), "token");
+      LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
+      traced.start(traced.prepare(job, Duration.ofSeconds(30)), ctx -> {
+        seen.add(ctx.headers().get("x-id"));
+        seen.add(Span.current().getSpanContext().getTraceId());
+        throw new PermanentFailureException("no");
+      }, e -> {});
+      assertThat(keeper.completed.poll(5, TimeUnit.SECONDS)).isInstanceOf(Outcome.Fail.class);
+      assertThat(seen).containsExactly("7", traceId);
+      assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(s -> {
+        assertThat(s.getName()).isEqualTo("run f");
+        assertThat(s.getTraceId()).isEqualTo(traceId);
+        assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      });
+    }
   }
 }

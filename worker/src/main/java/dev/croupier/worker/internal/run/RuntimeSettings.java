@@ -1,5 +1,6 @@
 package dev.croupier.worker.internal.run;
 
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.worker.internal.net.ConnectionConfig;
 import dev.croupier.worker.internal.net.NodeAddress;
 import java.time.Duration;
@@ -13,13 +14,15 @@ import java.util.List;
  * @param reconnectMinBackoff first wait before reconnecting
  * @param reconnectMaxBackoff longest wait before reconnecting
  * @param shutdownGrace how long close() lets running jobs finish
+ * @param tracing how runs are traced
  */
 public record RuntimeSettings(
     List<NodeAddress> addresses,
     ConnectionConfig connection,
     Duration reconnectMinBackoff,
     Duration reconnectMaxBackoff,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    JobTracing tracing) {
 
   /** Copies the address list. */
   public RuntimeSettings {

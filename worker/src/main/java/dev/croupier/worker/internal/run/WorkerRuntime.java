@@ -86,7 +86,7 @@ public final class WorkerRuntime {
     this.backoffMs = options.reconnectMinBackoff().toMillis();
     this.executor = new JobExecutor(meters.metered(
         new NodeLeases(() -> this.current, completions, () -> state == State.CLOSED)),
-        InstantSource.system(), timer, handlers, config.connectTimeout());
+        InstantSource.system(), timer, handlers, config.connectTimeout(), options.tracing());
     meters.bind(this::running, this::connected);
   }
 

@@ -10,6 +10,7 @@ import dev.croupier.api.execution.JobExecutor;
 import dev.croupier.api.execution.LeaseKeeper;
 import dev.croupier.engine.metrics.JobTimers;
 import dev.croupier.api.execution.Slots;
+import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.engine.spi.JobSink;
 import dev.croupier.engine.spi.Leases;
 import java.time.Duration;
@@ -43,12 +44,16 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   private final Map<String, Function> functions = new ConcurrentHashMap<>();
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
-  /** A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler}. */
+  /**
+   * A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler},
+   * runs are traced through {@code tracing} and timed by {@code timers}.
+   */
   public EmbeddedRunner(Leases leases, InstantSource clock, ScheduledExecutorService scheduler,
-      JobTimers timers) {
+      JobTracing tracing, JobTimers timers) {
     this.timers = Objects.requireNonNull(timers, "timers");
     this.leases = Objects.requireNonNull(leases, "leases");
-    this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10));
+    this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10),
+        tracing);
   }
 
   /** Starts running {@code spec}'s jobs with at most {@code maxInFlight} at once. */

@@ -13,6 +13,7 @@ import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Coalescer;
+import dev.croupier.engine.internal.script.HeaderField;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
@@ -56,7 +57,7 @@ public final class Enqueuer implements AutoCloseable {
   /** A validated job, ready to write. */
   private record Job(String tenant, String function, int shard, String id, String queueId, byte[] payload,
       long runAt, long score, int maxAttempts, String keyed, Map<String, String> keyValues,
-      String idempotencyKey) {}
+      String idempotencyKey, String headers) {}
 
   /**
    * Enqueues every request in one flush (all or nothing as far as validation goes: one bad
@@ -136,7 +137,8 @@ public final class Enqueuer implements AutoCloseable {
       keyed.append(KeySchema.keySlots(spec.name(), k.key(), o.concurrencyKeys().get(k.key()))).append('\n');
     }
     return new Job(tenant, spec.name(), shard, ids.next(shard, now), qid, r.payload(), runAt, score,
-        maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey());
+        maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey(),
+        HeaderField.encode(o.headers()));
   }
 
   private ScriptRegistry.Call group(List<Job> group, long now) {
@@ -148,7 +150,7 @@ public final class Enqueuer implements AutoCloseable {
     for (Job j : group) {
       a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score)
           .add(j.idempotencyKey == null ? "" : keys.idempotency(shard, j.tenant, j.idempotencyKey))
-          .add(j.keyValues.size());
+          .add(j.headers).add(j.keyValues.size());
       j.keyValues.forEach((name, value) -> a.add(name).add(value));
     }
     return new ScriptRegistry.Call(Script.ENQUEUE_JOBS, k.list(), a.list());

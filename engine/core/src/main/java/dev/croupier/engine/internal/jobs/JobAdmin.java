@@ -8,6 +8,7 @@ import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.HeaderField;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
@@ -104,7 +105,8 @@ public final class JobAdmin {
     return new JobInfo(id, h.get("t"), h.get("f"), state, (int) parse(h.get("a")), (int) parse(h.get("ma")),
         err == null || err.isEmpty() ? null : err, Instant.ofEpochMilli(runAt),
         Instant.ofEpochMilli(parse(h.get("ea"))),
-        h.containsKey("fa") ? Instant.ofEpochMilli(parse(h.get("fa"))) : null, ck);
+        h.containsKey("fa") ? Instant.ofEpochMilli(parse(h.get("fa"))) : null, ck,
+        HeaderField.decode(h.get(HeaderField.NAME)));
   }
 
   private static long parse(String s) {

@@ -58,9 +58,10 @@ public final class Replies {
 
   /**
    * The reply of {@code claimJobs}: {code, next timer ms, then per job {id, tenant, queue id,
-   * payload, attempt, max attempts, enqueued-at, {key name, value, ...}, due-at}}, leased for
-   * {@code function} until {@code deadline}; the n-th job holds the n-th of {@code leaseTokens}
-   * (the tokens the claim was given, taken in order).
+   * payload, attempt, max attempts, enqueued-at, {key name, value, ...}, headers, due-at}}, leased
+   * for {@code function} until {@code deadline}; headers are {@link HeaderField}'s form ("" =
+   * none); the n-th job holds the n-th of {@code leaseTokens} (the tokens the claim was given,
+   * taken in order).
    */
   public static Claimed claimed(Object reply, String function, Instant deadline, List<String> leaseTokens) {
     List<Object> r = asList(reply);
@@ -68,7 +69,7 @@ public final class Replies {
     long[] dueAt = new long[Math.max(0, r.size() - 2)];
     for (int i = 2; i < r.size(); i++) {
       List<Object> j = asList(r.get(i));
-      dueAt[i - 2] = j.size() > 8 ? asLong(j.get(8)) : 0;
+      dueAt[i - 2] = j.size() > 9 ? asLong(j.get(9)) : 0;
       List<Object> kv = asList(j.get(7));
       Map<String, String> keyValues = new HashMap<>();
       for (int k = 0; k + 1 < kv.size(); k += 2) {
@@ -76,7 +77,8 @@ public final class Replies {
       }
       jobs.add(new LeasedJob(asString(j.get(0)), asString(j.get(1)), function, asBytes(j.get(3)),
           (int) asLong(j.get(4)), (int) asLong(j.get(5)), keyValues, deadline,
-          Instant.ofEpochMilli(asLong(j.get(6))), leaseTokens.get(i - 2)));
+          Instant.ofEpochMilli(asLong(j.get(6))), HeaderField.decode(asString(j.get(8))),
+          leaseTokens.get(i - 2)));
     }
     return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs, dueAt);
   }

@@ -146,6 +146,21 @@ class ScriptsTest {
   }
 
   @Test
+  void levelTenants_takeTurnsOfFourJobs_chargedExactly() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    for (int i = 0; i < 10; i++) {
+      enqueue("t1", "f");
+      enqueue("t2", "f");
+    }
+    List<String> order = claim(spec, 8).jobs().stream().map(LeasedJob::tenant).toList();
+    // One pick's fixed cost is shared by four jobs; the turns still alternate.
+    assertThat(order.subList(0, 4)).containsOnly(order.get(0));
+    assertThat(order.subList(4, 8)).containsOnly(order.get(4)).doesNotContain(order.get(0));
+    assertThat(tenantTime("t1")).as("each charged its four jobs").isEqualTo(tenantTime("t2"));
+  }
+
+  @Test
   void weightChangedLive_actsOnTheQueuedBacklogAtOnce_withoutOvershoot() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);

@@ -38,7 +38,7 @@ class WorkerRegistryTest {
 
   static LeasedJob job(String id) {
     return new LeasedJob(id, "t", "f", new byte[0], 1, 5, Map.of(),
-        Instant.now().plusSeconds(30), Instant.now(), "token-" + id);
+        Instant.now().plusSeconds(30), Instant.now(), Map.of(), "token-" + id);
   }
 
   @Test
