@@ -144,7 +144,7 @@ public final class RealEngine implements Engine {
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
     long census = QueueGauges.INTERVAL.toMillis();
     scheduler.scheduleWithFixedDelay(new QueueGauges(options.meterRegistry(), scripts, keys,
-        config::functionNames, tenantTags), 0, census, TimeUnit.MILLISECONDS);
+        config::functionNames, tenantTags), census, census, TimeUnit.MILLISECONDS);
     long refresh = options.registrationRefreshInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshEmbedded, refresh, refresh, TimeUnit.MILLISECONDS);
     log.info("engine {} started: namespace {}, {} shard(s), {} claim thread(s), fairness {}", id,
