@@ -18,8 +18,10 @@
            takes the n-th (the engine knows which job got which from the reply's order)
   ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
   Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
-           enqueued-at, {key name, value, ...}, headers ('' = none)}, ...}
-         | {AT_CAPACITY, -1} (the function's limit)
+           enqueued-at, {key name, value, ...}, headers ('' = none), due-at}, ...}
+         | {AT_CAPACITY, -1} (the function's limit); due-at is when this attempt became due (its
+           run-at, retry or replay time), so the wait the metrics report leaves out a delay the
+           producer or a retry asked for
 ]]
 local rcall = redis.call
 -- @include codes

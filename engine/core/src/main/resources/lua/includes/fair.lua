@@ -182,7 +182,7 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   for _, id in ipairs(candidates) do
     if #jobs >= n then break end
     local jobKey = Key.job(P, id)
-    local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea', 'h')
+    local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea', 'h', 'ra')
     if not f[1] then
       if secondary then rcall('ZREM', queue, id) end -- a stray id: its hash expired
       strays = strays + 1
@@ -221,7 +221,8 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
             end
           end
         end
-        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv, f[7] or ''}
+        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv, f[7] or '',
+          tonumber(f[8] or 0)}
       end
     end
   end

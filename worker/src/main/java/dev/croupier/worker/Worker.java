@@ -8,6 +8,7 @@ import dev.croupier.worker.internal.net.ConnectionConfig;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.worker.internal.net.Tls;
 import dev.croupier.worker.internal.run.RuntimeSettings;
+import dev.croupier.worker.internal.run.WorkerMeters;
 import dev.croupier.worker.internal.run.WorkerRuntime;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,7 +42,7 @@ public final class Worker implements AutoCloseable {
             options.tls() ? Tls.clientContext(options.trustCertificate()) : null,
             options.connectTimeout(), options.maxFrameBytes(), options.idleTimeout()),
         options.reconnectMinBackoff(), options.reconnectMaxBackoff(), options.shutdownGrace(),
-        options.tracing()));
+        options.tracing()), new WorkerMeters(options.meterRegistry()));
   }
 
   /** A worker that will connect as {@code options} say once {@link #start()}ed. */

@@ -4,6 +4,7 @@ import dev.croupier.api.OptionChecks;
 import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.worker.internal.net.NodeAddress;
 import dev.croupier.protocol.Wire;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import java.util.Objects;
  *     global instance when its API is on the class path, nothing otherwise);
  *     {@code OpenTelemetryTracing.of(openTelemetry)} for another instance, {@link JobTracing#none()}
  *     to turn it off
+ * @param meterRegistry where the worker's meters go ({@code croupier.worker.*}: jobs by outcome,
+ *     run time, jobs running, reconnects), or null (the default) for no meters
  */
 public record WorkerOptions(
     List<String> addresses,
@@ -44,7 +47,8 @@ public record WorkerOptions(
     Duration shutdownGrace,
     int maxFrameBytes,
     Duration idleTimeout,
-    JobTracing tracing) {
+    JobTracing tracing,
+    MeterRegistry meterRegistry) {
 
   public static final String DEFAULT_CLIENT_NAME = "java-worker";
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -99,6 +103,7 @@ public record WorkerOptions(
     private int maxFrameBytes = Wire.DEFAULT_MAX_FRAME_BYTES;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private JobTracing tracing;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -173,11 +178,20 @@ public record WorkerOptions(
       return this;
     }
 
+    /**
+     * Where the worker's meters go (e.g. the application's Prometheus registry); without one the
+     * worker records none.
+     */
+    public Builder meterRegistry(MeterRegistry v) {
+      meterRegistry = v;
+      return this;
+    }
+
     /** Builds and validates the options. */
     public WorkerOptions build() {
       return new WorkerOptions(addresses, token, clientName, tls, trustCertificate, connectTimeout,
           reconnectMinBackoff, reconnectMaxBackoff, shutdownGrace, maxFrameBytes, idleTimeout,
-          tracing);
+          tracing, meterRegistry);
     }
   }
 }

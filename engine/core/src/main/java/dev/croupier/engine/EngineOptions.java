@@ -42,6 +42,9 @@ import java.util.Objects;
  *     {@link JobTracing#detect()} (OpenTelemetry's global instance when its API is on the class
  *     path, nothing otherwise); {@code OpenTelemetryTracing.of(openTelemetry)} for another
  *     instance, {@link JobTracing#none()} to turn it off
+ * @param tenantSeriesLimit per-tenant metric series (a {@code tenant} tag on the wait, run,
+ *     backlog and running meters) for at most this many tenants, the first seen; the others are
+ *     summed under {@code tenant="_other"}. 0 (the default) leaves the tenant tag off
  */
 public record EngineOptions(
     String redisUrl,
@@ -62,7 +65,8 @@ public record EngineOptions(
     FairnessMode fairness,
     InstantSource clock,
     MeterRegistry meterRegistry,
-    JobTracing tracing) {
+    JobTracing tracing,
+    int tenantSeriesLimit) {
 
   public static final String DEFAULT_NAMESPACE = "croupier";
   public static final int DEFAULT_SHARDS = 1;
@@ -78,6 +82,10 @@ public record EngineOptions(
   public static final Duration DEFAULT_REGISTERED_FUNCTION_LIFETIME = Duration.ofDays(7);
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  /** Per-tenant metric series are off unless asked for. */
+  public static final int DEFAULT_TENANT_SERIES_LIMIT = 0;
+  /** The most tenants that may get series of their own: each costs dozens of series. */
+  public static final int MAX_TENANT_SERIES_LIMIT = 10_000;
 
   /** Validates every field; messages show the bad value. */
   public EngineOptions {
@@ -108,6 +116,7 @@ public record EngineOptions(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(meterRegistry, "meterRegistry");
     Objects.requireNonNull(tracing, "tracing");
+    requireRange("tenantSeriesLimit", tenantSeriesLimit, 0, MAX_TENANT_SERIES_LIMIT);
   }
 
 
@@ -186,6 +195,7 @@ public record EngineOptions(
     private InstantSource clock = InstantSource.system();
     private MeterRegistry meterRegistry;
     private JobTracing tracing;
+    private int tenantSeriesLimit = DEFAULT_TENANT_SERIES_LIMIT;
 
     private Builder() {}
 
@@ -209,6 +219,7 @@ public record EngineOptions(
       clock = o.clock;
       meterRegistry = o.meterRegistry;
       tracing = o.tracing;
+      tenantSeriesLimit = o.tenantSeriesLimit;
     }
 
     public Builder redisUrl(String v) { redisUrl = v; return this; }
@@ -230,6 +241,7 @@ public record EngineOptions(
     public Builder clock(InstantSource v) { clock = v; return this; }
     public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
     public Builder tracing(JobTracing v) { tracing = v; return this; }
+    public Builder tenantSeriesLimit(int v) { tenantSeriesLimit = v; return this; }
 
     /** Builds and validates the options. */
     public EngineOptions build() {
@@ -238,7 +250,7 @@ public record EngineOptions(
           virtualTimeRetention, statusRetention, idempotencyWindow, registeredFunctionLifetime,
           maxPayloadBytes, shutdownGrace, fairness, clock,
           meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
-          tracing != null ? tracing : JobTracing.detect());
+          tracing != null ? tracing : JobTracing.detect(), tenantSeriesLimit);
     }
   }
 }

@@ -6,7 +6,6 @@ import dev.croupier.node.AdminServer;
 import dev.croupier.node.NodeServer;
 import dev.croupier.node.config.ServerOptions;
 import dev.croupier.node.config.Tokens;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -28,6 +27,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin RedisOption redis;
+  @Mixin LogFormatOption logFormat;
 
   @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerOptions.DEFAULT_PORT,
       description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
@@ -65,13 +65,21 @@ public final class ServeCommand implements Callable<Integer> {
       description = "claim loops in this node (default: ${DEFAULT-VALUE})")
   int claimThreads;
 
+  @Option(names = "--tenant-series", paramLabel = "N",
+      defaultValue = "" + EngineOptions.DEFAULT_TENANT_SERIES_LIMIT,
+      description = "give the first N tenants seen their own metric series (a tenant tag on the"
+          + " wait, run, backlog and running meters; the rest are summed as tenant=\"_other\"),"
+          + " at most " + EngineOptions.MAX_TENANT_SERIES_LIMIT + "; 0 for none (default: ${DEFAULT-VALUE})")
+  int tenantSeries;
+
   @Override
   public Integer call() throws Exception {
+    logFormat.apply();
     // Everything about listening is checked before Redis is connected (or an embedded one started).
     Tokens tokenSet = tokens == null ? null : Tokens.load(tokens);
     ServerOptions serverOptions = serverOptions(tokenSet);
     PrintWriter out = spec.commandLine().getOut();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = NodeRegistry.create();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -85,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
     try (RedisOption.Target target = redis.open();
         EngineRuntime runtime = EngineRuntime.host(EngineOptions.newBuilder()
             .redisUrl(target.url()).namespace(namespace).claimThreads(claimThreads)
-            .meterRegistry(registry).build());
+            .meterRegistry(registry).tenantSeriesLimit(tenantSeries).build());
         NodeServer server = NodeServer.start(runtime, serverOptions);
         AdminServer admin = adminPort < 0 ? null
             : new AdminServer(adminHost, adminPort, registry, runtime.leases()::redisReachable,
@@ -119,6 +127,10 @@ public final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "give both --tls-cert and --tls-key, or neither");
     }
     requirePort("--port", port);
+    if (tenantSeries < 0 || tenantSeries > EngineOptions.MAX_TENANT_SERIES_LIMIT) {
+      throw new ParameterException(spec.commandLine(), "--tenant-series must be between 0 (none)"
+          + " and " + EngineOptions.MAX_TENANT_SERIES_LIMIT + ": " + tenantSeries);
+    }
     if (adminPort != -1) {
       requirePort("--admin-port", adminPort);
       try {

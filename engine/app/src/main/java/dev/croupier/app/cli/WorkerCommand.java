@@ -23,6 +23,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConnectOptions connect;
+  @Mixin LogFormatOption logFormat;
 
   @Option(names = "--function", paramLabel = "F", required = true, split = ",",
       description = "function(s) to serve")
@@ -42,6 +43,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logFormat.apply();
     PrintWriter out = spec.commandLine().getOut();
     WorkerOptions.Builder options = WorkerOptions.newBuilder()
         .addresses(connect.addresses)

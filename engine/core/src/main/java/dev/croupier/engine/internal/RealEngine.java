@@ -35,6 +35,9 @@ import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.lease.Scavenger;
 import dev.croupier.engine.internal.metrics.EngineMetrics;
+import dev.croupier.engine.internal.metrics.QueueGauges;
+import dev.croupier.engine.metrics.JobTimers;
+import dev.croupier.engine.metrics.TenantTags;
 import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.script.ScriptRegistry;
@@ -74,7 +77,8 @@ public final class RealEngine implements Engine {
   private final Explainer explainer;
   private final Demand demand = new Demand();
   private final Signal signal = new Signal();
-  private final ClaimStats claimStats = new ClaimStats();
+  private final ClaimStats claimStats;
+  private final TenantTags tenantTags;
   private final ScheduledExecutorService scheduler;
   private final CompletionWatcher watcher;
   // Not final: the meters read it lazily, and it is built after them on the leases port.
@@ -91,6 +95,9 @@ public final class RealEngine implements Engine {
     this.options = Objects.requireNonNull(options, "options");
     this.redis = RedisClients.pooled(options.redisUrl(), options.claimThreads() * 2 + 64);
     try {
+      this.tenantTags = new TenantTags(options.tenantSeriesLimit());
+      JobTimers timers = new JobTimers(options.meterRegistry(), tenantTags);
+      this.claimStats = new ClaimStats(timers::waited);
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
       this.scripts = new ScriptRegistry(redis);
@@ -111,7 +118,8 @@ public final class RealEngine implements Engine {
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);
-      this.embedded = new EmbeddedRunner(leases, options.clock(), scheduler, options.tracing());
+      this.embedded = new EmbeddedRunner(leases, options.clock(), scheduler, options.tracing(),
+          timers);
       demand.attach(embedded);
     } catch (RuntimeException e) {
       redis.close();
@@ -153,6 +161,9 @@ public final class RealEngine implements Engine {
     });
     long every = options.scavengeInterval().toMillis();
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
+    long census = QueueGauges.INTERVAL.toMillis();
+    scheduler.scheduleWithFixedDelay(new QueueGauges(options.meterRegistry(), scripts, keys,
+        config::functionNames, tenantTags), census, census, TimeUnit.MILLISECONDS);
     long refresh = options.registrationRefreshInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshEmbedded, refresh, refresh, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(this::flushWaits, 1000, 1000, TimeUnit.MILLISECONDS);

@@ -70,15 +70,24 @@ public final class WorkerRuntime {
   private int nextAddress;
   private long backoffMs;
 
+  private final WorkerMeters meters;
+
   /** A runtime that will connect as {@code options} say once started. */
   public WorkerRuntime(RuntimeSettings options) {
+    this(options, WorkerMeters.NONE);
+  }
+
+  /** A runtime that will connect as {@code options} say once started, reporting to {@code meters}. */
+  public WorkerRuntime(RuntimeSettings options, WorkerMeters meters) {
     this.options = options;
+    this.meters = meters;
     this.addresses = options.addresses();
     this.config = options.connection();
     this.backoffMs = options.reconnectMinBackoff().toMillis();
-    this.executor = new JobExecutor(
-        new NodeLeases(() -> this.current, completions, () -> state == State.CLOSED),
+    this.executor = new JobExecutor(meters.metered(
+        new NodeLeases(() -> this.current, completions, () -> state == State.CLOSED)),
         InstantSource.system(), timer, handlers, config.connectTimeout(), options.tracing());
+    meters.bind(this::running, this::connected);
   }
 
   // ---- lifecycle ----
@@ -271,6 +280,7 @@ public final class WorkerRuntime {
       backoffMs = options.reconnectMinBackoff().toMillis();
     }
     log.info("connected to {} (node {})", c.address(), c.welcome().getNodeId());
+    meters.connected();
     completions.resend(c);
     if (state == State.DRAINING) {
       c.send(goodbye());

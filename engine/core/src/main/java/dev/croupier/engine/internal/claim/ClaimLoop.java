@@ -99,7 +99,7 @@ public final class ClaimLoop implements Runnable {
           break;
         }
         for (Replies.Claimed c : claimer.claim(requests, now)) {
-          count(c);
+          count(c, now);
           stats.leased(c.jobs(), now);
           for (LeasedJob job : c.jobs()) {
             credits.deliver(job);
@@ -131,8 +131,12 @@ public final class ClaimLoop implements Runnable {
     return out;
   }
 
-  private void count(Replies.Claimed c) {
+  private void count(Replies.Claimed c, long now) {
     stats.jobs.add(c.jobs().size());
+    for (int i = 0; i < c.jobs().size(); i++) {
+      LeasedJob job = c.jobs().get(i);
+      stats.waited(job.tenant(), job.function(), Math.max(0, now - c.waitingSince(i)));
+    }
     if (!c.jobs().isEmpty()) {
       stats.leased.increment();
     } else if (c.code() == ReplyCode.AT_CAPACITY) {

@@ -1,5 +1,6 @@
 package dev.croupier.engine.internal.claim;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of the claim loops, for metrics and the contention benchmarks. */
@@ -19,6 +20,29 @@ public final class ClaimStats {
 
   void leased(java.util.List<dev.croupier.api.LeasedJob> claimed, long now) {
     onLeased.accept(claimed, now);
+  }
+
+  private final Waits waits;
+
+  /** Where the claim loops report how long each job they leased had waited. */
+  @FunctionalInterface
+  public interface Waits {
+    /** Job of {@code tenant} and {@code function} was leased {@code millis} after it became due. */
+    void waited(String tenant, String function, long millis);
+  }
+
+  /** Counters only; waits are not reported. */
+  public ClaimStats() {
+    this((tenant, function, millis) -> {});
+  }
+
+  /** Counters, and each leased job's wait reported to {@code waits}. */
+  public ClaimStats(Waits waits) {
+    this.waits = Objects.requireNonNull(waits, "waits");
+  }
+
+  void waited(String tenant, String function, long millis) {
+    waits.waited(tenant, function, millis);
   }
 
   /** Claim rounds run. */

@@ -8,6 +8,7 @@ import dev.croupier.api.Outcome;
 import dev.croupier.api.execution.Execution;
 import dev.croupier.api.execution.JobExecutor;
 import dev.croupier.api.execution.LeaseKeeper;
+import dev.croupier.engine.metrics.JobTimers;
 import dev.croupier.api.execution.Slots;
 import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.engine.spi.JobSink;
@@ -39,15 +40,17 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   private final Leases leases;
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
   private final JobExecutor executor;
+  private final JobTimers timers;
   private final Map<String, Function> functions = new ConcurrentHashMap<>();
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
   /**
    * A runner settling leases through {@code leases}; heartbeats are timed on {@code scheduler},
-   * runs are traced through {@code tracing}.
+   * runs are traced through {@code tracing} and timed by {@code timers}.
    */
   public EmbeddedRunner(Leases leases, InstantSource clock, ScheduledExecutorService scheduler,
-      JobTracing tracing) {
+      JobTracing tracing, JobTimers timers) {
+    this.timers = Objects.requireNonNull(timers, "timers");
     this.leases = Objects.requireNonNull(leases, "leases");
     this.executor = new JobExecutor(new Keeper(), clock, scheduler, handlers, Duration.ofSeconds(10),
         tracing);
@@ -151,6 +154,7 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
 
     @Override
     public void complete(LeasedJob job, Outcome outcome) {
+      timers.ran(job.tenant(), job.function(), outcome);
       try {
         CompletionResult result = leases.complete(job.id(), job.leaseToken(), outcome);
         if (result != CompletionResult.ACCEPTED) {

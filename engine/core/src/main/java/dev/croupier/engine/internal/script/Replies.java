@@ -45,22 +45,31 @@ public final class Replies {
   /**
    * What one {@code claimJobs} call took: its code ({@link ReplyCode#OK}, or
    * {@link ReplyCode#AT_CAPACITY} when the function is at its limit), when the shard's timer next
-   * wakes something (-1 if never), and the jobs.
+   * wakes something (-1 if never), and the jobs; {@code dueAt} holds, for each job in order, when
+   * that attempt became due (ms since the epoch; 0 when unknown), which the wait metrics need.
    */
-  public record Claimed(ReplyCode code, long nextTimer, List<LeasedJob> jobs) {}
+  public record Claimed(ReplyCode code, long nextTimer, List<LeasedJob> jobs, long[] dueAt) {
+
+    /** When job {@code i} became due, or when it was enqueued if that is later (ms). */
+    public long waitingSince(int i) {
+      return Math.max(jobs.get(i).enqueuedAt().toEpochMilli(), dueAt[i]);
+    }
+  }
 
   /**
    * The reply of {@code claimJobs}: {code, next timer ms, then per job {id, tenant, queue id,
-   * payload, attempt, max attempts, enqueued-at, {key name, value, ...}, headers}}, leased for
-   * {@code function} until {@code deadline}; headers are {@link HeaderField}'s form ("" = none);
-   * the n-th job holds the n-th of {@code leaseTokens} (the tokens the claim was given, taken in
-   * order).
+   * payload, attempt, max attempts, enqueued-at, {key name, value, ...}, headers, due-at}}, leased
+   * for {@code function} until {@code deadline}; headers are {@link HeaderField}'s form ("" =
+   * none); the n-th job holds the n-th of {@code leaseTokens} (the tokens the claim was given,
+   * taken in order).
    */
   public static Claimed claimed(Object reply, String function, Instant deadline, List<String> leaseTokens) {
     List<Object> r = asList(reply);
     List<LeasedJob> jobs = new ArrayList<>(Math.max(0, r.size() - 2));
+    long[] dueAt = new long[Math.max(0, r.size() - 2)];
     for (int i = 2; i < r.size(); i++) {
       List<Object> j = asList(r.get(i));
+      dueAt[i - 2] = j.size() > 9 ? asLong(j.get(9)) : 0;
       List<Object> kv = asList(j.get(7));
       Map<String, String> keyValues = new HashMap<>();
       for (int k = 0; k + 1 < kv.size(); k += 2) {
@@ -71,7 +80,21 @@ public final class Replies {
           Instant.ofEpochMilli(asLong(j.get(6))), HeaderField.decode(asString(j.get(8))),
           leaseTokens.get(i - 2)));
     }
-    return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs);
+    return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs, dueAt);
+  }
+
+  /** One row of the {@code countJobs} census: jobs queued and running of a tenant's function. */
+  public record JobCount(String tenant, String function, long queued, long running) {}
+
+  /** The reply of {@code countJobs}: {tenant, function, queued, running, ...}. */
+  public static List<JobCount> jobCounts(Object reply) {
+    List<Object> r = asList(reply);
+    List<JobCount> out = new ArrayList<>(r.size() / 4);
+    for (int i = 0; i + 3 < r.size(); i += 4) {
+      out.add(new JobCount(asString(r.get(i)), asString(r.get(i + 1)), asLong(r.get(i + 2)),
+          asLong(r.get(i + 3))));
+    }
+    return out;
   }
 
   /** The reply of {@code completeJobs}: one code per completion, in order. */

@@ -75,6 +75,7 @@ public final class Node implements AutoCloseable {
   private final LogLimiter rejections = new LogLimiter();
   private final LogLimiter peerErrors = new LogLimiter();
   private final SslContext ssl;
+  private final NodeMeters meters;
   private volatile Channel server;
   private volatile boolean closed;
 
@@ -89,6 +90,8 @@ public final class Node implements AutoCloseable {
         options.maxWatchesPerConnection(), failures);
     this.admin = new AdminService(engine, registry, () -> peers, nodeId);
     this.ssl = options.tls() ? sslContext(options) : null;
+    this.meters = new NodeMeters(engine.options().meterRegistry(),
+        engine.options().tenantSeriesLimit(), peers, registry);
   }
 
   /**
@@ -166,6 +169,7 @@ public final class Node implements AutoCloseable {
               p.addLast("tls", ssl.newHandler(ch.alloc()));
             }
             Wire.addCodec(p, options.maxFrameBytes());
+            p.addLast("meter", new FrameMeter(meters));
             p.addLast("flush", new FlushConsolidationHandler(256, true));
             p.addLast("backPressure", new BackPressureHandler(options.maxOutboundBytes(),
                 options.slowReaderGrace().toMillis()));
@@ -174,7 +178,7 @@ public final class Node implements AutoCloseable {
             p.addLast("auth", new AuthHandler(options.tokens(), welcome,
                 options.helloTimeout().toMillis(), rejections));
             p.addLast("keepAlive", new KeepAliveHandler());
-            p.addLast("router", new RequestRouter(workers, producers, admin, blocking, failures,
+            p.addLast("router", new RequestRouter(workers, producers, admin, meters.counting(blocking), failures,
                 peerErrors, options.maxRequestsInFlight(), peers::add, Node.this::closed));
             p.addLast("errors", errors);
           }

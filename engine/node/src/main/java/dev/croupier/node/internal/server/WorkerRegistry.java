@@ -143,6 +143,15 @@ final class WorkerRegistry implements JobSink {
     }
   }
 
+  /** Credits every connection granted and the node has not used or reserved (for the gauge). */
+  long credits() {
+    long n = 0;
+    for (Pool p : pools.values()) {
+      n += p.available;
+    }
+    return n;
+  }
+
   // ---- JobSink ----
 
   @Override
