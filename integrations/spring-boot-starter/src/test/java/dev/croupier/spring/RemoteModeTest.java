@@ -19,6 +19,8 @@ import dev.croupier.spring.internal.RemoteHandlers;
 import dev.croupier.testing.Await;
 import dev.croupier.testing.RedisServerExtension;
 import dev.croupier.worker.CroupierClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -109,6 +111,19 @@ class RemoteModeTest {
       assertThat(context.getBean(Recorder.class).lines()).containsExactly("remote-echo acme over the wire");
       assertThat(runtime.engine().function("remote-echo")).contains(FunctionSpec.newBuilder("remote-echo")
           .perTenantLimit(3).leaseTimeout(Duration.ofSeconds(20)).build());
+    });
+  }
+
+  @Test
+  void theApplicationsMeterRegistry_getsTheWorkersMetrics() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    remote().withBean(MeterRegistry.class, () -> registry).run(context -> {
+      assertThat(context).hasNotFailed();
+      JobProducer producer = context.getBean(JobProducer.class);
+      String id = producer.enqueue(JobRequest.newBuilder("acme", "remote-echo").payload("metered")
+          .build()).jobId();
+      assertThat(producer.await(id, WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(registry.find("croupier.worker.reconnects").counter()).as("worker meters").isNotNull();
     });
   }
 

@@ -111,9 +111,9 @@ public class CroupierAutoConfiguration {
     /** Runs the handlers in a remote worker, from start to shutdown. */
     @Bean
     RemoteHandlers croupierRemoteHandlers(CroupierProperties properties, HandlerScanner scanner,
-        Environment environment) {
+        Environment environment, ObjectProvider<MeterRegistry> registry) {
       grace(properties, environment);
-      return new RemoteHandlers(RemoteSettings.worker(properties),
+      return new RemoteHandlers(RemoteSettings.worker(properties, registry.getIfAvailable()),
           properties.getRemote().getWorker().getStartupWait(), scanner);
     }
   }

@@ -3,6 +3,7 @@ package dev.croupier.spring.internal;
 import dev.croupier.spring.CroupierProperties;
 import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.WorkerOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,16 @@ public final class RemoteSettings {
 
   private RemoteSettings() {}
 
-  /** The worker's options; its shutdown grace is {@code croupier.shutdown-grace}. */
+  /** The worker's options without meters (tests); see {@link #worker(CroupierProperties, MeterRegistry)}. */
   public static WorkerOptions worker(CroupierProperties properties) {
+    return worker(properties, null);
+  }
+
+  /**
+   * The worker's options; its shutdown grace is {@code croupier.shutdown-grace}, its meters go to
+   * {@code registry} (the application's; null = none).
+   */
+  public static WorkerOptions worker(CroupierProperties properties, MeterRegistry registry) {
     CroupierProperties.Remote r = properties.getRemote();
     CroupierProperties.Worker w = r.getWorker();
     WorkerOptions.Builder b = WorkerOptions.newBuilder().addresses(addresses(r));
@@ -54,6 +63,9 @@ public final class RemoteSettings {
           w.getReconnectMaxBackoff() != null ? w.getReconnectMaxBackoff() : WorkerOptions.DEFAULT_RECONNECT_MAX_BACKOFF);
     }
     b.shutdownGrace(properties.getShutdownGrace());
+    if (registry != null) {
+      b.meterRegistry(registry);
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException | NullPointerException e) {

@@ -299,10 +299,10 @@ final class AdminService {
       return e;
     }
     for (Peer p : peers.get()) {
-      if (p.dispatched().containsKey(e.jobId())) {
-        Long at = p.dispatchedAt().get(e.jobId());
+      Long at = p.dispatchedAt().get(e.jobId());
+      if (at != null) {
         return new Explanation(e.jobId(), e.tenant(), e.function(), e.state(), new Reason.Running(
-            at == null ? r.since() : Instant.ofEpochMilli(at), r.leaseDeadline(), r.attempt(), p.name(), nodeId));
+            Instant.ofEpochMilli(at), r.leaseDeadline(), r.attempt(), p.name(), nodeId));
       }
     }
     return e;
