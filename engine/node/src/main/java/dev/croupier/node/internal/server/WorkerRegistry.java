@@ -194,13 +194,18 @@ final class WorkerRegistry implements JobSink {
     return got;
   }
 
+  /**
+   * Gives back what a claim round reserved and did not use. Not news for the claim loops: the
+   * round that held them has just looked, and a signal that came meanwhile makes that loop look
+   * again anyway. (Waking them here made every empty round wake the next one: an idle node with
+   * one idle worker ran ~14,600 claim scripts a second.)
+   */
   @Override
   public void release(String function, int count) {
     Pool p = pools.get(function);
     if (p == null) {
       return;
     }
-    boolean returned = false;
     synchronized (p) {
       int left = count;
       for (Slot s : p.slots) {
@@ -209,11 +214,7 @@ final class WorkerRegistry implements JobSink {
         s.available += back;
         p.available += back;
         left -= back;
-        returned |= back > 0;
       }
-    }
-    if (returned) {
-      creditsAppeared.run();
     }
   }
 

@@ -85,10 +85,13 @@ class WorkerRegistryTest {
   void release_returnsUnusedReservations() {
     Peer a = peer("a");
     registry.grant(a, "f", 4);
+    int wakesAfterGrant = wakes.get();
     assertThat(registry.reserve("f", 4)).isEqualTo(4);
     registry.release("f", 3);
     assertThat(registry.available(a, "f")).isEqualTo(3);
     assertThat(registry.functions()).containsExactly("f");
+    assertThat(wakes.get()).as("returned reservations wake no claim loop (an empty round would"
+        + " wake the next one: a busy spin)").isEqualTo(wakesAfterGrant);
   }
 
   @Test
