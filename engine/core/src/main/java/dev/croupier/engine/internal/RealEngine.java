@@ -97,7 +97,6 @@ public final class RealEngine implements Engine {
     try {
       this.tenantTags = new TenantTags(options.tenantSeriesLimit());
       JobTimers timers = new JobTimers(options.meterRegistry(), tenantTags);
-      this.claimStats = new ClaimStats(timers::waited);
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
       this.scripts = new ScriptRegistry(redis);
@@ -108,7 +107,12 @@ public final class RealEngine implements Engine {
       this.completer = new Completer(scripts, keys, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
       this.waits = new WaitRecorder(redis, keys);
-      claimStats.onLeased(waits::started);
+      // Each leased job feeds both wait figures: the Micrometer timer (from when it became due)
+      // and the admin stats' recorder (first attempts, from their enqueue).
+      this.claimStats = new ClaimStats((job, waitingSince, now) -> {
+        timers.waited(job.tenant(), job.function(), Math.max(0, now - waitingSince));
+        waits.started(job, now);
+      });
       this.tenantStats = new TenantStatsReader(redis, keys, options);
       this.functionStats = new FunctionStatsReader(redis, keys, config);
       this.explainer = new Explainer(redis, keys, config, options, demand::serves);

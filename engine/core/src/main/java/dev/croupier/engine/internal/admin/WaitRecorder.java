@@ -4,7 +4,6 @@ import dev.croupier.api.LeasedJob;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -36,21 +35,15 @@ public final class WaitRecorder {
     this.keys = Objects.requireNonNull(keys, "keys");
   }
 
-  /** Records the jobs one claim leased at {@code now}. */
-  public void started(List<LeasedJob> jobs, long now) {
-    if (jobs.isEmpty()) {
+  /** Records a job leased at {@code now}: first attempts only, waited from their enqueue. */
+  public void started(LeasedJob job, long now) {
+    if (job.attempt() != 1 || job.enqueuedAt() == null) {
       return;
     }
-    Map<Cell, LongAdder> into = pending;
-    long bucket = StatsWindow.bucket(now);
-    for (LeasedJob job : jobs) {
-      if (job.attempt() != 1 || job.enqueuedAt() == null) {
-        continue;
-      }
-      long waited = Math.max(0, now - job.enqueuedAt().toEpochMilli());
-      String field = job.tenant() + "|" + StatsWindow.bin(waited);
-      into.computeIfAbsent(new Cell(keys.shardOf(job.tenant()), bucket, field), c -> new LongAdder()).increment();
-    }
+    long waited = Math.max(0, now - job.enqueuedAt().toEpochMilli());
+    String field = job.tenant() + "|" + StatsWindow.bin(waited);
+    pending.computeIfAbsent(new Cell(keys.shardOf(job.tenant()), StatsWindow.bucket(now), field),
+        c -> new LongAdder()).increment();
   }
 
   /** Writes what was recorded since the last flush. */

@@ -100,7 +100,6 @@ public final class ClaimLoop implements Runnable {
         }
         for (Replies.Claimed c : claimer.claim(requests, now)) {
           count(c, now);
-          stats.leased(c.jobs(), now);
           for (LeasedJob job : c.jobs()) {
             credits.deliver(job);
           }
@@ -135,7 +134,7 @@ public final class ClaimLoop implements Runnable {
     stats.jobs.add(c.jobs().size());
     for (int i = 0; i < c.jobs().size(); i++) {
       LeasedJob job = c.jobs().get(i);
-      stats.waited(job.tenant(), job.function(), Math.max(0, now - c.waitingSince(i)));
+      stats.started(job, c.waitingSince(i), now);
     }
     if (!c.jobs().isEmpty()) {
       stats.leased.increment();

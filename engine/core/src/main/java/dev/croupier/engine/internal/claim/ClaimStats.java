@@ -1,5 +1,6 @@
 package dev.croupier.engine.internal.claim;
 
+import dev.croupier.api.LeasedJob;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,39 +11,30 @@ public final class ClaimStats {
   final LongAdder atCapacity = new LongAdder();
   final LongAdder empty = new LongAdder();
   final LongAdder jobs = new LongAdder();
-  private volatile java.util.function.ObjLongConsumer<java.util.List<dev.croupier.api.LeasedJob>> onLeased =
-      (jobs, now) -> {};
+  private final Starts starts;
 
-  /** Calls {@code listener} with the jobs of every claim and the claim's time (the stats' waits). */
-  public void onLeased(java.util.function.ObjLongConsumer<java.util.List<dev.croupier.api.LeasedJob>> listener) {
-    this.onLeased = java.util.Objects.requireNonNull(listener, "listener");
-  }
-
-  void leased(java.util.List<dev.croupier.api.LeasedJob> claimed, long now) {
-    onLeased.accept(claimed, now);
-  }
-
-  private final Waits waits;
-
-  /** Where the claim loops report how long each job they leased had waited. */
+  /** Where the claim loops report each job they leased (the wait figures are taken from it). */
   @FunctionalInterface
-  public interface Waits {
-    /** Job of {@code tenant} and {@code function} was leased {@code millis} after it became due. */
-    void waited(String tenant, String function, long millis);
+  public interface Starts {
+    /**
+     * {@code job} was leased at {@code now}; it had been waiting since {@code waitingSince} (epoch
+     * ms: the later of its enqueue and when this attempt became due).
+     */
+    void started(LeasedJob job, long waitingSince, long now);
   }
 
-  /** Counters only; waits are not reported. */
+  /** Counters only; starts are not reported. */
   public ClaimStats() {
-    this((tenant, function, millis) -> {});
+    this((job, waitingSince, now) -> {});
   }
 
-  /** Counters, and each leased job's wait reported to {@code waits}. */
-  public ClaimStats(Waits waits) {
-    this.waits = Objects.requireNonNull(waits, "waits");
+  /** Counters, and each leased job reported to {@code starts}. */
+  public ClaimStats(Starts starts) {
+    this.starts = Objects.requireNonNull(starts, "starts");
   }
 
-  void waited(String tenant, String function, long millis) {
-    waits.waited(tenant, function, millis);
+  void started(LeasedJob job, long waitingSince, long now) {
+    starts.started(job, waitingSince, now);
   }
 
   /** Claim rounds run. */
