@@ -41,7 +41,10 @@ for i = 12, #ARGV, 2 do
   keyLimits[#keyLimits + 1] = tonumber(ARGV[i + 1])
 end
 local ready = KEYS[1]
-local PICK = 4 -- the fewest jobs a pick takes when the tenant has them and credits allow
+-- A tenant level with the next one still takes a turn of QUANTUM ms of estimated cost divided
+-- by its weight (at least one job): a pick's fixed cost (a dozen commands) is shared by the jobs
+-- of a turn, and the lag behind exact fair queuing stays one turn (see docs/design.md).
+local QUANTUM = 8
 local fnSlots = Key.functionSlots(fn)
 
 local sys = systemTime(P)
@@ -54,6 +57,7 @@ if fnLimit > 0 then
 end
 
 local out = {Code.OK, -1}
+local inflight = {} -- score, id pairs of every job leased, written with one ZADD at the end
 local taken, picks = 0, 0
 local deadline = now + lease
 while taken < want and picks < want * 4 + 16 do
@@ -98,22 +102,23 @@ while taken < want and picks < want * 4 + 16 do
         elseif left < free then free = left end
       end
       if free > 0 then
-        -- As many as keep this tenant at or below the next one, and at least PICK: a tenant far
-        -- behind gets its due in one step instead of one per pick, and tenants level with each
-        -- other take turns of PICK jobs, so a pick's fixed cost (a dozen commands) is shared by
-        -- several jobs. Each job is charged exactly, so shares stay exact; only the interleaving
-        -- within a claim coarsens, which the lag bound (one claim's jobs) already allows.
-        local estimate = estimateOf(P, tenant, fn)
+        -- As many as keep this tenant at or below the next one, and at least a turn (QUANTUM of
+        -- virtual time): a tenant far behind gets its due in one step instead of one per pick,
+        -- and tenants level with each other take turns of several cheap jobs (one costly one),
+        -- so a pick's fixed cost is shared. Each job is charged exactly, so shares stay exact;
+        -- only the interleaving coarsens, within the lag bound of one turn.
+        local estimate, fresh = estimateOf(P, tenant, fn)
         local n = free
         if nextTag < math.huge then
           local fit = math.floor((nextTag - tag) * weight / estimate) + 1
-          if fit < PICK then fit = PICK end
+          local turn = math.floor(QUANTUM * weight / estimate)
+          if fit < turn then fit = turn end
           if fit < n then n = fit end
         end
         local slots = {fnLimit > 0 and fnSlots or false, tenantLimit > 0 and Key.tenantSlots(tenant) or false,
           tfLimit > 0 and Key.tenantFunctionSlots(tenant, fn) or false, queueSuffix or false}
-        local grant = {deadline = deadline, timeout = lease, estimate = estimate,
-          tokens = tokens, tokenLength = tokenLength, taken = taken}
+        local grant = {deadline = deadline, timeout = lease, estimate = estimate, fresh = fresh,
+          tokens = tokens, tokenLength = tokenLength, taken = taken, inflight = inflight}
         local jobs = leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
         for _, j in ipairs(jobs) do
           j[2] = tenant
@@ -137,6 +142,9 @@ while taken < want and picks < want * 4 + 16 do
       end
     end
   end
+end
+for from = 1, #inflight, 1000 do -- unpack has a stack limit: in chunks
+  rcall('ZADD', Key.inflight(P), unpack(inflight, from, math.min(#inflight, from + 999)))
 end
 if sys > systemTime(P) then rcall('SET', Key.systemTime(P), string.format('%.17g', sys)) end
 local nextTimer = rcall('ZRANGE', Key.timer(P), 0, 0, 'WITHSCORES')

@@ -30,11 +30,13 @@ local vtRetention, weighted = tonumber(ARGV[4]), ARGV[5] == '1'
 
 local out = {}
 local tally = newTally() -- the operator's counters (includes/counts.lua), written once per batch
+local settlement = newSettlement() -- cost corrections, written once per tenant (includes/finish.lua)
+local gone = {} -- succeeded jobs' inflight entries, removed with one ZREM
 for i = 6, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
   local jobKey = Key.job(P, id)
-  local f = rcall('HMGET', jobKey, 'st', 'lt', 'q', 'lc', 'w', 'ec', 'a')
+  local f = rcall('HMGET', jobKey, 'st', 'lt', 'q', 'lc', 'w', 'ec', 'a', 'ef')
   if not f[1] or f[2] ~= token then
     out[#out + 1] = Code.UNKNOWN_JOB
   elseif f[1] ~= 'running' then
@@ -42,12 +44,12 @@ for i = 6, #ARGV, 7 do
   else
     local qid = f[3]
     local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
-    settleCost(P, tenant, fn, f[6] and tonumber(f[6]) or nil, cost, weighted, vtRetention)
+    settle(settlement, tenant, fn, f[6] and tonumber(f[6]) or nil, f[8] == '1', cost)
     tallyCompletion(tally, qid, cost, outcome == 's')
     if outcome == 's' then
-      releaseSlots(P, id, f[4], now)
-      rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now)
-      rcall('HDEL', jobKey, 'p', 'ec')
+      releaseSlots(P, id, f[4], now, gone)
+      -- The status record keeps no payload (emptied here rather than deleted: one command).
+      rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now, 'p', '')
       rcall('PEXPIRE', jobKey, retention)
       announce(P, jobKey, id, f[5] or '0')
     else
@@ -57,5 +59,7 @@ for i = 6, #ARGV, 7 do
     out[#out + 1] = Code.OK
   end
 end
+removeInflight(P, gone)
+flushSettlement(P, settlement, weighted, vtRetention)
 flushTally(P, tally, now)
 return out

@@ -146,12 +146,15 @@ local function chargeTenant(P, tenant, from, delta, retention)
 end
 
 -- What a job of `fn` is expected to cost for `tenant`: its own average, else the function's
--- (every tenant's), else 1 ms. Never under 1 ms.
+-- (every tenant's), else 1 ms. Never under 1 ms. The second result is true when it is not the
+-- tenant's own (its first jobs of `fn`): their completion must start the tenant's average.
 local function estimateOf(P, tenant, fn)
-  local c = rcall('HGET', Key.tenantTime(P, tenant), 'c:' .. fn) or rcall('HGET', Key.costs(P), fn)
+  local c = rcall('HGET', Key.tenantTime(P, tenant), 'c:' .. fn)
+  local fresh = not c
+  if fresh then c = rcall('HGET', Key.costs(P), fn) end
   c = tonumber(c or '1')
-  if c < 1 then return 1 end
-  return c
+  if c < 1 then return 1, fresh end
+  return c, fresh
 end
 
 -- A tenant's plan, mirrored into its shard by configureTenant: weight, concurrency limit, paused.
@@ -165,10 +168,12 @@ end
 -- Leases up to `n` due jobs of queue `qid`. `slots` are the concurrency keys every job of the
 -- queue takes (suffixes; false where unlimited); secondary keyed limits (keyNames[2..]) are
 -- checked per job, and a blocked job is skipped, not leased. `grant` says how: deadline (ms),
--- timeout (the visibility timeout, ms), estimate (the cost charged, ms), and the lease tokens:
--- the k-th job leased by this claim (grant.taken before this call, plus one per job here) takes
--- the k-th token of grant.tokens. Returns the jobs as the claim replies them (the tenant filled
--- in by the caller).
+-- timeout (the visibility timeout, ms), estimate (the cost charged, ms; fresh when it is not the
+-- tenant's own average), the lease tokens (the k-th job leased by this claim, grant.taken before
+-- this call plus one per job here, takes the k-th token of grant.tokens), and inflight: a list
+-- the leased jobs' inflight entries (score, id, ...) are appended to, for the caller to write
+-- with one ZADD (nothing in a claim reads inflight). Returns the jobs as the claim replies them
+-- (the tenant filled in by the caller).
 local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   local queue = Key.queue(P, qid)
   local secondary = #keyLimits > 1
@@ -207,9 +212,16 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
         local attempt = tonumber(f[3]) + 1
         local k = grant.taken + #jobs
         local token = string.sub(grant.tokens, k * grant.tokenLength + 1, (k + 1) * grant.tokenLength)
-        rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
-          'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate)
-        rcall('ZADD', Key.inflight(P), grant.deadline, id)
+        if grant.fresh then
+          rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
+            'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate, 'ef', 1)
+        else
+          rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
+            'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate)
+        end
+        local inflight = grant.inflight
+        inflight[#inflight + 1] = grant.deadline
+        inflight[#inflight + 1] = id
         for _, s in ipairs(held) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
         local kv = {}
         if f[2] and f[2] ~= '' then -- keyed jobs carry their key values as k:<name> fields

@@ -6,37 +6,82 @@
 
 -- Takes a running job out of inflight and out of each concurrency key it holds (`held`: the
 -- newline-separated suffixes recorded at lease time), pulling back what waits for those slots.
-local function releaseSlots(P, id, held, now)
-  rcall('ZREM', Key.inflight(P), id)
+-- With `gone` (a list), the inflight entry is left for the caller to remove with the batch's
+-- one ZREM (the id is appended); the slots are freed at once, as limits must see them free.
+local function releaseSlots(P, id, held, now, gone)
+  if gone then gone[#gone + 1] = id else rcall('ZREM', Key.inflight(P), id) end
   for suffix in string.gmatch(held or '', '[^\n]+') do
     rcall('ZREM', Key.slots(P, suffix), id)
     pullBack(P, suffix, now)
   end
 end
 
--- The claim charged the tenant an estimate (the job's ec field, in ms): now that the cost is
--- known, charge the difference (divided by the tenant's weight, as the claim did), and move the
--- tenant's estimate toward it (an exponential average, weight 1/4 per job). A tenant's first
--- costs also feed the function's average, the first estimate of the next newcomer. Costs under
--- 1 ms count as 1 ms: no job is free. In the steady state (the estimate is the cost) this is two
--- reads and nothing else.
-local function settleCost(P, tenant, fn, charged, cost, weighted, retention)
-  if cost < 1 then cost = 1 end
-  local state = Key.tenantTime(P, tenant)
-  local own = rcall('HGET', state, 'c:' .. fn)
-  if own then
-    own = tonumber(own)
-    local next = own + (cost - own) / 4
-    if math.abs(next - own) > 0.001 then rcall('HSET', state, 'c:' .. fn, string.format('%.6g', next)) end
-  else
-    rcall('HSET', state, 'c:' .. fn, cost)
-    local avg = tonumber(rcall('HGET', Key.costs(P), fn) or cost)
-    rcall('HSET', Key.costs(P), fn, string.format('%.6g', avg + (cost - avg) / 8))
+-- Removes a batch's inflight entries (releaseSlots' `gone`), in chunks (unpack's stack limit).
+local function removeInflight(P, gone)
+  for from = 1, #gone, 1000 do
+    rcall('ZREM', Key.inflight(P), unpack(gone, from, math.min(#gone, from + 999)))
   end
-  if charged == nil or math.abs(cost - charged) < 0.001 then return end
-  local weight = 1
-  if weighted then weight = planOf(P, tenant) end
-  chargeTenant(P, tenant, nil, (cost - charged) / weight, retention)
+end
+
+-- Settling costs. The claim charged each tenant an estimate per job (the job's ec field, in ms;
+-- ef set when it was not the tenant's own average): once the costs are known, a batch of
+-- completions charges each tenant the difference once (divided by its weight, as the claim did),
+-- and moves each tenant's estimate for the function toward the costs (an exponential average,
+-- weight 1/4 per job, folded in completion order). A tenant's first costs also feed the
+-- function's average, the first estimate of the next newcomer. Costs under 1 ms count as 1 ms:
+-- no job is free. In the steady state (every cost what its claim estimated from the tenant's
+-- own average) a batch reads and writes nothing here.
+local function newSettlement() return {groups = {}, order = {}, deltas = {}, tenants = {}} end
+
+local function settle(s, tenant, fn, charged, fresh, cost)
+  if cost < 1 then cost = 1 end
+  local name = tenant .. ':' .. fn -- names hold no ':'
+  local g = s.groups[name]
+  if not g then
+    g = {tenant = tenant, fn = fn, costs = {}, moved = false}
+    s.groups[name] = g
+    s.order[#s.order + 1] = name
+  end
+  g.costs[#g.costs + 1] = cost
+  local off = charged == nil or math.abs(cost - charged) >= 0.001
+  if fresh or off then g.moved = true end
+  if charged ~= nil and off then
+    if not s.deltas[tenant] then
+      s.deltas[tenant] = 0
+      s.tenants[#s.tenants + 1] = tenant
+    end
+    s.deltas[tenant] = s.deltas[tenant] + (cost - charged)
+  end
+end
+
+local function flushSettlement(P, s, weighted, retention)
+  for _, name in ipairs(s.order) do
+    local g = s.groups[name]
+    if g.moved then
+      local state, field = Key.tenantTime(P, g.tenant), 'c:' .. g.fn
+      local own = rcall('HGET', state, field)
+      local from = 1
+      local before = nil
+      if own then
+        own = tonumber(own)
+        before = own
+      else
+        own = g.costs[1]
+        from = 2
+        local avg = tonumber(rcall('HGET', Key.costs(P), g.fn) or own)
+        rcall('HSET', Key.costs(P), g.fn, string.format('%.6g', avg + (own - avg) / 8))
+      end
+      for i = from, #g.costs do own = own + (g.costs[i] - own) / 4 end
+      if before == nil or math.abs(own - before) > 0.001 then
+        rcall('HSET', state, field, string.format('%.6g', own))
+      end
+    end
+  end
+  for _, tenant in ipairs(s.tenants) do
+    local weight = 1
+    if weighted then weight = planOf(P, tenant) end
+    chargeTenant(P, tenant, nil, s.deltas[tenant] / weight, retention)
+  end
 end
 
 -- Watchers (awaitCompletion) subscribe to the shard's done channel; only watched jobs publish.
@@ -69,7 +114,7 @@ local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
   releaseSlots(P, id, f[4], now)
   countRunning(P, qid, -1)
   rcall('HSET', jobKey, 'le', err)
-  rcall('HDEL', jobKey, 'ec')
+  rcall('HDEL', jobKey, 'ec', 'ef')
   if dead or attempts >= maxAttempts then
     rcall('HSET', jobKey, 'st', 'dead', 'fa', now)
     rcall('ZADD', Key.deadLetters(P, tenant), now, id)

@@ -20,7 +20,8 @@ public final class Scenarios {
         new WeightChangeScenario(),
         new ChurnScenario(),
         new ThroughputScenario(),
-        new LatencyScenario());
+        new LatencyScenario(),
+        new MemoryScenario());
   }
 
   /** The scenario called {@code name}, or all of them for {@code all}; throws listing the names. */

@@ -1,6 +1,7 @@
 package dev.croupier.engine.internal.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.croupier.api.EnqueueOptions;
 import dev.croupier.api.EnqueueResult;
@@ -146,18 +147,18 @@ class ScriptsTest {
   }
 
   @Test
-  void levelTenants_takeTurnsOfFourJobs_chargedExactly() {
+  void levelTenants_takeTurnsOfAQuantum_chargedExactly() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 20; i++) {
       enqueue("t1", "f");
       enqueue("t2", "f");
     }
-    List<String> order = claim(spec, 8).jobs().stream().map(LeasedJob::tenant).toList();
-    // One pick's fixed cost is shared by four jobs; the turns still alternate.
-    assertThat(order.subList(0, 4)).containsOnly(order.get(0));
-    assertThat(order.subList(4, 8)).containsOnly(order.get(4)).doesNotContain(order.get(0));
-    assertThat(tenantTime("t1")).as("each charged its four jobs").isEqualTo(tenantTime("t2"));
+    List<String> order = claim(spec, 16).jobs().stream().map(LeasedJob::tenant).toList();
+    // A turn is 8 ms of virtual time: eight 1 ms jobs share one pick's fixed cost; turns alternate.
+    assertThat(order.subList(0, 8)).containsOnly(order.get(0));
+    assertThat(order.subList(8, 16)).containsOnly(order.get(8)).doesNotContain(order.get(0));
+    assertThat(tenantTime("t1")).as("each charged its eight jobs").isEqualTo(tenantTime("t2"));
   }
 
   @Test
@@ -221,6 +222,48 @@ class ScriptsTest {
     // Charged the 1 ms estimate at the claim, then the 99 ms it was off by at the ack.
     assertThat(tenantTime("t1")).isEqualTo(charged + 99);
     assertThat(Double.parseDouble(redis.hget(keys.costs(0), "f"))).isGreaterThan(1);
+  }
+
+  @Test
+  void oneBatchOfAcks_chargesEachTenantItsSummedCorrection_andFoldsItsAverageInOrder() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    config.configureTenant("t1", new TenantSettings(2.0, 0, false));
+    for (int i = 0; i < 3; i++) {
+      enqueue("t1", "f");
+    }
+    enqueue("t2", "f");
+    List<LeasedJob> jobs = claim(spec, 4).jobs();
+    assertThat(jobs).hasSize(4);
+    double t1 = tenantTime("t1");
+    double t2 = tenantTime("t2");
+    long[] costs = {5, 9, 1, 21};
+    List<Object[]> batch = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      batch.add(new Object[] {jobs.get(i).id(), jobs.get(i).leaseToken(), "s", costs[i]});
+    }
+    assertThat(complete(batch)).containsOnly(ReplyCode.OK);
+    // Every job was charged the 1 ms first estimate at the claim; the batch adds what each was off
+    // by, divided by the tenant's weight, once per tenant.
+    double expectedT1 = t1, expectedT2 = t2;
+    List<Long> t1Costs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      if (jobs.get(i).tenant().equals("t1")) {
+        expectedT1 += (costs[i] - 1) / 2.0;
+        t1Costs.add(costs[i]);
+      } else {
+        expectedT2 += costs[i] - 1;
+      }
+    }
+    assertThat(tenantTime("t1")).isCloseTo(expectedT1, within(1e-9));
+    assertThat(tenantTime("t2")).isCloseTo(expectedT2, within(1e-9));
+    // t1's own average starts at its first cost and moves a quarter of the way toward each next.
+    double avg = t1Costs.get(0);
+    for (int i = 1; i < t1Costs.size(); i++) {
+      avg += (t1Costs.get(i) - avg) / 4;
+    }
+    assertThat(Double.parseDouble(redis.hget(keys.tenantTime(0, "t1"), "c:f"))).isCloseTo(avg, within(1e-3));
+    assertThat(redis.zcard(keys.inflight(0))).as("every inflight entry removed").isZero();
   }
 
   @Test
