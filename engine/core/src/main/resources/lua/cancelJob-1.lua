@@ -18,16 +18,17 @@ local rcall = redis.call
 local jobKey = KEYS[1]
 local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
-local f = rcall('HMGET', jobKey, 'st', 't', 'q', 'lc')
+local f = rcall('HMGET', jobKey, 'q', 'st', 'lc')
 if not f[1] then return Code.UNKNOWN_JOB end
-local st, tenant, qid = f[1], f[2], f[3]
+local qid, st = f[1], f[2] or 'queued' -- a queued job's record has no state field
+local tenant = Key.tenantOfQueue(qid)
 if st == 'succeeded' or st == 'cancelled' then return Code.FINISHED end
 
 if st == 'queued' or st == 'failed' then
   countQueued(P, qid, -rcall('ZREM', Key.queue(P, qid), id))
   indexQueue(P, qid, now, systemTime(P))
 elseif st == 'running' then
-  releaseSlots(P, id, f[4], now)
+  releaseSlots(P, id, f[3], now)
   countRunning(P, qid, -1)
 elseif st == 'dead' then
   rcall('ZREM', Key.deadLetters(P, tenant), id)

@@ -41,13 +41,27 @@ while i <= #ARGV do
   if first then
     out[#out + 1] = first
   else
-    local jobKey = Key.job(P, id)
-    rcall('HSET', jobKey, 't', tenant, 'f', fn, 'q', qid, 'p', ARGV[i + 1], 'a', 0,
-      'ma', ARGV[i + 2], 'ra', ARGV[i + 3], 'ea', now, 'st', 'queued', 'ks', ks)
-    if headers ~= '' then rcall('HSET', jobKey, 'h', headers) end
-    for j = 0, n - 1 do
-      rcall('HSET', jobKey, 'k:' .. ARGV[i + 8 + 2 * j], ARGV[i + 9 + 2 * j])
+    -- A queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no
+    -- attempts (0), no tenant or function (its queue id names both), no run-at when due at
+    -- once (its enqueued-at), no keyed-limit suffixes or headers when it has none.
+    local fields = {'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2], 'ea', now}
+    if tonumber(ARGV[i + 3]) > now then
+      fields[#fields + 1] = 'ra'
+      fields[#fields + 1] = ARGV[i + 3]
     end
+    if ks ~= '' then
+      fields[#fields + 1] = 'ks'
+      fields[#fields + 1] = ks
+    end
+    if headers ~= '' then
+      fields[#fields + 1] = 'h'
+      fields[#fields + 1] = headers
+    end
+    for j = 0, n - 1 do
+      fields[#fields + 1] = 'k:' .. ARGV[i + 8 + 2 * j]
+      fields[#fields + 1] = ARGV[i + 9 + 2 * j]
+    end
+    rcall('HSET', Key.job(P, id), unpack(fields))
     members[#members + 1] = score
     members[#members + 1] = id
     if #members >= 1000 then -- unpack has a stack limit: insert in chunks

@@ -14,10 +14,10 @@ local rcall = redis.call
 local jobKey = KEYS[1]
 local P, id = ARGV[1], ARGV[2]
 
-local f = rcall('HMGET', jobKey, 'st', 't', 'q')
+local f = rcall('HMGET', jobKey, 'q', 'st')
 if not f[1] then return Code.UNKNOWN_JOB end
-if f[1] ~= 'dead' then return Code.NOT_DEAD end
-rcall('ZREM', Key.deadLetters(P, f[2]), id)
+if f[2] ~= 'dead' then return Code.NOT_DEAD end
+rcall('ZREM', Key.deadLetters(P, Key.tenantOfQueue(f[1])), id)
 rcall('DEL', jobKey)
-countDead(P, f[3], -1)
+countDead(P, f[1], -1)
 return Code.OK

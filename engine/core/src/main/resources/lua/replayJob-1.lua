@@ -18,13 +18,14 @@ local rcall = redis.call
 local jobKey = KEYS[1]
 local P, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 
-local f = rcall('HMGET', jobKey, 'st', 't', 'q', 'a', 'ma', 'mo')
+local f = rcall('HMGET', jobKey, 'q', 'st', 'a', 'ma', 'mo')
 if not f[1] then return Code.UNKNOWN_JOB end
-if f[1] ~= 'dead' then return Code.NOT_DEAD end
-local tenant, qid = f[2], f[3]
-local originalMax = f[6] or f[5]
+if f[2] ~= 'dead' then return Code.NOT_DEAD end
+local qid = f[1]
+local tenant = Key.tenantOfQueue(qid)
+local originalMax = f[5] or f[4]
 rcall('ZREM', Key.deadLetters(P, tenant), id)
-rcall('HSET', jobKey, 'st', 'queued', 'ma', tonumber(f[4]) + tonumber(originalMax), 'mo', originalMax,
+rcall('HSET', jobKey, 'st', 'queued', 'ma', tonumber(f[3] or 0) + tonumber(originalMax), 'mo', originalMax,
   'ra', now)
 rcall('HDEL', jobKey, 'fa', 'le')
 rcall('ZADD', Key.queue(P, qid), now, id)

@@ -11,7 +11,7 @@ local rcall = redis.call
 
 local jobKey = KEYS[1]
 
-local st = rcall('HGET', jobKey, 'st')
-if not st then return Code.UNKNOWN_JOB end
+local f = rcall('HMGET', jobKey, 'q', 'st')
+if not f[1] then return Code.UNKNOWN_JOB end
 rcall('HSET', jobKey, 'w', '1')
-return st
+return f[2] or 'queued' -- a queued job's record has no state field

@@ -187,7 +187,7 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   for _, id in ipairs(candidates) do
     if #jobs >= n then break end
     local jobKey = Key.job(P, id)
-    local f = rcall('HMGET', jobKey, 'st', 'ks', 'a', 'p', 'ma', 'ea', 'h', 'ra')
+    local f = rcall('HMGET', jobKey, 'q', 'ks', 'a', 'p', 'ma', 'ea', 'h', 'ra')
     if not f[1] then
       if secondary then rcall('ZREM', queue, id) end -- a stray id: its hash expired
       strays = strays + 1
@@ -209,7 +209,7 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
       end
       if not blocked then
         if secondary then rcall('ZREM', queue, id) end
-        local attempt = tonumber(f[3]) + 1
+        local attempt = tonumber(f[3] or 0) + 1 -- a queued job's record has no attempts until leased
         local k = grant.taken + #jobs
         local token = string.sub(grant.tokens, k * grant.tokenLength + 1, (k + 1) * grant.tokenLength)
         if grant.fresh then
@@ -234,7 +234,7 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
           end
         end
         jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv, f[7] or '',
-          tonumber(f[8] or 0)}
+          tonumber(f[8] or f[6])}
       end
     end
   end

@@ -280,13 +280,16 @@ public final class IndexInvariants {
 
     private Map<String, String> job(String id) {
       return jobCache.computeIfAbsent(id, k -> {
-        List<String> v = redis.hmget(keys.job(shard, k), "st", "t", "q", "lc");
+        List<String> v = redis.hmget(keys.job(shard, k), "st", "q", "lc");
         Map<String, String> m = new HashMap<>();
-        String[] names = {"st", "t", "q", "lc"};
+        String[] names = {"st", "q", "lc"};
         for (int i = 0; i < names.length; i++) {
           if (v.get(i) != null) {
             m.put(names[i], v.get(i));
           }
+        }
+        if (m.containsKey("q")) {
+          m.putIfAbsent("st", "queued"); // a queued job's record is compact: no state field
         }
         return m;
       });

@@ -9,6 +9,7 @@ import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.keys.JobIds;
+import dev.croupier.engine.internal.jobs.JobRecord;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import java.time.Duration;
@@ -60,44 +61,45 @@ public final class Explainer {
       return Optional.empty();
     }
     long now = options.clock().millis();
-    String tenant = h.get("t");
-    String fn = h.get("f");
-    String st = h.getOrDefault("st", "queued");
-    long runAt = num(h.get("ra"));
-    int attempt = (int) num(h.get("a"));
+    JobRecord r = new JobRecord(h);
+    String tenant = r.tenant();
+    String fn = r.function();
+    String st = r.state();
+    long runAt = r.runAt();
+    int attempt = r.attempts();
     JobState state;
     Reason reason;
     switch (st) {
       case "running" -> {
         state = JobState.RUNNING;
-        reason = new Reason.Running(null, Instant.ofEpochMilli(num(h.get("ld"))), attempt, null, null);
+        reason = new Reason.Running(null, Instant.ofEpochMilli(r.leaseDeadline()), attempt, null, null);
       }
       case "succeeded" -> {
         state = JobState.SUCCEEDED;
-        reason = new Reason.Finished(Reason.Kind.SUCCEEDED, Instant.ofEpochMilli(num(h.get("fa"))));
+        reason = new Reason.Finished(Reason.Kind.SUCCEEDED, Instant.ofEpochMilli(r.finishedAt()));
       }
       case "cancelled" -> {
         state = JobState.CANCELLED;
-        reason = new Reason.Finished(Reason.Kind.CANCELLED, Instant.ofEpochMilli(num(h.get("fa"))));
+        reason = new Reason.Finished(Reason.Kind.CANCELLED, Instant.ofEpochMilli(r.finishedAt()));
       }
       case "dead" -> {
         state = JobState.DEAD;
-        reason = new Reason.Dead(Instant.ofEpochMilli(num(h.get("fa"))), attempt, h.getOrDefault("le", ""));
+        reason = new Reason.Dead(Instant.ofEpochMilli(r.finishedAt()), attempt, r.lastError());
       }
       case "queued", "failed" -> {
         state = runAt > now ? JobState.DELAYED : st.equals("failed") ? JobState.FAILED : JobState.QUEUED;
-        reason = waiting(shard, jobId, h, tenant, fn, runAt, attempt, now);
+        reason = waiting(shard, jobId, r, tenant, fn, runAt, attempt, now);
       }
       default -> throw new IllegalStateException("job " + jobId + " has an unknown state " + st);
     }
     return Optional.of(new Explanation(jobId, tenant, fn, state, reason));
   }
 
-  private Reason waiting(int shard, String jobId, Map<String, String> h, String tenant, String fn, long runAt,
+  private Reason waiting(int shard, String jobId, JobRecord h, String tenant, String fn, long runAt,
       int attempt, long now) {
     if (runAt > now) {
       return attempt > 0
-          ? new Reason.BackingOff(Instant.ofEpochMilli(runAt), attempt, h.getOrDefault("le", ""))
+          ? new Reason.BackingOff(Instant.ofEpochMilli(runAt), attempt, h.lastError())
           : new Reason.Delayed(Instant.ofEpochMilli(runAt));
     }
     TenantSettings plan = config.tenant(tenant);
@@ -129,27 +131,28 @@ public final class Explainer {
         }
       }
       List<KeyedLimit> limits = spec.keyedLimits();
-      String[] suffixes = h.getOrDefault("ks", "").isEmpty() ? new String[0] : h.get("ks").split("\n");
+      String[] suffixes = h.keyedSlots();
       for (int i = 0; i < suffixes.length && i < limits.size(); i++) {
         KeyedLimit k = limits.get(i);
         long used = inUse(shard, suffixes[i], now);
         if (used >= k.limit()) {
-          return new Reason.ConcurrencyKeyAtLimit(k.key(), h.getOrDefault("k:" + k.key(), ""), used, k.limit());
+          String value = h.get("k:" + k.key());
+          return new Reason.ConcurrencyKeyAtLimit(k.key(), value == null ? "" : value, used, k.limit());
         }
       }
     }
-    long dueSince = Math.max(runAt, num(h.get("ea")));
+    long dueSince = Math.max(runAt, h.enqueuedAt());
     if (!servedHere.test(fn) && (stored.isEmpty() || (runningOf(fn) == 0 && now - dueSince >= STALL.toMillis()))) {
       return new Reason.NoWorker(fn, stored.isPresent(), Duration.ofMillis(Math.max(0, now - dueSince)));
     }
     return fairTurn(shard, jobId, h, tenant, fn);
   }
 
-  private Reason fairTurn(int shard, String jobId, Map<String, String> h, String tenant, String fn) {
+  private Reason fairTurn(int shard, String jobId, JobRecord h, String tenant, String fn) {
     String ready = keys.ready(shard, fn);
     Long rank = call("reading the ready set", () -> redis.zrank(ready, tenant));
     long readyTenants = call("reading the ready set", () -> redis.zcard(ready));
-    Long ahead = call("reading the queue", () -> redis.zrank(keys.queue(shard, h.get("q")), jobId));
+    Long ahead = call("reading the queue", () -> redis.zrank(keys.queue(shard, h.queueId()), jobId));
     long jobsAhead = ahead == null ? 0 : ahead;
     int position = rank == null ? (int) readyTenants + 1 : (int) (rank + 1);
     int tenants = rank == null ? (int) readyTenants + 1 : (int) readyTenants;
@@ -195,10 +198,6 @@ public final class Explainer {
 
   private long inUse(int shard, String suffix, long now) {
     return call("reading concurrency key", () -> redis.zcount(keys.slots(shard, suffix), "(" + now, "+inf"));
-  }
-
-  private static long num(String s) {
-    return s == null || s.isEmpty() ? 0 : (long) Double.parseDouble(s);
   }
 
   private static <T> T call(String doing, java.util.function.Supplier<T> action) {

@@ -184,15 +184,16 @@ public final class JobAdmin {
 
   /** The job as a {@link JobInfo}, from its hash fields. */
   static JobInfo toInfo(String id, Map<String, String> h, long now) {
-    long runAt = parse(h.get("ra"));
-    JobState state = switch (h.getOrDefault("st", "queued")) {
+    JobRecord r = new JobRecord(h);
+    long runAt = r.runAt();
+    JobState state = switch (r.state()) {
       case "queued" -> runAt > now ? JobState.DELAYED : JobState.QUEUED;
       case "running" -> JobState.RUNNING;
       case "succeeded" -> JobState.SUCCEEDED;
       case "failed" -> JobState.FAILED;
       case "dead" -> JobState.DEAD;
       case "cancelled" -> JobState.CANCELLED;
-      default -> throw new IllegalStateException("job " + id + " has an unknown state " + h.get("st"));
+      default -> throw new IllegalStateException("job " + id + " has an unknown state " + r.state());
     };
     Map<String, String> ck = new HashMap<>();
     h.forEach((k, v) -> {
@@ -200,15 +201,10 @@ public final class JobAdmin {
         ck.put(k.substring(2), v);
       }
     });
-    String err = h.get("le");
-    return new JobInfo(id, h.get("t"), h.get("f"), state, (int) parse(h.get("a")), (int) parse(h.get("ma")),
-        err == null || err.isEmpty() ? null : err, Instant.ofEpochMilli(runAt),
-        Instant.ofEpochMilli(parse(h.get("ea"))),
-        h.containsKey("fa") ? Instant.ofEpochMilli(parse(h.get("fa"))) : null, ck,
-        HeaderField.decode(h.get(HeaderField.NAME)));
-  }
-
-  private static long parse(String s) {
-    return s == null ? 0 : (long) Double.parseDouble(s);
+    String err = r.lastError();
+    Long finished = r.finishedAt();
+    return new JobInfo(id, r.tenant(), r.function(), state, r.attempts(), r.maxAttempts(),
+        err.isEmpty() ? null : err, Instant.ofEpochMilli(runAt), Instant.ofEpochMilli(r.enqueuedAt()),
+        finished == null ? null : Instant.ofEpochMilli(finished), ck, HeaderField.decode(r.get(HeaderField.NAME)));
   }
 }
