@@ -58,6 +58,7 @@ end
 
 local out = {Code.OK, -1}
 local inflight = {} -- score, id pairs of every job leased, written with one ZADD at the end
+local claimCache = {} -- what every pick of this claim would read alike (estimateOf)
 local taken, picks = 0, 0
 local deadline = now + lease
 while taken < want and picks < want * 4 + 16 do
@@ -107,7 +108,7 @@ while taken < want and picks < want * 4 + 16 do
         -- and tenants level with each other take turns of several cheap jobs (one costly one),
         -- so a pick's fixed cost is shared. Each job is charged exactly, so shares stay exact;
         -- only the interleaving coarsens, within the lag bound of one turn.
-        local estimate, fresh = estimateOf(P, tenant, fn)
+        local estimate, fresh = estimateOf(P, tenant, fn, claimCache)
         local n = free
         if nextTag < math.huge then
           local fit = math.floor((nextTag - tag) * weight / estimate) + 1
@@ -119,26 +120,34 @@ while taken < want and picks < want * 4 + 16 do
           tfLimit > 0 and Key.tenantFunctionSlots(tenant, fn) or false, queueSuffix or false}
         local grant = {deadline = deadline, timeout = lease, estimate = estimate, fresh = fresh,
           tokens = tokens, tokenLength = tokenLength, taken = taken, inflight = inflight}
-        local jobs = leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
+        local jobs, head = leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
         for _, j in ipairs(jobs) do
           j[2] = tenant
           out[#out + 1] = j
         end
         taken = taken + #jobs
-        if #jobs > 0 then
-          if tag > sys then sys = tag end
-          chargeTenant(P, tenant, tag, #jobs * estimate / weight, retention)
-          rcall('ZADD', tfq, 'XX', qtag + #jobs, qid)
+        if #jobs > 0 and tag > sys then sys = tag end
+        if head == false then -- leaseFrom could not tell (it skipped jobs): look
+          local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
+          head = first[1] and tonumber(first[2]) or nil
         end
-        local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
-        if first[1] and tonumber(first[2]) <= now then
+        if head == nil then
+          -- Emptied: it leaves its tenant's ready queues (it was ready, so it is in no timer and
+          -- no hold), and the tenant leaves the function's ready set with its last queue.
+          rcall('ZREM', tfq, qid)
+          if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
+        elseif head <= now then
           -- Still due: it stays ready at its new virtual time, unless nothing could be taken
           -- because every due job is blocked by a secondary keyed limit: then it waits a backoff.
           -- (Nothing taken without secondary limits means stray ids were dropped: look again.)
-          if #jobs == 0 and #keyLimits > 1 then holdQueue(P, qid, nil, now, backoff) end
+          if #jobs > 0 then rcall('ZADD', tfq, 'XX', qtag + #jobs, qid)
+          elseif #keyLimits > 1 then holdQueue(P, qid, nil, now, backoff) end
         else
-          indexQueue(P, qid, now, sys) -- to the timer, or nowhere when empty
+          indexQueue(P, qid, now, sys) -- its next job is due later: to the timer
         end
+        -- Charged after the queue was filed: a tenant that just left this function's ready set
+        -- is re-sorted only where it still is.
+        if #jobs > 0 then chargeTenant(P, tenant, tag, #jobs * estimate / weight, retention) end
       end
     end
   end

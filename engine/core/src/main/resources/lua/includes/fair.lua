@@ -148,10 +148,18 @@ end
 -- What a job of `fn` is expected to cost for `tenant`: its own average, else the function's
 -- (every tenant's), else 1 ms. Never under 1 ms. The second result is true when it is not the
 -- tenant's own (its first jobs of `fn`): their completion must start the tenant's average.
-local function estimateOf(P, tenant, fn)
+-- `cache` (a table, or nil) keeps the function's average across the picks of one call.
+local function estimateOf(P, tenant, fn, cache)
   local c = rcall('HGET', Key.tenantTime(P, tenant), 'c:' .. fn)
   local fresh = not c
-  if fresh then c = rcall('HGET', Key.costs(P), fn) end
+  if fresh then
+    if cache and cache.fnCost ~= nil then
+      c = cache.fnCost or nil
+    else
+      c = rcall('HGET', Key.costs(P), fn)
+      if cache then cache.fnCost = c or false end
+    end
+  end
   c = tonumber(c or '1')
   if c < 1 then return 1, fresh end
   return c, fresh
@@ -173,7 +181,9 @@ end
 -- this call plus one per job here, takes the k-th token of grant.tokens), and inflight: a list
 -- the leased jobs' inflight entries (score, id, ...) are appended to, for the caller to write
 -- with one ZADD (nothing in a claim reads inflight). Returns the jobs as the claim replies them
--- (the tenant filled in by the caller).
+-- (the tenant filled in by the caller), and the score of the queue's first job afterwards: nil
+-- when it is empty, false when this call cannot tell (it skipped jobs blocked by secondary
+-- limits).
 local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   local queue = Key.queue(P, qid)
   local secondary = #keyLimits > 1
@@ -181,7 +191,23 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   for i = 1, 4 do
     if slots[i] then base[#base + 1] = slots[i] end -- false where unlimited
   end
-  local candidates = rcall('ZRANGEBYSCORE', queue, '-inf', now, 'LIMIT', 0, secondary and n * 4 or n)
+  -- Without secondary limits, the n + 1 lowest (with scores) tell both what is due and what
+  -- heads the queue afterwards; with them, jobs may be skipped, so the caller looks itself.
+  local candidates, head = {}, false
+  if secondary then
+    candidates = rcall('ZRANGEBYSCORE', queue, '-inf', now, 'LIMIT', 0, n * 4)
+  else
+    local lowest = rcall('ZRANGE', queue, 0, n, 'WITHSCORES')
+    head = nil
+    for i = 1, #lowest, 2 do
+      if #candidates < n and tonumber(lowest[i + 1]) <= now then
+        candidates[#candidates + 1] = lowest[i]
+      else
+        head = tonumber(lowest[i + 1])
+        break
+      end
+    end
+  end
   local jobs = {}
   local strays = 0
   for _, id in ipairs(candidates) do
@@ -245,7 +271,7 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   -- The operator's counters: what left the queue (leased or stray), what runs now.
   countQueued(P, qid, -(#jobs + strays))
   countRunning(P, qid, #jobs)
-  return jobs
+  return jobs, head
 end
 
 -- A job with `score` joined queue `qid`: file the queue if it was not filed, or bring its timer

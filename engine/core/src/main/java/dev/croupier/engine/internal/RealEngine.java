@@ -166,7 +166,7 @@ public final class RealEngine implements Engine {
     long every = options.scavengeInterval().toMillis();
     scheduler.scheduleWithFixedDelay(scavenger, every, every, TimeUnit.MILLISECONDS);
     long census = QueueGauges.INTERVAL.toMillis();
-    scheduler.scheduleWithFixedDelay(new QueueGauges(options.meterRegistry(), scripts, keys,
+    scheduler.scheduleWithFixedDelay(new QueueGauges(options.meterRegistry(), redis, keys,
         config::functionNames, tenantTags), census, census, TimeUnit.MILLISECONDS);
     long refresh = options.registrationRefreshInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshEmbedded, refresh, refresh, TimeUnit.MILLISECONDS);

@@ -1,10 +1,7 @@
 package dev.croupier.engine.internal.metrics;
 
 import dev.croupier.engine.internal.keys.KeySchema;
-import dev.croupier.engine.internal.script.Args;
-import dev.croupier.engine.internal.script.Replies;
-import dev.croupier.engine.internal.script.Script;
-import dev.croupier.engine.internal.script.ScriptRegistry;
+import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.metrics.TenantTags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -20,14 +17,19 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The backlog and running gauges ({@code croupier.jobs.backlog}, {@code croupier.jobs.running}),
  * per function, and per tenant when {@link TenantTags} are enabled. A scrape never touches
- * Redis: {@link #refresh()}, run every few seconds by the engine, takes a census of every shard
- * ({@code countJobs}, one pipelined round trip) and the gauges show the last one. The figures are
- * the whole namespace's, so every engine on it reports the same values: aggregate them across
- * nodes with {@code max}, not {@code sum}.
+ * Redis: {@link #refresh()}, run every few seconds by the engine, reads the operator's counters
+ * of every shard (the queued and running counts per tenant-function that the scripts keep,
+ * {@code cnt:q} and {@code cnt:r}) page by page with HSCAN, so no single command's cost grows
+ * with the queues or jobs (a census script did: at 1,000,000 queues it held Redis for seconds),
+ * and the gauges show the last reading. The figures are the whole namespace's, so every engine
+ * on it reports the same values: aggregate them across nodes with {@code max}, not {@code sum}.
  */
 public final class QueueGauges implements Runnable {
 
@@ -36,7 +38,10 @@ public final class QueueGauges implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
 
-  private final ScriptRegistry scripts;
+  /** Counter fields read per HSCAN page. */
+  static final int PAGE = 1000;
+
+  private final UnifiedJedis redis;
   private final KeySchema keys;
   private final Supplier<? extends Iterable<String>> functions;
   private final TenantTags tenants;
@@ -46,9 +51,9 @@ public final class QueueGauges implements Runnable {
   private final Set<Tags> seen = new HashSet<>();
 
   /** Gauges in {@code registry} over the functions {@code functions} names (read each refresh). */
-  public QueueGauges(MeterRegistry registry, ScriptRegistry scripts, KeySchema keys,
+  public QueueGauges(MeterRegistry registry, UnifiedJedis redis, KeySchema keys,
       Supplier<? extends Iterable<String>> functions, TenantTags tenants) {
-    this.scripts = Objects.requireNonNull(scripts, "scripts");
+    this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.functions = Objects.requireNonNull(functions, "functions");
     this.tenants = Objects.requireNonNull(tenants, "tenants");
@@ -69,18 +74,9 @@ public final class QueueGauges implements Runnable {
     }
   }
 
-  /** Takes a census of every shard and updates the gauges. */
+  /** Reads every shard's counters and updates the gauges. */
   public synchronized void refresh() {
-    List<ScriptRegistry.Call> calls = new ArrayList<>(keys.shards());
     Iterable<String> names = functions.get();
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      Args a = Args.of().add(keys.prefix(shard));
-      for (String fn : names) {
-        a.add(fn);
-      }
-      calls.add(new ScriptRegistry.Call(Script.COUNT_JOBS,
-          Args.of().add(keys.timer(shard)).list(), a.list()));
-    }
     Map<Tags, long[]> sums = new HashMap<>();
     // Every series once seen stays, at 0 when its work is gone: a series that vanishes reads as
     // "no data" on a dashboard, not as an empty queue. Without the tenant tag every known function
@@ -93,16 +89,9 @@ public final class QueueGauges implements Runnable {
         sums.putIfAbsent(Tags.of("function", fn), new long[2]);
       }
     }
-    for (Object reply : scripts.runPipelined(calls)) {
-      for (Replies.JobCount c : Replies.jobCounts(reply)) {
-        Tags tags = Tags.of("function", c.function());
-        if (tenants.enabled()) {
-          tags = tags.and("tenant", tenants.tag(c.tenant()));
-        }
-        long[] sum = sums.computeIfAbsent(tags, t -> new long[2]);
-        sum[0] += c.queued();
-        sum[1] += c.running();
-      }
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      add(sums, keys.queuedCounts(shard), 0);
+      add(sums, keys.runningCounts(shard), 1);
     }
     seen.addAll(sums.keySet());
     List<MultiGauge.Row<?>> queued = new ArrayList<>(sums.size());
@@ -113,5 +102,38 @@ public final class QueueGauges implements Runnable {
     });
     backlog.register(queued, true);
     running.register(leased, true);
+  }
+
+  /** Adds the counts of hash {@code key} ('tenant:function' -> count) to column {@code column}. */
+  private void add(Map<Tags, long[]> sums, String key, int column) {
+    ScanParams page = new ScanParams().count(PAGE);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<Map.Entry<String, String>> r;
+      try {
+        r = redis.hscan(key, cursor, page);
+      } catch (RuntimeException e) {
+        throw RedisErrors.translate("reading the job counters", e);
+      }
+      for (Map.Entry<String, String> field : r.getResult()) {
+        String tf = field.getKey();
+        int colon = tf.indexOf(':');
+        long n;
+        try {
+          n = Long.parseLong(field.getValue());
+        } catch (NumberFormatException e) {
+          continue; // not a counter this engine wrote
+        }
+        if (colon < 0 || n <= 0) {
+          continue;
+        }
+        Tags tags = Tags.of("function", tf.substring(colon + 1));
+        if (tenants.enabled()) {
+          tags = tags.and("tenant", tenants.tag(tf.substring(0, colon)));
+        }
+        sums.computeIfAbsent(tags, t -> new long[2])[column] += n;
+      }
+      cursor = r.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
   }
 }

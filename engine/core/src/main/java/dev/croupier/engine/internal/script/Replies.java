@@ -83,20 +83,6 @@ public final class Replies {
     return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs, dueAt);
   }
 
-  /** One row of the {@code countJobs} census: jobs queued and running of a tenant's function. */
-  public record JobCount(String tenant, String function, long queued, long running) {}
-
-  /** The reply of {@code countJobs}: {tenant, function, queued, running, ...}. */
-  public static List<JobCount> jobCounts(Object reply) {
-    List<Object> r = asList(reply);
-    List<JobCount> out = new ArrayList<>(r.size() / 4);
-    for (int i = 0; i + 3 < r.size(); i += 4) {
-      out.add(new JobCount(asString(r.get(i)), asString(r.get(i + 1)), asLong(r.get(i + 2)),
-          asLong(r.get(i + 3))));
-    }
-    return out;
-  }
-
   /** The reply of {@code completeJobs}: one code per completion, in order. */
   public static List<ReplyCode> codes(Object reply) {
     List<Object> r = asList(reply);

@@ -14,7 +14,6 @@ public enum Script {
   REPLAY_JOB("replayJob", 1),
   WATCH_JOB("watchJob", 1),
   ACQUIRE_ROLE("acquireRole", 1),
-  COUNT_JOBS("countJobs", 1),
   // Operations (engine/internal/admin).
   PURGE_DEAD_JOB("purgeDeadJob", 1);
 
