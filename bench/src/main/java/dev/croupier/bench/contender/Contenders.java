@@ -15,6 +15,8 @@ public final class Contenders {
 
   /** Croupier (weighted) over the wire protocol: client, node server and worker SDK over TCP. */
   public static final String CROUPIER_PROTOCOL = "croupier-protocol";
+  /** The same, with the producer awaiting every job it enqueued (like {@code enqueue --wait}). */
+  public static final String CROUPIER_PROTOCOL_AWAIT = "croupier-protocol-await";
 
   /** Every contender of the fairness scenarios, baselines first (the protocol one is opt-in there). */
   public static final List<String> ALL = List.of(FifoListContender.NAME, BatchMoverContender.NAME,
@@ -52,9 +54,10 @@ public final class Contenders {
           new DecayedActivityContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case CROUPIER_UNIFORM, CROUPIER_WEIGHTED ->
           new CroupierContender(name, options(name, spec).build(), spec.keyedQueues());
-      case CROUPIER_PROTOCOL -> new CroupierProtocolContender(name, options(name, spec).build(), spec.keyedQueues());
-      default -> throw new IllegalArgumentException(
-          "unknown contender '" + name + "'; known: " + ALL + " and " + CROUPIER_PROTOCOL);
+      case CROUPIER_PROTOCOL, CROUPIER_PROTOCOL_AWAIT -> new CroupierProtocolContender(name,
+          options(name, spec).build(), spec.keyedQueues(), name.equals(CROUPIER_PROTOCOL_AWAIT));
+      default -> throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + ALL
+          + ", " + CROUPIER_PROTOCOL + " and " + CROUPIER_PROTOCOL_AWAIT);
     };
   }
 

@@ -13,7 +13,10 @@ import dev.croupier.worker.Worker;
 import dev.croupier.worker.WorkerOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import dev.croupier.api.EnqueueResult;
+import dev.croupier.api.JobInfo;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,7 +24,9 @@ import java.util.Objects;
  * Croupier over its wire protocol: an engine node (engine + TCP server on a free loopback port)
  * in this JVM, producers enqueueing through a {@link CroupierClient} connection and the scenario's
  * runner registered in a {@link Worker} that connects like a remote one. Every job crosses the
- * protocol twice (enqueue, dispatch) and its completion once more.
+ * protocol twice (enqueue, dispatch) and its completion once more. Awaiting, a producer also
+ * watches every job of its batch and returns only when all have finished (as {@code croupier
+ * enqueue --wait} does): the path a caller waiting for results takes.
  */
 public final class CroupierProtocolContender implements Contender {
 
@@ -34,12 +39,17 @@ public final class CroupierProtocolContender implements Contender {
   private final CroupierClient client;
   private final boolean keyed;
   private final FunctionSpec spec;
+  private final boolean await;
   private Worker worker;
 
+  /** Longest a producer waits for its batch to finish. */
+  private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(60);
+
   /** A node with {@code options}, a producer client and (on start) a worker, all over TCP. */
-  public CroupierProtocolContender(String name, EngineOptions options, boolean keyed) {
+  public CroupierProtocolContender(String name, EngineOptions options, boolean keyed, boolean await) {
     this.name = Objects.requireNonNull(name, "name");
     this.keyed = keyed;
+    this.await = await;
     this.runtime = EngineRuntime.host(options);
     this.engine = runtime.engine();
     this.server = NodeServer.start(runtime, ServerOptions.newBuilder().host("127.0.0.1").port(0).build());
@@ -85,7 +95,14 @@ public final class CroupierProtocolContender implements Contender {
         }
         requests.add(r.build());
       }
-      client.enqueueBatch(requests);
+      List<EnqueueResult> ids = client.enqueueBatch(requests);
+      if (await) {
+        List<CompletableFuture<JobInfo>> done = new ArrayList<>(ids.size());
+        for (EnqueueResult r : ids) {
+          done.add(client.awaitCompletion(r.jobId(), AWAIT_TIMEOUT));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+      }
     }
   }
 

@@ -5,11 +5,16 @@ import dev.croupier.api.JobInfo;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.Coalescer;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,18 +32,31 @@ import redis.clients.jedis.UnifiedJedis;
  * Completes futures when watched jobs end. A watched job's hash carries a flag, and the scripts
  * that end it publish its id on the shard's done channel; one subscriber thread per engine listens.
  * A periodic re-check covers messages missed while the subscription reconnects.
+ *
+ * <p>Watching costs no round trip per job under load: what concurrent watchers ask for goes out
+ * together (one {@code watchJobs} call per shard per flush), and the ends announced meanwhile are
+ * looked up together (one pipeline of HGETALLs per flush); an idle watch goes out at once.
  */
 public final class CompletionWatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
+  /** Most jobs one flush marks or looks up. */
+  static final int MAX_PER_FLUSH = 512;
 
-  private final UnifiedJedis redis;
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final JobAdmin admin;
+  private final UnifiedJedis redis;
   private final Map<String, List<CompletableFuture<JobInfo>>> waiting = new ConcurrentHashMap<>();
   private final Listener listener = new Listener();
   private final Thread subscriber;
+  private final Coalescer<String, Optional<String>> watches =
+      new Coalescer<>("croupier-watches", MAX_PER_FLUSH, this::watchAll);
+  private final Coalescer<String, Optional<JobInfo>> lookups =
+      new Coalescer<>("croupier-watch-lookups", MAX_PER_FLUSH, this::lookupAll);
+  /** Resolves announced ends off the subscriber thread, so they can share lookups. */
+  private final ExecutorService resolver = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("croupier-watch-resolve-", 0).factory());
   private volatile boolean closed;
 
   /** Starts the subscriber and the periodic re-check on {@code scheduler}. */
@@ -54,13 +72,18 @@ public final class CompletionWatcher implements AutoCloseable {
 
   /** A future completed with the job's info when it reaches a final state. */
   public CompletableFuture<JobInfo> await(String jobId, Duration timeout) {
-    int shard = JobIds.shardOf(jobId, keys.shards());
+    JobIds.shardOf(jobId, keys.shards()); // a malformed id is refused before anything is written
     CompletableFuture<JobInfo> f = new CompletableFuture<>();
     // Register before marking the job watched, so an end published in between is not missed.
     waiting.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>()).add(f);
     f.whenComplete((v, e) -> forget(jobId, f));
-    Optional<String> state = Replies.jobState(
-        scripts.run(Script.WATCH_JOB, Args.of().add(keys.job(shard, jobId)).list(), List.of()));
+    Optional<String> state;
+    try {
+      state = watches.submit(jobId);
+    } catch (RuntimeException e) {
+      f.completeExceptionally(e); // forgets it
+      throw e;
+    }
     if (state.isEmpty()) {
       f.completeExceptionally(new InvalidRequestException("no job with id " + jobId));
       return f;
@@ -72,20 +95,66 @@ public final class CompletionWatcher implements AutoCloseable {
     return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Marks jobs watched: one watchJobs call per shard (in chunks), all in one round trip. */
+  private List<Optional<String>> watchAll(List<String> jobIds) {
+    Map<Integer, List<Integer>> byShard = new TreeMap<>();
+    for (int i = 0; i < jobIds.size(); i++) {
+      byShard.computeIfAbsent(JobIds.shardOf(jobIds.get(i), keys.shards()), k -> new ArrayList<>()).add(i);
+    }
+    List<ScriptRegistry.Call> calls = new ArrayList<>();
+    List<List<Integer>> positions = new ArrayList<>();
+    byShard.forEach((shard, at) -> {
+      for (int from = 0; from < at.size(); from += MAX_PER_FLUSH) {
+        List<Integer> chunk = at.subList(from, Math.min(at.size(), from + MAX_PER_FLUSH));
+        Args a = Args.of().add(keys.prefix(shard));
+        chunk.forEach(i -> a.add(jobIds.get(i)));
+        calls.add(new ScriptRegistry.Call(Script.WATCH_JOBS,
+            Args.of().add(keys.job(shard, jobIds.get(chunk.get(0)))).list(), a.list()));
+        positions.add(chunk);
+      }
+    });
+    List<Object> replies = scripts.runPipelined(calls);
+    List<Optional<String>> out = new ArrayList<>(java.util.Collections.nCopies(jobIds.size(), Optional.empty()));
+    for (int c = 0; c < calls.size(); c++) {
+      List<Optional<String>> states = Replies.jobStates(replies.get(c));
+      List<Integer> at = positions.get(c);
+      for (int k = 0; k < at.size(); k++) {
+        out.set(at.get(k), states.get(k));
+      }
+    }
+    return out;
+  }
+
+  private List<Optional<JobInfo>> lookupAll(List<String> jobIds) {
+    return admin.lookupAll(jobIds);
+  }
+
   private void resolve(String jobId) {
+    if (!waiting.containsKey(jobId)) {
+      return;
+    }
+    complete(jobId, lookups.submit(jobId));
+  }
+
+  private void complete(String jobId, Optional<JobInfo> info) {
     List<CompletableFuture<JobInfo>> futures = waiting.get(jobId);
     if (futures == null || futures.isEmpty()) {
       return;
     }
-    admin.lookup(jobId).filter(i -> i.state().isFinal()).ifPresent(info -> futures.forEach(f -> f.complete(info)));
+    info.filter(i -> i.state().isFinal()).ifPresent(i -> futures.forEach(f -> f.complete(i)));
   }
 
   private void recheck() {
-    for (String jobId : waiting.keySet()) {
+    List<String> ids = new ArrayList<>(waiting.keySet());
+    for (int from = 0; from < ids.size(); from += MAX_PER_FLUSH) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_PER_FLUSH));
       try {
-        resolve(jobId);
+        List<Optional<JobInfo>> infos = admin.lookupAll(chunk);
+        for (int i = 0; i < chunk.size(); i++) {
+          complete(chunk.get(i), infos.get(i));
+        }
       } catch (RuntimeException e) {
-        log.debug("re-checking watched job {} failed", jobId, e);
+        log.debug("re-checking {} watched jobs failed", chunk.size(), e);
       }
     }
   }
@@ -133,16 +202,28 @@ public final class CompletionWatcher implements AutoCloseable {
       log.debug("unsubscribe at close failed", e);
     }
     subscriber.interrupt();
+    resolver.shutdownNow();
+    watches.close();
+    lookups.close();
     waiting.values().forEach(l -> l.forEach(f -> f.cancel(false)));
   }
 
   private final class Listener extends JedisPubSub {
     @Override
     public void onMessage(String channel, String jobId) {
+      if (!waiting.containsKey(jobId)) {
+        return; // watched elsewhere (another engine's caller)
+      }
       try {
-        resolve(jobId);
-      } catch (RuntimeException e) {
-        log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, e);
+        resolver.execute(() -> {
+          try {
+            resolve(jobId);
+          } catch (RuntimeException e) {
+            log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, e);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
       }
     }
   }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Looks jobs up, cancels them, lists and replays dead ones. */
@@ -48,6 +50,26 @@ public final class JobAdmin {
       throw RedisErrors.translate("looking up job " + jobId, e);
     }
     return h.isEmpty() ? Optional.empty() : Optional.of(toInfo(jobId, h, options.clock().millis()));
+  }
+
+  /** Several jobs in one round trip, in order: each, if it exists (or its status record is kept). */
+  public List<Optional<JobInfo>> lookupAll(List<String> jobIds) {
+    List<Response<Map<String, String>>> replies = new ArrayList<>(jobIds.size());
+    try (AbstractPipeline p = redis.pipelined()) {
+      for (String id : jobIds) {
+        replies.add(p.hgetAll(keys.job(JobIds.shardOf(id, keys.shards()), id)));
+      }
+      p.sync();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("looking up " + jobIds.size() + " jobs", e);
+    }
+    long now = options.clock().millis();
+    List<Optional<JobInfo>> out = new ArrayList<>(jobIds.size());
+    for (int i = 0; i < jobIds.size(); i++) {
+      Map<String, String> h = replies.get(i).get();
+      out.add(h.isEmpty() ? Optional.empty() : Optional.of(toInfo(jobIds.get(i), h, now)));
+    }
+    return out;
   }
 
   /** Cancels a job that is not final; false when unknown or already final. */

@@ -109,16 +109,15 @@ public final class Replies {
     return new Swept(asLong(r.get(0)), asLong(r.get(1)));
   }
 
-  /** The reply of {@code watchJob}: the job's state, or empty when there is no such job. */
-  public static Optional<String> jobState(Object reply) {
-    if (reply instanceof Long) {
-      ReplyCode c = code(reply);
-      if (c != ReplyCode.UNKNOWN_JOB) {
-        throw new IllegalStateException("unexpected reply to watchJob: " + c);
-      }
-      return Optional.empty();
+  /** The reply of {@code watchJobs}: each job's state, or empty when there is no such job. */
+  public static List<Optional<String>> jobStates(Object reply) {
+    List<Object> r = asList(reply);
+    List<Optional<String>> out = new ArrayList<>(r.size());
+    for (Object o : r) {
+      String st = asString(o);
+      out.add(st.isEmpty() ? Optional.empty() : Optional.of(st));
     }
-    return Optional.of(asString(reply));
+    return out;
   }
 
   // ---- Redis values (package-private: callers use the shapes above) ----

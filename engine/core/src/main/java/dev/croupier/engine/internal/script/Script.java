@@ -12,7 +12,7 @@ public enum Script {
   CANCEL_JOB("cancelJob", 1),
   REQUEUE_EXPIRED("requeueExpired", 1),
   REPLAY_JOB("replayJob", 1),
-  WATCH_JOB("watchJob", 1),
+  WATCH_JOBS("watchJobs", 1),
   ACQUIRE_ROLE("acquireRole", 1),
   // Operations (engine/internal/admin).
   PURGE_DEAD_JOB("purgeDeadJob", 1);

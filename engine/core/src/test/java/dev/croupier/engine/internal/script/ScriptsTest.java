@@ -496,8 +496,13 @@ class ScriptsTest {
     assertThat(Replies.code(scripts.run(Script.CANCEL_JOB, nope,
         Args.of().add(keys.prefix(0)).add("0-NOPE").add(now).add(60000).list())))
         .isEqualTo(ReplyCode.UNKNOWN_JOB);
-    assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, job, List.of()))).contains("cancelled");
-    assertThat(Replies.jobState(scripts.run(Script.WATCH_JOB, nope, List.of()))).isEmpty();
+    String queued = enqueue("t1", "f");
+    List<java.util.Optional<String>> states = Replies.jobStates(scripts.run(Script.WATCH_JOBS, job,
+        Args.of().add(keys.prefix(0)).add(id).add("0-NOPE").add(queued).list()));
+    assertThat(states).containsExactly(java.util.Optional.of("cancelled"), java.util.Optional.empty(),
+        java.util.Optional.of("queued"));
+    assertThat(redis.hget(keys.job(0, queued), "w")).as("marked watched").isEqualTo("1");
+    assertThat(redis.exists(keys.job(0, "0-NOPE"))).as("nothing written for a missing job").isFalse();
     List<byte[]> role = Args.of().add(keys.scavengerRole(0)).list();
     assertThat(Replies.code(scripts.run(Script.ACQUIRE_ROLE, role, Args.of().add("a").add(60000).list())))
         .isEqualTo(ReplyCode.OK);
