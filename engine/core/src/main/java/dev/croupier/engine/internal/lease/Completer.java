@@ -23,8 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Records how deliveries end (ack, retry, fail) and extends leases of running jobs. Completions
- * from every thread are coalesced into one {@code completeJobs} call per shard and flush; the
- * script computes retry backoffs itself from the function's policy mirrored into the shard.
+ * from every thread are coalesced into one {@code completeJobs} call per shard and flush, and
+ * heartbeats likewise into {@code extendLeases} calls; the script computes retry backoffs itself
+ * from the function's policy mirrored into the shard.
  */
 public final class Completer implements AutoCloseable {
 
@@ -39,6 +40,7 @@ public final class Completer implements AutoCloseable {
   private final KeySchema keys;
   private final EngineOptions options;
   private final Coalescer<Entry, ReplyCode> batcher;
+  private final Coalescer<Extension, ReplyCode> extensions;
 
   /** A completer writing through {@code scripts}. */
   public Completer(ScriptRegistry scripts, KeySchema keys, EngineOptions options) {
@@ -46,6 +48,7 @@ public final class Completer implements AutoCloseable {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.options = Objects.requireNonNull(options, "options");
     this.batcher = new Coalescer<>("croupier-completions", MAX_BATCH, this::flush);
+    this.extensions = new Coalescer<>("croupier-heartbeats", MAX_BATCH * 4, this::flushExtensions);
   }
 
   /** Records the outcome of the delivery of a job that {@code leaseToken} proves. */
@@ -80,10 +83,60 @@ public final class Completer implements AutoCloseable {
 
   /** Extends a running job's lease by the lease timeout it was leased with. */
   public CompletionResult extend(String jobId, String leaseToken) {
-    int shard = JobIds.shardOf(jobId, keys.shards());
-    ReplyCode reply = Replies.code(scripts.run(Script.EXTEND_LEASE, Args.of().add(keys.job(shard, jobId)).list(),
-        Args.of().add(keys.prefix(shard)).add(jobId).add(leaseToken).add(options.clock().millis()).list()));
-    return completion(reply);
+    return extendAll(List.of(new Lease(jobId, leaseToken))).get(0);
+  }
+
+  /**
+   * Extends several leases in one flush (with whatever other threads extend meanwhile: one
+   * {@code extendLeases} call per shard); results in order, each judged on its own.
+   */
+  public List<CompletionResult> extendAll(List<Lease> leases) {
+    List<Extension> entries = new ArrayList<>(leases.size());
+    for (Lease l : leases) {
+      entries.add(new Extension(JobIds.shardOf(l.jobId(), keys.shards()), l));
+    }
+    List<ReplyCode> codes = extensions.submit(entries);
+    List<CompletionResult> out = new ArrayList<>(codes.size());
+    codes.forEach(c -> out.add(completion(c)));
+    return out;
+  }
+
+  /** A lease to extend: the job and the token that proves the lease. */
+  public record Lease(String jobId, String leaseToken) {}
+
+  private record Extension(int shard, Lease lease) {}
+
+  /** One extendLeases call per shard and chunk (several in one pipeline); codes in entry order. */
+  private List<ReplyCode> flushExtensions(List<Extension> entries) {
+    Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      byShard.computeIfAbsent(entries.get(i).shard(), s -> new ArrayList<>()).add(i);
+    }
+    long now = options.clock().millis();
+    List<ScriptRegistry.Call> calls = new ArrayList<>();
+    List<List<Integer>> positions = new ArrayList<>();
+    byShard.forEach((shard, at) -> {
+      for (int from = 0; from < at.size(); from += MAX_BATCH) {
+        List<Integer> chunk = at.subList(from, Math.min(at.size(), from + MAX_BATCH));
+        Args a = Args.of().add(keys.prefix(shard)).add(now);
+        for (int i : chunk) {
+          a.add(entries.get(i).lease().jobId()).add(entries.get(i).lease().leaseToken());
+        }
+        calls.add(new ScriptRegistry.Call(Script.EXTEND_LEASES, Args.of().add(keys.inflight(shard)).list(),
+            a.list()));
+        positions.add(chunk);
+      }
+    });
+    List<Object> replies = scripts.runPipelined(calls);
+    ReplyCode[] out = new ReplyCode[entries.size()];
+    for (int c = 0; c < calls.size(); c++) {
+      List<ReplyCode> codes = Replies.codes(replies.get(c));
+      List<Integer> at = positions.get(c);
+      for (int k = 0; k < at.size(); k++) {
+        out[at.get(k)] = codes.get(k);
+      }
+    }
+    return List.of(out);
   }
 
   /** One completeJobs call per shard (several shards in one pipeline); codes in entry order. */
@@ -141,5 +194,6 @@ public final class Completer implements AutoCloseable {
   @Override
   public void close() {
     batcher.close();
+    extensions.close();
   }
 }

@@ -8,7 +8,7 @@ public enum Script {
   ENQUEUE_JOBS("enqueueJobs", 1),
   CLAIM_JOBS("claimJobs", 1),
   COMPLETE_JOBS("completeJobs", 1),
-  EXTEND_LEASE("extendLease", 1),
+  EXTEND_LEASES("extendLeases", 1),
   CANCEL_JOB("cancelJob", 1),
   REQUEUE_EXPIRED("requeueExpired", 1),
   REPLAY_JOB("replayJob", 1),

@@ -368,6 +368,31 @@ class ScriptsTest {
   }
 
   @Test
+  void extendLeases_judgesEachHeartbeatOfABatchOnItsOwn() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").leaseTimeout(Duration.ofSeconds(30)).build();
+    config.configureFunction(spec);
+    enqueue("t1", "f");
+    enqueue("t1", "f");
+    List<LeasedJob> jobs = claim(spec, 2).jobs();
+    LeasedJob a = jobs.get(0);
+    LeasedJob b = jobs.get(1);
+    double before = redis.zscore(keys.inflight(0), b.id());
+    clock.advance(Duration.ofSeconds(10));
+    List<ReplyCode> codes = Replies.codes(scripts.run(Script.EXTEND_LEASES, Args.of().add(keys.inflight(0)).list(),
+        Args.of().add(keys.prefix(0)).add(clock.millis()).add(a.id()).add(a.leaseToken())
+            .add(b.id()).add("forged-token-of-22-byt").add("0-NOSUCHJOB").add("x").list()));
+    assertThat(codes).containsExactly(ReplyCode.OK, ReplyCode.UNKNOWN_JOB, ReplyCode.UNKNOWN_JOB);
+    assertThat(redis.zscore(keys.inflight(0), a.id())).as("extended").isEqualTo(clock.millis() + 30_000.0);
+    assertThat(redis.zscore(keys.inflight(0), b.id())).as("a forged token extends nothing").isEqualTo(before);
+    clock.advance(Duration.ofSeconds(25)); // past b's deadline, within a's extended one
+    codes = Replies.codes(scripts.run(Script.EXTEND_LEASES, Args.of().add(keys.inflight(0)).list(),
+        Args.of().add(keys.prefix(0)).add(clock.millis()).add(b.id()).add(b.leaseToken())
+            .add(a.id()).add(a.leaseToken()).list()));
+    assertThat(codes).as("a late heartbeat is stale; the other still extends")
+        .containsExactly(ReplyCode.STALE_LEASE, ReplyCode.OK);
+  }
+
+  @Test
   void complete_acceptsOnlyTheCurrentLeasesToken_once() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
