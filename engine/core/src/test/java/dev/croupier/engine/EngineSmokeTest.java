@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,41 @@ class EngineSmokeTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineRuntime.start(
               EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).shards(3).build()))
           .hasMessageContaining("set up with 2 shard(s)");
+    }
+  }
+
+  @Test
+  void aNamespaceInANewerStorageLayout_isRefused_withBothLayoutsNamed() {
+    String ns = REDIS.newNamespace();
+    try (var redis = REDIS.client()) {
+      redis.hset(ns + ":{c:0}:meta", "layout", "99");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineRuntime.start(
+            EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build()))
+        .hasMessageContaining("storage layout 99").hasMessageContaining("(2)");
+  }
+
+  @Test
+  void jobsStoredInTheFirstLayout_areLookedUpAndRun() throws Exception {
+    String ns = REDIS.newNamespace();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
+    Set<String> ran = ConcurrentHashMap.newKeySet();
+    try (Engine engine = EngineRuntime.start(options)) {
+      engine.configureFunction(FunctionSpec.newBuilder("work").build());
+      String id = engine.enqueue("tenant-a", "work", new byte[] {7}, null).jobId();
+      try (var redis = REDIS.client()) { // as engines before layout 2 wrote it: every field
+        String key = ns + ":{c:0}:job:" + id;
+        redis.hset(key, Map.of("t", "tenant-a", "f", "work", "a", "0", "st", "queued", "ks", "",
+            "ra", redis.hget(key, "ea")));
+      }
+      JobInfo queued = engine.lookup(id).orElseThrow();
+      assertThat(queued.tenant()).isEqualTo("tenant-a");
+      assertThat(queued.state()).isEqualTo(JobState.QUEUED);
+      engine.register(FunctionSpec.newBuilder("work").build(), 2, job -> ran.add(job.id()));
+      JobInfo done = engine.awaitCompletion(id, Duration.ofSeconds(20)).get();
+      assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(done.attempts()).isEqualTo(1);
+      assertThat(ran).containsExactly(id);
     }
   }
 
