@@ -100,9 +100,7 @@ public final class ClaimLoop implements Runnable {
         }
         for (Replies.Claimed c : claimer.claim(requests, now)) {
           count(c, now);
-          for (LeasedJob job : c.jobs()) {
-            credits.deliver(job);
-          }
+          credits.deliverAll(c.jobs());
           claimed += c.jobs().size();
           if (c.nextTimer() > 0) {
             nextTimer = Math.min(nextTimer, c.nextTimer());
