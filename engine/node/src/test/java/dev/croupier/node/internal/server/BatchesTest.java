@@ -51,7 +51,9 @@ class BatchesTest {
     for (int i = 0; i < jobs; i++) {
       nodes.engine(0).enqueue("acme", "f", new byte[] {(byte) i}, EnqueueOptions.DEFAULTS);
     }
-    worker.send(Envelope.newBuilder().setCredits(Credits.newBuilder().putGrants("f", jobs)).build());
+    if (jobs > 0) {
+      worker.send(Envelope.newBuilder().setCredits(Credits.newBuilder().putGrants("f", jobs)).build());
+    }
     return worker;
   }
 
@@ -113,6 +115,23 @@ class BatchesTest {
         for (Dispatch d : jobs) {
           assertThat(nodes.engine(0).lookup(d.getJobId()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         }
+      }
+    }
+  }
+
+  @Test
+  void anIdleNode_sendsALoneJobAtOnce_asAPlainDispatch_andTakesItsPlainComplete() throws IOException {
+    try (Nodes nodes = new Nodes(REDIS)) {
+      Node node = nodes.start();
+      try (RawPeer worker = workerWithJobs(nodes, node, true, 0)) {
+        worker.send(Envelope.newBuilder().setCredits(Credits.newBuilder().putGrants("f", 5)).build());
+        String id = nodes.engine(0).enqueue("acme", "f", new byte[] {1}, EnqueueOptions.DEFAULTS).jobId();
+        List<Envelope> frames = framesWithJobs(worker, 1);
+        assertThat(frames).hasSize(1);
+        assertThat(frames.get(0).getDispatch().getJobId()).isEqualTo(id);
+        assertThat(call(worker, Envelope.newBuilder().setCorrelationId(3)
+            .setComplete(success(frames.get(0).getDispatch())).build()).getCompleteAck().getResult())
+            .isEqualTo(LeaseResult.ACCEPTED);
       }
     }
   }
