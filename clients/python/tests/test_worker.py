@@ -57,6 +57,25 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 1})  # the slot is free again
         conn.reply(c, complete_ack=pb.CompleteAck(result=pb.ACCEPTED))
 
+    def test_a_dispatch_batch_runs_every_job_with_its_own_lease_token(self):
+        seen = []
+        w, conn = self.start(lambda job: seen.append(job.id), max_in_flight=3)
+        self.assertTrue(self.node.hellos[0].hello.accepts_dispatch_batch)
+        self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 3})
+        env = pb.Envelope()
+        for i in range(3):
+            d = dispatch(f"j{i}").dispatch
+            d.lease_token = bytes([i]) * 16
+            env.dispatch_batch.dispatches.append(d)
+        conn.send(env)
+        tokens = {}
+        for _ in range(3):
+            c = conn.next("complete")
+            tokens[c.complete.job_id] = c.complete.lease_token
+            conn.reply(c, complete_ack=pb.CompleteAck(result=pb.ACCEPTED))
+        self.assertEqual(tokens, {f"j{i}": bytes([i]) * 16 for i in range(3)})
+        self.assertEqual(sorted(seen), ["j0", "j1", "j2"])
+
     def test_outcomes_map_to_retry_and_fail(self):
         def handler(job):
             if job.id == "retry":

@@ -155,7 +155,8 @@ class Worker:
         if not self._addresses:
             raise ValueError("give at least one node address (host:port)")
         self._settings = ConnectionSettings(token, name, pb.ROLE_WORKER, tls, ca_file, ssl_context,
-                                            connect_timeout, max_frame_bytes=max_frame_bytes)
+                                            connect_timeout, max_frame_bytes=max_frame_bytes,
+                                            dispatch_batches=True)
         self._request_timeout = request_timeout
         self._shutdown_grace = shutdown_grace
         self._min_backoff = reconnect_min_backoff
@@ -421,6 +422,9 @@ class Worker:
         kind = env.WhichOneof("body")
         if kind == "dispatch":
             self._on_dispatch(conn, env.dispatch)
+        elif kind == "dispatch_batch":
+            for d in env.dispatch_batch.dispatches:
+                self._on_dispatch(conn, d)
         elif kind == "goodbye":
             log.info("%s is going away (%s); moving to the next node", conn.address, env.goodbye.reason)
             with self._lock:
