@@ -1,6 +1,7 @@
 """The worker's protocol behaviour against a scripted node: what it sends and when."""
 
 import threading
+import time
 import unittest
 
 from croupier import CroupierError, FunctionSpec, PermanentFailure, RetryLater, Worker
@@ -75,6 +76,29 @@ class WorkerTest(unittest.TestCase):
             conn.reply(c, complete_ack=pb.CompleteAck(result=pb.ACCEPTED))
         self.assertEqual(tokens, {f"j{i}": bytes([i]) * 16 for i in range(3)})
         self.assertEqual(sorted(seen), ["j0", "j1", "j2"])
+
+    def test_completions_finishing_while_one_is_unanswered_go_as_one_complete_batch(self):
+        self.node.close()
+        self.node = FakeNode(complete_batches=True)
+        release = threading.Event()
+        w, conn = self.start(lambda job: job.id == "first" or release.wait(10), max_in_flight=4)
+        conn.next("credits")
+        conn.send(dispatch("first"))
+        first = conn.next("complete")  # an idle worker's completion goes at once, alone
+        self.assertEqual(first.complete.job_id, "first")
+        for j in ("a", "b", "c"):
+            conn.send(dispatch(j))
+        release.set()
+        deadline = time.monotonic() + 10
+        while w._completions < 4 and time.monotonic() < deadline:  # all three queued behind "first"
+            time.sleep(0.01)
+        conn.reply(first, complete_ack=pb.CompleteAck(result=pb.ACCEPTED))
+        batch = conn.next("complete_batch")
+        self.assertEqual(sorted(c.job_id for c in batch.complete_batch.completes), ["a", "b", "c"])
+        self.assertTrue(all(c.lease_token == TOKEN for c in batch.complete_batch.completes))
+        conn.reply(batch, complete_batch_ack=pb.CompleteBatchAck(results=[pb.ACCEPTED] * 3))
+        conn.send(dispatch("after"))  # nothing holds completions back once the batch was answered
+        self.assertEqual(conn.next("complete").complete.job_id, "after")
 
     def test_outcomes_map_to_retry_and_fail(self):
         def handler(job):
