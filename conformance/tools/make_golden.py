@@ -31,11 +31,17 @@ GROUPS = {
         ("hello", "a worker's Hello", {"correlationId": "1", "hello": {
             "protocolVersion": 1, "token": "secret-worker-token", "clientName": "billing@host-7",
             "role": "ROLE_WORKER"}}),
+        ("hello_batches", "a worker's Hello that takes DispatchBatch", {"correlationId": "1", "hello": {
+            "protocolVersion": 1, "token": "secret-worker-token", "role": "ROLE_WORKER",
+            "acceptsDispatchBatch": True}}),
         ("hello_empty_token", "Hello to a node without tokens: empty strings are not encoded",
          {"correlationId": "1", "hello": {"protocolVersion": 1, "role": "ROLE_PRODUCER"}}),
         ("welcome", "the node's Welcome", {"correlationId": "1", "welcome": {
             "protocolVersion": 1, "nodeId": "node-3f2a", "maxFrameBytes": 4194304,
             "pingIntervalMs": "10000"}}),
+        ("welcome_batches", "the Welcome of a node that takes CompleteBatch", {"correlationId": "1", "welcome": {
+            "protocolVersion": 1, "nodeId": "node-3f2a", "maxFrameBytes": 4194304,
+            "pingIntervalMs": "10000", "acceptsCompleteBatch": True}}),
         ("ping_empty", "a Ping with no data: an empty message in the oneof is still encoded (62 00)",
          {"correlationId": "7", "ping": {}}),
         ("ping_data", "a server Ping with data", {"correlationId": "9", "ping": {"data": b64(b"\x00\x01\xfe\xff")}}),
@@ -90,6 +96,21 @@ GROUPS = {
             "jobId": "j1", "attempt": 1, "costMs": "3153600000000", "leaseToken": TOKEN, "fail": {"error": "invalid number"}}}),
         ("complete_ack", "CompleteAck", {"correlationId": "16", "completeAck": {"result": "ACCEPTED"}}),
         ("complete_ack_stale", "CompleteAck STALE", {"correlationId": "17", "completeAck": {"result": "STALE"}}),
+        ("dispatch_batch", "a DispatchBatch of two jobs, each with its own lease token", {"dispatchBatch": {"dispatches": [
+            {"jobId": "01JD4Q8X5Z7K3M2N", "tenant": "acme", "function": "send-sms", "payload": b64(b"1"),
+             "attempt": 1, "maxAttempts": 5, "deadlineMs": "1764547200000", "enqueuedAtMs": "1764547100000",
+             "leaseTimeoutMs": "30000", "leaseToken": TOKEN},
+            {"jobId": "01JD4Q8X5Z7K3M2P", "tenant": "globex", "function": "send-sms", "attempt": 2,
+             "maxAttempts": 5, "deadlineMs": "1764547200001", "concurrencyKeys": {"account": "a-17"},
+             "leaseTimeoutMs": "30000", "leaseToken": b64(b"\xff" * 16), "headers": {"traceparent": "00-abc-01"}}]}}),
+        ("complete_batch", "a CompleteBatch of three outcomes, each with its job's lease token",
+         {"correlationId": "18", "completeBatch": {"completes": [
+             {"jobId": "01JD4Q8X5Z7K3M2N", "attempt": 1, "costMs": "12", "leaseToken": TOKEN, "success": {}},
+             {"jobId": "01JD4Q8X5Z7K3M2P", "attempt": 2, "costMs": "7", "leaseToken": b64(b"\xff" * 16),
+              "retry": {"error": "upstream busy", "retryAfterMs": "5000", "hasRetryAfter": True}},
+             {"jobId": "01JD4Q8X5Z7K3M2Q", "attempt": 5, "leaseToken": TOKEN, "fail": {"error": "invalid number"}}]}}),
+        ("complete_batch_ack", "its reply: one packed LeaseResult per completion, in order",
+         {"correlationId": "18", "completeBatchAck": {"results": ["ACCEPTED", "UNKNOWN_JOB", "STALE"]}}),
     ],
     "producer": [
         ("enqueue", "Enqueue with every EnqueueItem field", {"correlationId": "21", "enqueue": {"item": {

@@ -32,13 +32,17 @@ def body_name(envelope) -> str:
     return envelope.WhichOneof("body") or "empty"
 
 
+# The most bytes a node puts in one DispatchBatch (proto/README.md, "Batches").
+MAX_DISPATCH_BATCH_BYTES = 256 << 10
+
+
 class ConnectionSettings:
     """How to reach nodes: the token, TLS, timeouts and this client's frame limit."""
 
     def __init__(self, token: str = "", client_name: str = "croupier-python", role=None,
                  tls: bool = False, ca_file: str = None, ssl_context: ssl.SSLContext = None,
                  connect_timeout: float = 10.0, idle_timeout: float = 35.0,
-                 max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES):
+                 max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES, dispatch_batches: bool = False):
         if connect_timeout <= 0 or idle_timeout <= 0:
             raise ValueError("connect_timeout and idle_timeout must be positive")
         self.token = token or ""
@@ -50,6 +54,9 @@ class ConnectionSettings:
         self.connect_timeout = connect_timeout
         self.idle_timeout = idle_timeout
         self.max_frame_bytes = max_frame_bytes
+        # Hello.accepts_dispatch_batch: the caller handles DispatchBatch pushes. A node keeps such a
+        # frame within MAX_DISPATCH_BATCH_BYTES, so it is declared only when frames that large fit.
+        self.dispatch_batches = dispatch_batches and max_frame_bytes >= MAX_DISPATCH_BATCH_BYTES
 
 
 class Connection:
@@ -104,6 +111,7 @@ class Connection:
         hello.hello.token = self._settings.token
         hello.hello.client_name = self._settings.client_name
         hello.hello.role = self._settings.role
+        hello.hello.accepts_dispatch_batch = self._settings.dispatch_batches
         try:
             self._sock.sendall(encode_frame(hello))
             reply = self._reader.read()

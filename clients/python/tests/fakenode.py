@@ -52,7 +52,8 @@ class FakeConnection:
 
 
 class FakeNode:
-    def __init__(self, max_frame_bytes=4 << 20, ping_interval_ms=10_000, refuse=None):
+    def __init__(self, max_frame_bytes=4 << 20, ping_interval_ms=10_000, refuse=None,
+                 complete_batches=False):
         self.server = socket.socket()
         self.server.bind(("127.0.0.1", 0))
         self.server.listen()
@@ -60,6 +61,7 @@ class FakeNode:
         self.max_frame_bytes = max_frame_bytes
         self.ping_interval_ms = ping_interval_ms
         self.refuse = refuse  # an ErrorCode name to answer Hello with
+        self.complete_batches = complete_batches  # Welcome.accepts_complete_batch
         self.connections = queue.Queue()
         self.hellos = []
         self.all = []
@@ -86,7 +88,8 @@ class FakeNode:
             return
         conn.reply(hello, welcome=pb.Welcome(protocol_version=1, node_id="fake",
                                              max_frame_bytes=self.max_frame_bytes,
-                                             ping_interval_ms=self.ping_interval_ms))
+                                             ping_interval_ms=self.ping_interval_ms,
+                                             accepts_complete_batch=self.complete_batches))
         self.connections.put(conn)
         try:
             while True:

@@ -1,6 +1,7 @@
 """The worker's protocol behaviour against a scripted node: what it sends and when."""
 
 import threading
+import time
 import unittest
 
 from croupier import CroupierError, FunctionSpec, PermanentFailure, RetryLater, Worker
@@ -56,6 +57,48 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(seen, [("j1", {"traceparent": "00-ab-01"})])
         self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 1})  # the slot is free again
         conn.reply(c, complete_ack=pb.CompleteAck(result=pb.ACCEPTED))
+
+    def test_a_dispatch_batch_runs_every_job_with_its_own_lease_token(self):
+        seen = []
+        w, conn = self.start(lambda job: seen.append(job.id), max_in_flight=3)
+        self.assertTrue(self.node.hellos[0].hello.accepts_dispatch_batch)
+        self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 3})
+        env = pb.Envelope()
+        for i in range(3):
+            d = dispatch(f"j{i}").dispatch
+            d.lease_token = bytes([i]) * 16
+            env.dispatch_batch.dispatches.append(d)
+        conn.send(env)
+        tokens = {}
+        for _ in range(3):
+            c = conn.next("complete")
+            tokens[c.complete.job_id] = c.complete.lease_token
+            conn.reply(c, complete_ack=pb.CompleteAck(result=pb.ACCEPTED))
+        self.assertEqual(tokens, {f"j{i}": bytes([i]) * 16 for i in range(3)})
+        self.assertEqual(sorted(seen), ["j0", "j1", "j2"])
+
+    def test_completions_finishing_while_one_is_unanswered_go_as_one_complete_batch(self):
+        self.node.close()
+        self.node = FakeNode(complete_batches=True)
+        release = threading.Event()
+        w, conn = self.start(lambda job: job.id == "first" or release.wait(10), max_in_flight=4)
+        conn.next("credits")
+        conn.send(dispatch("first"))
+        first = conn.next("complete")  # an idle worker's completion goes at once, alone
+        self.assertEqual(first.complete.job_id, "first")
+        for j in ("a", "b", "c"):
+            conn.send(dispatch(j))
+        release.set()
+        deadline = time.monotonic() + 10
+        while w._completions < 4 and time.monotonic() < deadline:  # all three queued behind "first"
+            time.sleep(0.01)
+        conn.reply(first, complete_ack=pb.CompleteAck(result=pb.ACCEPTED))
+        batch = conn.next("complete_batch")
+        self.assertEqual(sorted(c.job_id for c in batch.complete_batch.completes), ["a", "b", "c"])
+        self.assertTrue(all(c.lease_token == TOKEN for c in batch.complete_batch.completes))
+        conn.reply(batch, complete_batch_ack=pb.CompleteBatchAck(results=[pb.ACCEPTED] * 3))
+        conn.send(dispatch("after"))  # nothing holds completions back once the batch was answered
+        self.assertEqual(conn.next("complete").complete.job_id, "after")
 
     def test_outcomes_map_to_retry_and_fail(self):
         def handler(job):

@@ -23,6 +23,8 @@ from ..errors import CONNECTION_LOST, CroupierError
 log = logging.getLogger("croupier.worker")
 
 MAX_HEARTBEAT_LEASES = 1000
+# Most completions in one CompleteBatch (proto/README.md, "Limits").
+MAX_COMPLETE_BATCH = 1000
 DEFAULT_LEASE_TIMEOUT_MS = 30_000
 
 
@@ -155,7 +157,8 @@ class Worker:
         if not self._addresses:
             raise ValueError("give at least one node address (host:port)")
         self._settings = ConnectionSettings(token, name, pb.ROLE_WORKER, tls, ca_file, ssl_context,
-                                            connect_timeout, max_frame_bytes=max_frame_bytes)
+                                            connect_timeout, max_frame_bytes=max_frame_bytes,
+                                            dispatch_batches=True)
         self._request_timeout = request_timeout
         self._shutdown_grace = shutdown_grace
         self._min_backoff = reconnect_min_backoff
@@ -169,6 +172,8 @@ class Worker:
         self._outstanding: Dict[str, int] = {}
         self._current: Optional[Connection] = None
         self._completions = 0
+        self._unsent = []  # (execution, Complete) waiting to be sent, in order
+        self._sending = False  # a thread is sending them (one request in flight)
         self._state = _NEW
         self._fatal: Optional[CroupierError] = None
         self._next_address = 0
@@ -421,6 +426,9 @@ class Worker:
         kind = env.WhichOneof("body")
         if kind == "dispatch":
             self._on_dispatch(conn, env.dispatch)
+        elif kind == "dispatch_batch":
+            for d in env.dispatch_batch.dispatches:
+                self._on_dispatch(conn, d)
         elif kind == "goodbye":
             log.info("%s is going away (%s); moving to the next node", conn.address, env.goodbye.reason)
             with self._lock:
@@ -491,43 +499,85 @@ class Worker:
         self._deliver(ex, kind, outcome, cost_ms)
 
     def _deliver(self, ex, kind, outcome, cost_ms):
-        """Sends the Complete until it is acknowledged, through whichever connection is current
-        (resending is safe: a repeat is answered STALE or UNKNOWN_JOB)."""
-        env = pb.Envelope()
-        c = env.complete
-        c.job_id, c.attempt, c.cost_ms, c.lease_token = ex.job.id, ex.job.attempt, cost_ms, ex.lease_token
+        """Queues the Complete; it is sent until acknowledged, through whichever connection is
+        current (resending is safe: a repeat is answered STALE or UNKNOWN_JOB). One completion
+        request is in flight at a time: those finishing meanwhile go together as one CompleteBatch
+        when the node takes them (Welcome.accepts_complete_batch), with no timer: the thread that
+        finds nothing in flight sends at once."""
+        c = pb.Complete(job_id=ex.job.id, attempt=ex.job.attempt, cost_ms=cost_ms,
+                        lease_token=ex.lease_token)
         getattr(c, kind).CopyFrom(outcome)
         with self._lock:
             self._completions += 1
+            self._unsent.append((ex, c))
+            if self._sending:
+                return
+            self._sending = True
+        self._send_completions()
+
+    def _send_completions(self):
+        """Sends what is queued, batch after batch, until nothing is left (then stops sending)."""
         backoff = 0.05
-        try:
-            while True:
-                with self._lock:
-                    conn, state = self._current, self._state
-                if state == _CLOSED:
-                    log.warning("%s: closed before its completion was acknowledged", ex.job)
-                    return
-                if conn is None:
-                    time.sleep(0.02)
-                    continue
-                try:
-                    reply = conn.request(env).result(self._request_timeout)
-                    result = pb.LeaseResult.Name(reply.complete_ack.result)
-                    if result != "ACCEPTED":
-                        log.info("%s: the node answered %s to its completion (the lease was lost)",
-                                 ex.job, result)
-                    return
-                except FutureTimeout:
-                    pass
-                except CroupierError as e:
-                    if not e.retryable:
-                        log.error("%s: the node refused its completion: %s", ex.job, e)
-                        return
-                time.sleep(backoff)
-                backoff = min(backoff * 2, 1.0)
-        finally:
+        while True:
             with self._lock:
-                self._completions -= 1
+                if not self._unsent:
+                    self._sending = False
+                    return
+                batch = self._unsent[:MAX_COMPLETE_BATCH]
+                del self._unsent[:MAX_COMPLETE_BATCH]
+                conn, state = self._current, self._state
+            if state == _CLOSED:
+                for ex, _ in batch:
+                    log.warning("%s: closed before its completion was acknowledged", ex.job)
+                self._settled(len(batch))
+                continue
+            done = self._send_batch(conn, batch) if conn is not None else 0
+            if done == len(batch):
+                backoff = 0.05
+                continue
+            with self._lock:
+                self._unsent[:0] = batch[done:]  # first again, on the next connection or after a pause
+            time.sleep(0.02 if conn is None else backoff)
+            if conn is not None:
+                backoff = min(backoff * 2, 1.0)
+
+    def _send_batch(self, conn, batch):
+        """Sends one batch and waits for its answer; returns how many of its completions (from the
+        first) are done with: acknowledged, or refused for good. The rest must be sent again."""
+        if len(batch) > 1 and not conn.welcome.accepts_complete_batch:
+            # An older node: one Complete each, answered one by one.
+            for i, item in enumerate(batch):
+                if self._send_batch(conn, [item]) == 0:
+                    return i
+            return len(batch)
+        env = pb.Envelope()
+        if len(batch) == 1:
+            env.complete.CopyFrom(batch[0][1])
+        else:
+            env.complete_batch.completes.extend(c for _, c in batch)
+        try:
+            reply = conn.request(env).result(self._request_timeout)
+        except FutureTimeout:
+            return 0
+        except CroupierError as e:
+            if e.retryable:
+                return 0
+            for ex, _ in batch:
+                log.error("%s: the node refused its completion: %s", ex.job, e)
+            self._settled(len(batch))
+            return len(batch)
+        results = ([reply.complete_ack.result] if len(batch) == 1
+                   else list(reply.complete_batch_ack.results))
+        for (ex, _), result in zip(batch, results):
+            if result != pb.ACCEPTED:
+                log.info("%s: the node answered %s to its completion (the lease was lost)",
+                         ex.job, pb.LeaseResult.Name(result))
+        self._settled(len(batch))
+        return len(batch)
+
+    def _settled(self, n):
+        with self._lock:
+            self._completions -= n
 
     def _heartbeats(self):
         """Extends every running lease each third of its lease timeout."""

@@ -1,7 +1,9 @@
 package dev.croupier.worker;
 
 import dev.croupier.proto.v1.CompleteAck;
+import dev.croupier.proto.v1.CompleteBatchAck;
 import dev.croupier.proto.v1.Dispatch;
+import dev.croupier.proto.v1.DispatchBatch;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.FunctionsRegistered;
 import dev.croupier.proto.v1.HeartbeatAck;
@@ -20,7 +22,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeNode implements AutoCloseable {
 
   final BlockingQueue<Envelope> received = new LinkedBlockingQueue<>();
+  /** Every frame received, in order (unlike {@link #received}, never consumed). */
+  final List<Envelope> log = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
   volatile boolean ackCompletes = true;
+  /** Whether its Welcome says it takes CompleteBatch. */
+  volatile boolean takesCompleteBatches;
+  /** Completions held unanswered (when {@link #holdAcks}) until {@link #releaseAcks}. */
+  volatile boolean holdAcks;
+  private final BlockingQueue<Envelope> heldAcks = new LinkedBlockingQueue<>();
   private volatile Channel client;
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -60,6 +71,25 @@ final class FakeNode implements AutoCloseable {
         .setJobId(jobId).setTenant("t").setFunction(function).setAttempt(attempt)
         .setMaxAttempts(5).setLeaseTimeoutMs(leaseTimeoutMs)
         .setDeadlineMs(System.currentTimeMillis() + leaseTimeoutMs)).build());
+  }
+
+  /** Sends the jobs in one DispatchBatch. */
+  void dispatchBatch(String function, String... jobIds) {
+    DispatchBatch.Builder batch = DispatchBatch.newBuilder();
+    for (String id : jobIds) {
+      batch.addDispatches(Dispatch.newBuilder().setJobId(id).setTenant("t").setFunction(function)
+          .setAttempt(1).setMaxAttempts(5).setLeaseTimeoutMs(30_000)
+          .setDeadlineMs(System.currentTimeMillis() + 30_000));
+    }
+    client.writeAndFlush(Envelope.newBuilder().setDispatchBatch(batch).build());
+  }
+
+  /** Sends the acknowledgements held back so far. */
+  void releaseAcks() {
+    Envelope e;
+    while ((e = heldAcks.poll()) != null) {
+      client.writeAndFlush(e);
+    }
   }
 
   /** Sends {@code dispatch} as it is. */
@@ -94,17 +124,26 @@ final class FakeNode implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
+  private void ack(ChannelHandlerContext ctx, Envelope ack) {
+    if (holdAcks) {
+      heldAcks.add(ack);
+    } else {
+      ctx.writeAndFlush(ack);
+    }
+  }
+
   private final class Handler extends SimpleChannelInboundHandler<Envelope> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope env) {
       received.add(env);
+      log.add(env);
       Envelope.Builder reply = Envelope.newBuilder().setCorrelationId(env.getCorrelationId());
       switch (env.getBodyCase()) {
         case HELLO -> {
           client = ctx.channel();
           connections.incrementAndGet();
           ctx.writeAndFlush(reply.setWelcome(Welcome.newBuilder().setProtocolVersion(1)
-              .setNodeId("fake")).build());
+              .setNodeId("fake").setAcceptsCompleteBatch(takesCompleteBatches)).build());
         }
         case REGISTER_FUNCTIONS -> {
           FunctionsRegistered.Builder done = FunctionsRegistered.newBuilder();
@@ -119,8 +158,15 @@ final class FakeNode implements AutoCloseable {
         }
         case COMPLETE -> {
           if (ackCompletes) {
-            ctx.writeAndFlush(reply.setCompleteAck(
+            ack(ctx, reply.setCompleteAck(
                 CompleteAck.newBuilder().setResult(LeaseResult.ACCEPTED)).build());
+          }
+        }
+        case COMPLETE_BATCH -> {
+          if (ackCompletes) {
+            CompleteBatchAck.Builder ack = CompleteBatchAck.newBuilder();
+            env.getCompleteBatch().getCompletesList().forEach(c -> ack.addResults(LeaseResult.ACCEPTED));
+            ack(ctx, reply.setCompleteBatchAck(ack).build());
           }
         }
         default -> { }

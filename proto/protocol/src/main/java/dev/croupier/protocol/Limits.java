@@ -3,6 +3,7 @@ package dev.croupier.protocol;
 import dev.croupier.api.EnqueueOptions;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHeaders;
+import dev.croupier.proto.v1.Complete;
 import dev.croupier.proto.v1.EnqueueItem;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.FunctionRegistration;
@@ -23,6 +24,19 @@ public final class Limits {
   public static final int MAX_CONCURRENCY_KEYS = FunctionSpec.MAX_KEYED_LIMITS;
   /** Most leases in one {@code Heartbeat}: each costs the node up to two Redis commands. */
   public static final int MAX_HEARTBEAT_LEASES = 1_000;
+  /**
+   * Most completions in one {@code CompleteBatch} (each costs the node about one Redis command);
+   * an empty one is refused too.
+   */
+  public static final int MAX_COMPLETE_BATCH = 1_000;
+  /** Most jobs a node puts in one {@code DispatchBatch}. */
+  public static final int MAX_DISPATCH_BATCH = 1_000;
+  /**
+   * Most bytes a node puts in one {@code DispatchBatch} frame; a job larger than that goes alone
+   * as a plain {@code Dispatch}. A client that declares {@code accepts_dispatch_batch} must take
+   * frames this large.
+   */
+  public static final int MAX_DISPATCH_BATCH_BYTES = 256 << 10;
   /** Most functions in one {@code RegisterFunctions}. */
   public static final int MAX_REGISTER_FUNCTIONS = 100;
   /** Most functions in one {@code UnregisterFunctions}. */
@@ -62,6 +76,7 @@ public final class Limits {
       case HEARTBEAT -> heartbeat(request.getHeartbeat().getLeasesList());
       case COMPLETE -> first(jobId("Complete.job_id", request.getComplete().getJobId()),
           leaseToken("Complete.lease_token", request.getComplete().getLeaseToken().size()));
+      case COMPLETE_BATCH -> completeBatch(request.getCompleteBatch().getCompletesList());
       case REGISTER_FUNCTIONS -> register(request.getRegisterFunctions().getFunctionsList());
       case UNREGISTER_FUNCTIONS -> count("UnregisterFunctions.functions",
           request.getUnregisterFunctions().getFunctionsCount(), MAX_UNREGISTER_FUNCTIONS);
@@ -89,6 +104,19 @@ public final class Limits {
     for (int i = 0; v == null && i < leases.size(); i++) {
       v = first(jobId("Heartbeat.leases[" + i + "].job_id", leases.get(i).getJobId()),
           leaseToken("Heartbeat.leases[" + i + "].lease_token", leases.get(i).getLeaseToken().size()));
+    }
+    return v;
+  }
+
+  private static String completeBatch(List<Complete> completes) {
+    if (completes.isEmpty()) {
+      return "CompleteBatch.completes is empty; send at least one completion";
+    }
+    String v = count("CompleteBatch.completes", completes.size(), MAX_COMPLETE_BATCH);
+    for (int i = 0; v == null && i < completes.size(); i++) {
+      v = first(jobId("CompleteBatch.completes[" + i + "].job_id", completes.get(i).getJobId()),
+          leaseToken("CompleteBatch.completes[" + i + "].lease_token",
+              completes.get(i).getLeaseToken().size()));
     }
     return v;
   }

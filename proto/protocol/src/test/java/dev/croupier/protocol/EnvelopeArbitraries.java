@@ -3,6 +3,8 @@ package dev.croupier.protocol;
 import com.google.protobuf.ByteString;
 import dev.croupier.proto.v1.Cancel;
 import dev.croupier.proto.v1.Complete;
+import dev.croupier.proto.v1.CompleteBatch;
+import dev.croupier.proto.v1.DispatchBatch;
 import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Dispatch;
 import dev.croupier.proto.v1.EnqueueBatch;
@@ -55,11 +57,11 @@ public final class EnvelopeArbitraries {
   public static Arbitrary<Envelope> envelopes() {
     return Arbitraries.oneOf(List.of(
         hello(), ping(), pong(), goodbye(), error(), register(), unregister(), credits(),
-        heartbeat(), complete(), enqueue(), enqueueBatch(), cancel(), lookup(), watch(),
+        heartbeat(), complete(), completeBatch(), enqueue(), enqueueBatch(), cancel(), lookup(), watch(),
         Arbitraries.just(Envelope.getDefaultInstance()), // no body
         Arbitraries.just(Envelope.newBuilder()
             .setWelcome(Welcome.getDefaultInstance()).build()), // a server's message
-        dispatch()));
+        dispatch(), dispatchBatch()));
   }
 
   /** Names: mostly ones a test node knows, sometimes invalid or hostile. */
@@ -194,6 +196,24 @@ public final class EnvelopeArbitraries {
           }
           return Envelope.newBuilder().setComplete(b).build();
         });
+  }
+
+  /** Mostly a few completions, sometimes none (refused) or just over the limit (refused). */
+  static Arbitrary<Envelope> completeBatch() {
+    return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(17, Arbitraries.integers().between(1, 4)),
+            net.jqwik.api.Tuple.of(2, Arbitraries.just(0)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(995, 1010)))
+        .flatMap(n -> complete().map(Envelope::getComplete).list().ofSize(n))
+        .map(l -> Envelope.newBuilder().setCompleteBatch(CompleteBatch.newBuilder().addAllCompletes(l))
+            .build());
+  }
+
+  /** A server's message a client might echo back. */
+  static Arbitrary<Envelope> dispatchBatch() {
+    return dispatch().list().ofMinSize(0).ofMaxSize(3).map(l -> Envelope.newBuilder()
+        .setDispatchBatch(DispatchBatch.newBuilder()
+            .addAllDispatches(l.stream().map(Envelope::getDispatch).toList())).build());
   }
 
   static Arbitrary<EnqueueItem> items() {

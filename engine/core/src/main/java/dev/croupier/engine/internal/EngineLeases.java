@@ -8,6 +8,7 @@ import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.metrics.EngineMetrics;
 import dev.croupier.engine.spi.JobSink;
 import dev.croupier.engine.spi.Leases;
+import java.util.List;
 import java.util.Objects;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -51,6 +52,16 @@ final class EngineLeases implements Leases {
     metrics.completed(outcome, r);
     signal.signal(); // freed slots may unblock held queues
     return r;
+  }
+
+  @Override
+  public List<CompletionResult> completeAll(List<Completion> completions) {
+    List<CompletionResult> results = completer.completeAll(completions);
+    for (int i = 0; i < results.size(); i++) {
+      metrics.completed(completions.get(i).outcome(), results.get(i));
+    }
+    signal.signal();
+    return results;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.croupier.engine.spi;
 
 import dev.croupier.api.LeasedJob;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,4 +26,12 @@ public interface JobSink {
    * (through {@link Leases#complete}) or let its lease expire.
    */
   void deliver(LeasedJob job);
+
+  /**
+   * Hands over the jobs one claim leased for this sink, each against one reservation, so that a
+   * sink that sends them somewhere can send them together. By default one {@link #deliver} each.
+   */
+  default void deliverAll(List<LeasedJob> jobs) {
+    jobs.forEach(this::deliver);
+  }
 }

@@ -2,6 +2,9 @@ package dev.croupier.engine.spi;
 
 import dev.croupier.api.CompletionResult;
 import dev.croupier.api.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * What a host of workers (the engine node, the embedded runner) needs from the engine beyond the
@@ -24,6 +27,28 @@ public interface Leases {
    * answered {@link CompletionResult#UNKNOWN_JOB}, exactly as for a job that does not exist.
    */
   CompletionResult complete(String jobId, String leaseToken, Outcome outcome);
+
+  /** One completion of a batch: a job, the lease token it was dispatched with, how it ended. */
+  record Completion(String jobId, String leaseToken, Outcome outcome) {
+    public Completion {
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(leaseToken, "leaseToken");
+      Objects.requireNonNull(outcome, "outcome");
+    }
+  }
+
+  /**
+   * Records several completions together (the engine sends them to Redis in one flush where it
+   * can); each is settled exactly as {@link #complete} would settle it alone, and its result is
+   * the same. Results in order.
+   */
+  default List<CompletionResult> completeAll(List<Completion> completions) {
+    List<CompletionResult> out = new ArrayList<>(completions.size());
+    for (Completion c : completions) {
+      out.add(complete(c.jobId(), c.leaseToken(), c.outcome()));
+    }
+    return out;
+  }
 
   /** Extends a running job's lease by its function's lease timeout; the token as for complete. */
   CompletionResult extendLease(String jobId, String leaseToken);

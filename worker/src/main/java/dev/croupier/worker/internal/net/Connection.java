@@ -1,9 +1,11 @@
 package dev.croupier.worker.internal.net;
 
+import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.Hello;
 import dev.croupier.proto.v1.Pong;
 import dev.croupier.proto.v1.Welcome;
+import dev.croupier.protocol.Limits;
 import dev.croupier.protocol.ServerException;
 import dev.croupier.protocol.Wire;
 import io.netty.bootstrap.Bootstrap;
@@ -21,10 +23,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -55,6 +59,9 @@ public final class Connection {
   private final Listener listener;
   private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  /** Credits granted and not yet written, per function; see {@link #grant}. */
+  private final Map<String, Integer> credits = new ConcurrentHashMap<>();
+  private final AtomicBoolean creditsScheduled = new AtomicBoolean();
   private volatile Welcome welcome;
 
   private Connection(NodeAddress address, Channel channel, Listener listener) {
@@ -107,7 +114,9 @@ public final class Connection {
               .setProtocolVersion(Wire.PROTOCOL_VERSION)
               .setToken(config.token())
               .setClientName(config.clientName())
-              .setRole(config.role())))
+              .setRole(config.role())
+              // Batches are capped in bytes; a client taking smaller frames gets plain Dispatch.
+              .setAcceptsDispatchBatch(config.maxFrameBytes() >= Limits.MAX_DISPATCH_BATCH_BYTES)))
           .orTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete((reply, err) -> {
             if (err == null && reply.hasWelcome()) {
@@ -184,6 +193,42 @@ public final class Connection {
       return;
     }
     channel.writeAndFlush(envelope);
+  }
+
+  /**
+   * Grants {@code n} more credits for {@code function}. Grants made while an earlier one still
+   * waits for the event loop are added up into its frame: one Credits frame (one wakeup, one
+   * write) for however many jobs finished meanwhile, and none waits for a timer.
+   */
+  public void grant(String function, int n) {
+    credits.merge(function, n, (a, b) -> (int) Math.min(Integer.MAX_VALUE, (long) a + b));
+    if (creditsScheduled.compareAndSet(false, true)) {
+      try {
+        channel.eventLoop().execute(this::sendCredits);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        log.debug("not granting credits: {} is closing", address);
+      }
+    }
+  }
+
+  /** Writes what {@link #grant} added up (on the event loop), at most the node's limit a frame. */
+  private void sendCredits() {
+    creditsScheduled.set(false);
+    Credits.Builder frame = Credits.newBuilder();
+    for (String function : List.copyOf(credits.keySet())) {
+      Integer n = credits.remove(function);
+      if (n == null) {
+        continue;
+      }
+      if (frame.getGrantsCount() == Limits.MAX_CREDIT_GRANTS) {
+        send(Envelope.newBuilder().setCredits(frame).build());
+        frame = Credits.newBuilder();
+      }
+      frame.putGrants(function, n);
+    }
+    if (frame.getGrantsCount() > 0) {
+      send(Envelope.newBuilder().setCredits(frame).build());
+    }
   }
 
   /** The error for a frame over the node's announced maximum, or null when it fits. */

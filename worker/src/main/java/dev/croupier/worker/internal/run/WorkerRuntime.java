@@ -6,7 +6,6 @@ import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
 import dev.croupier.api.execution.Execution;
 import dev.croupier.api.execution.JobExecutor;
-import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Dispatch;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.FunctionRegistration;
@@ -328,6 +327,7 @@ public final class WorkerRuntime {
     public void onPush(Connection c, Envelope env) {
       switch (env.getBodyCase()) {
         case DISPATCH -> startJob(c, env.getDispatch());
+        case DISPATCH_BATCH -> env.getDispatchBatch().getDispatchesList().forEach(d -> startJob(c, d));
         case GOODBYE -> {
           log.info("{} is going away ({}); moving to the next node", c.address(),
               env.getGoodbye().getReason());
@@ -420,10 +420,10 @@ public final class WorkerRuntime {
     sendCredits(c, reg.name(), grant);
   }
 
+  /** Grants credits; those granted at about the same time share one Credits frame. */
   private void sendCredits(Connection c, String function, int n) {
     if (c != null && n > 0) {
-      c.send(Envelope.newBuilder()
-          .setCredits(Credits.newBuilder().putGrants(function, n)).build());
+      c.grant(function, n);
     }
   }
 

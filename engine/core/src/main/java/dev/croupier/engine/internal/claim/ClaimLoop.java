@@ -98,16 +98,18 @@ public final class ClaimLoop implements Runnable {
         if (requests.isEmpty()) {
           break;
         }
+        List<LeasedJob> leased = new ArrayList<>();
         for (Replies.Claimed c : claimer.claim(requests, now)) {
           count(c, now);
-          for (LeasedJob job : c.jobs()) {
-            credits.deliver(job);
-          }
+          leased.addAll(c.jobs());
           claimed += c.jobs().size();
           if (c.nextTimer() > 0) {
             nextTimer = Math.min(nextTimer, c.nextTimer());
           }
         }
+        // Every function's jobs of this trip together: a sink sending them over a connection
+        // can send them in one frame.
+        credits.deliverAll(leased);
       }
       if (claimed > 0) {
         return 0;

@@ -97,8 +97,29 @@ public final class Demand {
       return n;
     }
 
+    /**
+     * Delivers leased jobs, each against one of its function's credits, handing each sink its
+     * share in one {@link JobSink#deliverAll} call (in lease order).
+     */
+    public void deliverAll(List<LeasedJob> jobs) {
+      if (jobs.size() == 1) {
+        deliver(jobs.get(0));
+        return;
+      }
+      Map<JobSink, List<LeasedJob>> bySink = new java.util.LinkedHashMap<>();
+      for (LeasedJob job : jobs) {
+        bySink.computeIfAbsent(take(job), s -> new ArrayList<>()).add(job);
+      }
+      bySink.forEach(JobSink::deliverAll);
+    }
+
     /** Delivers a leased job against one of its function's credits. */
     public void deliver(LeasedJob job) {
+      take(job).deliver(job);
+    }
+
+    /** Uses one of the job's function's credits; the sink that granted it. */
+    private JobSink take(LeasedJob job) {
       Deque<Grant> d = grants.get(job.function());
       Grant g = d == null ? null : d.peekFirst();
       if (g == null) {
@@ -109,7 +130,7 @@ public final class Demand {
       if (g.count == 0) {
         d.removeFirst();
       }
-      g.sink.deliver(job);
+      return g.sink;
     }
 
     /** Releases every unused credit. */

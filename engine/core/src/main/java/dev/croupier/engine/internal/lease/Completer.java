@@ -12,6 +12,7 @@ import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
+import dev.croupier.engine.spi.Leases;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -53,6 +54,28 @@ public final class Completer implements AutoCloseable {
 
   /** Records the outcome of the delivery of a job that {@code leaseToken} proves. */
   public CompletionResult complete(String jobId, String leaseToken, Outcome outcome) {
+    return completion(batcher.submit(entry(jobId, leaseToken, outcome)));
+  }
+
+  /**
+   * Records several outcomes; they travel together (up to {@link #MAX_BATCH} per flush), each
+   * settled as {@link #complete} would. Results in order. A malformed job id refuses them all
+   * before any is sent.
+   */
+  public List<CompletionResult> completeAll(List<Leases.Completion> completions) {
+    List<Entry> entries = new ArrayList<>(completions.size());
+    for (Leases.Completion c : completions) {
+      entries.add(entry(c.jobId(), c.leaseToken(), c.outcome()));
+    }
+    List<CompletionResult> out = new ArrayList<>(completions.size());
+    for (int from = 0; from < entries.size(); from += MAX_BATCH) {
+      batcher.submit(entries.subList(from, Math.min(entries.size(), from + MAX_BATCH)))
+          .forEach(code -> out.add(completion(code)));
+    }
+    return out;
+  }
+
+  private Entry entry(String jobId, String leaseToken, Outcome outcome) {
     int shard = JobIds.shardOf(jobId, keys.shards());
     List<Object> args = new ArrayList<>(7);
     args.add(jobId);
@@ -78,7 +101,7 @@ public final class Completer implements AutoCloseable {
       }
     }
     args.add(Double.toString(ThreadLocalRandom.current().nextDouble()));
-    return completion(batcher.submit(new Entry(shard, args)));
+    return new Entry(shard, args);
   }
 
   /** Extends a running job's lease by the lease timeout it was leased with. */

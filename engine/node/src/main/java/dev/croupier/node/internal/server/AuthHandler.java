@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 final class AuthHandler extends ChannelInboundHandlerAdapter {
 
-  /** Fired down the pipeline once a connection has authenticated. */
-  record Authenticated(Principal principal, String clientName) {}
+  /**
+   * Fired down the pipeline once a connection has authenticated; {@code dispatchBatches}: its
+   * Hello said it takes DispatchBatch.
+   */
+  record Authenticated(Principal principal, String clientName, boolean dispatchBatches) {}
 
   private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
 
@@ -88,7 +91,8 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
         .setWelcome(welcome)
         .build());
     ctx.pipeline().remove(this);
-    ctx.fireUserEventTriggered(new Authenticated(principal.get(), hello.getClientName()));
+    ctx.fireUserEventTriggered(new Authenticated(principal.get(), hello.getClientName(),
+        hello.getAcceptsDispatchBatch()));
   }
 
   private Optional<Principal> authenticate(SocketAddress remote, String token) {

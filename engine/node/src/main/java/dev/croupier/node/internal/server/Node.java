@@ -7,6 +7,7 @@ import dev.croupier.engine.Engine;
 import dev.croupier.engine.spi.Leases;
 import dev.croupier.node.config.ServerOptions;
 import dev.croupier.api.LeasedJob;
+import dev.croupier.proto.v1.Dispatch;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.Goodbye;
 import dev.croupier.proto.v1.Welcome;
@@ -31,7 +32,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -150,6 +153,7 @@ public final class Node implements AutoCloseable {
         .setNodeId(nodeId)
         .setMaxFrameBytes(options.maxFrameBytes())
         .setPingIntervalMs(options.pingInterval().toMillis())
+        .setAcceptsCompleteBatch(true)
         .build();
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, io)
@@ -229,10 +233,14 @@ public final class Node implements AutoCloseable {
     log.debug("{} disconnected", peer);
   }
 
-  private void dispatch(Peer peer, LeasedJob job) {
-    FunctionSpec spec = peer.functions().get(job.function());
-    Duration lease = spec == null ? FunctionSpec.DEFAULT_LEASE_TIMEOUT : spec.leaseTimeout();
-    peer.send(Envelope.newBuilder().setDispatch(JobMessages.dispatch(job, lease)).build());
+  private void dispatch(Peer peer, List<LeasedJob> jobs) {
+    List<Dispatch> out = new ArrayList<>(jobs.size());
+    for (LeasedJob job : jobs) {
+      FunctionSpec spec = peer.functions().get(job.function());
+      Duration lease = spec == null ? FunctionSpec.DEFAULT_LEASE_TIMEOUT : spec.leaseTimeout();
+      out.add(JobMessages.dispatch(job, lease));
+    }
+    peer.dispatch(out);
   }
 
   /** Drains (see the type's documentation) and stops listening; idempotent. */

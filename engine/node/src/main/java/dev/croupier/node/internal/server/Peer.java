@@ -2,10 +2,12 @@ package dev.croupier.node.internal.server;
 
 import dev.croupier.node.config.Principal;
 import dev.croupier.api.FunctionSpec;
+import dev.croupier.proto.v1.Dispatch;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
 import dev.croupier.protocol.Wire;
 import io.netty.channel.Channel;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +28,13 @@ final class Peer {
   /** Watches reserved or waiting: bounded per connection. */
   private final AtomicInteger watchSlots = new AtomicInteger();
   private volatile boolean draining;
+  private final Outbox outbox;
 
-  Peer(Channel channel, Principal principal, String clientName) {
+  /** {@code dispatchBatches}: its Hello said it takes DispatchBatch. */
+  Peer(Channel channel, Principal principal, String clientName, boolean dispatchBatches) {
     this.channel = channel;
     this.principal = principal;
+    this.outbox = new Outbox(channel, dispatchBatches);
     this.name = channel.remoteAddress()
         + (clientName.isEmpty() ? "" : " (" + printable(clientName) + ")");
   }
@@ -112,14 +117,23 @@ final class Peer {
   }
 
   /**
-   * Writes a frame (from any thread); none once the connection is closing, so that its final
-   * Error stays the last frame (a reply finishing meanwhile is dropped).
+   * Writes a frame (from any thread), together with whatever else is queued for this connection
+   * (see {@link Outbox}); none once the connection is closing, so that its final Error stays the
+   * last frame (a reply finishing meanwhile is dropped).
    */
   void send(Envelope envelope) {
     if (ProtocolErrorHandler.isClosing(channel)) {
       return;
     }
-    channel.writeAndFlush(envelope);
+    outbox.send(envelope);
+  }
+
+  /** Sends jobs (from any thread) in one frame where the peer takes batches; see {@link Outbox}. */
+  void dispatch(List<Dispatch> jobs) {
+    if (ProtocolErrorHandler.isClosing(channel)) {
+      return;
+    }
+    outbox.dispatch(jobs);
   }
 
   /**

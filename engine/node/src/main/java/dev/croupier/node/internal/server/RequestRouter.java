@@ -55,7 +55,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof AuthHandler.Authenticated a) {
-      peer = new Peer(ctx.channel(), a.principal(), a.clientName());
+      peer = new Peer(ctx.channel(), a.principal(), a.clientName(), a.dispatchBatches());
       onOpen.accept(peer);
       return;
     }
@@ -98,6 +98,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case REGISTER_FUNCTIONS -> run(ctx, cid, () -> workers.register(p, cid, env.getRegisterFunctions()));
       case HEARTBEAT -> run(ctx, cid, () -> workers.heartbeat(p, cid, env.getHeartbeat()));
       case COMPLETE -> run(ctx, cid, () -> workers.complete(p, cid, env.getComplete()));
+      case COMPLETE_BATCH -> run(ctx, cid, () -> workers.completeBatch(p, cid, env.getCompleteBatch()));
       case ENQUEUE -> run(ctx, cid, () -> producers.enqueue(p, cid, env.getEnqueue()));
       case ENQUEUE_BATCH -> run(ctx, cid, () -> producers.enqueueBatch(p, cid, env.getEnqueueBatch()));
       case CANCEL -> run(ctx, cid, () -> producers.cancel(p, cid, env.getCancel()));
@@ -140,7 +141,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
   /** Whether a message of this kind expects a reply, and so must carry a correlation id. */
   static boolean isRequest(Envelope.BodyCase body) {
     return switch (body) {
-      case HELLO, REGISTER_FUNCTIONS, UNREGISTER_FUNCTIONS, HEARTBEAT, COMPLETE, ENQUEUE,
+      case HELLO, REGISTER_FUNCTIONS, UNREGISTER_FUNCTIONS, HEARTBEAT, COMPLETE, COMPLETE_BATCH, ENQUEUE,
           ENQUEUE_BATCH, CANCEL, LOOKUP, WATCH -> true;
       case GET_TENANT_STATS, GET_FUNCTION_STATS, GET_TENANT, SET_TENANT, SET_FUNCTION, LIST_DEAD_LETTERS,
           REPLAY_DEAD_LETTERS, PURGE_DEAD_LETTERS, EXPLAIN -> true;

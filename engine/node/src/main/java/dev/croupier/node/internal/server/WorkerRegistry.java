@@ -4,6 +4,7 @@ import dev.croupier.engine.spi.JobSink;
 import dev.croupier.api.LeasedJob;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,13 +31,13 @@ final class WorkerRegistry implements JobSink {
 
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Runnable creditsAppeared;
-  private final BiConsumer<Peer, LeasedJob> dispatcher;
+  private final BiConsumer<Peer, List<LeasedJob>> dispatcher;
 
   /**
    * @param creditsAppeared called (outside any lock) when new credits arrive, to wake claimers
-   * @param dispatcher writes a leased job to a connection
+   * @param dispatcher writes leased jobs to a connection, together
    */
-  WorkerRegistry(Runnable creditsAppeared, BiConsumer<Peer, LeasedJob> dispatcher) {
+  WorkerRegistry(Runnable creditsAppeared, BiConsumer<Peer, List<LeasedJob>> dispatcher) {
     this.creditsAppeared = Objects.requireNonNull(creditsAppeared, "creditsAppeared");
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
   }
@@ -220,16 +221,27 @@ final class WorkerRegistry implements JobSink {
 
   @Override
   public void deliver(LeasedJob job) {
-    Peer target = take(job.function());
-    if (target == null) {
-      // The connection that held the reservation is gone: the lease expires and the scavenger
-      // requeues the job. Nothing is lost; it only waits one lease timeout.
-      log.debug("no connection for job {} of {}; it returns after its lease expires",
-          job.id(), job.function());
-      return;
+    deliverAll(List.of(job));
+  }
+
+  /** Sends each connection its share of {@code jobs} in one go (one frame where it takes batches). */
+  @Override
+  public void deliverAll(List<LeasedJob> jobs) {
+    Map<Peer, List<LeasedJob>> byPeer = new LinkedHashMap<>();
+    long now = System.currentTimeMillis();
+    for (LeasedJob job : jobs) {
+      Peer target = take(job.function());
+      if (target == null) {
+        // The connection that held the reservation is gone: the lease expires and the scavenger
+        // requeues the job. Nothing is lost; it only waits one lease timeout.
+        log.debug("no connection for job {} of {}; it returns after its lease expires",
+            job.id(), job.function());
+        continue;
+      }
+      target.dispatchedAt().put(job.id(), now); // for explain (AdminService)
+      byPeer.computeIfAbsent(target, p -> new ArrayList<>()).add(job);
     }
-    target.dispatchedAt().put(job.id(), System.currentTimeMillis()); // for explain (AdminService)
-    dispatcher.accept(target, job);
+    byPeer.forEach(dispatcher);
   }
 
   /** Uses one reservation (or, when its holder left, any credit) of a connection serving it. */

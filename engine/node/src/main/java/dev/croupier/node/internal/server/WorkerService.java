@@ -4,10 +4,13 @@ import dev.croupier.protocol.JobMessages;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.CompletionResult;
+import dev.croupier.api.Outcome;
 import dev.croupier.engine.Engine;
 import dev.croupier.engine.spi.Leases;
 import dev.croupier.proto.v1.Complete;
 import dev.croupier.proto.v1.CompleteAck;
+import dev.croupier.proto.v1.CompleteBatch;
+import dev.croupier.proto.v1.CompleteBatchAck;
 import dev.croupier.proto.v1.Credits;
 import dev.croupier.proto.v1.Envelope;
 import dev.croupier.proto.v1.ErrorCode;
@@ -175,6 +178,45 @@ final class WorkerService {
           leases.extendLease(ref.getJobId(), JobMessages.leaseToken(ref.getLeaseToken()))));
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid).setHeartbeatAck(ack).build());
+  }
+
+  /**
+   * Records how several deliveries ended, together (one flush to Redis), each exactly as a
+   * {@link #complete} of its own would; one reply with a result per entry, in order. An entry
+   * naming no valid outcome refuses the whole batch before any of it is recorded. Blocks on Redis.
+   */
+  void completeBatch(Peer peer, long cid, CompleteBatch req) {
+    List<Leases.Completion> completions = new ArrayList<>(req.getCompletesCount());
+    for (int i = 0; i < req.getCompletesCount(); i++) {
+      Complete c = req.getCompletes(i);
+      Outcome outcome;
+      try {
+        outcome = JobMessages.outcome(c);
+      } catch (IllegalArgumentException e) {
+        peer.sendError(cid, ErrorCode.INVALID_REQUEST, "CompleteBatch.completes[" + i + "]: "
+            + e.getMessage() + "; no completion of this batch was recorded");
+        return;
+      }
+      completions.add(new Leases.Completion(c.getJobId(), JobMessages.leaseToken(c.getLeaseToken()),
+          outcome));
+    }
+    List<CompletionResult> results;
+    try {
+      results = leases.completeAll(completions);
+    } catch (InvalidRequestException e) {
+      // A malformed job id: the engine refuses the batch before sending any of it.
+      peer.sendError(cid, ErrorCode.INVALID_REQUEST, "CompleteBatch: " + e.getMessage()
+          + "; no completion of this batch was recorded");
+      return;
+    }
+    CompleteBatchAck.Builder ack = CompleteBatchAck.newBuilder();
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i) != CompletionResult.UNKNOWN_JOB) {
+        peer.dispatchedAt().remove(completions.get(i).jobId());
+      }
+      ack.addResults(JobMessages.result(results.get(i)));
+    }
+    peer.send(Envelope.newBuilder().setCorrelationId(cid).setCompleteBatchAck(ack).build());
   }
 
   /** Records how a delivery ended; blocks on Redis. */

@@ -148,7 +148,7 @@ class HandlersTest {
     void writerIdle_sendsPing() {
       Events events = new Events();
       EmbeddedChannel ch = new EmbeddedChannel(new KeepAliveHandler(), events);
-      ch.pipeline().fireUserEventTriggered(new AuthHandler.Authenticated(Principal.LOCAL, ""));
+      ch.pipeline().fireUserEventTriggered(new AuthHandler.Authenticated(Principal.LOCAL, "", false));
       ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_WRITER_IDLE_STATE_EVENT);
       assertThat(((Envelope) ch.readOutbound()).hasPing()).isTrue();
       assertThat(ch.isActive()).isTrue();

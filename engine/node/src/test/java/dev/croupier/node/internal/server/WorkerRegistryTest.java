@@ -22,14 +22,14 @@ class WorkerRegistryTest {
   final List<String> dispatched = new ArrayList<>();
   final Map<Peer, String> names = new java.util.HashMap<>();
   final WorkerRegistry registry = new WorkerRegistry(wakes::incrementAndGet,
-      (peer, job) -> {
+      (peer, jobs) -> jobs.forEach(job -> {
         dispatched.add(names.get(peer) + ":" + job.id());
         peer.send(Envelope.newBuilder().setDispatch(
             JobMessages.dispatch(job, Duration.ofSeconds(30))).build());
-      });
+      }));
 
   Peer peer(String name) {
-    Peer p = new Peer(new EmbeddedChannel(), Principal.LOCAL, name);
+    Peer p = new Peer(new EmbeddedChannel(), Principal.LOCAL, name, false);
     names.put(p, name);
     p.functions().put("f", FunctionSpec.newBuilder("f").build());
     registry.add(p, "f");
@@ -74,11 +74,31 @@ class WorkerRegistryTest {
     registry.deliver(job("j1"));
     registry.deliver(job("j2"));
     assertThat(dispatched).containsExactlyInAnyOrder("a:j1", "b:j2");
+    ((EmbeddedChannel) a.channel()).runPendingTasks(); // the outbox writes on the event loop
     Envelope sent = ((EmbeddedChannel) a.channel()).readOutbound();
     assertThat(sent.getDispatch().getJobId()).isEqualTo("j1");
     assertThat(sent.getDispatch().getLeaseToken().toStringUtf8()).as("the lease's secret goes with it")
         .isEqualTo("token-j1");
     assertThat(registry.available(a, "f") + registry.available(b, "f")).isEqualTo(2);
+  }
+
+  @Test
+  void deliverAll_givesEachConnectionItsShareInOneGo() {
+    List<String> calls = new ArrayList<>();
+    WorkerRegistry r = new WorkerRegistry(() -> { },
+        (peer, jobs) -> calls.add(names.get(peer) + ":" + jobs.stream().map(LeasedJob::id).toList()));
+    Peer a = new Peer(new EmbeddedChannel(), Principal.LOCAL, "a", true);
+    Peer b = new Peer(new EmbeddedChannel(), Principal.LOCAL, "b", true);
+    names.put(a, "a");
+    names.put(b, "b");
+    for (Peer p : List.of(a, b)) {
+      p.functions().put("f", FunctionSpec.newBuilder("f").build());
+      r.add(p, "f");
+      r.grant(p, "f", 2);
+    }
+    assertThat(r.reserve("f", 4)).isEqualTo(4);
+    r.deliverAll(List.of(job("j1"), job("j2"), job("j3"), job("j4")));
+    assertThat(calls).containsExactly("a:[j1, j2]", "b:[j3, j4]");
   }
 
   @Test
