@@ -70,6 +70,11 @@ final class EngineLeases implements Leases {
   }
 
   @Override
+  public List<CompletionResult> extendLeases(List<Lease> leases) {
+    return completer.extendAll(leases);
+  }
+
+  @Override
   public boolean redisReachable() {
     try {
       return "PONG".equals(redis.ping());

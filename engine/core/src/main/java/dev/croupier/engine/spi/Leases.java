@@ -53,6 +53,26 @@ public interface Leases {
   /** Extends a running job's lease by its function's lease timeout; the token as for complete. */
   CompletionResult extendLease(String jobId, String leaseToken);
 
+  /** A lease to extend: a running job and the token it was dispatched with. */
+  record Lease(String jobId, String leaseToken) {
+    public Lease {
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(leaseToken, "leaseToken");
+    }
+  }
+
+  /**
+   * Extends several leases together (one flush to Redis where the engine can: a heartbeat's
+   * leases); each is judged exactly as {@link #extendLease} would judge it alone. Results in order.
+   */
+  default List<CompletionResult> extendLeases(List<Lease> leases) {
+    List<CompletionResult> out = new ArrayList<>(leases.size());
+    for (Lease l : leases) {
+      out.add(extendLease(l.jobId(), l.leaseToken()));
+    }
+    return out;
+  }
+
   /** Whether Redis answers a PING now (for health checks). */
   boolean redisReachable();
 }

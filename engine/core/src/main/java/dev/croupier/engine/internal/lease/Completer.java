@@ -106,16 +106,16 @@ public final class Completer implements AutoCloseable {
 
   /** Extends a running job's lease by the lease timeout it was leased with. */
   public CompletionResult extend(String jobId, String leaseToken) {
-    return extendAll(List.of(new Lease(jobId, leaseToken))).get(0);
+    return extendAll(List.of(new Leases.Lease(jobId, leaseToken))).get(0);
   }
 
   /**
    * Extends several leases in one flush (with whatever other threads extend meanwhile: one
    * {@code extendLeases} call per shard); results in order, each judged on its own.
    */
-  public List<CompletionResult> extendAll(List<Lease> leases) {
+  public List<CompletionResult> extendAll(List<Leases.Lease> leases) {
     List<Extension> entries = new ArrayList<>(leases.size());
-    for (Lease l : leases) {
+    for (Leases.Lease l : leases) {
       entries.add(new Extension(JobIds.shardOf(l.jobId(), keys.shards()), l));
     }
     List<ReplyCode> codes = extensions.submit(entries);
@@ -124,10 +124,7 @@ public final class Completer implements AutoCloseable {
     return out;
   }
 
-  /** A lease to extend: the job and the token that proves the lease. */
-  public record Lease(String jobId, String leaseToken) {}
-
-  private record Extension(int shard, Lease lease) {}
+  private record Extension(int shard, Leases.Lease lease) {}
 
   /** One extendLeases call per shard and chunk (several in one pipeline); codes in entry order. */
   private List<ReplyCode> flushExtensions(List<Extension> entries) {

@@ -172,10 +172,13 @@ final class WorkerService {
 
   /** Extends leases; blocks on Redis. */
   void heartbeat(Peer peer, long cid, Heartbeat req) {
-    HeartbeatAck.Builder ack = HeartbeatAck.newBuilder();
+    List<Leases.Lease> refs = new ArrayList<>(req.getLeasesCount());
     for (LeaseRef ref : req.getLeasesList()) {
-      ack.addResults(JobMessages.result(
-          leases.extendLease(ref.getJobId(), JobMessages.leaseToken(ref.getLeaseToken()))));
+      refs.add(new Leases.Lease(ref.getJobId(), JobMessages.leaseToken(ref.getLeaseToken())));
+    }
+    HeartbeatAck.Builder ack = HeartbeatAck.newBuilder();
+    for (CompletionResult r : leases.extendLeases(refs)) { // one flush for the whole heartbeat
+      ack.addResults(JobMessages.result(r));
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid).setHeartbeatAck(ack).build());
   }
