@@ -9,16 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * Coalesces what many threads send to Redis into one flush: one flusher thread sends everything
  * that queued up while the previous flush was in flight, so under load many callers share one
  * round trip and their entries share script calls (a Lua call's fixed overhead is most of the
- * cost of a small job), and when idle an entry goes out at once, with no linger: a caller that
- * finds nothing queued and no flush in flight sends its entries itself, in its own thread, so
- * an idle call costs one round trip and no hand-off to the flusher and back.
+ * cost of a small job), and when idle an entry goes out at once, with no linger.
  *
  * <p>A caller's entries always travel in one flush, in order. When a flush fails, every caller
  * in it gets the exception (their writes are all-or-nothing per script call, and safe to retry
@@ -33,8 +30,6 @@ public final class Coalescer<E, R> implements AutoCloseable {
   private final Function<List<E>, List<R>> flush;
   private final BlockingQueue<Pending<E, R>> queue = new LinkedBlockingQueue<>();
   private final Thread flusher;
-  /** Held while a flush is sent, by the flusher or by an idle caller sending its own. */
-  private final ReentrantLock flushing = new ReentrantLock(true); // fair: the flusher is never overtaken
   private volatile boolean closed;
 
   /**
@@ -61,13 +56,6 @@ public final class Coalescer<E, R> implements AutoCloseable {
     if (closed) {
       return flush.apply(entries);
     }
-    if (queue.isEmpty() && tryFlushing()) {
-      try {
-        return flush.apply(entries); // idle: nobody to share the round trip with
-      } finally {
-        flushing.unlock();
-      }
-    }
     Pending<E, R> p = new Pending<>(entries, new CompletableFuture<>());
     queue.add(p);
     try {
@@ -83,16 +71,6 @@ public final class Coalescer<E, R> implements AutoCloseable {
     }
   }
 
-  /** Takes the flush lock if it is free and nobody waits for it (a fair lock's timed try). */
-  private boolean tryFlushing() {
-    try {
-      return flushing.tryLock(0, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   private void flushLoop() {
     List<Pending<E, R>> batch = new ArrayList<>();
     while (!closed || !queue.isEmpty()) {
@@ -102,20 +80,14 @@ public final class Coalescer<E, R> implements AutoCloseable {
           continue;
         }
         batch.add(first);
-        // One flush at a time (a caller may be sending its own): what queues up meanwhile joins.
-        flushing.lock();
-        try {
-          int entries = first.entries.size();
-          Pending<E, R> next;
-          while (entries < maxEntries && (next = queue.peek()) != null
-              && entries + next.entries.size() <= maxEntries) {
-            batch.add(queue.poll());
-            entries += next.entries.size();
-          }
-          send(batch, entries);
-        } finally {
-          flushing.unlock();
+        int entries = first.entries.size();
+        Pending<E, R> next;
+        while (entries < maxEntries && (next = queue.peek()) != null
+            && entries + next.entries.size() <= maxEntries) {
+          batch.add(queue.poll());
+          entries += next.entries.size();
         }
+        send(batch, entries);
       } catch (InterruptedException e) {
         if (closed) {
           break;

@@ -17,19 +17,6 @@ import org.junit.jupiter.api.Test;
 class CoalescerTest {
 
   @Test
-  void anIdleCall_isSentInTheCallersOwnThread() {
-    List<Thread> senders = new ArrayList<>();
-    try (Coalescer<Integer, Integer> c = new Coalescer<>("test-idle", 16, entries -> {
-      senders.add(Thread.currentThread());
-      return entries.stream().map(e -> e * 2).toList();
-    })) {
-      assertThat(c.submit(List.of(1, 2, 3))).containsExactly(2, 4, 6);
-      assertThat(c.submit(7)).isEqualTo(14);
-    }
-    assertThat(senders).containsOnly(Thread.currentThread());
-  }
-
-  @Test
   void busyCallers_shareFlushes_eachGettingItsOwnResultsInOrder() throws Exception {
     ConcurrentLinkedQueue<Integer> flushSizes = new ConcurrentLinkedQueue<>();
     AtomicInteger sent = new AtomicInteger();
