@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,25 +18,9 @@ import org.junit.jupiter.api.Test;
  * unanswered go together as one CompleteBatch (never waiting for a timer), an idle one goes alone
  * at once, and a node that does not take batches gets plain Completes.
  */
-class WorkerBatchesTest {
+class WorkerBatchesTest extends FakeNodeTest {
 
   static final Duration WAIT = WorkerTest.WAIT;
-
-  FakeNode node;
-  Worker worker;
-
-  @BeforeEach
-  void startNode() throws InterruptedException {
-    node = new FakeNode();
-  }
-
-  @AfterEach
-  void stop() {
-    if (worker != null) {
-      worker.abort();
-    }
-    node.close();
-  }
 
   void start(int maxInFlight, JobHandler handler) {
     worker = Worker.create(WorkerOptions.newBuilder().address(node.address())

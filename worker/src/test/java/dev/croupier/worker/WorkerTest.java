@@ -14,30 +14,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The worker against a {@link FakeNode}: credits, completions, heartbeats, shutdown. */
-class WorkerTest {
+class WorkerTest extends FakeNodeTest {
 
   static final Duration WAIT = Duration.ofSeconds(20);
-
-  FakeNode node;
-  Worker worker;
-
-  @BeforeEach
-  void startNode() throws InterruptedException {
-    node = new FakeNode();
-  }
-
-  @AfterEach
-  void stop() {
-    if (worker != null) {
-      worker.abort();
-    }
-    node.close();
-  }
 
   Worker start(int maxInFlight, JobHandler handler, Duration shutdownGrace) {
     worker = Worker.create(WorkerOptions.newBuilder().address(node.address())
