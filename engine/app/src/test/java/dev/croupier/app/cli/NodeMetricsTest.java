@@ -85,7 +85,8 @@ class NodeMetricsTest {
             + dashboard + " in:\n" + body[0], () -> {
           body[0] = scrape(admin);
           return Pattern.compile("croupier_jobs_backlog\\{function=\"mail\",tenant=\"[^\"]+\"} 1\\.0")
-              .matcher(body[0]).find() && dashboard.stream().allMatch(body[0]::contains);
+              .matcher(body[0]).find() && body[0].contains("croupier_jobs_running{function=\"mail\",tenant=")
+              && dashboard.stream().allMatch(body[0]::contains);
         });
         String metrics = body[0];
         assertThat(metrics).contains(
