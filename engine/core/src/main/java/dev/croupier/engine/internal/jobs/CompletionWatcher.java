@@ -6,13 +6,13 @@ import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Coalescer;
+import dev.croupier.engine.internal.script.ShardBatches;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.Map;
@@ -52,8 +52,7 @@ public final class CompletionWatcher implements AutoCloseable {
   private final Thread subscriber;
   private final Coalescer<String, Optional<String>> watches =
       new Coalescer<>("croupier-watches", MAX_PER_FLUSH, this::watchAll);
-  private final Coalescer<String, Optional<JobInfo>> lookups =
-      new Coalescer<>("croupier-watch-lookups", MAX_PER_FLUSH, this::lookupAll);
+  private final Coalescer<String, Optional<JobInfo>> lookups;
   /** Resolves announced ends off the subscriber thread, so they can share lookups. */
   private final ExecutorService resolver = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("croupier-watch-resolve-", 0).factory());
@@ -66,6 +65,7 @@ public final class CompletionWatcher implements AutoCloseable {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.admin = Objects.requireNonNull(admin, "admin");
+    this.lookups = new Coalescer<>("croupier-watch-lookups", MAX_PER_FLUSH, admin::lookupAll);
     this.subscriber = Thread.ofPlatform().daemon().name("croupier-watch").start(this::subscribeLoop);
     scheduler.scheduleWithFixedDelay(this::recheck, 1, 1, TimeUnit.SECONDS);
   }
@@ -97,36 +97,13 @@ public final class CompletionWatcher implements AutoCloseable {
 
   /** Marks jobs watched: one watchJobs call per shard (in chunks), all in one round trip. */
   private List<Optional<String>> watchAll(List<String> jobIds) {
-    Map<Integer, List<Integer>> byShard = new TreeMap<>();
-    for (int i = 0; i < jobIds.size(); i++) {
-      byShard.computeIfAbsent(JobIds.shardOf(jobIds.get(i), keys.shards()), k -> new ArrayList<>()).add(i);
-    }
-    List<ScriptRegistry.Call> calls = new ArrayList<>();
-    List<List<Integer>> positions = new ArrayList<>();
-    byShard.forEach((shard, at) -> {
-      for (int from = 0; from < at.size(); from += MAX_PER_FLUSH) {
-        List<Integer> chunk = at.subList(from, Math.min(at.size(), from + MAX_PER_FLUSH));
-        Args a = Args.of().add(keys.prefix(shard));
-        chunk.forEach(i -> a.add(jobIds.get(i)));
-        calls.add(new ScriptRegistry.Call(Script.WATCH_JOBS,
-            Args.of().add(keys.job(shard, jobIds.get(chunk.get(0)))).list(), a.list()));
-        positions.add(chunk);
-      }
-    });
-    List<Object> replies = scripts.runPipelined(calls);
-    List<Optional<String>> out = new ArrayList<>(java.util.Collections.nCopies(jobIds.size(), Optional.empty()));
-    for (int c = 0; c < calls.size(); c++) {
-      List<Optional<String>> states = Replies.jobStates(replies.get(c));
-      List<Integer> at = positions.get(c);
-      for (int k = 0; k < at.size(); k++) {
-        out.set(at.get(k), states.get(k));
-      }
-    }
-    return out;
-  }
-
-  private List<Optional<JobInfo>> lookupAll(List<String> jobIds) {
-    return admin.lookupAll(jobIds);
+    return ShardBatches.run(scripts, jobIds, id -> JobIds.shardOf(id, keys.shards()), MAX_PER_FLUSH,
+        (shard, part) -> {
+          Args a = Args.of().add(keys.prefix(shard));
+          part.forEach(a::add);
+          return new ScriptRegistry.Call(Script.WATCH_JOBS, Args.of().add(keys.job(shard, part.get(0))).list(),
+              a.list());
+        }, Replies::jobStates);
   }
 
   private void resolve(String jobId) {

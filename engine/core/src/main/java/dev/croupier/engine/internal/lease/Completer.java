@@ -7,6 +7,7 @@ import dev.croupier.engine.FairnessMode;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.ShardBatches;
 import dev.croupier.engine.internal.script.Coalescer;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.ReplyCode;
@@ -14,11 +15,7 @@ import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import dev.croupier.engine.spi.Leases;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -128,51 +125,24 @@ public final class Completer implements AutoCloseable {
 
   /** One extendLeases call per shard and chunk (several in one pipeline); codes in entry order. */
   private List<ReplyCode> flushExtensions(List<Extension> entries) {
-    Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
-    for (int i = 0; i < entries.size(); i++) {
-      byShard.computeIfAbsent(entries.get(i).shard(), s -> new ArrayList<>()).add(i);
-    }
     long now = options.clock().millis();
-    List<ScriptRegistry.Call> calls = new ArrayList<>();
-    List<List<Integer>> positions = new ArrayList<>();
-    byShard.forEach((shard, at) -> {
-      for (int from = 0; from < at.size(); from += MAX_BATCH) {
-        List<Integer> chunk = at.subList(from, Math.min(at.size(), from + MAX_BATCH));
-        Args a = Args.of().add(keys.prefix(shard)).add(now);
-        for (int i : chunk) {
-          a.add(entries.get(i).lease().jobId()).add(entries.get(i).lease().leaseToken());
-        }
-        calls.add(new ScriptRegistry.Call(Script.EXTEND_LEASES, Args.of().add(keys.inflight(shard)).list(),
-            a.list()));
-        positions.add(chunk);
+    return ShardBatches.run(scripts, entries, Extension::shard, MAX_BATCH, (shard, part) -> {
+      Args a = Args.of().add(keys.prefix(shard)).add(now);
+      for (Extension e : part) {
+        a.add(e.lease().jobId()).add(e.lease().leaseToken());
       }
-    });
-    List<Object> replies = scripts.runPipelined(calls);
-    ReplyCode[] out = new ReplyCode[entries.size()];
-    for (int c = 0; c < calls.size(); c++) {
-      List<ReplyCode> codes = Replies.codes(replies.get(c));
-      List<Integer> at = positions.get(c);
-      for (int k = 0; k < at.size(); k++) {
-        out[at.get(k)] = codes.get(k);
-      }
-    }
-    return List.of(out);
+      return new ScriptRegistry.Call(Script.EXTEND_LEASES, Args.of().add(keys.inflight(shard)).list(), a.list());
+    }, Replies::codes);
   }
 
   /** One completeJobs call per shard (several shards in one pipeline); codes in entry order. */
   private List<ReplyCode> flush(List<Entry> entries) {
-    Map<Integer, List<Entry>> byShard = new LinkedHashMap<>();
-    for (Entry e : entries) {
-      byShard.computeIfAbsent(e.shard(), s -> new ArrayList<>()).add(e);
-    }
     long now = options.clock().millis();
-    List<ScriptRegistry.Call> calls = new ArrayList<>();
-    List<Integer> shardOfCall = new ArrayList<>();
-    byShard.forEach((shard, ofShard) -> {
+    return ShardBatches.run(scripts, entries, Entry::shard, MAX_BATCH, (shard, part) -> {
       Args a = Args.of().add(keys.prefix(shard)).add(now).add(options.statusRetention().toMillis())
           .add(options.virtualTimeRetention().toMillis())
           .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0);
-      for (Entry e : ofShard) {
+      for (Entry e : part) {
         for (Object o : e.args()) {
           if (o instanceof String s) {
             a.add(s);
@@ -181,20 +151,8 @@ public final class Completer implements AutoCloseable {
           }
         }
       }
-      calls.add(new ScriptRegistry.Call(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(shard)).list(),
-          a.list()));
-      shardOfCall.add(shard);
-    });
-    List<Object> replies = scripts.runPipelined(calls);
-    Map<Integer, Iterator<ReplyCode>> codes = new HashMap<>();
-    for (int i = 0; i < calls.size(); i++) {
-      codes.put(shardOfCall.get(i), Replies.codes(replies.get(i)).iterator());
-    }
-    List<ReplyCode> out = new ArrayList<>(entries.size());
-    for (Entry e : entries) {
-      out.add(codes.get(e.shard()).next());
-    }
-    return out;
+      return new ScriptRegistry.Call(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(shard)).list(), a.list());
+    }, Replies::codes);
   }
 
   private static String truncate(String error) {

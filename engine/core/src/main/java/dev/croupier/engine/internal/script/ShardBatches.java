@@ -1,0 +1,55 @@
+package dev.croupier.engine.internal.script;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * Runs a batch of per-job entries as one script call per shard (and per chunk of a shard's
+ * entries), all in one pipeline, and hands back each entry's item of its call's reply in the
+ * entries' order: the shape every batched write of jobs spread over shards takes (completions,
+ * heartbeats, watches).
+ */
+public final class ShardBatches {
+
+  private ShardBatches() {}
+
+  /**
+   * @param entries what to send, in the order the results come back
+   * @param shardOf each entry's shard
+   * @param chunk most entries in one call
+   * @param call the call for one shard's chunk of entries (in their order)
+   * @param items the reply of one call, one item per entry of its chunk, in order
+   */
+  public static <E, R> List<R> run(ScriptRegistry scripts, List<E> entries, ToIntFunction<E> shardOf, int chunk,
+      BiFunction<Integer, List<E>, ScriptRegistry.Call> call, Function<Object, List<R>> items) {
+    Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      byShard.computeIfAbsent(shardOf.applyAsInt(entries.get(i)), s -> new ArrayList<>()).add(i);
+    }
+    List<ScriptRegistry.Call> calls = new ArrayList<>();
+    List<List<Integer>> positions = new ArrayList<>();
+    byShard.forEach((shard, at) -> {
+      for (int from = 0; from < at.size(); from += chunk) {
+        List<Integer> part = at.subList(from, Math.min(at.size(), from + chunk));
+        calls.add(call.apply(shard, part.stream().map(entries::get).toList()));
+        positions.add(part);
+      }
+    });
+    List<Object> replies = scripts.runPipelined(calls);
+    List<R> out = new ArrayList<>(Collections.<R>nCopies(entries.size(), null));
+    for (int c = 0; c < calls.size(); c++) {
+      List<R> got = items.apply(replies.get(c));
+      List<Integer> at = positions.get(c);
+      for (int k = 0; k < at.size(); k++) {
+        out.set(at.get(k), got.get(k));
+      }
+    }
+    return out;
+  }
+}
