@@ -238,13 +238,9 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
         local attempt = tonumber(f[3] or 0) + 1 -- a queued job's record has no attempts until leased
         local k = grant.taken + #jobs
         local token = string.sub(grant.tokens, k * grant.tokenLength + 1, (k + 1) * grant.tokenLength)
-        if grant.fresh then
-          rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
-            'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate, 'ef', 1)
-        else
-          rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
-            'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate)
-        end
+        rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
+          'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate,
+          'ef', grant.fresh and 1 or 0)
         local inflight = grant.inflight
         inflight[#inflight + 1] = grant.deadline
         inflight[#inflight + 1] = id
