@@ -1,5 +1,6 @@
 package dev.croupier.engine.metrics;
 
+import dev.croupier.api.execution.JobTimeBuckets;
 import dev.croupier.api.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -27,10 +28,7 @@ public final class JobTimers {
   public static final String RUN = "croupier.job.run";
 
   /** Buckets always published, so SLOs such as "99% start within 1 s" read off exact counts. */
-  public static final Duration[] SLO_BOUNDARIES = {
-      Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)};
+  public static final Duration[] SLO_BOUNDARIES = JobTimeBuckets.asArray();
 
   private final MeterRegistry registry;
   private final TenantTags tenants;

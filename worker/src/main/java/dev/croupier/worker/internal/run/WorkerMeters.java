@@ -1,5 +1,6 @@
 package dev.croupier.worker.internal.run;
 
+import dev.croupier.api.execution.JobTimeBuckets;
 import dev.croupier.api.CompletionResult;
 import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
@@ -27,11 +28,8 @@ public final class WorkerMeters {
   /** Records nothing. */
   public static final WorkerMeters NONE = new WorkerMeters(null);
 
-  /** Buckets always published for the run time, as the engine's job timers do. */
-  private static final Duration[] SLO_BOUNDARIES = {
-      Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)};
+  /** Buckets always published for the run time, the same as the engine's job timers. */
+  private static final Duration[] SLO_BOUNDARIES = JobTimeBuckets.asArray();
 
   private final MeterRegistry registry;
   private final Counter reconnects;
