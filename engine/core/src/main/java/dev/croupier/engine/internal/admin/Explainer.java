@@ -55,13 +55,13 @@ public final class Explainer {
 
   /** Why the job is where it is; empty when it is unknown (or its status record expired). */
   public Optional<Explanation> explain(String jobId) {
-    int shard = JobIds.shardOf(jobId, keys.shards());
-    Map<String, String> h = call("reading job " + jobId, () -> redis.hgetAll(keys.job(shard, jobId)));
-    if (h.isEmpty()) {
+    Optional<JobRecord> found = JobRecord.read(redis, keys, jobId);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    JobRecord r = found.get();
+    int shard = JobIds.shardOf(jobId, keys.shards());
     long now = options.clock().millis();
-    JobRecord r = new JobRecord(h);
     String tenant = r.tenant();
     String fn = r.function();
     String st = r.state();

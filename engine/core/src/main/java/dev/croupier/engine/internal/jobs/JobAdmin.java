@@ -42,14 +42,7 @@ public final class JobAdmin {
 
   /** The job, if it exists (or its status record is still kept). */
   public Optional<JobInfo> lookup(String jobId) {
-    int shard = JobIds.shardOf(jobId, keys.shards());
-    Map<String, String> h;
-    try {
-      h = redis.hgetAll(keys.job(shard, jobId));
-    } catch (RuntimeException e) {
-      throw RedisErrors.translate("looking up job " + jobId, e);
-    }
-    return h.isEmpty() ? Optional.empty() : Optional.of(toInfo(jobId, h, options.clock().millis()));
+    return JobRecord.read(redis, keys, jobId).map(r -> toInfo(jobId, r.fields(), options.clock().millis()));
   }
 
   /** Several jobs in one round trip, in order: each, if it exists (or its status record is kept). */

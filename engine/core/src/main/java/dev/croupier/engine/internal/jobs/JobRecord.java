@@ -1,8 +1,12 @@
 package dev.croupier.engine.internal.jobs;
 
+import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.redis.RedisErrors;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A job's stored record ({@code job:<id>}, docs/design.md) as Java reads it: the one place that
@@ -11,6 +15,18 @@ import java.util.Objects;
  * when it was due at once (then its enqueued-at is when it became due).
  */
 public record JobRecord(Map<String, String> fields) {
+
+  /** The job's record (one HGETALL); empty when there is no such job or its status record expired. */
+  public static Optional<JobRecord> read(UnifiedJedis redis, KeySchema keys, String jobId) {
+    int shard = JobIds.shardOf(jobId, keys.shards());
+    Map<String, String> h;
+    try {
+      h = redis.hgetAll(keys.job(shard, jobId));
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("looking up job " + jobId, e);
+    }
+    return h.isEmpty() ? Optional.empty() : Optional.of(new JobRecord(h));
+  }
 
   /** Wraps the fields of an HGETALL (not empty: an empty answer means no such job). */
   public JobRecord {
