@@ -38,4 +38,5 @@ rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
 rcall('HDEL', jobKey, 'p')
 rcall('PEXPIRE', jobKey, retention)
 announce(P, jobKey, id)
+flushCounts(P)
 return Code.OK

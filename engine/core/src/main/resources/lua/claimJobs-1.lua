@@ -158,4 +158,5 @@ end
 if sys > systemTime(P) then rcall('SET', Key.systemTime(P), string.format('%.17g', sys)) end
 local nextTimer = rcall('ZRANGE', Key.timer(P), 0, 0, 'WITHSCORES')
 out[2] = nextTimer[2] or -1
+flushCounts(P)
 return out

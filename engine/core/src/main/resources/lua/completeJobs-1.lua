@@ -62,4 +62,5 @@ end
 removeInflight(P, gone)
 flushSettlement(P, settlement, weighted, vtRetention)
 flushTally(P, tally, now)
+flushCounts(P)
 return out

@@ -77,4 +77,5 @@ end
 if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
 if earliest then queueJoined(P, qid, earliest, now) end
 countQueued(P, qid, written)
+flushCounts(P)
 return out

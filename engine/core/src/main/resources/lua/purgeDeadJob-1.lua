@@ -20,4 +20,5 @@ if f[2] ~= 'dead' then return Code.NOT_DEAD end
 rcall('ZREM', Key.deadLetters(P, Key.tenantOfQueue(f[1])), id)
 rcall('DEL', jobKey)
 countDead(P, f[1], -1)
+flushCounts(P)
 return Code.OK

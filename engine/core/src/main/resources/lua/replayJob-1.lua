@@ -32,4 +32,5 @@ rcall('ZADD', Key.queue(P, qid), now, id)
 countDead(P, qid, -1)
 countQueued(P, qid, 1)
 queueJoined(P, qid, now, now)
+flushCounts(P)
 return Code.OK

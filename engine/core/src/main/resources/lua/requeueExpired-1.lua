@@ -33,4 +33,5 @@ for _, id in ipairs(expired) do
     rcall('ZREM', inflightKey, id) -- not running any more: a stray entry
   end
 end
+flushCounts(P)
 return {requeued, dead}

@@ -42,4 +42,5 @@ function Key.keyTokenOfQueue(qid) return string.match(qid, '^[^:]+:[^:]+:(.+)$')
 function Key.queuedCounts(P) return P .. 'cnt:q' end
 function Key.runningCounts(P) return P .. 'cnt:r' end
 function Key.deadCounts(P) return P .. 'cnt:d' end
+function Key.functionCounts(P) return P .. 'cnt:f' end
 function Key.served(P, bucket) return P .. 'srv:' .. bucket end

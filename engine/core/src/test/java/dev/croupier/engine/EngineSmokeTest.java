@@ -51,7 +51,34 @@ class EngineSmokeTest {
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineRuntime.start(
             EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build()))
-        .hasMessageContaining("storage layout 99").hasMessageContaining("(2)");
+        .hasMessageContaining("storage layout 99").hasMessageContaining("(3)");
+  }
+
+  @Test
+  void aNamespaceFromBeforeLayout3_getsItsFunctionTotalsRebuilt_fromThePerTenantCounters() {
+    String ns = REDIS.newNamespace();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).shards(2).build();
+    try (Engine engine = EngineRuntime.start(options)) {
+      engine.configureFunction(FunctionSpec.newBuilder("work").build());
+      engine.configureFunction(FunctionSpec.newBuilder("other").build());
+      for (int i = 0; i < 30; i++) {
+        engine.enqueue("tenant-" + (i % 7), i % 3 == 0 ? "other" : "work", new byte[] {1}, null);
+      }
+    }
+    try (var redis = REDIS.client()) { // as a layout-2 engine left it: no per-function totals
+      for (int shard = 0; shard < 2; shard++) {
+        redis.del(ns + ":{c:" + shard + "}:cnt:f");
+      }
+      redis.hset(ns + ":{c:0}:meta", "layout", "2");
+    }
+    try (Engine engine = EngineRuntime.start(options)) {
+      assertThat(engine.functionStats()).extracting(f -> f.spec().name() + "=" + f.queued())
+          .containsExactlyInAnyOrder("other=10", "work=20");
+    }
+    try (var redis = REDIS.client()) {
+      assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("3");
+      dev.croupier.testing.IndexInvariants.check(redis, ns, 2);
+    }
   }
 
   @Test

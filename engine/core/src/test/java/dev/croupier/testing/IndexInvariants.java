@@ -30,7 +30,8 @@ import redis.clients.jedis.resps.Tuple;
  * letters}; and every member of those sets
  * is a job in the matching state; and the operator's counters ({@code cnt:q}, {@code cnt:r},
  * {@code cnt:d}, see {@code lua/includes/counts.lua}) hold, per tenant-function, exactly the jobs
- * queued, running and dead.
+ * queued, running and dead, and their per-function totals ({@code cnt:f}) the same summed over
+ * tenants.
  *
  * <p>Reads are not atomic (SCAN, then one read per key): call it while no engine on the namespace
  * is claiming, completing or enqueueing, e.g. after a test's engines are closed or between the
@@ -122,6 +123,26 @@ public final class IndexInvariants {
           if (got != w[i]) {
             fail("counter %s of %s is %d but %d job(s) are", names[i], tf, got, w[i]);
           }
+        }
+      }
+      // The per-function totals (cnt:f) are the same counts summed over tenants.
+      Map<String, Long> totals = new java.util.TreeMap<>();
+      want.forEach((tf, w) -> {
+        String fn = tf.substring(tf.indexOf(':') + 1);
+        for (int i = 0; i < 3; i++) {
+          if (w[i] > 0) {
+            totals.merge("qrd".charAt(i) + ":" + fn, w[i], Long::sum);
+          }
+        }
+      });
+      Map<String, String> stored = redis.hgetAll(keys.functionCounts(shard));
+      Set<String> totalFields = new java.util.TreeSet<>(totals.keySet());
+      totalFields.addAll(stored.keySet());
+      for (String field : totalFields) {
+        long got = Long.parseLong(stored.getOrDefault(field, "0"));
+        long w = totals.getOrDefault(field, 0L);
+        if (got != w) {
+          fail("function total %s (cnt:f) is %d but %d job(s) are", field, got, w);
         }
       }
     }

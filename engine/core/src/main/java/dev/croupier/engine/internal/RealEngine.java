@@ -99,9 +99,9 @@ public final class RealEngine implements Engine {
       JobTimers timers = new JobTimers(options.meterRegistry(), tenantTags);
       this.keys = new KeySchema(options.namespace(), options.shards());
       checkShards();
-      checkLayout();
       this.scripts = new ScriptRegistry(redis);
       scripts.preload(keys.meta());
+      new StorageLayout(redis, keys, options.namespace()).check(scripts);
       this.config = new ConfigStore(redis, keys, options.configCacheTtl(),
           options.registeredFunctionLifetime());
       this.enqueuer = new Enqueuer(scripts, keys, config, options);
@@ -150,34 +150,6 @@ public final class RealEngine implements Engine {
       }
     } catch (RuntimeException e) {
       throw RedisErrors.translate("checking the shard count", e);
-    }
-  }
-
-  /**
-   * The storage layout this engine writes and reads: 2 = compact queued-job records (no state,
-   * attempts, tenant or function fields; docs/design.md). An engine refuses a namespace a newer
-   * layout was written to, rather than misread its records; it reads every older layout.
-   */
-  static final int LAYOUT = 2;
-
-  private void checkLayout() {
-    try {
-      redis.hsetnx(keys.meta(), "layout", Integer.toString(LAYOUT));
-      int stored = Integer.parseInt(redis.hget(keys.meta(), "layout"));
-      if (stored > LAYOUT) {
-        throw new CroupierException("namespace '" + options.namespace() + "' on this Redis holds jobs in"
-            + " storage layout " + stored + ", newer than this engine's (" + LAYOUT + "): upgrade this engine");
-      }
-      if (stored < LAYOUT) {
-        redis.hset(keys.meta(), "layout", Integer.toString(LAYOUT));
-      }
-    } catch (NumberFormatException e) {
-      throw new CroupierException("namespace '" + options.namespace() + "' has an unreadable storage layout"
-          + " marker in " + keys.meta() + ": " + e.getMessage());
-    } catch (CroupierException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw RedisErrors.translate("checking the storage layout", e);
     }
   }
 

@@ -181,17 +181,13 @@ public final class Explainer {
     return Duration.ofMillis((long) Math.ceil((jobsAhead + 1) * cost / servedPerMs));
   }
 
-  /** Running jobs of the function over every tenant (counter fields are tenant:function). */
+  /** Running jobs of the function over every tenant (the scripts' per-function totals). */
   private long runningOf(String fn) {
     long n = 0;
     for (int shard = 0; shard < keys.shards(); shard++) {
       int s = shard;
-      Map<String, String> counts = call("reading running counts", () -> redis.hgetAll(keys.runningCounts(s)));
-      for (Map.Entry<String, String> e : counts.entrySet()) {
-        if (e.getKey().endsWith(":" + fn)) {
-          n += Long.parseLong(e.getValue());
-        }
-      }
+      String count = call("reading running counts", () -> redis.hget(keys.functionCounts(s), "r:" + fn));
+      n += count == null ? 0 : Long.parseLong(count);
     }
     return n;
   }

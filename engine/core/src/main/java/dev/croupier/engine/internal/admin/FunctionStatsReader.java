@@ -16,7 +16,8 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Answers {@code functionStats}: every configured function and every function with counted work,
- * with its stored config and its totals over tenants (one pipeline of three HGETALLs per shard).
+ * with its stored config and its totals over tenants (the scripts' per-function totals: one
+ * small HGETALL per shard, whatever the tenants).
  */
 public final class FunctionStatsReader {
 
@@ -35,23 +36,22 @@ public final class FunctionStatsReader {
   public List<FunctionStats> read() {
     Map<String, long[]> totals = new TreeMap<>(); // function -> {queued, running, dead}
     config.functionNames().forEach(f -> totals.computeIfAbsent(f, k -> new long[3]));
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      List<Response<Map<String, String>>> counts = new ArrayList<>();
-      try (AbstractPipeline p = redis.pipelined()) {
-        counts.add(p.hgetAll(keys.queuedCounts(shard)));
-        counts.add(p.hgetAll(keys.runningCounts(shard)));
-        counts.add(p.hgetAll(keys.deadCounts(shard)));
-        p.sync();
-      } catch (RuntimeException e) {
-        throw RedisErrors.translate("reading function counters", e);
+    List<Response<Map<String, String>>> shards = new ArrayList<>();
+    try (AbstractPipeline p = redis.pipelined()) {
+      for (int shard = 0; shard < keys.shards(); shard++) {
+        shards.add(p.hgetAll(keys.functionCounts(shard)));
       }
-      for (int i = 0; i < 3; i++) {
-        int which = i;
-        counts.get(i).get().forEach((field, n) -> {
-          String fn = field.substring(field.indexOf(':') + 1);
-          totals.computeIfAbsent(fn, k -> new long[3])[which] += Long.parseLong(n);
-        });
-      }
+      p.sync();
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("reading function counters", e);
+    }
+    for (Response<Map<String, String>> shard : shards) {
+      shard.get().forEach((field, n) -> {
+        int which = "qrd".indexOf(field.charAt(0));
+        if (which >= 0 && field.length() > 2 && field.charAt(1) == ':') {
+          totals.computeIfAbsent(field.substring(2), k -> new long[3])[which] += Long.parseLong(n);
+        }
+      });
     }
     List<String> names = new ArrayList<>(totals.keySet());
     List<Response<Long>> ttls = new ArrayList<>();

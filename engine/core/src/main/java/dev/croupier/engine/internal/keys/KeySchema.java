@@ -223,6 +223,14 @@ public final class KeySchema {
     return prefix(shard) + "cnt:d";
   }
 
+  /**
+   * The same counts summed per function: fields {@code q:<function>}, {@code r:<function>},
+   * {@code d:<function>} (queued, running, dead).
+   */
+  public String functionCounts(int shard) {
+    return prefix(shard) + "cnt:f";
+  }
+
   /** Cost (ms) served per tenant in one 10 s bucket (bucket = epoch ms / 10,000). */
   public String served(int shard, long bucket) {
     return prefix(shard) + "srv:" + bucket;

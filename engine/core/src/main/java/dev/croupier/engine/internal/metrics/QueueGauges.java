@@ -25,10 +25,12 @@ import redis.clients.jedis.resps.ScanResult;
  * The backlog and running gauges ({@code croupier.jobs.backlog}, {@code croupier.jobs.running}),
  * per function, and per tenant when {@link TenantTags} are enabled. A scrape never touches
  * Redis: {@link #refresh()}, run every few seconds by the engine, reads the operator's counters
- * of every shard (the queued and running counts per tenant-function that the scripts keep,
- * {@code cnt:q} and {@code cnt:r}) page by page with HSCAN, so no single command's cost grows
- * with the queues or jobs (a census script did: at 1,000,000 queues it held Redis for seconds),
- * and the gauges show the last reading. The figures are the whole namespace's, so every engine
+ * of every shard and the gauges show the last reading. Per function it reads the scripts'
+ * per-function totals ({@code cnt:f}): one small hash per shard, whatever the tenants. Only with
+ * tenant tags does it read the per-tenant-function counts ({@code cnt:q}, {@code cnt:r}), page by
+ * page with HSCAN, so no single command's cost grows with the tenants (a census script did: at
+ * 1,000,000 queues it held Redis for seconds); that read grows with them, which is why the tag is
+ * opt-in and capped. The figures are the whole namespace's, so every engine
  * on it reports the same values: aggregate them across nodes with {@code max}, not {@code sum}.
  */
 public final class QueueGauges implements Runnable {
@@ -90,8 +92,12 @@ public final class QueueGauges implements Runnable {
       }
     }
     for (int shard = 0; shard < keys.shards(); shard++) {
-      add(sums, keys.queuedCounts(shard), 0);
-      add(sums, keys.runningCounts(shard), 1);
+      if (tenants.enabled()) {
+        add(sums, keys.queuedCounts(shard), 0);
+        add(sums, keys.runningCounts(shard), 1);
+      } else {
+        addTotals(sums, keys.functionCounts(shard));
+      }
     }
     seen.addAll(sums.keySet());
     List<MultiGauge.Row<?>> queued = new ArrayList<>(sums.size());
@@ -104,6 +110,31 @@ public final class QueueGauges implements Runnable {
     // gauge without its running twin (NodeMetricsTest waits for the backlog, then reads both).
     running.register(leased, true);
     backlog.register(queued, true);
+  }
+
+  /** Adds a shard's per-function totals ('q:function' and 'r:function' -> count). */
+  private void addTotals(Map<Tags, long[]> sums, String key) {
+    Map<String, String> totals;
+    try {
+      totals = redis.hgetAll(key);
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("reading the job totals", e);
+    }
+    totals.forEach((field, value) -> {
+      int column = field.startsWith("q:") ? 0 : field.startsWith("r:") ? 1 : -1;
+      long n = parse(value);
+      if (column >= 0 && n > 0) {
+        sums.computeIfAbsent(Tags.of("function", field.substring(2)), t -> new long[2])[column] += n;
+      }
+    });
+  }
+
+  private static long parse(String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0; // not a counter this engine wrote
+    }
   }
 
   /** Adds the counts of hash {@code key} ('tenant:function' -> count) to column {@code column}. */
@@ -120,12 +151,7 @@ public final class QueueGauges implements Runnable {
       for (Map.Entry<String, String> field : r.getResult()) {
         String tf = field.getKey();
         int colon = tf.indexOf(':');
-        long n;
-        try {
-          n = Long.parseLong(field.getValue());
-        } catch (NumberFormatException e) {
-          continue; // not a counter this engine wrote
-        }
+        long n = parse(field.getValue());
         if (colon < 0 || n <= 0) {
           continue;
         }

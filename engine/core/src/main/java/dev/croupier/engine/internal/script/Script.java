@@ -15,7 +15,9 @@ public enum Script {
   WATCH_JOBS("watchJobs", 1),
   ACQUIRE_ROLE("acquireRole", 1),
   // Operations (engine/internal/admin).
-  PURGE_DEAD_JOB("purgeDeadJob", 1);
+  PURGE_DEAD_JOB("purgeDeadJob", 1),
+  // Storage layout upgrades (StorageLayout).
+  COUNT_FUNCTIONS("countFunctions", 1);
 
   private final String name;
   private final int keys;

@@ -92,6 +92,7 @@ class LuaMirrorsTest {
       cases.add(new Case("deadLetters", List.of(p, tenant), keys.deadLetters(shard, tenant)));
       cases.add(new Case("doneChannel", List.of(p), keys.doneChannel(shard)));
       cases.add(new Case("queuedCounts", List.of(p), keys.queuedCounts(shard)));
+      cases.add(new Case("functionCounts", List.of(p), keys.functionCounts(shard)));
       cases.add(new Case("runningCounts", List.of(p), keys.runningCounts(shard)));
       cases.add(new Case("deadCounts", List.of(p), keys.deadCounts(shard)));
       cases.add(new Case("served", List.of(p, "178000123"), keys.served(shard, 178000123L)));

@@ -1,0 +1,82 @@
+package dev.croupier.engine.internal;
+
+import dev.croupier.api.CroupierException;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.redis.RedisErrors;
+import dev.croupier.engine.internal.script.Args;
+import dev.croupier.engine.internal.script.Script;
+import dev.croupier.engine.internal.script.ScriptRegistry;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The namespace's storage layout (field {@code layout} of its {@code meta} hash): which form its
+ * keys are in. An engine refuses a namespace a newer layout was written to, rather than misread
+ * it, and brings an older one up to its own before it serves anything. The layouts:
+ *
+ * <ol>
+ *   <li>the first;
+ *   <li>compact queued-job records (no state, attempts, tenant or function fields;
+ *       docs/design.md): older records are read as they are;
+ *   <li>per-function job totals ({@code cnt:f}) beside the per-tenant-function counters: rebuilt
+ *       from those once, per shard, by {@code countFunctions}.
+ * </ol>
+ *
+ * <p>An engine of an older layout still running on the namespace would not keep what the newer
+ * one adds: docs/operations.md ("Upgrading") says to stop every engine before starting the new
+ * ones. Two new engines starting together both upgrade; each step is atomic and recomputes from
+ * what is stored, so the second changes nothing.
+ */
+final class StorageLayout {
+
+  /** The layout this engine writes and reads. */
+  static final int CURRENT = 3;
+
+  private static final Logger log = LoggerFactory.getLogger(StorageLayout.class);
+
+  private final UnifiedJedis redis;
+  private final KeySchema keys;
+  private final String namespace;
+
+  StorageLayout(UnifiedJedis redis, KeySchema keys, String namespace) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  /** Checks the namespace's layout and upgrades an older one to {@link #CURRENT}. */
+  void check(ScriptRegistry scripts) {
+    int stored;
+    try {
+      redis.hsetnx(keys.meta(), "layout", Integer.toString(CURRENT));
+      stored = Integer.parseInt(redis.hget(keys.meta(), "layout"));
+    } catch (NumberFormatException e) {
+      throw new CroupierException("namespace '" + namespace + "' has an unreadable storage layout"
+          + " marker in " + keys.meta() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("checking the storage layout", e);
+    }
+    if (stored > CURRENT) {
+      throw new CroupierException("namespace '" + namespace + "' on this Redis holds jobs in"
+          + " storage layout " + stored + ", newer than this engine's (" + CURRENT + "): upgrade this engine");
+    }
+    if (stored == CURRENT) {
+      return;
+    }
+    try {
+      if (stored < 3) {
+        for (int shard = 0; shard < keys.shards(); shard++) {
+          Object written = scripts.run(Script.COUNT_FUNCTIONS, Args.of().add(keys.functionCounts(shard)).list(),
+              Args.of().add(keys.prefix(shard)).list());
+          log.info("namespace '{}' shard {}: per-function job totals rebuilt ({} totals)", namespace, shard, written);
+        }
+      }
+      redis.hset(keys.meta(), "layout", Integer.toString(CURRENT));
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("upgrading the storage layout from " + stored + " to " + CURRENT, e);
+    }
+    log.info("namespace '{}': storage layout {} upgraded to {}", namespace, stored, CURRENT);
+  }
+}
