@@ -3,9 +3,11 @@
 import threading
 import time
 import unittest
+from unittest import mock
 
 from croupier import CroupierError, FunctionSpec, PermanentFailure, RetryLater, Worker
 from croupier._proto import pb
+from croupier.connection import Connection
 
 from .fakenode import FakeNode
 
@@ -99,6 +101,48 @@ class WorkerTest(unittest.TestCase):
         conn.reply(batch, complete_batch_ack=pb.CompleteBatchAck(results=[pb.ACCEPTED] * 3))
         conn.send(dispatch("after"))  # nothing holds completions back once the batch was answered
         self.assertEqual(conn.next("complete").complete.job_id, "after")
+
+    def test_credits_freed_while_one_is_being_written_go_as_one_frame(self):
+        # A Credits write that does not finish until the test says (a slow socket, as it were).
+        writable, writing = threading.Event(), threading.Event()
+        writable.set()
+        send = Connection.send
+
+        def slow_credits(conn, env):
+            if env.WhichOneof("body") == "credits" and not writable.is_set():
+                writing.set()
+                writable.wait(10)
+            send(conn, env)
+
+        release = threading.Event()
+        started = {j: threading.Event() for j in ("a", "b", "c")}
+
+        def handler(job):
+            if job.id in started:
+                started[job.id].set()
+                release.wait(10)
+        with mock.patch.object(Connection, "send", slow_credits):
+            try:
+                w, conn = self.start(handler, max_in_flight=4)
+                self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 4})
+                for j in ("a", "b", "c"):
+                    conn.send(dispatch(j))
+                self.assertTrue(all(e.wait(10) for e in started.values()))
+                writable.clear()
+                conn.send(dispatch("first"))
+                # An idle worker writes its credit at once (here the write hangs until allowed).
+                self.assertTrue(writing.wait(10), "the first credit was not written at once")
+                release.set()  # a, b and c finish while that frame is being written
+                deadline = time.monotonic() + 10
+                while w.running_jobs() and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                self.assertEqual(w.running_jobs(), 0)
+            finally:
+                writable.set()
+            self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 1})
+            self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 3})
+            conn.send(dispatch("after"))  # nothing holds a credit back once the frame was written
+            self.assertEqual(dict(conn.next("credits").credits.grants), {"f": 1})
 
     def test_outcomes_map_to_retry_and_fail(self):
         def handler(job):

@@ -3,9 +3,11 @@ keeps the leases alive with heartbeats and reports every outcome.
 
 Credits follow one invariant per function: credits granted on the current connection and not yet
 used, plus jobs running, never exceed the function's ``max_in_flight``. Both are counted under one
-lock. A job's delivery is settled once: by its handler's outcome, by a lost lease (the node said
-STALE or UNKNOWN_JOB: nobody cares about its result any more), or by being handed back when the
-worker shuts down before it finished.
+lock; a grant counts when it is made, and is written together with those made while an earlier
+``Credits`` frame was being written (one frame for all of them, no timer). A job's delivery is
+settled once: by its handler's outcome, by a lost lease (the node said STALE or UNKNOWN_JOB: nobody
+cares about its result any more), or by being handed back when the worker shuts down before it
+finished.
 """
 
 import logging
@@ -23,6 +25,8 @@ from ..errors import CONNECTION_LOST, CroupierError
 log = logging.getLogger("croupier.worker")
 
 MAX_HEARTBEAT_LEASES = 1000
+# Most functions in one Credits frame (proto/README.md, "Limits").
+MAX_CREDIT_GRANTS = 100
 # Most completions in one CompleteBatch (proto/README.md, "Limits").
 MAX_COMPLETE_BATCH = 1000
 DEFAULT_LEASE_TIMEOUT_MS = 30_000
@@ -170,6 +174,9 @@ class Worker:
         self._regs: Dict[str, _Registration] = {}
         self._running: Dict[tuple, _Execution] = {}
         self._outstanding: Dict[str, int] = {}
+        self._credits: Dict[str, int] = {}  # granted on _credits_conn, not yet written
+        self._credits_conn: Optional[Connection] = None
+        self._crediting = False  # a thread is writing them (one Credits frame at a time)
         self._current: Optional[Connection] = None
         self._completions = 0
         self._unsent = []  # (execution, Complete) waiting to be sent, in order
@@ -374,10 +381,11 @@ class Worker:
                     return
                 self._current = conn
                 self._outstanding = {}
-                if self._state == _RUNNING:
-                    self._grant(conn, regs)
+                write = self._state == _RUNNING and self._grant(conn, regs)
                 # Functions registered while this connection was being set up.
                 late = [r for r in self._regs.values() if r not in regs] if not draining else []
+            if write:
+                self._write_credits()
             if late:
                 self._register_on(conn, late)
         except BaseException:
@@ -397,22 +405,52 @@ class Worker:
             raise CroupierError("BAD_FRAME", f"RegisterFunctions answered with {reply.WhichOneof('body')}")
         if grant:
             with self._lock:
-                if self._current is conn and self._state == _RUNNING:
-                    self._grant(conn, regs)
+                write = self._current is conn and self._state == _RUNNING and self._grant(conn, regs)
+            if write:
+                self._write_credits()
 
-    def _grant(self, conn, regs):
-        """Grants each function's free slots on ``conn`` (call under the lock)."""
-        env = pb.Envelope()
+    def _grant(self, conn, regs) -> bool:
+        """Grants each function's free slots on ``conn`` (call under the lock). They are added to
+        the credits not yet written; True when the caller must write them (outside the lock) because
+        no other thread is writing credits."""
+        if self._credits_conn is not conn:
+            self._credits, self._credits_conn = {}, conn  # those of an older connection died with it
         for r in regs:
             free = r.max_in_flight - r.running - self._outstanding.get(r.spec.name, 0)
             if free > 0:
-                env.credits.grants[r.spec.name] = free
+                self._credits[r.spec.name] = self._credits.get(r.spec.name, 0) + free
                 self._outstanding[r.spec.name] = self._outstanding.get(r.spec.name, 0) + free
-        if env.credits.grants:
-            try:
-                conn.send(env)
-            except CroupierError:
-                pass  # the connection is gone; the next one grants again
+        if not self._credits or self._crediting:
+            return False
+        self._crediting = True
+        return True
+
+    def _write_credits(self):
+        """Writes the credits granted and not yet written, frame after frame, until none are left.
+        Those granted while a frame is being written go together in the next one: one Credits frame
+        for however many jobs finished meanwhile, and one granted on an idle worker goes at once."""
+        try:
+            while True:
+                with self._lock:
+                    conn, grants = self._credits_conn, self._credits
+                    self._credits = {}
+                    if not grants:
+                        self._crediting = False
+                        return
+                if conn is not self._current:
+                    continue  # the connection is gone; the next one grants again
+                names = list(grants)
+                for i in range(0, len(names), MAX_CREDIT_GRANTS):
+                    env = pb.Envelope()
+                    env.credits.grants.update({n: grants[n] for n in names[i:i + MAX_CREDIT_GRANTS]})
+                    try:
+                        conn.send(env)
+                    except CroupierError:
+                        break  # the connection is gone; the next one grants again
+        except BaseException:
+            with self._lock:
+                self._crediting = False
+            raise
 
     def _on_closed(self, conn):
         with self._lock:
@@ -491,8 +529,11 @@ class Worker:
             self._running.pop((job.id, job.attempt), None)
             reg.running -= 1
             conn = self._current
-            if conn is not None and self._state == _RUNNING and reg.spec.name in self._regs:
-                self._grant(conn, [reg])  # the slot is free again
+            # The slot is free again.
+            write = (conn is not None and self._state == _RUNNING and reg.spec.name in self._regs
+                     and self._grant(conn, [reg]))
+        if write:
+            self._write_credits()
         if not ex.settle():
             log.debug("%s finished, but its result no longer matters", job)
             return

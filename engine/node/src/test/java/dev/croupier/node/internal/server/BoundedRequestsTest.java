@@ -21,7 +21,6 @@ import dev.croupier.proto.v1.RegisterFunctions;
 import dev.croupier.proto.v1.Success;
 import dev.croupier.proto.v1.UnregisterFunctions;
 import dev.croupier.proto.v1.Watch;
-import dev.croupier.testing.RedisServerExtension;
 import dev.croupier.embeddedredis.EmbeddedRedis;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,33 +28,13 @@ import java.util.List;
 import java.net.URI;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every request is bounded: out-of-range values and oversized lists are refused with an error
  * that names the field, and no request makes the node do unbounded work.
  */
-class BoundedRequestsTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-
-  static Nodes nodes;
-  static Node node;
-
-  @BeforeAll
-  static void start() {
-    nodes = new Nodes(REDIS);
-    node = nodes.start();
-    nodes.engine(0).registerFunction(FunctionSpec.newBuilder("f").build());
-  }
-
-  @AfterAll
-  static void stop() {
-    nodes.close();
-  }
+class BoundedRequestsTest extends OneNodeTest {
 
   static RawPeer connected() throws IOException {
     RawPeer peer = new RawPeer(node);

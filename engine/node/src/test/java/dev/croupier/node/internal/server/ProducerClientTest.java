@@ -3,36 +3,14 @@ package dev.croupier.node.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobRequest;
-import dev.croupier.testing.RedisServerExtension;
 import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.CroupierClient;
 import dev.croupier.protocol.ServerException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Java producer client against a live node: what it reports, and what it checks itself. */
-class ProducerClientTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-
-  static Nodes nodes;
-  static Node node;
-
-  @BeforeAll
-  static void start() {
-    nodes = new Nodes(REDIS);
-    node = nodes.start();
-    nodes.engine(0).registerFunction(FunctionSpec.newBuilder("f").build());
-  }
-
-  @AfterAll
-  static void stop() {
-    nodes.close();
-  }
+class ProducerClientTest extends OneNodeTest {
 
   @Test
   void enqueue_overTheNodesFrameLimit_failsAsFrameTooLarge_andTheClientStaysUsable() {

@@ -8,7 +8,6 @@ import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.JobState;
 import dev.croupier.testing.LoadingRedis;
-import dev.croupier.testing.RedisServerExtension;
 import dev.croupier.worker.ClientOptions;
 import dev.croupier.worker.CroupierClient;
 import dev.croupier.protocol.ServerException;
@@ -16,34 +15,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The producer client retries on its own when a connection drops mid-request or the node cannot
  * serve for a while, and its retries neither lose nor duplicate jobs.
  */
-class ProducerRetryTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
-
-  static Nodes nodes;
-  static Node node;
-
-  @BeforeAll
-  static void start() {
-    nodes = new Nodes(REDIS);
-    node = nodes.start();
-    nodes.engine(0).registerFunction(FunctionSpec.newBuilder("f").build());
-  }
-
-  @AfterAll
-  static void stop() {
-    nodes.close();
-  }
+class ProducerRetryTest extends OneNodeTest {
 
   static CroupierClient client(String address) {
     return CroupierClient.connect(ClientOptions.newBuilder().address(address)
