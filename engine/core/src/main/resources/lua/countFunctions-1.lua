@@ -14,7 +14,8 @@
 local rcall = redis.call
 -- @include keys
 
-local totalsKey, P = KEYS[1], ARGV[1]
+local totalsKey = KEYS[1]
+local P = ARGV[1]
 local totals = {}
 for kind, key in pairs({q = Key.queuedCounts(P), r = Key.runningCounts(P), d = Key.deadCounts(P)}) do
   local cursor = '0'
