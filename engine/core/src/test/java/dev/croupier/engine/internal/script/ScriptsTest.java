@@ -225,6 +225,34 @@ class ScriptsTest {
   }
 
   @Test
+  void newcomers_borrowTheFunctionsAverage_andStoreTheirOwnOnlyWhenItDiffers() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    redis.hset(keys.costs(0), "f", "10");
+    enqueue("even", "f");
+    enqueue("slow", "f");
+    List<LeasedJob> jobs = claim(spec, 2).jobs();
+    assertThat(jobs).hasSize(2);
+    List<Object[]> batch = new ArrayList<>();
+    for (LeasedJob j : jobs) {
+      batch.add(new Object[] {j.id(), j.leaseToken(), "s", j.tenant().equals("even") ? 10L : 50L});
+    }
+    assertThat(complete(batch)).containsOnly(ReplyCode.OK);
+    // "even" cost what it borrowed: nothing stored for it, its next claim borrows the same 10 ms.
+    assertThat(redis.hget(keys.tenantTime(0, "even"), "c:f")).isNull();
+    // "slow" did not: its own average starts at its cost, and it moved the function's by 1/8.
+    assertThat(Double.parseDouble(redis.hget(keys.tenantTime(0, "slow"), "c:f"))).isEqualTo(50);
+    assertThat(Double.parseDouble(redis.hget(keys.costs(0), "f"))).isCloseTo(15, within(1e-3));
+    enqueue("even", "f");
+    LeasedJob next = claim(spec, 1).jobs().get(0);
+    double before = tenantTime("even");
+    assertThat(complete(next, "s", 15)).isEqualTo(ReplyCode.OK);
+    // Charged the function's 15 ms at the claim, and it cost that: no correction, nothing stored.
+    assertThat(tenantTime("even")).isEqualTo(before);
+    assertThat(redis.hget(keys.tenantTime(0, "even"), "c:f")).isNull();
+  }
+
+  @Test
   void oneBatchOfAcks_chargesEachTenantItsSummedCorrection_andFoldsItsAverageInOrder() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
