@@ -61,37 +61,59 @@ local inflight = {} -- score, id pairs of every job leased, written with one ZAD
 local claimCache = {} -- what every pick of this claim would read alike (estimateOf)
 local taken, picks = 0, 0
 local deadline = now + lease
+-- The lowest tenants of the ready set, read a window at a time. While each tenant served leaves
+-- the set (its last ready job taken, as with many one-job tenants), the window's next entry is
+-- the next lowest without reading again, and the window's plans come in one HMGET. A tenant that
+-- stays was re-sorted by its charge: then the window is read again from the top. It starts at
+-- two (the tenant and the next one's tag) and widens once tenants are seen to leave.
+local window, at, full, plans, departures = {}, 1, false, {}, 0
+local function readWindow()
+  local span = 1
+  if departures > 0 then span = math.min(want - taken, 32) + 1 end
+  window = rcall('ZRANGE', ready, 0, span, 'WITHSCORES')
+  at = 1
+  full = #window == 2 * (span + 1)
+  if #window > 4 then
+    local names = {}
+    for i = 1, #window, 2 do names[#names + 1] = window[i] end
+    local stored = rcall('HMGET', Key.plans(P), unpack(names))
+    for i, name in ipairs(names) do plans[name] = stored[i] end -- false: no plan
+  end
+end
 while taken < want and picks < want * 4 + 16 do
   picks = picks + 1
-  local top = rcall('ZRANGE', ready, 0, 1, 'WITHSCORES')
-  if not top[1] then break end
-  local tenant, tag = top[1], tonumber(top[2])
-  local nextTag = top[4] and tonumber(top[4]) or math.huge
-  local weight, tenantLimit, paused = planOf(P, tenant)
+  if at > #window or (full and at + 3 > #window) then readWindow() end -- the next tag unknown
+  if not window[at] then break end
+  local tenant, tag = window[at], tonumber(window[at + 1])
+  local nextTag = window[at + 3] and tonumber(window[at + 3]) or math.huge
+  local weight, tenantLimit, paused = planOf(P, tenant, plans[tenant])
   if not weighted then weight = 1 end
   local free = want - taken
   local held = false
+  local gone, charged = false, false -- whether the tenant left this ready set, was re-sorted
   if paused then
     holdTenant(P, tenant, fn, nil, now, backoff)
-    held = true
+    held, gone = true, true
   end
   if not held and tenantLimit > 0 then
     local suffix = Key.tenantSlots(tenant)
     local left = tenantLimit - slotsInUse(Key.slots(P, suffix), now)
-    if left <= 0 then holdTenant(P, tenant, fn, suffix, now, backoff); held = true
+    if left <= 0 then holdTenant(P, tenant, fn, suffix, now, backoff); held, gone = true, true
     elseif left < free then free = left end
   end
   if not held and tfLimit > 0 then
     local suffix = Key.tenantFunctionSlots(tenant, fn)
     local left = tfLimit - slotsInUse(Key.slots(P, suffix), now)
-    if left <= 0 then holdTenant(P, tenant, fn, suffix, now, backoff); held = true
+    if left <= 0 then holdTenant(P, tenant, fn, suffix, now, backoff); held, gone = true, true
     elseif left < free then free = left end
   end
   if not held then
     local tfq = Key.tenantReady(P, tenant, fn)
-    local q = rcall('ZRANGE', tfq, 0, 0, 'WITHSCORES')
+    -- The two lowest: the one served, and whether another stays when it empties.
+    local q = rcall('ZRANGE', tfq, 0, 1, 'WITHSCORES')
     if not q[1] then
       leaveReady(P, tenant, fn) -- a stale entry: nothing of this tenant is ready
+      gone = true
     else
       local qid, qtag = q[1], tonumber(q[2])
       local queueSuffix = nil
@@ -99,7 +121,7 @@ while taken < want and picks < want * 4 + 16 do
       if token and keyLimits[1] and keyLimits[1] > 0 then
         queueSuffix = Key.keySlotsByToken(fn, keyNames[1], token)
         local left = keyLimits[1] - slotsInUse(Key.slots(P, queueSuffix), now)
-        if left <= 0 then holdQueue(P, qid, queueSuffix, now, backoff); free = 0
+        if left <= 0 then gone = holdQueue(P, qid, queueSuffix, now, backoff); free = 0
         elseif left < free then free = left end
       end
       if free > 0 then
@@ -135,22 +157,34 @@ while taken < want and picks < want * 4 + 16 do
           -- Emptied: it leaves its tenant's ready queues (it was ready, so it is in no timer and
           -- no hold), and the tenant leaves the function's ready set with its last queue.
           rcall('ZREM', tfq, qid)
-          if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
+          if not q[3] then
+            leaveReady(P, tenant, fn)
+            gone = true
+          end
         elseif head <= now then
           -- Still due: it stays ready at its new virtual time, unless nothing could be taken
           -- because every due job is blocked by a secondary keyed limit: then it waits a backoff.
           -- (Nothing taken without secondary limits means stray ids were dropped: look again.)
           if #jobs > 0 then rcall('ZADD', tfq, 'XX', qtag + #jobs, qid)
-          elseif #keyLimits > 1 then holdQueue(P, qid, nil, now, backoff) end
+          elseif #keyLimits > 1 then gone = holdQueue(P, qid, nil, now, backoff) end
         else
-          indexQueue(P, qid, now, sys) -- its next job is due later: to the timer
+          gone = indexQueue(P, qid, now, sys) -- its next job is due later: to the timer
         end
         -- Charged after the queue was filed: a tenant that just left this function's ready set
         -- is re-sorted only where it still is.
-        if #jobs > 0 then chargeTenant(P, tenant, tag, #jobs * estimate / weight, retention) end
+        if #jobs > 0 then
+          chargeTenant(P, tenant, tag, #jobs * estimate / weight, retention)
+          charged = true
+        end
       end
     end
   end
+  if gone then -- the window's next entry is now the lowest
+    at = at + 2
+    departures = departures + 1
+  elseif charged then -- re-sorted: read again
+    window = {}
+  end -- else unchanged: the same tenant is still the lowest (its next queue, or nothing more)
 end
 for from = 1, #inflight, 1000 do -- unpack has a stack limit: in chunks
   rcall('ZADD', Key.inflight(P), unpack(inflight, from, math.min(#inflight, from + 999)))

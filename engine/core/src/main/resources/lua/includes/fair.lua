@@ -58,6 +58,7 @@ end
 
 -- Files a queue by its earliest job: ready when due, in the timer when later, nowhere when empty.
 -- A queue held for a slot stays held (the timer or the ack that frees the slot brings it back).
+-- Returns true when its tenant left the function's ready set with it.
 local function indexQueue(P, qid, now, sys)
   local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
   local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
@@ -68,20 +69,25 @@ local function indexQueue(P, qid, now, sys)
     rcall('ZREM', tfq, qid)
     rcall('SREM', Key.holds(P), qid)
   elseif rcall('SISMEMBER', Key.holds(P), qid) == 1 then
-    return -- held: the timer or the ack that frees its slot brings it back
+    return false -- held: the timer or the ack that frees its slot brings it back
   elseif tonumber(first[2]) > now then
     rcall('ZREM', tfq, qid)
     rcall('ZADD', Key.timer(P), first[2], qid)
   else
     rcall('ZREM', Key.timer(P), qid)
     readyQueue(P, qid, tenant, fn, sys)
-    return
+    return false
   end
-  if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
+  if rcall('ZCARD', tfq) == 0 then
+    leaveReady(P, tenant, fn)
+    return true
+  end
+  return false
 end
 
 -- A queue cannot run for lack of a slot of `suffix` (nil: of a secondary keyed limit, per job): out of the ready set, into the timer (a lease
 -- that expires frees its slot without any event) and the slot's wait set (an ack pulls it back).
+-- Returns true when its tenant left the function's ready set with it.
 local function holdQueue(P, qid, suffix, now, backoff)
   local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
   local tfq = Key.tenantReady(P, tenant, fn)
@@ -89,7 +95,11 @@ local function holdQueue(P, qid, suffix, now, backoff)
   rcall('SADD', Key.holds(P), qid)
   rcall('ZADD', Key.timer(P), now + backoff, qid)
   if suffix then rcall('SADD', Key.waiting(P, suffix), qid) end
-  if rcall('ZCARD', tfq) == 0 then leaveReady(P, tenant, fn) end
+  if rcall('ZCARD', tfq) == 0 then
+    leaveReady(P, tenant, fn)
+    return true
+  end
+  return false
 end
 
 -- A whole tenant-function cannot run (tenant or tenant-function limit reached, tenant paused).
@@ -166,8 +176,10 @@ local function estimateOf(P, tenant, fn, cache)
 end
 
 -- A tenant's plan, mirrored into its shard by configureTenant: weight, concurrency limit, paused.
-local function planOf(P, tenant)
-  local v = rcall('HGET', Key.plans(P), tenant)
+-- `stored` is its plan field when the caller read it already (false: it has none).
+local function planOf(P, tenant, stored)
+  local v = stored
+  if v == nil then v = rcall('HGET', Key.plans(P), tenant) end
   if not v then return 1, 0, false end
   local w, l, p = string.match(v, '^([^,]+),([^,]+),([^,]+)$')
   return tonumber(w), tonumber(l), p == '1'
