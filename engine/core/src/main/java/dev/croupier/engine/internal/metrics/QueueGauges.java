@@ -1,6 +1,7 @@
 package dev.croupier.engine.internal.metrics;
 
 import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.redis.HashPages;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.metrics.TenantTags;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +19,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The backlog and running gauges ({@code croupier.jobs.backlog}, {@code croupier.jobs.running}),
@@ -39,9 +38,6 @@ public final class QueueGauges implements Runnable {
   public static final Duration INTERVAL = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
-
-  /** Counter fields read per HSCAN page. */
-  static final int PAGE = 1000;
 
   private final UnifiedJedis redis;
   private final KeySchema keys;
@@ -139,29 +135,13 @@ public final class QueueGauges implements Runnable {
 
   /** Adds the counts of hash {@code key} ('tenant:function' -> count) to column {@code column}. */
   private void add(Map<Tags, long[]> sums, String key, int column) {
-    ScanParams page = new ScanParams().count(PAGE);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      ScanResult<Map.Entry<String, String>> r;
-      try {
-        r = redis.hscan(key, cursor, page);
-      } catch (RuntimeException e) {
-        throw RedisErrors.translate("reading the job counters", e);
-      }
-      for (Map.Entry<String, String> field : r.getResult()) {
-        String tf = field.getKey();
-        int colon = tf.indexOf(':');
-        long n = parse(field.getValue());
-        if (colon < 0 || n <= 0) {
-          continue;
-        }
-        Tags tags = Tags.of("function", tf.substring(colon + 1));
-        if (tenants.enabled()) {
-          tags = tags.and("tenant", tenants.tag(tf.substring(0, colon)));
-        }
+    HashPages.forEach(redis, key, "reading the job counters", (tf, value) -> {
+      int colon = tf.indexOf(':');
+      long n = parse(value);
+      if (colon >= 0 && n > 0) {
+        Tags tags = Tags.of("function", tf.substring(colon + 1)).and("tenant", tenants.tag(tf.substring(0, colon)));
         sums.computeIfAbsent(tags, t -> new long[2])[column] += n;
       }
-      cursor = r.getCursor();
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    });
   }
 }
