@@ -159,31 +159,36 @@ class FairSharesProperties {
 
   @Provide
   Arbitrary<List<Tenant>> tenants() {
-    Arbitrary<Integer> weight = Arbitraries.of(1, 2, 4, 8);
-    Arbitrary<Long> cost = Arbitraries.of(1L, 2L, 5L, 10L, 50L);
-    return Combinators.combine(weight, cost).as(Tenant::new).list().ofMinSize(2).ofMaxSize(6);
+    return tenants(2, 6);
   }
 
   @Provide
   Arbitrary<List<Tenant>> manyTenants() {
-    Arbitrary<Integer> weight = Arbitraries.of(1, 2, 4, 8);
-    Arbitrary<Long> cost = Arbitraries.of(1L, 2L, 5L, 10L, 50L);
-    return Combinators.combine(weight, cost).as(Tenant::new).list().ofMinSize(20).ofMaxSize(60);
-  }
-
-  @Provide
-  Arbitrary<List<Step>> sparseSteps() {
-    Arbitrary<Integer> tenant = Arbitraries.integers().between(0, 59);
-    Arbitrary<Integer> arrive = Arbitraries.integers().between(0, 2);
-    Arbitrary<Integer> claim = Arbitraries.integers().between(1, 40);
-    return Combinators.combine(tenant, arrive, claim).as(Step::new).list().ofMinSize(20).ofMaxSize(120);
+    return tenants(20, 60);
   }
 
   @Provide
   Arbitrary<List<Step>> steps() {
-    Arbitrary<Integer> tenant = Arbitraries.integers().between(0, 5);
-    Arbitrary<Integer> arrive = Arbitraries.integers().between(0, 12);
-    Arbitrary<Integer> claim = Arbitraries.integers().between(1, 8);
-    return Combinators.combine(tenant, arrive, claim).as(Step::new).list().ofMinSize(5).ofMaxSize(60);
+    return steps(5, 12, 8, 5, 60);
+  }
+
+  @Provide
+  Arbitrary<List<Step>> sparseSteps() {
+    return steps(59, 2, 40, 20, 120);
+  }
+
+  /** Between {@code min} and {@code max} tenants of weights 1/2/4/8 and job costs 1-50 ms. */
+  private static Arbitrary<List<Tenant>> tenants(int min, int max) {
+    Arbitrary<Integer> weight = Arbitraries.of(1, 2, 4, 8);
+    Arbitrary<Long> cost = Arbitraries.of(1L, 2L, 5L, 10L, 50L);
+    return Combinators.combine(weight, cost).as(Tenant::new).list().ofMinSize(min).ofMaxSize(max);
+  }
+
+  /** {@code min} to {@code max} steps over tenant indexes 0 to {@code lastTenant}. */
+  private static Arbitrary<List<Step>> steps(int lastTenant, int maxArrive, int maxClaim, int min, int max) {
+    Arbitrary<Integer> tenant = Arbitraries.integers().between(0, lastTenant);
+    Arbitrary<Integer> arrive = Arbitraries.integers().between(0, maxArrive);
+    Arbitrary<Integer> claim = Arbitraries.integers().between(1, maxClaim);
+    return Combinators.combine(tenant, arrive, claim).as(Step::new).list().ofMinSize(min).ofMaxSize(max);
   }
 }
