@@ -182,10 +182,18 @@ public final class ConfigStore {
   /** Pauses or resumes a function. */
   public void setFunctionPaused(String function, boolean paused) {
     Names.requireFunction(function);
-    call("pausing function " + function, () -> paused
-        ? redis.sadd(keys.pausedFunctions(), function)
-        : redis.srem(keys.pausedFunctions(), function));
-    pausedFunctions.invalidateAll();
+    Set<String> now = call("pausing function " + function, () -> {
+      if (paused) {
+        redis.sadd(keys.pausedFunctions(), function);
+      } else {
+        redis.srem(keys.pausedFunctions(), function);
+      }
+      return Set.copyOf(redis.smembers(keys.pausedFunctions()));
+    });
+    // Put, not invalidate: a claim loop's read of the set that began before the write would
+    // otherwise land after the invalidation and keep the old set for the cache's whole TTL
+    // (Caffeine leaves a load in flight alone on invalidateAll; a put waits for it and wins).
+    pausedFunctions.put(PAUSED_KEY, now);
   }
 
   private Optional<FunctionSpec> loadFunction(String name) {
