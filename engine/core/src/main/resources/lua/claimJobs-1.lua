@@ -28,6 +28,7 @@ local rcall = redis.call
 -- @include keys
 -- @include slots
 -- @include fair
+-- @include bulk
 
 local P, fn, now, want = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, fnLimit, tfLimit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -186,9 +187,7 @@ while taken < want and picks < want * 4 + 16 do
     window = {}
   end -- else unchanged: the same tenant is still the lowest (its next queue, or nothing more)
 end
-for from = 1, #inflight, 1000 do -- unpack has a stack limit: in chunks
-  rcall('ZADD', Key.inflight(P), unpack(inflight, from, math.min(#inflight, from + 999)))
-end
+callInChunks('ZADD', Key.inflight(P), inflight)
 if sys > systemTime(P) then rcall('SET', Key.systemTime(P), string.format('%.17g', sys)) end
 local nextTimer = rcall('ZRANGE', Key.timer(P), 0, 0, 'WITHSCORES')
 out[2] = nextTimer[2] or -1

@@ -23,6 +23,7 @@ local rcall = redis.call
 -- @include fair
 -- @include finish
 -- @include counts
+-- @include bulk
 
 local inflightKey = KEYS[1]
 local P, now, retention = ARGV[1], tonumber(ARGV[2]), ARGV[3]
@@ -59,7 +60,7 @@ for i = 6, #ARGV, 7 do
     out[#out + 1] = Code.OK
   end
 end
-removeInflight(P, gone)
+callInChunks('ZREM', inflightKey, gone)
 flushSettlement(P, settlement, weighted, vtRetention)
 flushTally(P, tally, now)
 flushCounts(P)

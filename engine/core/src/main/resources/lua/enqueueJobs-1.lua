@@ -20,6 +20,7 @@ local rcall = redis.call
 -- @include keys
 -- @include fair
 -- @include counts
+-- @include bulk
 
 local queueKey = KEYS[1]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
@@ -64,17 +65,13 @@ while i <= #ARGV do
     rcall('HSET', Key.job(P, id), unpack(fields))
     members[#members + 1] = score
     members[#members + 1] = id
-    if #members >= 1000 then -- unpack has a stack limit: insert in chunks
-      rcall('ZADD', queueKey, unpack(members))
-      members = {}
-    end
     if earliest == nil or score < earliest then earliest = score end
     written = written + 1
     out[#out + 1] = 0
   end
   i = i + 8 + 2 * n
 end
-if #members > 0 then rcall('ZADD', queueKey, unpack(members)) end
+callInChunks('ZADD', queueKey, members)
 if earliest then queueJoined(P, qid, earliest, now) end
 countQueued(P, qid, written)
 flushCounts(P)

@@ -16,6 +16,7 @@
 local rcall = redis.call
 -- @include codes
 -- @include keys
+-- @include bulk
 
 local inflightKey = KEYS[1]
 local P, now = ARGV[1], tonumber(ARGV[2])
@@ -41,7 +42,5 @@ for i = 3, #ARGV, 2 do
     out[#out + 1] = Code.OK
   end
 end
-for from = 1, #moved, 1000 do -- unpack has a stack limit: in chunks
-  rcall('ZADD', inflightKey, unpack(moved, from, math.min(#moved, from + 999)))
-end
+callInChunks('ZADD', inflightKey, moved)
 return out

@@ -16,13 +16,6 @@ local function releaseSlots(P, id, held, now, gone)
   end
 end
 
--- Removes a batch's inflight entries (releaseSlots' `gone`), in chunks (unpack's stack limit).
-local function removeInflight(P, gone)
-  for from = 1, #gone, 1000 do
-    rcall('ZREM', Key.inflight(P), unpack(gone, from, math.min(#gone, from + 999)))
-  end
-end
-
 -- Settling costs. The claim charged each tenant an estimate per job (the job's ec field, in ms;
 -- ef set when it was not the tenant's own average): once the costs are known, a batch of
 -- completions charges each tenant the difference once (divided by its weight, as the claim did),
