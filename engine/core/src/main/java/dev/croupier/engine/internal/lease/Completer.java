@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Completer implements AutoCloseable {
 
   private static final int MAX_ERROR_LENGTH = 2000;
-  /** Most completions in one flush (one script call per shard): bounds how long a call holds Redis. */
+  /** Most completions in one script call: bounds how long a call holds Redis (a flush sends several, pipelined). */
   static final int MAX_BATCH = 128;
 
   /** One completion on its way: its shard and the 7 script arguments (see completeJobs-1.lua). */
@@ -55,9 +55,9 @@ public final class Completer implements AutoCloseable {
   }
 
   /**
-   * Records several outcomes; they travel together (up to {@link #MAX_BATCH} per flush), each
-   * settled as {@link #complete} would. Results in order. A malformed job id refuses them all
-   * before any is sent.
+   * Records several outcomes; they travel together in one flush (its calls hold at most
+   * {@link #MAX_BATCH} each), each settled as {@link #complete} would. Results in order. A
+   * malformed job id refuses them all before any is sent.
    */
   public List<CompletionResult> completeAll(List<Leases.Completion> completions) {
     List<Entry> entries = new ArrayList<>(completions.size());
@@ -65,10 +65,7 @@ public final class Completer implements AutoCloseable {
       entries.add(entry(c.jobId(), c.leaseToken(), c.outcome()));
     }
     List<CompletionResult> out = new ArrayList<>(completions.size());
-    for (int from = 0; from < entries.size(); from += MAX_BATCH) {
-      batcher.submit(entries.subList(from, Math.min(entries.size(), from + MAX_BATCH)))
-          .forEach(code -> out.add(completion(code)));
-    }
+    batcher.submit(entries).forEach(code -> out.add(completion(code)));
     return out;
   }
 
