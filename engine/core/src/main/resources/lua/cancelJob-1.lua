@@ -25,7 +25,18 @@ local tenant = Key.tenantOfQueue(qid)
 if st == 'succeeded' or st == 'cancelled' then return Code.FINISHED end
 
 if st == 'queued' or st == 'failed' then
-  countQueued(P, qid, -rcall('ZREM', Key.queue(P, qid), id))
+  -- Out of its queue's sorted set; a job that is not there is in the list. Out of that too when
+  -- it is the list's first or last (the one job, or the one just enqueued); elsewhere it stays
+  -- (finding it would scan the list), marked cancelled for the claim that reaches it.
+  local removed = rcall('ZREM', Key.queue(P, qid), id)
+  if removed == 0 and st == 'queued' then
+    local list = Key.queueList(P, qid)
+    if rcall('LINDEX', list, 0) == id then rcall('LPOP', list)
+    elseif rcall('LINDEX', list, -1) == id then rcall('RPOP', list)
+    else rcall('SADD', Key.queueCancelled(P, qid), id) end
+    removed = 1
+  end
+  countQueued(P, qid, -removed)
   indexQueue(P, qid, now, systemTime(P))
 elseif st == 'running' then
   releaseSlots(P, id, f[3], now)

@@ -150,10 +150,7 @@ while taken < want and picks < want * 4 + 16 do
         end
         taken = taken + #jobs
         if #jobs > 0 and tag > sys then sys = tag end
-        if head == false then -- leaseFrom could not tell (it skipped jobs): look
-          local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
-          head = first[1] and tonumber(first[2]) or nil
-        end
+        if head == false then head = queueHead(P, qid, now) end -- leaseFrom could not tell
         if head == nil then
           -- Emptied: it leaves its tenant's ready queues (it was ready, so it is in no timer and
           -- no hold), and the tenant leaves the function's ready set with its last queue.

@@ -1,5 +1,6 @@
 -- The scheduler's index, shared by every script that adds work, takes it or frees slots.
 -- @include keys
+-- @include ids
 -- @include slots
 -- @include counts
 --
@@ -10,6 +11,57 @@
 -- virtual time) while it has ready queues of that function and is not held; its virtual time
 -- (vt:<tenant>) spans all its functions. Holds of a whole tenant-function are timer entries named
 -- '~<tenant>:<function>'. Names hold no ':' or '~' (Names), so the two kinds cannot collide.
+
+-- A queue's jobs are in two places. Its list (ql:<qid>), in the order they were enqueued, holds
+-- the jobs whose score is their id's time (due at once, no priority: nearly all), an entry of
+-- ~30 bytes; its sorted set (q:<qid>) holds the rest (delayed, prioritised, retried, replayed),
+-- ~120 bytes an entry. A list job's score is its id's time, and it is due whatever the clock of
+-- the engine that reads it says (at most `now`). Reads merge the two by (score, id), the order one
+-- sorted set would give. A cancelled list job stays in the list (removing it would scan the list),
+-- its id in qx:<qid>, until the claim that reaches it drops it.
+
+-- The score of a queue's first job, or nil when it has none.
+local function queueHead(P, qid, now)
+  local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
+  local head = first[1] and tonumber(first[2]) or nil
+  local listed = rcall('LINDEX', Key.queueList(P, qid), 0)
+  if listed then
+    local t = math.min(jobTime(listed), now)
+    if head == nil or t < head then head = t end
+  end
+  return head
+end
+
+-- The first `limit` due jobs of queue `qid`, in order (each place read `limit` + 1 deep). Returns
+-- their ids, for each whether it is in the list, how many came from the sorted set and from the
+-- list (the first of each), and the score of the job that follows them (nil: none).
+local function firstDue(P, qid, limit, now)
+  local scored = rcall('ZRANGE', Key.queue(P, qid), 0, limit, 'WITHSCORES')
+  local listed = rcall('LRANGE', Key.queueList(P, qid), 0, limit)
+  local ids, inList, z, l = {}, {}, 0, 0
+  local listScore = nil -- the score of listed[l + 1], decoded once
+  while true do
+    local zs = scored[2 * z + 1] and tonumber(scored[2 * z + 2]) or nil
+    if listScore == nil and listed[l + 1] then listScore = math.min(jobTime(listed[l + 1]), now) end
+    local fromList
+    if zs == nil and listScore == nil then return ids, inList, z, l, nil end
+    if zs == nil then fromList = true
+    elseif listScore == nil then fromList = false
+    elseif listScore ~= zs then fromList = listScore < zs
+    else fromList = listed[l + 1] < scored[2 * z + 1] end
+    local score = fromList and listScore or zs
+    if #ids >= limit or score > now then return ids, inList, z, l, score end
+    if fromList then
+      l = l + 1
+      ids[#ids + 1] = listed[l]
+      listScore = nil
+    else
+      z = z + 1
+      ids[#ids + 1] = scored[2 * z - 1]
+    end
+    inList[#ids] = fromList
+  end
+end
 
 -- The system virtual time: the tag of the last tenant served. A tenant that becomes active starts
 -- there, so idling banks no credit.
@@ -61,18 +113,18 @@ end
 -- Returns true when its tenant left the function's ready set with it.
 local function indexQueue(P, qid, now, sys)
   local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
-  local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
+  local head = queueHead(P, qid, now)
   local tfq = Key.tenantReady(P, tenant, fn)
-  if not first[1] then
+  if not head then
     -- Empty (its last job was leased or cancelled): filed nowhere, held or not.
     rcall('ZREM', Key.timer(P), qid)
     rcall('ZREM', tfq, qid)
     rcall('SREM', Key.holds(P), qid)
   elseif rcall('SISMEMBER', Key.holds(P), qid) == 1 then
     return false -- held: the timer or the ack that frees its slot brings it back
-  elseif tonumber(first[2]) > now then
+  elseif head > now then
     rcall('ZREM', tfq, qid)
-    rcall('ZADD', Key.timer(P), first[2], qid)
+    rcall('ZADD', Key.timer(P), head, qid)
   else
     rcall('ZREM', Key.timer(P), qid)
     readyQueue(P, qid, tenant, fn, sys)
@@ -197,38 +249,39 @@ end
 -- when it is empty, false when this call cannot tell (it skipped jobs blocked by secondary
 -- limits).
 local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
-  local queue = Key.queue(P, qid)
+  local queue, list = Key.queue(P, qid), Key.queueList(P, qid)
   local secondary = #keyLimits > 1
   local base = {}
   for i = 1, 4 do
     if slots[i] then base[#base + 1] = slots[i] end -- false where unlimited
   end
-  -- Without secondary limits, the n + 1 lowest (with scores) tell both what is due and what
-  -- heads the queue afterwards; with them, jobs may be skipped, so the caller looks itself.
-  local candidates, head = {}, false
+  -- Without secondary limits, the n lowest due are taken (or dropped as strays) and the score
+  -- after them heads the queue; with them, jobs may be skipped, so the caller looks itself.
+  local candidates, inList, fromSet, fromList, head
   if secondary then
-    candidates = rcall('ZRANGEBYSCORE', queue, '-inf', now, 'LIMIT', 0, n * 4)
+    candidates, inList = firstDue(P, qid, n * 4, now)
+    head = false
   else
-    local lowest = rcall('ZRANGE', queue, 0, n, 'WITHSCORES')
-    head = nil
-    for i = 1, #lowest, 2 do
-      if #candidates < n and tonumber(lowest[i + 1]) <= now then
-        candidates[#candidates + 1] = lowest[i]
-      else
-        head = tonumber(lowest[i + 1])
-        break
-      end
-    end
+    candidates, inList, fromSet, fromList, head = firstDue(P, qid, n, now)
   end
   local jobs = {}
   local strays = 0
-  for _, id in ipairs(candidates) do
+  -- Takes candidate k out of its place (without secondary limits the caller trims both at once).
+  local function remove(k, id)
+    if not secondary then return
+    elseif inList[k] then rcall('LREM', list, 1, id) -- among the first 4n: a short scan
+    else rcall('ZREM', queue, id) end
+  end
+  for k, id in ipairs(candidates) do
     if #jobs >= n then break end
     local jobKey = Key.job(P, id)
-    local f = rcall('HMGET', jobKey, 'q', 'ks', 'a', 'p', 'ma', 'ea', 'h', 'ra')
-    if not f[1] then
-      if secondary then rcall('ZREM', queue, id) end -- a stray id: its hash expired
-      strays = strays + 1
+    local f = rcall('HMGET', jobKey, 'q', 'ks', 'a', 'p', 'ma', 'ea', 'h', 'ra', 'st')
+    if not f[1] or (f[9] and f[9] ~= 'failed' and f[9] ~= 'queued') then -- (layout 1 wrote 'queued')
+      -- A stray: a cancelled list job (counted out when it was cancelled), a job whose record
+      -- is gone (counted out here), or one that is not waiting (never leased twice).
+      remove(k, id)
+      local cancelled = inList[k] and rcall('SREM', Key.queueCancelled(P, qid), id) == 1
+      if not f[1] and not cancelled then strays = strays + 1 end
     else
       local held = {}
       for _, s in ipairs(base) do held[#held + 1] = s end
@@ -246,7 +299,7 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
         end
       end
       if not blocked then
-        if secondary then rcall('ZREM', queue, id) end
+        remove(k, id)
         local attempt = tonumber(f[3] or 0) + 1 -- a queued job's record has no attempts until leased
         local k = grant.taken + #jobs
         local token = string.sub(grant.tokens, k * grant.tokenLength + 1, (k + 1) * grant.tokenLength)
@@ -267,14 +320,16 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
             end
           end
         end
-        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), tonumber(f[6]), kv, f[7] or '',
-          tonumber(f[8] or f[6])}
+        local enqueued = tonumber(f[6]) or jobTime(id) -- layout 4 stores no enqueued-at
+        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), enqueued, kv, f[7] or '',
+          tonumber(f[8]) or enqueued}
       end
     end
   end
-  -- Without secondary limits every candidate was taken (or was a stray): the lowest ranks.
-  if not secondary and #candidates > 0 then
-    rcall('ZREMRANGEBYRANK', queue, 0, #candidates - 1)
+  -- Without secondary limits every candidate was taken (or was a stray): the first of each place.
+  if not secondary then
+    if fromSet > 0 then rcall('ZREMRANGEBYRANK', queue, 0, fromSet - 1) end
+    if fromList > 0 then rcall('LTRIM', list, fromList, -1) end
   end
   -- The operator's counters: what left the queue (leased or stray), what runs now.
   countQueued(P, qid, -(#jobs + strays))

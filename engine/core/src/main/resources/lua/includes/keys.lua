@@ -8,6 +8,8 @@ local Key = {}
 
 -- Virtual queues and the scheduler's index (includes/fair.lua says how they fit together).
 function Key.queue(P, qid) return P .. 'q:' .. qid end
+function Key.queueList(P, qid) return P .. 'ql:' .. qid end
+function Key.queueCancelled(P, qid) return P .. 'qx:' .. qid end
 function Key.ready(P, fn) return P .. 'rdy:' .. fn end
 function Key.tenantReady(P, tenant, fn) return P .. 'tfq:' .. tenant .. ':' .. fn end
 function Key.tenantFunctions(P, tenant) return P .. 'tfs:' .. tenant end

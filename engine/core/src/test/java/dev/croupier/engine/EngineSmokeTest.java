@@ -51,7 +51,7 @@ class EngineSmokeTest {
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineRuntime.start(
             EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build()))
-        .hasMessageContaining("storage layout 99").hasMessageContaining("(3)");
+        .hasMessageContaining("storage layout 99").hasMessageContaining("(4)");
   }
 
   @Test
@@ -76,7 +76,7 @@ class EngineSmokeTest {
           .containsExactlyInAnyOrder("other=10", "work=20");
     }
     try (var redis = REDIS.client()) {
-      assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("3");
+      assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("4");
       dev.croupier.testing.IndexInvariants.check(redis, ns, 2);
     }
   }
@@ -91,8 +91,9 @@ class EngineSmokeTest {
       String id = engine.enqueue("tenant-a", "work", new byte[] {7}, null).jobId();
       try (var redis = REDIS.client()) { // as engines before layout 2 wrote it: every field
         String key = ns + ":{c:0}:job:" + id;
+        String enqueued = Long.toString(System.currentTimeMillis());
         redis.hset(key, Map.of("t", "tenant-a", "f", "work", "a", "0", "st", "queued", "ks", "",
-            "ra", redis.hget(key, "ea")));
+            "ea", enqueued, "ra", enqueued));
       }
       JobInfo queued = engine.lookup(id).orElseThrow();
       assertThat(queued.tenant()).isEqualTo("tenant-a");
@@ -102,6 +103,49 @@ class EngineSmokeTest {
       assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
       assertThat(done.attempts()).isEqualTo(1);
       assertThat(ran).containsExactly(id);
+    }
+  }
+
+  @Test
+  void queuesOfLayout3_keepTheirOrder_besideJobsInTheNewList() throws Exception {
+    String ns = REDIS.newNamespace();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
+    List<String> old = new ArrayList<>();
+    try (Engine engine = EngineRuntime.start(options)) {
+      engine.configureFunction(FunctionSpec.newBuilder("work").build());
+      for (int i = 0; i < 5; i++) {
+        old.add(engine.enqueue("tenant-a", "work", new byte[] {1}, null).jobId());
+        Thread.sleep(2); // distinct enqueue times
+      }
+    }
+    try (var redis = REDIS.client()) { // as a layout-3 engine left them: in the sorted set, with ea
+      String list = ns + ":{c:0}:ql:tenant-a:work";
+      for (String id : old) {
+        redis.zadd(ns + ":{c:0}:q:tenant-a:work", dev.croupier.engine.internal.keys.JobIds.timeOf(id), id);
+        redis.hset(ns + ":{c:0}:job:" + id, "ea", Long.toString(dev.croupier.engine.internal.keys.JobIds.timeOf(id)));
+      }
+      redis.del(list);
+      redis.hset(ns + ":{c:0}:meta", "layout", "3");
+    }
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (Engine engine = EngineRuntime.start(options)) {
+      List<String> all = new ArrayList<>(old);
+      for (int i = 0; i < 5; i++) {
+        all.add(engine.enqueue("tenant-a", "work", new byte[] {2}, null).jobId());
+      }
+      engine.cancel(old.get(2));
+      all.remove(old.get(2));
+      engine.register(FunctionSpec.newBuilder("work").build(), 1, job -> order.add(job.id()));
+      for (String id : all) {
+        assertThat(engine.awaitCompletion(id, Duration.ofSeconds(20)).get().state()).isEqualTo(JobState.SUCCEEDED);
+      }
+      assertThat(order).as("one queue, one slot: enqueue order across both layouts").containsExactlyElementsOf(all);
+      assertThat(engine.lookup(old.get(0)).orElseThrow().enqueuedAt().toEpochMilli())
+          .isEqualTo(dev.croupier.engine.internal.keys.JobIds.timeOf(old.get(0)));
+    }
+    try (var redis = REDIS.client()) {
+      assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("4");
+      dev.croupier.testing.IndexInvariants.check(redis, ns, 1);
     }
   }
 

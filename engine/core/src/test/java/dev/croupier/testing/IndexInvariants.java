@@ -1,5 +1,6 @@
 package dev.croupier.testing;
 
+import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,7 +69,10 @@ public final class IndexInvariants {
     private final int shard;
     private final List<String> out;
 
+    /** Each queue's jobs: its sorted set's, then its list's (scored by their id's time). */
     private final Map<String, List<Tuple>> queues = new LinkedHashMap<>();
+    /** Cancelled jobs still in a queue's list (qx:), per queue. */
+    private final Map<String, Set<String>> cancelled = new LinkedHashMap<>();
     private final Map<String, Map<String, Double>> tenantReady = new LinkedHashMap<>();
     private final Map<String, Map<String, Double>> ready = new LinkedHashMap<>();
     private final Map<String, Set<String>> tenantFunctions = new LinkedHashMap<>();
@@ -98,7 +102,8 @@ public final class IndexInvariants {
     /** The operator's counters match the jobs, per tenant-function (a missing field is 0). */
     private void checkCounters() {
       Map<String, long[]> want = new java.util.TreeMap<>();
-      queues.forEach((qid, jobs) -> want.computeIfAbsent(tf(qid), k -> new long[3])[0] += jobs.size());
+      queues.forEach((qid, jobs) -> want.computeIfAbsent(tf(qid), k -> new long[3])[0] +=
+          jobs.size() - cancelled.getOrDefault(qid, Set.of()).size());
       inflight.keySet().forEach(id -> {
         Map<String, String> h = jobIds.contains(id) ? job(id) : Map.of();
         if ("running".equals(h.get("st"))) {
@@ -153,6 +158,8 @@ public final class IndexInvariants {
 
     private void load() {
       String q = keys.queue(shard, "");
+      String ql = keys.queueList(shard, "");
+      String qx = keys.queueCancelled(shard, "");
       String tfq = keys.tenantReady(shard, "", "").replaceAll(":$", "");
       String rdy = keys.ready(shard, "");
       String tfs = keys.tenantFunctions(shard, "");
@@ -161,7 +168,15 @@ public final class IndexInvariants {
       String cc = keys.slots(shard, "cc:");
       for (String key : scan(keys.prefix(shard))) {
         if (key.startsWith(q)) {
-          queues.put(key.substring(q.length()), redis.zrangeWithScores(key, 0, -1));
+          queues.computeIfAbsent(key.substring(q.length()), k -> new ArrayList<>())
+              .addAll(0, redis.zrangeWithScores(key, 0, -1));
+        } else if (key.startsWith(ql)) {
+          List<Tuple> jobs = queues.computeIfAbsent(key.substring(ql.length()), k -> new ArrayList<>());
+          for (String id : redis.lrange(key, 0, -1)) {
+            jobs.add(new Tuple(id, (double) JobIds.timeOf(id)));
+          }
+        } else if (key.startsWith(qx)) {
+          cancelled.put(key.substring(qx.length()), redis.smembers(key));
         } else if (key.startsWith(tfq)) {
           tenantReady.put(key.substring(tfq.length()), scores(key)); // "tenant:function"
         } else if (key.startsWith(rdy)) {
@@ -245,7 +260,22 @@ public final class IndexInvariants {
     /** Every job is where its state says, and only there; every listed id is a job in that state. */
     private void checkJobs() {
       Map<String, List<String>> places = new HashMap<>();
-      queues.forEach((qid, jobs) -> jobs.forEach(t -> place(places, t.getElement(), "q:" + qid)));
+      queues.forEach((qid, jobs) -> jobs.forEach(t -> {
+        if (!cancelled.getOrDefault(qid, Set.of()).contains(t.getElement())) {
+          place(places, t.getElement(), "q:" + qid);
+        }
+      }));
+      // A cancelled job may stay in its queue's list until a claim reaches it: only there, and
+      // only while it is cancelled (or its status record expired).
+      cancelled.forEach((qid, ids) -> ids.forEach(id -> {
+        if (queues.getOrDefault(qid, List.of()).stream().noneMatch(t -> t.getElement().equals(id))) {
+          fail("qx:%s marks job %s cancelled, but it is not in the queue's list", qid, id);
+        }
+        String st = jobIds.contains(id) ? job(id).get("st") : null;
+        if (st != null && !st.equals("cancelled")) {
+          fail("qx:%s marks job %s cancelled, but it is %s", qid, id, st);
+        }
+      }));
       inflight.keySet().forEach(id -> place(places, id, "inflight"));
       deadLetters.forEach((tenant, ids) -> ids.forEach(id -> place(places, id, "dlq:" + tenant)));
       Set<String> all = new HashSet<>(jobIds);
@@ -265,7 +295,7 @@ public final class IndexInvariants {
           case "queued", "failed" -> "q:" + h.get("q");
           case "running" -> "inflight";
           case "dead" -> "dlq:" + KeySchema.tenantOfQueue(h.get("q"));
-          default -> null; // succeeded, cancelled: only a status record
+          default -> null; // succeeded, cancelled: only a status record (and see qx: above)
         };
         List<String> want = expected == null ? List.of() : List.of(expected);
         if (!at.equals(want)) {

@@ -21,7 +21,10 @@ import redis.clients.jedis.UnifiedJedis;
  *   <li>compact queued-job records (no state, attempts, tenant or function fields;
  *       docs/design.md): older records are read as they are;
  *   <li>per-function job totals ({@code cnt:f}) beside the per-tenant-function counters: rebuilt
- *       from those once, per shard, by {@code countFunctions}.
+ *       from those once, per shard, by {@code countFunctions};
+ *   <li>a queue's jobs due at once without priority in a list beside its sorted set, and records
+ *       without enqueued-at (their id's time; lua/includes/fair.lua): older queues and records
+ *       are read as they are, so nothing is rewritten.
  * </ol>
  *
  * <p>An engine of an older layout still running on the namespace would not keep what the newer
@@ -32,7 +35,7 @@ import redis.clients.jedis.UnifiedJedis;
 final class StorageLayout {
 
   /** The layout this engine writes and reads. */
-  static final int CURRENT = 3;
+  static final int CURRENT = 4;
 
   private static final Logger log = LoggerFactory.getLogger(StorageLayout.class);
 

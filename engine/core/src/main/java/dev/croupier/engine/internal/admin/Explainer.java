@@ -152,11 +152,37 @@ public final class Explainer {
     String ready = keys.ready(shard, fn);
     Long rank = call("reading the ready set", () -> redis.zrank(ready, tenant));
     long readyTenants = call("reading the ready set", () -> redis.zcard(ready));
-    Long ahead = call("reading the queue", () -> redis.zrank(keys.queue(shard, h.queueId()), jobId));
-    long jobsAhead = ahead == null ? 0 : ahead;
+    long jobsAhead = jobsAhead(shard, h.queueId(), jobId);
     int position = rank == null ? (int) readyTenants + 1 : (int) (rank + 1);
     int tenants = rank == null ? (int) readyTenants + 1 : (int) readyTenants;
     return new Reason.WaitingFairTurn(position, tenants, jobsAhead, estimate(shard, tenant, fn, jobsAhead));
+  }
+
+  /**
+   * About how many jobs of its queue come before the job: those of the queue's sorted set with a
+   * lower score and those of its list enqueued before it (the list is in enqueue order, so a
+   * binary search finds them without a scan; cancelled list jobs not yet dropped count too).
+   */
+  private long jobsAhead(int shard, String queueId, String jobId) {
+    String set = keys.queue(shard, queueId);
+    String list = keys.queueList(shard, queueId);
+    Long rank = call("reading the queue", () -> redis.zrank(set, jobId));
+    double score = rank != null ? call("reading the queue", () -> redis.zscore(set, jobId)) : JobIds.timeOf(jobId);
+    long ahead = rank != null ? rank
+        : call("reading the queue", () -> redis.zcount(set, Double.NEGATIVE_INFINITY, Math.nextDown(score)));
+    long lo = 0;
+    long hi = call("reading the queue", () -> redis.llen(list));
+    while (lo < hi) { // the first list entry at or after the job, in (score, id) order
+      long mid = (lo + hi) >>> 1;
+      String id = call("reading the queue", () -> redis.lindex(list, mid));
+      long t = id != null && JobIds.isValid(id) ? JobIds.timeOf(id) : Long.MAX_VALUE;
+      if (t < score || (t == score && id.compareTo(jobId) < 0)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return ahead + lo;
   }
 
   /**

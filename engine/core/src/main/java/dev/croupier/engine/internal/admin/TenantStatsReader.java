@@ -263,7 +263,11 @@ public final class TenantStatsReader {
       queues.forEach((tenant, qs) -> {
         List<Response<Long>> rs = new ArrayList<>();
         for (String qid : qs) {
+          // Due: in the sorted set up to now, and the whole list (its jobs are due) less the
+          // cancelled ones a claim has not dropped yet.
           rs.add(p.zcount(keys.queue(shard, qid), Double.NEGATIVE_INFINITY, now));
+          rs.add(p.llen(keys.queueList(shard, qid)));
+          rs.add(p.scard(keys.queueCancelled(shard, qid)));
         }
         counts.put(tenant, rs);
       });
@@ -273,8 +277,9 @@ public final class TenantStatsReader {
     }
     for (Totals t : tenants) {
       long due = 0;
-      for (Response<Long> r : counts.get(t.tenant)) {
-        due += r.get();
+      List<Response<Long>> rs = counts.get(t.tenant);
+      for (int i = 0; i < rs.size(); i += 3) {
+        due += rs.get(i).get() + rs.get(i + 1).get() - rs.get(i + 2).get();
       }
       numbers.put(t.tenant, new long[] {due, dead.get(t.tenant).get()});
       histograms.put(t.tenant, new long[StatsWindow.BINS]);

@@ -158,7 +158,7 @@ public final class Enqueuer implements AutoCloseable {
   private ScriptRegistry.Call group(List<Job> group, long now) {
     Job first = group.get(0);
     int shard = first.shard;
-    Args k = Args.of().add(keys.queue(shard, first.queueId));
+    Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.queueList(shard, first.queueId));
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
         .add(now).add(first.keyed).add(options.idempotencyWindow().toMillis());
     for (Job j : group) {

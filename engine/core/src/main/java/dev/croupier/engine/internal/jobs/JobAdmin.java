@@ -199,7 +199,7 @@ public final class JobAdmin {
 
   /** The job as a {@link JobInfo}, from its hash fields. */
   static JobInfo toInfo(String id, Map<String, String> h, long now) {
-    JobRecord r = new JobRecord(h);
+    JobRecord r = new JobRecord(id, h);
     long runAt = r.runAt();
     JobState state = switch (r.state()) {
       case "queued" -> runAt > now ? JobState.DELAYED : JobState.QUEUED;

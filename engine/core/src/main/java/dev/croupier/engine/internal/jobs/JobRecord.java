@@ -12,9 +12,11 @@ import redis.clients.jedis.UnifiedJedis;
  * A job's stored record ({@code job:<id>}, docs/design.md) as Java reads it: the one place that
  * knows which fields a record may leave out. A queued job's record is compact: no state (it is
  * queued), no attempts (none yet), no tenant or function (its queue id names both) and no run-at
- * when it was due at once (then its enqueued-at is when it became due).
+ * when it was due at once (then its enqueued-at is when it became due). Since storage layout 4 it
+ * has no enqueued-at either: that is its id's time ({@link JobIds#timeOf}); older records keep
+ * the field and are read as they are.
  */
-public record JobRecord(Map<String, String> fields) {
+public record JobRecord(String id, Map<String, String> fields) {
 
   /** The job's record (one HGETALL); empty when there is no such job or its status record expired. */
   public static Optional<JobRecord> read(UnifiedJedis redis, KeySchema keys, String jobId) {
@@ -25,11 +27,12 @@ public record JobRecord(Map<String, String> fields) {
     } catch (RuntimeException e) {
       throw RedisErrors.translate("looking up job " + jobId, e);
     }
-    return h.isEmpty() ? Optional.empty() : Optional.of(new JobRecord(h));
+    return h.isEmpty() ? Optional.empty() : Optional.of(new JobRecord(jobId, h));
   }
 
   /** Wraps the fields of an HGETALL (not empty: an empty answer means no such job). */
   public JobRecord {
+    Objects.requireNonNull(id, "id");
     Objects.requireNonNull(fields, "fields");
     if (!fields.containsKey("q")) {
       throw new IllegalStateException("a job record without a queue id: " + fields.keySet());
@@ -64,7 +67,7 @@ public record JobRecord(Map<String, String> fields) {
 
   /** When the job was enqueued, epoch ms. */
   public long enqueuedAt() {
-    return number("ea");
+    return fields.containsKey("ea") ? number("ea") : JobIds.timeOf(id);
   }
 
   /** When it is (or was) due, epoch ms: its run-at, retry or replay time, else its enqueue. */

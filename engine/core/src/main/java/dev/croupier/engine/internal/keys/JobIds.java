@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  */
 public final class JobIds {
 
-  private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+  private static final String DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  private static final char[] ALPHABET = DIGITS.toCharArray();
   private static final Pattern VALID = Pattern.compile("[0-9]{1,5}-[0-9A-HJKMNP-TV-Z]{26}");
 
   private static final long MASK40 = (1L << 40) - 1;
@@ -67,6 +68,20 @@ public final class JobIds {
           + " but this deployment has " + shards + " shard(s)");
     }
     return shard;
+  }
+
+  /**
+   * The millisecond {@code jobId} was created at (its first ten characters after the shard): the
+   * job's enqueue time, which its record does not store (lua/includes/ids.lua reads it the same
+   * way). The id must be valid.
+   */
+  public static long timeOf(String jobId) {
+    int at = jobId.indexOf('-');
+    long t = 0;
+    for (int i = at + 1; i <= at + 10; i++) {
+      t = t * 32 + DIGITS.indexOf(jobId.charAt(i));
+    }
+    return t;
   }
 
   /** Whether {@code jobId} has the form of a job id. */

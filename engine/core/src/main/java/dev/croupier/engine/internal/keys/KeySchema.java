@@ -75,8 +75,19 @@ public final class KeySchema {
     return b < 0 ? queueId.substring(a + 1) : queueId.substring(a + 1, b);
   }
 
+  /** A virtual queue's jobs that are not in its list: delayed, prioritised, retried, replayed (scored). */
   public String queue(int shard, String queueId) {
     return prefix(shard) + "q:" + queueId;
+  }
+
+  /** A virtual queue's jobs whose score is their id's time (due at once, no priority), in order. */
+  public String queueList(int shard, String queueId) {
+    return prefix(shard) + "ql:" + queueId;
+  }
+
+  /** Ids of cancelled jobs still in a queue's list (the next claim to reach them drops them). */
+  public String queueCancelled(int shard, String queueId) {
+    return prefix(shard) + "qx:" + queueId;
   }
 
   // ---- the scheduler's index (lua/includes/fair.lua says how they fit together) ----

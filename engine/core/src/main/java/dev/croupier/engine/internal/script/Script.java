@@ -5,7 +5,7 @@ package dev.croupier.engine.internal.script;
  * The file header documents each script's KEYS, ARGV and replies.
  */
 public enum Script {
-  ENQUEUE_JOBS("enqueueJobs", 1),
+  ENQUEUE_JOBS("enqueueJobs", 2),
   CLAIM_JOBS("claimJobs", 1),
   COMPLETE_JOBS("completeJobs", 1),
   EXTEND_LEASES("extendLeases", 1),

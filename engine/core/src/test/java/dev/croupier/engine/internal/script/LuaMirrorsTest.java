@@ -71,6 +71,8 @@ class LuaMirrorsTest {
       for (String keyValue : new String[] {null, "vendor-1", "x:{c:9} *"}) {
         String qid = keys.queueId(tenant, "send.sms", keyValue);
         cases.add(new Case("queue", List.of(p, qid), keys.queue(shard, qid)));
+        cases.add(new Case("queueList", List.of(p, qid), keys.queueList(shard, qid)));
+        cases.add(new Case("queueCancelled", List.of(p, qid), keys.queueCancelled(shard, qid)));
         cases.add(new Case("tenantOfQueue", List.of(qid), KeySchema.tenantOfQueue(qid)));
         cases.add(new Case("functionOfQueue", List.of(qid), KeySchema.functionOfQueue(qid)));
         if (keyValue != null) { // keys.lua answers nil for an unkeyed queue, as Java answers null

@@ -66,6 +66,11 @@ class ScriptsTest {
     redis.close();
   }
 
+  /** The jobs in a queue: its sorted set's and its list's. */
+  private long queued(String queueId) {
+    return redis.zcard(keys.queue(0, queueId)) + redis.llen(keys.queueList(0, queueId));
+  }
+
   private String enqueue(String tenant, String function) {
     return enqueue(tenant, function, EnqueueOptions.DEFAULTS);
   }
@@ -446,7 +451,7 @@ class ScriptsTest {
         new JobRequest("t1", "f", new byte[] {4}, k2)));
     assertThat(batch).extracting(EnqueueResult::duplicate).containsExactly(false, false, true, false);
     assertThat(batch.get(2).jobId()).isEqualTo(batch.get(0).jobId());
-    assertThat(redis.zcard(keys.queue(0, "t1:f"))).as("jobs stored").isEqualTo(3);
+    assertThat(queued("t1:f")).as("jobs stored").isEqualTo(3);
     EnqueueResult again = enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {5}, k2))).get(0);
     assertThat(again).isEqualTo(new EnqueueResult(batch.get(3).jobId(), true));
     EnqueueResult otherTenant = enqueuer.enqueue(List.of(new JobRequest("t2", "f", new byte[] {6}, k2))).get(0);
@@ -465,8 +470,8 @@ class ScriptsTest {
         new JobRequest("t1", "g", new byte[] {3}, k)));
     assertThat(r).extracting(EnqueueResult::duplicate).containsExactly(false, false, true);
     assertThat(r.get(2).jobId()).isEqualTo(r.get(1).jobId());
-    assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
-    assertThat(redis.zcard(keys.queue(0, "t1:g"))).isEqualTo(1);
+    assertThat(queued("t1:f")).isEqualTo(1);
+    assertThat(queued("t1:g")).isEqualTo(1);
   }
 
   @Test
@@ -492,7 +497,7 @@ class ScriptsTest {
         results.add(f.get());
       }
     }
-    assertThat(redis.zcard(keys.queue(0, "t1:f"))).as("jobs stored").isEqualTo(perThread);
+    assertThat(queued("t1:f")).as("jobs stored").isEqualTo(perThread);
     for (int i = 0; i < perThread; i++) {
       int key = i;
       Set<String> ids = results.stream().map(r -> r.get(key).jobId()).collect(Collectors.toSet());
@@ -531,6 +536,55 @@ class ScriptsTest {
     complete(job, "r", 1);
     // Full jitter over [0, 4 s] with the test's random 0.5: 2 s.
     assertThat(redis.zscore(keys.queue(0, "t1:f"), job.id())).isEqualTo((double) clock.millis() + 2000);
+  }
+
+  @Test
+  void dueJobsGoToTheQueuesList_theRestToItsSortedSet_andClaimsMergeBothInScoreOrder() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    long t0 = clock.millis();
+    String a = enqueue("t1", "f");
+    clock.advance(Duration.ofMillis(5));
+    String b = enqueue("t1", "f");
+    String urgent = enqueue("t1", "f", EnqueueOptions.newBuilder().priority(Duration.ofMillis(3)).build());
+    String later = enqueue("t1", "f", EnqueueOptions.newBuilder().delay(Duration.ofMillis(10)).build());
+    clock.advance(Duration.ofMillis(1));
+    String c = enqueue("t1", "f");
+    assertThat(redis.lrange(keys.queueList(0, "t1:f"), 0, -1)).containsExactly(a, b, c);
+    assertThat(redis.zrange(keys.queue(0, "t1:f"), 0, -1)).containsExactly(urgent, later);
+    assertThat(redis.hexists(keys.job(0, a), "ea")).as("enqueued-at is the id's time").isFalse();
+    // Scores: a t0, urgent t0+2 (t0+5 less 3 ms of priority), b t0+5, c t0+6, later t0+15.
+    List<LeasedJob> first = claim(spec, 3).jobs();
+    assertThat(first).extracting(LeasedJob::id).containsExactly(a, urgent, b);
+    assertThat(first.get(0).enqueuedAt().toEpochMilli()).isEqualTo(t0);
+    clock.advance(Duration.ofMillis(10));
+    assertThat(claim(spec, 3).jobs()).extracting(LeasedJob::id).containsExactly(c, later);
+    assertThat(redis.exists(keys.queueList(0, "t1:f"))).isFalse();
+  }
+
+  @Test
+  void cancellingAJobInsideTheList_marksIt_andTheClaimThatReachesItDropsIt() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    String a = enqueue("t1", "f");
+    String b = enqueue("t1", "f");
+    String c = enqueue("t1", "f");
+    String d = enqueue("t1", "f");
+    assertThat(cancel(b)).isEqualTo(ReplyCode.OK);
+    assertThat(redis.smembers(keys.queueCancelled(0, "t1:f"))).as("b is inside the list").containsExactly(b);
+    assertThat(cancel(d)).isEqualTo(ReplyCode.OK);
+    assertThat(redis.lrange(keys.queueList(0, "t1:f"), 0, -1)).as("d was last: taken out").containsExactly(a, b, c);
+    assertThat(redis.hget(keys.queuedCounts(0), "t1:f")).isEqualTo("2");
+    // tearDown checks the index and counters while b is still in the list, and after.
+    IndexInvariants.check(redis, options.namespace(), 1);
+    assertThat(claim(spec, 10).jobs()).extracting(LeasedJob::id).containsExactly(a, c);
+    assertThat(redis.exists(keys.queueList(0, "t1:f"), keys.queueCancelled(0, "t1:f"))).isZero();
+    assertThat(redis.hget(keys.queuedCounts(0), "t1:f")).isNull();
+  }
+
+  private ReplyCode cancel(String id) {
+    return Replies.code(scripts.run(Script.CANCEL_JOB, Args.of().add(keys.job(0, id)).list(),
+        Args.of().add(keys.prefix(0)).add(id).add(clock.millis()).add(60000).list()));
   }
 
   @Test
@@ -601,7 +655,7 @@ class ScriptsTest {
     String third = enqueue("t1", "f");
     redis.del(keys.job(0, stray)); // e.g. a status record that expired while its id lingered
     assertThat(claim(spec, 1).jobs()).extracting(LeasedJob::id).containsExactly(second);
-    assertThat(redis.zrange(keys.queue(0, "t1:f"), 0, -1)).containsExactly(third);
+    assertThat(redis.lrange(keys.queueList(0, "t1:f"), 0, -1)).containsExactly(third);
   }
 
   @Test

@@ -1,11 +1,13 @@
 --[[
-  enqueueJobs: writes jobs of one virtual queue with one sorted-set insert and one index update.
+  enqueueJobs: writes jobs of one virtual queue with one list append (jobs whose score is their
+  id's time: due at once, no priority), one sorted-set insert (the rest) and one index update.
   Every enqueue goes through it: the engine groups what concurrent callers enqueue by queue, so
   under load many jobs share one call (a script call's overhead is most of a small job's cost).
   Guarantee: atomic for the whole group; a job with an idempotency key whose key was taken within
   its window writes nothing and answers the first job's id (also for a repeat within the group).
 
-  KEYS[1] queue zset        (job hashes and index keys are derived from the shard prefix)
+  KEYS[1] queue zset        KEYS[2] queue list        (job hashes and index keys are derived
+                                                      from the shard prefix)
   ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
   ARGV[7] idempotency window ms
@@ -18,16 +20,17 @@
 ]]
 local rcall = redis.call
 -- @include keys
+-- @include ids
 -- @include fair
 -- @include counts
 -- @include bulk
 
-local queueKey = KEYS[1]
+local queueKey, listKey = KEYS[1], KEYS[2]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 local window = ARGV[7]
 
 local out = {}
-local members = {}
+local members, listed = {}, {}
 local earliest = nil
 local i = 8
 local written = 0
@@ -43,10 +46,11 @@ while i <= #ARGV do
     out[#out + 1] = first
   else
     -- A queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no
-    -- attempts (0), no tenant or function (its queue id names both), no run-at when due at
-    -- once (its enqueued-at), no keyed-limit suffixes or headers when it has none.
-    local fields = {'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2], 'ea', now}
-    if tonumber(ARGV[i + 3]) > now then
+    -- attempts (0), no tenant or function (its queue id names both), no enqueued-at (its id's
+    -- time), no run-at when due at once, no keyed-limit suffixes or headers when it has none.
+    local enqueued = jobTime(id)
+    local fields = {'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2]}
+    if tonumber(ARGV[i + 3]) > enqueued then
       fields[#fields + 1] = 'ra'
       fields[#fields + 1] = ARGV[i + 3]
     end
@@ -63,8 +67,13 @@ while i <= #ARGV do
       fields[#fields + 1] = ARGV[i + 9 + 2 * j]
     end
     rcall('HSET', Key.job(P, id), unpack(fields))
-    members[#members + 1] = score
-    members[#members + 1] = id
+    if score == enqueued then
+      listed[#listed + 1] = id
+      score = math.min(score, now) -- a list job is due (fair.lua): also on a clock behind the engine's
+    else
+      members[#members + 1] = score
+      members[#members + 1] = id
+    end
     if earliest == nil or score < earliest then earliest = score end
     written = written + 1
     out[#out + 1] = 0
@@ -72,6 +81,7 @@ while i <= #ARGV do
   i = i + 8 + 2 * n
 end
 callInChunks('ZADD', queueKey, members)
+callInChunks('RPUSH', listKey, listed)
 if earliest then queueJoined(P, qid, earliest, now) end
 countQueued(P, qid, written)
 flushCounts(P)
