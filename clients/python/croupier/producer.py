@@ -18,6 +18,11 @@ log = logging.getLogger("croupier")
 MAX_BATCH_ITEMS = 10_000
 #: How idempotency keys the client gives jobs begin (as in the Java client).
 CLIENT_KEY_PREFIX = "croupier-client:"
+#: How much longer than the retry deadline the client's own keys deduplicate (seconds): they only
+#: have to outlive the call's retries, not the engine's day-long window.
+RETRY_KEY_SLACK = 60.0
+#: Longest idempotency window a job may ask for (ms; EnqueueOptions.MAX_IDEMPOTENCY_WINDOW).
+MAX_IDEMPOTENCY_WINDOW_MS = 30 * 24 * 3600 * 1000
 FINAL_STATES = ("SUCCEEDED", "DEAD", "CANCELLED")
 
 
@@ -25,7 +30,8 @@ FINAL_STATES = ("SUCCEEDED", "DEAD", "CANCELLED")
 class JobRequest:
     """A job to enqueue. Times are milliseconds: ``run_at_ms`` is Unix time (0 = now),
     ``delay_ms`` counts from now, ``priority_ms`` orders the job as if due that much earlier.
-    ``max_attempts`` 0 = the function's retry policy."""
+    ``max_attempts`` 0 = the function's retry policy. ``idempotency_window_ms`` is how long the
+    key deduplicates (0 = the engine's window, 24 h by default; only with a key)."""
     tenant: str
     function: str
     payload: bytes = b""
@@ -36,11 +42,12 @@ class JobRequest:
     concurrency_keys: Dict[str, str] = field(default_factory=dict)
     headers: Dict[str, str] = field(default_factory=dict)
     max_attempts: int = 0
+    idempotency_window_ms: int = 0
 
     def to_item(self):
         if isinstance(self.payload, str):
             raise TypeError("payload must be bytes; encode text first (e.g. 'text'.encode())")
-        for name in ("delay_ms", "run_at_ms", "priority_ms", "max_attempts"):
+        for name in ("delay_ms", "run_at_ms", "priority_ms", "max_attempts", "idempotency_window_ms"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} cannot be negative: {getattr(self, name)}")
         item = pb.EnqueueItem(tenant=self.tenant, function=self.function, payload=bytes(self.payload),
@@ -48,6 +55,8 @@ class JobRequest:
                               priority_ms=self.priority_ms, max_attempts=self.max_attempts)
         if self.idempotency_key:
             item.idempotency_key = self.idempotency_key
+        if self.idempotency_window_ms:
+            item.idempotency_window_ms = self.idempotency_window_ms
         item.concurrency_keys.update(self.concurrency_keys)
         item.headers.update(self.headers)
         return item
@@ -122,8 +131,9 @@ class Producer:
     # ---- enqueue ----
 
     def enqueue(self, tenant: str, function: str, payload: bytes = b"", **options) -> EnqueueResult:
-        """Enqueues one job; ``options`` are ``JobRequest``'s fields (idempotency_key, delay_ms,
-        run_at_ms, priority_ms, concurrency_keys, headers, max_attempts)."""
+        """Enqueues one job; ``options`` are ``JobRequest``'s fields (idempotency_key,
+        idempotency_window_ms, delay_ms, run_at_ms, priority_ms, concurrency_keys, headers,
+        max_attempts)."""
         return self.enqueue_job(JobRequest(tenant, function, payload, **options))
 
     def enqueue_job(self, job: JobRequest) -> EnqueueResult:
@@ -147,6 +157,8 @@ class Producer:
         item = job.to_item()
         if self._retry_deadline > 0 and not job.idempotency_key:
             item.idempotency_key = CLIENT_KEY_PREFIX + str(uuid.uuid4())
+            item.idempotency_window_ms = min(int((self._retry_deadline + RETRY_KEY_SLACK) * 1000),
+                                             MAX_IDEMPOTENCY_WINDOW_MS)
         return item
 
     @staticmethod

@@ -44,6 +44,8 @@ class ProducerTest(unittest.TestCase):
         item = req.enqueue.item
         self.assertEqual((item.tenant, dict(item.headers), item.priority_ms), ("acme", {"h": "v"}, 5))
         self.assertTrue(item.idempotency_key.startswith("croupier-client:"))
+        # The client's own key only has to outlive its retries (30 s by default), plus a minute.
+        self.assertEqual(item.idempotency_window_ms, 90_000)
         conn.reply(req, enqueued=pb.Enqueued(jobs=[pb.EnqueuedJob(job_id="j1", duplicate=True)]))
         r = result()
         self.assertEqual((r.job_id, r.duplicate), ("j1", False))  # the client's own key: not a duplicate
@@ -56,6 +58,7 @@ class ProducerTest(unittest.TestCase):
         result = self.call(lambda: p.enqueue_batch(jobs))
         req = conn.next("enqueue_batch")
         self.assertEqual([i.idempotency_key for i in req.enqueue_batch.items], ["k1", ""])
+        self.assertEqual([i.idempotency_window_ms for i in req.enqueue_batch.items], [0, 0])
         conn.reply(req, enqueued=pb.Enqueued(jobs=[pb.EnqueuedJob(job_id="j1", duplicate=True),
                                                    pb.EnqueuedJob(job_id="j2")]))
         self.assertEqual([(r.job_id, r.duplicate) for r in result()], [("j1", True), ("j2", False)])

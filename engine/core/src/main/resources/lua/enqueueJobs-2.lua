@@ -10,11 +10,10 @@
                                                       from the shard prefix)
   ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
-  ARGV[7] idempotency window ms
-  ARGV[8..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
-            ('' = none; the engine names it, hashing the caller's key), headers (encoded by the
-            engine, '' = none; stored as data in field h), n, then n concurrency-key name, value
-            pairs
+  ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
+            ('' = none; the engine names it, hashing the caller's key), how long the key
+            deduplicates (ms), headers (encoded by the engine, '' = none; stored as data in field
+            h), n, then n concurrency-key name, value pairs
   Returns one entry per job, in order: 0 = stored, or the id of the job an earlier enqueue with
   the same idempotency key stored (a duplicate: nothing written)
 ]]
@@ -27,20 +26,18 @@ local rcall = redis.call
 
 local queueKey, listKey = KEYS[1], KEYS[2]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
-local window = ARGV[7]
 
 local out = {}
 local members, listed = {}, {}
 local earliest = nil
-local i = 8
+local i = 7
 local written = 0
 while i <= #ARGV do
   local id, score, idem = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5]
-  local headers, n = ARGV[i + 6], tonumber(ARGV[i + 7])
+  local headers, n = ARGV[i + 7], tonumber(ARGV[i + 8])
   local first = false
-  if idem ~= '' then
-    first = rcall('GET', idem) -- (SET NX GET needs Redis 7; this runs on 6.2 as well)
-    if not first then rcall('SET', idem, id, 'PX', window) end
+  if idem ~= '' then -- one command when the key is new; its first job's id when not
+    if not rcall('SET', idem, id, 'NX', 'PX', ARGV[i + 6]) then first = rcall('GET', idem) end
   end
   if first then
     out[#out + 1] = first
@@ -63,8 +60,8 @@ while i <= #ARGV do
       fields[#fields + 1] = headers
     end
     for j = 0, n - 1 do
-      fields[#fields + 1] = 'k:' .. ARGV[i + 8 + 2 * j]
-      fields[#fields + 1] = ARGV[i + 9 + 2 * j]
+      fields[#fields + 1] = 'k:' .. ARGV[i + 9 + 2 * j]
+      fields[#fields + 1] = ARGV[i + 10 + 2 * j]
     end
     rcall('HSET', Key.job(P, id), unpack(fields))
     if score == enqueued then
@@ -78,7 +75,7 @@ while i <= #ARGV do
     written = written + 1
     out[#out + 1] = 0
   end
-  i = i + 8 + 2 * n
+  i = i + 9 + 2 * n
 end
 callInChunks('ZADD', queueKey, members)
 callInChunks('RPUSH', listKey, listed)

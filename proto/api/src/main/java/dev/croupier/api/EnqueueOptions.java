@@ -17,6 +17,10 @@ import java.util.Objects;
  *     at most {@link #MAX_PRIORITY}
  * @param idempotencyKey enqueues with the same tenant and key within the idempotency window
  *     return the first job's id, or null
+ * @param idempotencyWindow how long this job's idempotency key deduplicates, or null for the
+ *     engine's window (24 h by default); at most {@link #MAX_IDEMPOTENCY_WINDOW}, and only with a
+ *     key. A key only guarding against a producer's own retries needs no more than its retry
+ *     deadline: each key is kept in Redis (~150 bytes) for its whole window
  * @param concurrencyKeys values for the function's keyed limits, by key name
  * @param maxAttempts overrides the function's retry policy, or 0 to keep it
  * @param headers a small string map carried to the handler ({@link JobContext#headers()}),
@@ -27,6 +31,7 @@ public record EnqueueOptions(
     Duration delay,
     Duration priority,
     String idempotencyKey,
+    Duration idempotencyWindow,
     Map<String, String> concurrencyKeys,
     int maxAttempts,
     Map<String, String> headers) {
@@ -42,6 +47,8 @@ public record EnqueueOptions(
    * precision as a Redis score (a double).
    */
   public static final Instant MAX_RUN_AT = Instant.parse("9999-12-31T23:59:59.999Z");
+  /** Longest idempotency window a job may ask for (30 days). */
+  public static final Duration MAX_IDEMPOTENCY_WINDOW = Duration.ofDays(30);
   /** Longest delay accepted (100 years of 365 days). */
   public static final Duration MAX_DELAY = Duration.ofDays(36_500);
   /** Largest priority accepted (100 years of 365 days). */
@@ -65,6 +72,15 @@ public record EnqueueOptions(
       throw new IllegalArgumentException("idempotencyKey must have 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
           + " characters: length " + idempotencyKey.length());
     }
+    if (idempotencyWindow != null) {
+      if (idempotencyKey == null) {
+        throw new IllegalArgumentException("idempotencyWindow (idempotency_window_ms) needs an idempotencyKey");
+      }
+      if (idempotencyWindow.compareTo(Duration.ofMillis(1)) < 0 || idempotencyWindow.compareTo(MAX_IDEMPOTENCY_WINDOW) > 0) {
+        throw new IllegalArgumentException("idempotencyWindow (idempotency_window_ms) must be between 1 and "
+            + MAX_IDEMPOTENCY_WINDOW.toMillis() + " ms (" + MAX_IDEMPOTENCY_WINDOW.toDays() + " days): " + idempotencyWindow);
+      }
+    }
     concurrencyKeys = Map.copyOf(Objects.requireNonNull(concurrencyKeys, "concurrencyKeys"));
     concurrencyKeys.forEach((k, v) -> {
       if (v.isEmpty() || v.length() > MAX_KEY_VALUE_LENGTH) {
@@ -78,8 +94,13 @@ public record EnqueueOptions(
 
   /** These options with {@code headers} in place of the current ones (checked as at build). */
   public EnqueueOptions withHeaders(Map<String, String> headers) {
-    return new EnqueueOptions(runAt, delay, priority, idempotencyKey, concurrencyKeys, maxAttempts,
-        headers);
+    return new EnqueueOptions(runAt, delay, priority, idempotencyKey, idempotencyWindow, concurrencyKeys,
+        maxAttempts, headers);
+  }
+
+  /** These options with {@code key} as the idempotency key, deduplicating for {@code window}. */
+  public EnqueueOptions withIdempotencyKey(String key, Duration window) {
+    return new EnqueueOptions(runAt, delay, priority, key, window, concurrencyKeys, maxAttempts, headers);
   }
 
   private static Duration requireAtMost(String name, Duration d, Duration max) {
@@ -101,6 +122,7 @@ public record EnqueueOptions(
     private Duration delay = Duration.ZERO;
     private Duration priority = Duration.ZERO;
     private String idempotencyKey;
+    private Duration idempotencyWindow;
     private final Map<String, String> concurrencyKeys = new LinkedHashMap<>();
     private int maxAttempts;
     private final Map<String, String> headers = new LinkedHashMap<>();
@@ -128,6 +150,12 @@ public record EnqueueOptions(
     /** Deduplicates enqueues with this key within the idempotency window. */
     public Builder idempotencyKey(String key) {
       this.idempotencyKey = key;
+      return this;
+    }
+
+    /** How long this job's idempotency key deduplicates (default: the engine's window). */
+    public Builder idempotencyWindow(Duration window) {
+      this.idempotencyWindow = window;
       return this;
     }
 
@@ -160,8 +188,8 @@ public record EnqueueOptions(
 
     /** Builds and validates the options. */
     public EnqueueOptions build() {
-      return new EnqueueOptions(runAt, delay, priority, idempotencyKey, concurrencyKeys, maxAttempts,
-          headers);
+      return new EnqueueOptions(runAt, delay, priority, idempotencyKey, idempotencyWindow, concurrencyKeys,
+          maxAttempts, headers);
     }
   }
 }

@@ -88,6 +88,12 @@ public record JobRequest(String tenant, String function, byte[] payload, Enqueue
       return this;
     }
 
+    /** How long the idempotency key deduplicates (default: the engine's window). */
+    public Builder idempotencyWindow(Duration window) {
+      options.idempotencyWindow(window);
+      return this;
+    }
+
     /** Sets the value of the function's keyed limit {@code key}. */
     public Builder concurrencyKey(String key, String value) {
       options.concurrencyKey(key, value);

@@ -51,6 +51,9 @@ public final class JobMessages {
     if (o.idempotencyKey() != null) {
       b.setIdempotencyKey(o.idempotencyKey());
     }
+    if (o.idempotencyWindow() != null) {
+      b.setIdempotencyWindowMs(o.idempotencyWindow().toMillis());
+    }
     return b.build();
   }
 
@@ -71,6 +74,10 @@ public final class JobMessages {
     }
     if (!item.getIdempotencyKey().isEmpty()) {
       o.idempotencyKey(item.getIdempotencyKey());
+    }
+    if (item.getIdempotencyWindowMs() != 0) {
+      o.idempotencyWindow(Duration.ofMillis(unsignedMillis("idempotency_window_ms", item.getIdempotencyWindowMs(),
+          EnqueueOptions.MAX_IDEMPOTENCY_WINDOW.toMillis())));
     }
     item.getConcurrencyKeysMap().forEach(o::concurrencyKey);
     o.headers(item.getHeadersMap());

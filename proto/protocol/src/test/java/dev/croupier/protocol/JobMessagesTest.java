@@ -113,9 +113,22 @@ class JobMessagesTest {
   void item_roundTripsThroughRequest() {
     JobRequest r = JobRequest.newBuilder("acme", "f").payload("p")
         .runAt(Instant.ofEpochMilli(1_700_000_000_000L)).priority(Duration.ofSeconds(3))
-        .idempotencyKey("k").build();
+        .idempotencyKey("k").idempotencyWindow(Duration.ofSeconds(90)).build();
     JobRequest back = JobMessages.request(JobMessages.item(r));
     assertThat(back.options()).isEqualTo(r.options());
+    assertThat(back.options().idempotencyWindow()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void item_withAnIdempotencyWindowOutOfRange_orWithoutAKey_isRefused() {
+    EnqueueItem.Builder item = EnqueueItem.newBuilder().setTenant("acme").setFunction("f");
+    assertThatThrownBy(() -> JobMessages.request(item.setIdempotencyWindowMs(5000).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs an idempotencyKey");
+    assertThatThrownBy(() -> JobMessages.request(item.setIdempotencyKey("k")
+            .setIdempotencyWindowMs(31L * 24 * 3600 * 1000).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idempotency_window_ms) must be between 1 and 2592000000 ms");
+    assertThatThrownBy(() -> JobMessages.request(item.setIdempotencyKey("k").setIdempotencyWindowMs(-1L).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idempotency_window_ms");
   }
 
   @Test

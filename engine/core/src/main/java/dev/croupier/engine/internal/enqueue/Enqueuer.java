@@ -58,7 +58,7 @@ public final class Enqueuer implements AutoCloseable {
   /** A validated job, ready to write. */
   private record Job(String tenant, String function, int shard, String id, String queueId, byte[] payload,
       long runAt, long score, int maxAttempts, String keyed, Map<String, String> keyValues,
-      String idempotencyKey, String headers) {}
+      String idempotencyKey, long idempotencyWindowMs, String headers) {}
 
   /**
    * Enqueues every request in one flush (all or nothing as far as validation goes: one bad
@@ -152,6 +152,7 @@ public final class Enqueuer implements AutoCloseable {
     }
     return new Job(tenant, spec.name(), shard, ids.next(shard, now), qid, r.payload(), runAt, score,
         maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey(),
+        (o.idempotencyWindow() != null ? o.idempotencyWindow() : options.idempotencyWindow()).toMillis(),
         HeaderField.encode(o.headers()));
   }
 
@@ -160,11 +161,11 @@ public final class Enqueuer implements AutoCloseable {
     int shard = first.shard;
     Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.queueList(shard, first.queueId));
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
-        .add(now).add(first.keyed).add(options.idempotencyWindow().toMillis());
+        .add(now).add(first.keyed);
     for (Job j : group) {
       a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score)
           .add(j.idempotencyKey == null ? "" : keys.idempotency(shard, j.tenant, j.idempotencyKey))
-          .add(j.headers).add(j.keyValues.size());
+          .add(j.idempotencyKey == null ? 0 : j.idempotencyWindowMs).add(j.headers).add(j.keyValues.size());
       j.keyValues.forEach((name, value) -> a.add(name).add(value));
     }
     return new ScriptRegistry.Call(Script.ENQUEUE_JOBS, k.list(), a.list());

@@ -459,6 +459,22 @@ class ScriptsTest {
   }
 
   @Test
+  void idempotencyKey_isKeptForItsJobsWindow_orTheEnginesWindow() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    List<EnqueueResult> r = enqueuer.enqueue(List.of(
+        new JobRequest("t1", "f", new byte[] {1},
+            EnqueueOptions.newBuilder().idempotencyKey("retry-1").idempotencyWindow(Duration.ofSeconds(90)).build()),
+        new JobRequest("t1", "f", new byte[] {2}, EnqueueOptions.newBuilder().idempotencyKey("order-1").build())));
+    assertThat(r).extracting(EnqueueResult::duplicate).containsExactly(false, false);
+    assertThat(redis.pttl(keys.idempotency(0, "t1", "retry-1"))).isBetween(80_000L, 90_000L);
+    long window = options.idempotencyWindow().toMillis();
+    assertThat(redis.pttl(keys.idempotency(0, "t1", "order-1"))).isBetween(window - 10_000, window);
+    EnqueueResult again = enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {3},
+        EnqueueOptions.newBuilder().idempotencyKey("retry-1").idempotencyWindow(Duration.ofSeconds(90)).build()))).get(0);
+    assertThat(again).isEqualTo(new EnqueueResult(r.get(0).jobId(), true));
+  }
+
+  @Test
   void enqueueJobs_withOneKeyInTwoQueues_storesTheFirstInRequestOrder() {
     config.configureFunction(FunctionSpec.newBuilder("f").build());
     config.configureFunction(FunctionSpec.newBuilder("g").build());

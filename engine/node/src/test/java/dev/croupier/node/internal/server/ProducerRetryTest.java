@@ -73,6 +73,14 @@ class ProducerRetryTest extends OneNodeTest {
       assertThat(results).hasSize(25).noneMatch(EnqueueResult::duplicate);
       assertThat(results.stream().map(EnqueueResult::jobId).distinct()).hasSize(25);
       assertThat(queued("cut-batch")).isEqualTo(25);
+      // The client's own keys outlive its retries (20 s here) by a minute, not the engine's day.
+      try (UnifiedJedis redis = REDIS.client()) {
+        List<String> keys = new ArrayList<>(redis.keys(nodes.namespace() + ":{c:0}:idem:cut-batch:*"));
+        assertThat(keys).hasSize(25);
+        for (String key : keys) {
+          assertThat(redis.pttl(key)).isBetween(1L, 80_000L);
+        }
+      }
     }
   }
 
