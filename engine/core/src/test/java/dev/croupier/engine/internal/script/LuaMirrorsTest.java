@@ -19,7 +19,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * The includes that mirror a Java class agree with it: {@code keys.lua} builds every key name as
- * {@link KeySchema} does, and {@code codes.lua} holds the same codes as {@link ReplyCode}.
+ * {@link KeySchema} does, {@code ids.lua} reads a job id's time as {@link JobIds} does, and
+ * {@code codes.lua} holds the same codes as {@link ReplyCode}.
  */
 class LuaMirrorsTest {
 
@@ -127,6 +128,35 @@ class LuaMirrorsTest {
     TreeSet<String> luaFunctions = new TreeSet<>();
     Replies.asList(reply.get(1)).forEach(n -> luaFunctions.add(Replies.asString(n)));
     assertThat(luaFunctions).as("functions of keys.lua").isEqualTo(covered);
+  }
+
+  @Test
+  void idsLua_readsEveryIdsTime_asJobIdsDoes() {
+    JobIds ids = new JobIds();
+    List<String> argv = new ArrayList<>();
+    List<Long> expected = new ArrayList<>();
+    // Times whose digits cover the whole alphabet, from the epoch to the largest 48-bit time.
+    long[] times = {0L, 1L, 31L, 1_700_000_000_000L, 1_799_999_999_999L, (1L << 48) - 1};
+    for (long t : times) {
+      for (int shard : new int[] {0, 12345}) {
+        String id = ids.next(shard, t);
+        argv.add(id);
+        expected.add(JobIds.timeOf(id));
+        assertThat(JobIds.timeOf(id)).as("JobIds.timeOf(%s)", id).isEqualTo(t);
+      }
+    }
+    for (long t = 0; t < 32; t++) { // each digit value in the last place
+      String id = ids.next(0, 1_700_000_000_000L + t * 37);
+      argv.add(id);
+      expected.add(JobIds.timeOf(id));
+    }
+    List<Object> lua = Replies.asList(eval("""
+        -- @include ids
+        local out = {}
+        for i, id in ipairs(ARGV) do out[i] = string.format('%.0f', jobTime(id)) end
+        return out
+        """, argv));
+    assertThat(lua).extracting(v -> Long.parseLong(Replies.asString(v))).containsExactlyElementsOf(expected);
   }
 
   @Test
