@@ -288,6 +288,81 @@ class ConcurrencyStressTest {
     }
   }
 
+  @Test
+  void cancelsRacingClaims_onLongQueues_runNoCancelledQueuedJob_andLeaveNothingBehind() throws Exception {
+    String ns = REDIS.newNamespace();
+    FunctionSpec work = FunctionSpec.newBuilder("work").leaseTimeout(LONG_LEASE).build();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(2).build();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    JobHandler handler = job -> {
+      runs.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
+      Thread.sleep(ThreadLocalRandom.current().nextInt(2));
+    };
+    int jobs = 1_600;
+    List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+    Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
+    try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options)) {
+      one.engine().configureFunction(work);
+      for (Engine e : List.of(one.engine(), two.engine())) {
+        e.register(work, 4, handler);
+      }
+      // Four tenants, so each queue's list is hundreds long; every third job is cancelled while
+      // the claims run, most of them inside a list (marked, then dropped by a claim), some at an
+      // end or already running or finished.
+      Thread producer = Thread.ofPlatform().start(() -> {
+        for (int from = 0; from < jobs; from += 50) {
+          List<JobRequest> batch = new ArrayList<>();
+          for (int i = from; i < from + 50; i++) {
+            batch.add(new JobRequest("t" + (i % 4), work.name(), bytes("j" + i), null));
+          }
+          one.engine().enqueueBatch(batch).forEach(r -> ids.add(r.jobId()));
+        }
+      });
+      Thread canceller = Thread.ofPlatform().start(() -> {
+        int next = 0;
+        while (next < jobs) {
+          if (next < ids.size()) {
+            String id = ids.get(next);
+            if (next % 3 == 0) {
+              cancelled.put(id, two.engine().cancel(id));
+            }
+            next++;
+          } else {
+            Thread.onSpinWait();
+          }
+        }
+      });
+      producer.join();
+      canceller.join();
+      Await.until(Duration.ofSeconds(60), () -> "every job final",
+          () -> ids.stream().allMatch(id -> one.engine().lookup(id).orElseThrow().state() != JobState.QUEUED
+              && one.engine().lookup(id).orElseThrow().state() != JobState.RUNNING));
+      for (String id : ids) {
+        JobState st = one.engine().lookup(id).orElseThrow().state();
+        int ran = runs.getOrDefault(id, new AtomicInteger()).get();
+        assertThat(ran).as("runs of %s", id).isLessThanOrEqualTo(1);
+        Boolean cancel = cancelled.get(id);
+        if (cancel == null || !cancel) {
+          assertThat(st).as("state of %s (not cancelled, or cancelled after it finished)", id).isEqualTo(JobState.SUCCEEDED);
+          assertThat(ran).as("runs of %s", id).isEqualTo(1);
+        } else {
+          assertThat(st).as("state of %s", id).isEqualTo(JobState.CANCELLED);
+          if (one.engine().lookup(id).orElseThrow().attempts() == 0) {
+            assertThat(ran).as("runs of %s, cancelled while queued", id).isZero();
+          }
+        }
+      }
+      assertThat(cancelled.values()).as("cancels that found the job queued or running").contains(true);
+      one.engine().unregister(work.name());
+      two.engine().unregister(work.name());
+    }
+    try (RedisClient redis = REDIS.client()) {
+      IndexInvariants.check(redis, ns, 1);
+      assertThat(redis.keys(ns + ":*:ql:*")).as("queue lists left").isEmpty();
+      assertThat(redis.keys(ns + ":*:qx:*")).as("cancelled marks left").isEmpty();
+    }
+  }
+
   // ---- limits and the scopes a job counts against ----
 
   /** Limit per scope; a scope is also the suffix of its concurrency key in Redis. */
