@@ -32,25 +32,43 @@ local function queueHead(P, qid, now)
   return head
 end
 
--- The first `limit` due jobs of queue `qid`, in order (each place read `limit` + 1 deep). Returns
--- their ids, for each whether it is in the list, how many came from the sorted set and from the
--- list (the first of each), and the score of the job that follows them (nil: none).
-local function firstDue(P, qid, limit, now)
-  local scored = rcall('ZRANGE', Key.queue(P, qid), 0, limit, 'WITHSCORES')
-  local listed = rcall('LRANGE', Key.queueList(P, qid), 0, limit)
-  local ids, inList, z, l = {}, {}, 0, 0
+-- The first `limit` due jobs of queue `qid`, in order. With `take`, they leave the queue here.
+-- Returns their ids, for each whether it was in the list, and the score of the job that follows
+-- them (nil: none). When the sorted set is empty (nearly always) and `take` is set, the list's
+-- first jobs are popped in one command (a queue of one job costs two reads, as with one sorted
+-- set); otherwise both places are read `limit` + 1 deep and merged by (score, id).
+local function firstDue(P, qid, limit, now, take)
+  local queue, list = Key.queue(P, qid), Key.queueList(P, qid)
+  local scored = rcall('ZRANGE', queue, 0, limit, 'WITHSCORES')
+  local ids, inList = {}, {}
+  if take and not scored[1] then
+    ids = rcall('LPOP', list, limit) or {} -- false when the list is empty
+    for k = 1, #ids do inList[k] = true end
+    local head = nil
+    if #ids == limit then
+      local nextId = rcall('LINDEX', list, 0)
+      if nextId then head = math.min(jobTime(nextId), now) end
+    end
+    return ids, inList, head
+  end
+  local listed = rcall('LRANGE', list, 0, limit)
+  local z, l = 0, 0
   local listScore = nil -- the score of listed[l + 1], decoded once
+  local head = nil
   while true do
     local zs = scored[2 * z + 1] and tonumber(scored[2 * z + 2]) or nil
     if listScore == nil and listed[l + 1] then listScore = math.min(jobTime(listed[l + 1]), now) end
+    if zs == nil and listScore == nil then break end
     local fromList
-    if zs == nil and listScore == nil then return ids, inList, z, l, nil end
     if zs == nil then fromList = true
     elseif listScore == nil then fromList = false
     elseif listScore ~= zs then fromList = listScore < zs
     else fromList = listed[l + 1] < scored[2 * z + 1] end
     local score = fromList and listScore or zs
-    if #ids >= limit or score > now then return ids, inList, z, l, score end
+    if #ids >= limit or score > now then
+      head = score
+      break
+    end
     if fromList then
       l = l + 1
       ids[#ids + 1] = listed[l]
@@ -61,6 +79,11 @@ local function firstDue(P, qid, limit, now)
     end
     inList[#ids] = fromList
   end
+  if take then
+    if z > 0 then rcall('ZREMRANGEBYRANK', queue, 0, z - 1) end
+    if l > 0 then rcall('LTRIM', list, l, -1) end
+  end
+  return ids, inList, head
 end
 
 -- The system virtual time: the tag of the last tenant served. A tenant that becomes active starts
@@ -257,16 +280,16 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   end
   -- Without secondary limits, the n lowest due are taken (or dropped as strays) and the score
   -- after them heads the queue; with them, jobs may be skipped, so the caller looks itself.
-  local candidates, inList, fromSet, fromList, head
+  local candidates, inList, head
   if secondary then
-    candidates, inList = firstDue(P, qid, n * 4, now)
+    candidates, inList = firstDue(P, qid, n * 4, now, false)
     head = false
   else
-    candidates, inList, fromSet, fromList, head = firstDue(P, qid, n, now)
+    candidates, inList, head = firstDue(P, qid, n, now, true) -- taken (or dropped as strays)
   end
   local jobs = {}
   local strays = 0
-  -- Takes candidate k out of its place (without secondary limits the caller trims both at once).
+  -- Takes candidate k out of its place (without secondary limits firstDue took them already).
   local function remove(k, id)
     if not secondary then return
     elseif inList[k] then rcall('LREM', list, 1, id) -- among the first 4n: a short scan
@@ -325,11 +348,6 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
           tonumber(f[8]) or enqueued}
       end
     end
-  end
-  -- Without secondary limits every candidate was taken (or was a stray): the first of each place.
-  if not secondary then
-    if fromSet > 0 then rcall('ZREMRANGEBYRANK', queue, 0, fromSet - 1) end
-    if fromList > 0 then rcall('LTRIM', list, fromList, -1) end
   end
   -- The operator's counters: what left the queue (leased or stray), what runs now.
   countQueued(P, qid, -(#jobs + strays))

@@ -194,6 +194,25 @@ class ExplainTest {
   }
 
   @Test
+  void jobsAhead_countsTheQueuesListAndItsSortedSet_inClaimOrder() {
+    engine.configureFunction(FunctionSpec.newBuilder("f").build());
+    String first = enqueue("t1", "f");
+    enqueue("t1", "f");
+    enqueue("t1", "f");
+    clock.advance(Duration.ofMillis(10));
+    // Scored 5 ms before now: after the three jobs of 10 ms ago, before anything enqueued now.
+    String urgent = enqueue("t1", "f", EnqueueOptions.newBuilder().priority(Duration.ofMillis(5)).build());
+    String last = enqueue("t1", "f");
+    assertThat(jobsAhead(first)).isZero();
+    assertThat(jobsAhead(urgent)).isEqualTo(3);
+    assertThat(jobsAhead(last)).isEqualTo(4);
+  }
+
+  private long jobsAhead(String id) {
+    return ((Reason.WaitingFairTurn) explain(id).reason()).jobsAhead();
+  }
+
+  @Test
   void running_withItsAttemptAndLease() throws Exception {
     engine.configureFunction(FunctionSpec.newBuilder("f").leaseTimeout(Duration.ofSeconds(30)).build());
     HoldingSink sink = holding("f", 1);

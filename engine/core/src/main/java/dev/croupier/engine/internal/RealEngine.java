@@ -40,6 +40,7 @@ import dev.croupier.engine.metrics.JobTimers;
 import dev.croupier.engine.metrics.TenantTags;
 import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
+import dev.croupier.engine.internal.redis.RedisVersion;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,7 @@ public final class RealEngine implements Engine {
       this.tenantTags = new TenantTags(options.tenantSeriesLimit());
       JobTimers timers = new JobTimers(options.meterRegistry(), tenantTags);
       this.keys = new KeySchema(options.namespace(), options.shards());
+      RedisVersion.require(redis);
       checkShards();
       this.scripts = new ScriptRegistry(redis);
       scripts.preload(keys.meta());
