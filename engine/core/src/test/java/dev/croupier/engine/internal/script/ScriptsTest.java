@@ -598,6 +598,32 @@ class ScriptsTest {
     assertThat(redis.hget(keys.queuedCounts(0), "t1:f")).isNull();
   }
 
+  @Test
+  void countersOfManyTenants_areWrittenOncePerScript_andTheServedBucketExpires() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    for (int t = 0; t < 40; t++) {
+      enqueue("t" + t, "f");
+    }
+    enqueue("t0", "f");
+    assertThat(redis.hgetAll(keys.queuedCounts(0))).hasSize(40).containsEntry("t0:f", "2").containsEntry("t7:f", "1");
+    assertThat(redis.hget(keys.functionCounts(0), "q:f")).isEqualTo("41");
+    List<LeasedJob> jobs = claim(spec, 64).jobs();
+    assertThat(jobs).hasSize(41);
+    assertThat(redis.exists(keys.queuedCounts(0))).as("every queued count reached zero: deleted").isFalse();
+    assertThat(redis.hgetAll(keys.runningCounts(0))).hasSize(40).containsEntry("t0:f", "2");
+    assertThat(redis.hget(keys.functionCounts(0), "r:f")).isEqualTo("41");
+    for (LeasedJob j : jobs) {
+      complete(j, "s", 3);
+    }
+    assertThat(redis.exists(keys.runningCounts(0))).isFalse();
+    assertThat(redis.hgetAll(keys.functionCounts(0))).isEmpty();
+    String served = keys.served(0, clock.millis() / 10_000);
+    assertThat(redis.hget(served, "t0")).isEqualTo("6");
+    assertThat(redis.hlen(served)).isEqualTo(40);
+    assertThat(redis.pttl(served)).as("the served bucket expires").isBetween(1L, 130_000L);
+  }
+
   private ReplyCode cancel(String id) {
     return Replies.code(scripts.run(Script.CANCEL_JOB, Args.of().add(keys.job(0, id)).list(),
         Args.of().add(keys.prefix(0)).add(id).add(clock.millis()).add(60000).list()));
