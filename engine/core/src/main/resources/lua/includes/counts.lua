@@ -79,8 +79,8 @@ local function flushCounts(P)
   pendingCounts, pendingKeys, pendingExpiry = {}, {}, {}
 end
 
--- A tally of one batch of completions, written with one HINCRBY per tenant-function (running)
--- and per tenant (served cost) at the end of the batch.
+-- A tally of one batch of completions: jobs that ended per tenant-function (running) and cost
+-- served per tenant, folded into this call's counter bumps at the end of the batch.
 local function newTally() return {ended = {}, served = {}} end
 
 local function tallyCompletion(tally, qid, cost, succeeded)

@@ -121,10 +121,10 @@ local function leaveReady(P, tenant, fn)
 end
 
 -- Puts a queue with due work among its tenant-function's ready queues, at the lowest virtual
--- time there (a returning queue banks no credit either).
-local function readyQueue(P, qid, tenant, fn, sys)
+-- time there (a returning queue banks no credit either). `absent`: the caller saw it is not there.
+local function readyQueue(P, qid, tenant, fn, sys, absent)
   local tfq = Key.tenantReady(P, tenant, fn)
-  if not rcall('ZSCORE', tfq, qid) then
+  if absent or not rcall('ZSCORE', tfq, qid) then
     local low = rcall('ZRANGE', tfq, 0, 0, 'WITHSCORES')
     rcall('ZADD', tfq, low[2] or 0, qid)
   end
@@ -367,5 +367,5 @@ local function queueJoined(P, qid, score, now)
     return
   end
   if timed then rcall('ZREM', Key.timer(P), qid) end
-  readyQueue(P, qid, tenant, fn, systemTime(P))
+  readyQueue(P, qid, tenant, fn, systemTime(P), true)
 end
