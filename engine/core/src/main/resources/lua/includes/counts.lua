@@ -11,7 +11,8 @@
 -- engine). A script sums its bumps per hash and field as it goes, and flushCounts, which every
 -- script that counts calls once at its end, writes each hash with one HMGET and one HSET (and an
 -- HDEL for what reached zero), however many tenants the call touched: a claim over 64 one-job
--- tenants writes its counters in a handful of commands instead of a few per tenant.
+-- tenants writes its counters in a handful of commands instead of a few per tenant. A hash with
+-- one field to write (an enqueue into one queue) takes one HINCRBY instead.
 -- @include keys
 -- @include bulk
 
@@ -57,6 +58,11 @@ local function flushCounts(P)
     local fields = {}
     for field, n in pairs(pendingCounts[key]) do
       if n ~= 0 then fields[#fields + 1] = field end
+    end
+    if #fields == 1 then -- one field (an enqueue of one queue): one HINCRBY is cheaper
+      local field = fields[1]
+      fields = {}
+      if rcall('HINCRBY', key, field, pendingCounts[key][field]) <= 0 then rcall('HDEL', key, field) end
     end
     local set, gone = {}, {}
     for from = 1, #fields, 1000 do
