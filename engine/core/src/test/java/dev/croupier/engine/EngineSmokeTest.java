@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.params.SetParams;
 
 class EngineSmokeTest {
 
@@ -146,6 +147,51 @@ class EngineSmokeTest {
     try (var redis = REDIS.client()) {
       assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("4");
       dev.croupier.testing.IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  @Test
+  void anUpgrade_waitsOutTheLeaseOfAStoppedOlderEngine_andRefusesWhileOneRuns() throws Exception {
+    String ns = REDIS.newNamespace();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
+    String meta = ns + ":{c:0}:meta";
+    String role = ns + ":{c:0}:role:scavenger";
+    try (Engine engine = EngineRuntime.start(options)) {
+      engine.configureFunction(FunctionSpec.newBuilder("work").build());
+    }
+    try (var redis = REDIS.client()) {
+      assertThat(redis.exists(role)).as("a closing engine gives up its scavenger role").isFalse();
+      // A layout-3 engine that stopped a moment ago: its lease is left, and nobody renews it.
+      redis.hset(meta, "layout", "3");
+      redis.set(role, "old-engine", SetParams.setParams().px(700));
+    }
+    try (Engine engine = EngineRuntime.start(options)) {
+      assertThat(engine.lookup("0-00000000000000000000000000")).isEmpty();
+    }
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (var redis = REDIS.client()) {
+      assertThat(redis.hget(meta, "layout")).isEqualTo("4");
+      // A layout-3 engine still running: it renews its lease every sweep.
+      redis.hset(meta, "layout", "3");
+      Thread older = Thread.ofPlatform().start(() -> {
+        try (var r = REDIS.client()) {
+          while (running.get()) {
+            r.set(role, "old-engine", SetParams.setParams().px(1000));
+            Thread.sleep(200);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      try {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineRuntime.start(options))
+            .hasMessageContaining("storage layout 3").hasMessageContaining("engine old-engine still holds")
+            .hasMessageContaining("Stop every engine of the older release");
+        assertThat(redis.hget(meta, "layout")).as("nothing upgraded").isEqualTo("3");
+      } finally {
+        running.set(false);
+        older.join();
+      }
     }
   }
 

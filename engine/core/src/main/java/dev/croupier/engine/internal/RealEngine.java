@@ -91,6 +91,7 @@ public final class RealEngine implements Engine {
   private final List<ClaimLoop> loops = new ArrayList<>();
   private final List<Thread> loopThreads = new ArrayList<>();
   private volatile boolean closed;
+  private Scavenger scavenger;
 
   private RealEngine(EngineOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -162,7 +163,7 @@ public final class RealEngine implements Engine {
       loops.add(loop);
       loopThreads.add(Thread.ofPlatform().daemon().name("croupier-claim-" + i).start(loop));
     }
-    Scavenger scavenger = new Scavenger(scripts, keys, options, id, n -> {
+    scavenger = new Scavenger(scripts, keys, options, id, n -> {
       metrics.requeued(n);
       signal.signal();
     });
@@ -412,6 +413,14 @@ public final class RealEngine implements Engine {
     embedded.drain(options.shutdownGrace());
     flushWaits();
     scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(1, TimeUnit.SECONDS); // a sweep in flight would renew the role
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (scavenger != null) {
+      scavenger.release();
+    }
     watcher.close();
     embedded.close();
     completer.close();

@@ -74,4 +74,22 @@ public final class Scavenger implements Runnable {
     }
     return total;
   }
+
+  /**
+   * Gives up every shard's role this engine holds (at close), so another engine, or a newer one
+   * starting after this one stopped (StorageLayout waits out leftover leases), need not wait for
+   * the lease to run out. The role script renews a lease only for its holder: renewing for 1 ms
+   * ends it; a role held by another engine is left alone. Best effort: Redis may be gone.
+   */
+  public void release() {
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      try {
+        scripts.run(Script.ACQUIRE_ROLE, Args.of().add(keys.scavengerRole(shard)).list(),
+            Args.of().add(owner).add(1).list());
+      } catch (RuntimeException e) {
+        log.debug("releasing the scavenger role of shard {}: {}", shard, e.toString());
+        return;
+      }
+    }
+  }
 }
