@@ -76,10 +76,7 @@ class EngineSmokeTest {
       assertThat(engine.functionStats()).extracting(f -> f.spec().name() + "=" + f.queued())
           .containsExactlyInAnyOrder("other=10", "work=20");
     }
-    try (var redis = REDIS.client()) {
-      assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("4");
-      dev.croupier.testing.IndexInvariants.check(redis, ns, 2);
-    }
+    assertUpgraded(ns, 2);
   }
 
   @Test
@@ -144,10 +141,7 @@ class EngineSmokeTest {
       assertThat(engine.lookup(old.get(0)).orElseThrow().enqueuedAt().toEpochMilli())
           .isEqualTo(dev.croupier.engine.internal.keys.JobIds.timeOf(old.get(0)));
     }
-    try (var redis = REDIS.client()) {
-      assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("4");
-      dev.croupier.testing.IndexInvariants.check(redis, ns, 1);
-    }
+    assertUpgraded(ns, 1);
   }
 
   @Test
@@ -192,6 +186,14 @@ class EngineSmokeTest {
         running.set(false);
         older.join();
       }
+    }
+  }
+
+  /** The namespace is in the current storage layout and its index and counters hold. */
+  private static void assertUpgraded(String ns, int shards) {
+    try (var redis = REDIS.client()) {
+      assertThat(redis.hget(ns + ":{c:0}:meta", "layout")).isEqualTo("4");
+      dev.croupier.testing.IndexInvariants.check(redis, ns, shards);
     }
   }
 
