@@ -3,8 +3,14 @@
 -- whole.
 
 -- Calls `command` on `key` with the items of `list` as its further arguments, in chunks.
+-- Returns the chunks' replies run together when they are lists (as HMGET's), in order.
 local function callInChunks(command, key, list)
+  local out = {}
   for from = 1, #list, 1000 do
-    rcall(command, key, unpack(list, from, math.min(#list, from + 999)))
+    local reply = rcall(command, key, unpack(list, from, math.min(#list, from + 999)))
+    if type(reply) == 'table' then
+      for _, v in ipairs(reply) do out[#out + 1] = v end
+    end
   end
+  return out
 end

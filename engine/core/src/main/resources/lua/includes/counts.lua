@@ -65,17 +65,14 @@ local function flushCounts(P)
       if rcall('HINCRBY', key, field, pendingCounts[key][field]) <= 0 then rcall('HDEL', key, field) end
     end
     local set, gone = {}, {}
-    for from = 1, #fields, 1000 do
-      local have = rcall('HMGET', key, unpack(fields, from, math.min(#fields, from + 999)))
-      for i, v in ipairs(have) do
-        local field = fields[from + i - 1]
-        local total = (tonumber(v) or 0) + pendingCounts[key][field]
-        if total > 0 then
-          set[#set + 1] = field
-          set[#set + 1] = string.format('%d', total)
-        else
-          gone[#gone + 1] = field
-        end
+    local have = callInChunks('HMGET', key, fields)
+    for i, field in ipairs(fields) do
+      local total = (tonumber(have[i]) or 0) + pendingCounts[key][field]
+      if total > 0 then
+        set[#set + 1] = field
+        set[#set + 1] = string.format('%d', total)
+      else
+        gone[#gone + 1] = field
       end
     end
     callInChunks('HSET', key, set)
@@ -101,8 +98,7 @@ end
 
 local function flushTally(P, tally, now)
   for field, n in pairs(tally.ended) do
-    bumpCount(Key.runningCounts(P), field, -n)
-    bumpCount(Key.functionCounts(P), 'r:' .. Key.functionOfQueue(field), -n) -- a tenant:function field reads as a queue id's first parts
+    countRunning(P, field, -n) -- a tenant:function field reads as a queue id's first parts
   end
   local key = nil
   for tenant, cost in pairs(tally.served) do

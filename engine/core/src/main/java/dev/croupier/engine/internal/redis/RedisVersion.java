@@ -1,6 +1,7 @@
 package dev.croupier.engine.internal.redis;
 
 import dev.croupier.api.CroupierException;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.UnifiedJedis;
@@ -37,15 +38,13 @@ public final class RedisVersion {
       return; // a Redis-compatible server that does not say: the scripts will tell
     }
     int[] have = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
-    int[] need = {6, 2, 0};
-    for (int i = 0; i < 3; i++) {
-      if (have[i] != need[i]) {
-        if (have[i] < need[i]) {
-          throw new CroupierException("Croupier needs Redis " + MINIMUM + " or newer, but this server runs "
-              + have[0] + "." + have[1] + "." + have[2] + ": upgrade it (or point the engine at a newer one)");
-        }
-        return;
-      }
+    if (Arrays.compare(have, parts(MINIMUM)) < 0) {
+      throw new CroupierException("Croupier needs Redis " + MINIMUM + " or newer, but this server runs "
+          + have[0] + "." + have[1] + "." + have[2] + ": upgrade it (or point the engine at a newer one)");
     }
+  }
+
+  private static int[] parts(String version) {
+    return Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
   }
 }
