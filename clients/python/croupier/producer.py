@@ -31,7 +31,9 @@ class JobRequest:
     """A job to enqueue. Times are milliseconds: ``run_at_ms`` is Unix time (0 = now),
     ``delay_ms`` counts from now, ``priority_ms`` orders the job as if due that much earlier.
     ``max_attempts`` 0 = the function's retry policy. ``idempotency_window_ms`` is how long the
-    key deduplicates (0 = the engine's window, 24 h by default; only with a key)."""
+    key deduplicates (0 = the engine's window, 24 h by default; only with a key). ``watched``
+    watches the job from the start: its end is announced and its status record kept even on an
+    engine that keeps none; set it on a job you will ``watch``, so it cannot end unseen first."""
     tenant: str
     function: str
     payload: bytes = b""
@@ -43,6 +45,7 @@ class JobRequest:
     headers: Dict[str, str] = field(default_factory=dict)
     max_attempts: int = 0
     idempotency_window_ms: int = 0
+    watched: bool = False
 
     def to_item(self):
         if isinstance(self.payload, str):
@@ -52,7 +55,8 @@ class JobRequest:
                 raise ValueError(f"{name} cannot be negative: {getattr(self, name)}")
         item = pb.EnqueueItem(tenant=self.tenant, function=self.function, payload=bytes(self.payload),
                               run_at_ms=self.run_at_ms, delay_ms=self.delay_ms,
-                              priority_ms=self.priority_ms, max_attempts=self.max_attempts)
+                              priority_ms=self.priority_ms, max_attempts=self.max_attempts,
+                              watched=bool(self.watched))
         if self.idempotency_key:
             item.idempotency_key = self.idempotency_key
         if self.idempotency_window_ms:
@@ -133,7 +137,7 @@ class Producer:
     def enqueue(self, tenant: str, function: str, payload: bytes = b"", **options) -> EnqueueResult:
         """Enqueues one job; ``options`` are ``JobRequest``'s fields (idempotency_key,
         idempotency_window_ms, delay_ms, run_at_ms, priority_ms, concurrency_keys, headers,
-        max_attempts)."""
+        max_attempts, watched)."""
         return self.enqueue_job(JobRequest(tenant, function, payload, **options))
 
     def enqueue_job(self, job: JobRequest) -> EnqueueResult:

@@ -39,10 +39,12 @@ class ProducerTest(unittest.TestCase):
     def test_enqueue_sends_every_option_and_adds_a_key_for_retries(self):
         p = Producer(self.node.address, "tok")
         conn = self.node.accept()
-        result = self.call(lambda: p.enqueue("acme", "f", b"x", headers={"h": "v"}, priority_ms=5))
+        result = self.call(lambda: p.enqueue("acme", "f", b"x", headers={"h": "v"}, priority_ms=5,
+                                             watched=True))
         req = conn.next("enqueue")
         item = req.enqueue.item
         self.assertEqual((item.tenant, dict(item.headers), item.priority_ms), ("acme", {"h": "v"}, 5))
+        self.assertTrue(item.watched)
         self.assertTrue(item.idempotency_key.startswith("croupier-client:"))
         # The client's own key only has to outlive its retries (30 s by default), plus a minute.
         self.assertEqual(item.idempotency_window_ms, 90_000)
@@ -59,6 +61,7 @@ class ProducerTest(unittest.TestCase):
         req = conn.next("enqueue_batch")
         self.assertEqual([i.idempotency_key for i in req.enqueue_batch.items], ["k1", ""])
         self.assertEqual([i.idempotency_window_ms for i in req.enqueue_batch.items], [0, 0])
+        self.assertEqual([i.watched for i in req.enqueue_batch.items], [False, False])
         conn.reply(req, enqueued=pb.Enqueued(jobs=[pb.EnqueuedJob(job_id="j1", duplicate=True),
                                                    pb.EnqueuedJob(job_id="j2")]))
         self.assertEqual([(r.job_id, r.duplicate) for r in result()], [("j1", True), ("j2", False)])

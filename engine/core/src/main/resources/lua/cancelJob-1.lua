@@ -4,7 +4,7 @@
   Guarantee: atomic; a final job is left as it is.
 
   KEYS[1] job hash
-  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms      ARGV[4] retention ms
+  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms      ARGV[4] status retention ms (0 = none but a watched job's)
   Returns OK | FINISHED | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
@@ -18,7 +18,7 @@ local rcall = redis.call
 local jobKey = KEYS[1]
 local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
-local f = rcall('HMGET', jobKey, 'q', 'st', 'lc')
+local f = rcall('HMGET', jobKey, 'q', 'st', 'lc', 'w')
 if not f[1] then return Code.UNKNOWN_JOB end
 local qid, st = f[1], f[2] or 'queued' -- a queued job's record has no state field
 local tenant = Key.tenantOfQueue(qid)
@@ -45,9 +45,14 @@ elseif st == 'dead' then
   rcall('ZREM', Key.deadLetters(P, tenant), id)
   countDead(P, qid, -1)
 end
-rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
-rcall('HDEL', jobKey, 'p')
-rcall('PEXPIRE', jobKey, retention)
-announce(P, jobKey, id)
+announce(P, jobKey, id, f[4] or '0')
+local kept = statusKept(retention, f[4])
+if kept > 0 then
+  rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
+  rcall('HDEL', jobKey, 'p')
+  rcall('PEXPIRE', jobKey, kept)
+else
+  rcall('UNLINK', jobKey) -- no status record kept (retention zero, not watched)
+end
 flushCounts(P)
 return Code.OK

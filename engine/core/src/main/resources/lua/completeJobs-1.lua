@@ -2,7 +2,8 @@
   completeJobs: records how many deliveries of one shard ended, in one call (acks, retries and
   failures coalesced by the engine's completion batcher): frees each job's slots (waking what
   waits for them), settles its cost (the tenant's virtual time is corrected from the claim's
-  estimate to the measured cost), and keeps a small status record, retries it (at the time
+  estimate to the measured cost), and keeps a small status record (or, when the status retention
+  is zero, deletes a succeeded job's record unless it is watched), retries it (at the time
   given, or after the function's backoff with full jitter), or moves it to the dead-letter queue.
   Guarantee: atomic for the whole batch; each job's completion is accepted only with its current
   lease token (a secret random per lease, set by claimJobs and kept until the next lease): a
@@ -11,7 +12,8 @@
   latest lease, once it ended (settled, cancelled, expired and requeued), is told STALE_LEASE.
 
   KEYS[1] inflight
-  ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] status retention ms
+  ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] status retention ms (0 = keep no
+                                                      status record but a watched job's)
   ARGV[4] virtual-time retention ms                   ARGV[5] 1 = weights count
   ARGV[6..] per job, 7 values: id, lease token, outcome (s = success, r = retry, f = fail for good),
             cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1)
@@ -33,6 +35,7 @@ local out = {}
 local tally = newTally() -- the operator's counters (includes/counts.lua), written once per batch
 local settlement = newSettlement() -- cost corrections, written once per tenant (includes/finish.lua)
 local gone = {} -- succeeded jobs' inflight entries, removed with one ZREM
+local dropped = {} -- succeeded jobs' records when no status record is kept
 for i = 6, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
@@ -49,10 +52,15 @@ for i = 6, #ARGV, 7 do
     tallyCompletion(tally, qid, cost, outcome == 's')
     if outcome == 's' then
       releaseSlots(P, id, f[4], now, gone)
-      -- The status record keeps no payload (emptied here rather than deleted: one command).
-      rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now, 'p', '')
-      rcall('PEXPIRE', jobKey, retention)
       announce(P, jobKey, id, f[5] or '0')
+      local kept = statusKept(retention, f[5])
+      if kept > 0 then
+        -- The status record keeps no payload (emptied here rather than deleted: one command).
+        rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now, 'p', '')
+        rcall('PEXPIRE', jobKey, kept)
+      else
+        dropped[#dropped + 1] = jobKey -- no status record kept: deleted with the batch's one UNLINK
+      end
     else
       local at = retryTime(P, fn, tonumber(f[7]), now, retryAt, u)
       failAttempt(P, jobKey, id, now, at, err, outcome == 'f')
@@ -61,6 +69,7 @@ for i = 6, #ARGV, 7 do
   end
 end
 callInChunks('ZREM', inflightKey, gone)
+unlinkAll(dropped)
 flushSettlement(P, settlement, weighted, vtRetention)
 flushTally(P, tally, now)
 flushCounts(P)

@@ -13,7 +13,8 @@
   ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
             ('' = none; the engine names it, hashing the caller's key), how long the key
             deduplicates (ms), headers (encoded by the engine, '' = none; stored as data in field
-            h), n, then n concurrency-key name, value pairs
+            h), watched ('1': its end is announced and its status record kept, w = 1; '' = not),
+            n, then n concurrency-key name, value pairs
   Returns one entry per job, in order: 0 = stored, or the id of the job an earlier enqueue with
   the same idempotency key stored (a duplicate: nothing written)
 ]]
@@ -34,12 +35,14 @@ local i = 7
 local written = 0
 while i <= #ARGV do
   local id, score, idem = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5]
-  local headers, n = ARGV[i + 7], tonumber(ARGV[i + 8])
+  local headers, watched, n = ARGV[i + 7], ARGV[i + 8], tonumber(ARGV[i + 9])
   local first = false
   if idem ~= '' then -- one command when the key is new; its first job's id when not
     if not rcall('SET', idem, id, 'NX', 'PX', ARGV[i + 6]) then first = rcall('GET', idem) end
   end
   if first then
+    -- A duplicate asked to be watched: so is the job it names, if that is still there.
+    if watched == '1' and rcall('EXISTS', Key.job(P, first)) == 1 then rcall('HSET', Key.job(P, first), 'w', '1') end
     out[#out + 1] = first
   else
     -- A queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no
@@ -59,9 +62,13 @@ while i <= #ARGV do
       fields[#fields + 1] = 'h'
       fields[#fields + 1] = headers
     end
+    if watched == '1' then
+      fields[#fields + 1] = 'w'
+      fields[#fields + 1] = '1'
+    end
     for j = 0, n - 1 do
-      fields[#fields + 1] = 'k:' .. ARGV[i + 9 + 2 * j]
-      fields[#fields + 1] = ARGV[i + 10 + 2 * j]
+      fields[#fields + 1] = 'k:' .. ARGV[i + 10 + 2 * j]
+      fields[#fields + 1] = ARGV[i + 11 + 2 * j]
     end
     rcall('HSET', Key.job(P, id), unpack(fields))
     if score == enqueued then
@@ -75,7 +82,7 @@ while i <= #ARGV do
     written = written + 1
     out[#out + 1] = 0
   end
-  i = i + 9 + 2 * n
+  i = i + 10 + 2 * n
 end
 callInChunks('ZADD', queueKey, members)
 callInChunks('RPUSH', listKey, listed)

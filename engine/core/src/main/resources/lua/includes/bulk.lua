@@ -14,3 +14,10 @@ local function callInChunks(command, key, list)
   end
   return out
 end
+
+-- Deletes `keys` (UNLINK: a big value is freed off the main thread), a thousand per call.
+local function unlinkAll(keys)
+  for from = 1, #keys, 1000 do
+    rcall('UNLINK', unpack(keys, from, math.min(#keys, from + 999)))
+  end
+end

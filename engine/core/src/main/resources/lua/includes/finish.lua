@@ -91,6 +91,18 @@ local function flushSettlement(P, s, weighted, retention)
   end
 end
 
+-- How long a succeeded or cancelled job's status record stays: the engine's status retention, or,
+-- when that is zero (keep none: the record goes at once, saving its two writes), WATCHED_GRACE_MS
+-- for a watched job, so its watcher can still read how it ended. Mirrors
+-- EngineOptions.WATCHED_STATUS_GRACE (LuaMirrorsTest). `watched` is the job's w field.
+local WATCHED_GRACE_MS = 300000
+
+local function statusKept(retention, watched)
+  if tonumber(retention) > 0 then return tonumber(retention) end
+  if watched == '1' then return WATCHED_GRACE_MS end
+  return 0
+end
+
 -- Watchers (awaitCompletion) subscribe to the shard's done channel; only watched jobs publish.
 -- `watched` is the job's w field when the caller already read it, else nil (read here).
 local function announce(P, jobKey, id, watched)

@@ -2,6 +2,7 @@ package dev.croupier.bench.contender;
 
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.FairnessMode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,6 +18,13 @@ public final class Contenders {
   public static final String CROUPIER_PROTOCOL = "croupier-protocol";
   /** The same, with the producer awaiting every job it enqueued (like {@code enqueue --wait}). */
   public static final String CROUPIER_PROTOCOL_AWAIT = "croupier-protocol-await";
+
+  /**
+   * Appended to a Croupier contender's name ({@code croupier-weighted-lean}, ...): the same
+   * contender on an engine that keeps no status records of succeeded jobs (statusRetention zero),
+   * so the cost of those records shows side by side in one run.
+   */
+  public static final String LEAN_SUFFIX = "-lean";
 
   /** Every contender of the fairness scenarios, baselines first (the protocol one is opt-in there). */
   public static final List<String> ALL = List.of(FifoListContender.NAME, BatchMoverContender.NAME,
@@ -46,6 +54,17 @@ public final class Contenders {
 
   /** Makes the contender called {@code name}; throws for an unknown name, listing the known ones. */
   public static Contender create(String name, Spec spec) {
+    if (name.startsWith("croupier-") && name.endsWith(LEAN_SUFFIX)) {
+      String base = name.substring(0, name.length() - LEAN_SUFFIX.length());
+      EngineOptions lean = options(base, spec).statusRetention(Duration.ZERO).build();
+      return switch (base) {
+        case CROUPIER_UNIFORM, CROUPIER_WEIGHTED -> new CroupierContender(name, lean, spec.keyedQueues());
+        case CROUPIER_PROTOCOL, CROUPIER_PROTOCOL_AWAIT -> new CroupierProtocolContender(name, lean,
+            spec.keyedQueues(), base.equals(CROUPIER_PROTOCOL_AWAIT));
+        default -> throw new IllegalArgumentException("unknown contender '" + name + "'; " + LEAN_SUFFIX
+            + " follows a Croupier contender's name");
+      };
+    }
     return switch (name) {
       case FifoListContender.NAME -> new FifoListContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case BatchMoverContender.NAME -> new BatchMoverContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
@@ -57,7 +76,8 @@ public final class Contenders {
       case CROUPIER_PROTOCOL, CROUPIER_PROTOCOL_AWAIT -> new CroupierProtocolContender(name,
           options(name, spec).build(), spec.keyedQueues(), name.equals(CROUPIER_PROTOCOL_AWAIT));
       default -> throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + ALL
-          + ", " + CROUPIER_PROTOCOL + " and " + CROUPIER_PROTOCOL_AWAIT);
+          + ", " + CROUPIER_PROTOCOL + " and " + CROUPIER_PROTOCOL_AWAIT + " (a Croupier name + '"
+          + LEAN_SUFFIX + "': keeping no status records)");
     };
   }
 

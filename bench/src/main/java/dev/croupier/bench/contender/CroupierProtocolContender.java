@@ -88,7 +88,8 @@ public final class CroupierProtocolContender implements Contender {
       List<JobRequest> requests = new ArrayList<>(part.size());
       for (Job job : part) {
         JobRequest.Builder r = JobRequest.newBuilder(job.tenant(), CroupierContender.FUNCTION)
-            .payload(job.encode().getBytes(StandardCharsets.UTF_8));
+            .payload(job.encode().getBytes(StandardCharsets.UTF_8))
+            .watched(await);
         if (keyed) {
           r.concurrencyKey(CroupierContender.QUEUE_KEY,
               job.queue().isEmpty() ? CroupierContender.DEFAULT_QUEUE : job.queue());

@@ -27,7 +27,10 @@ import java.util.Objects;
  * @param configCacheTtl how stale a cached function or tenant config may be
  * @param virtualTimeRetention how long a tenant's virtual time outlives its last service: a
  *     tenant idle longer than this leaves nothing behind and returns at the system time
- * @param statusRetention how long a finished job's status record is kept
+ * @param statusRetention how long a succeeded or cancelled job's status record is kept; zero keeps
+ *     none (a job's record goes as it succeeds, saving two Redis commands per job), except for a
+ *     watched job ({@link dev.croupier.api.EnqueueOptions#watched}, or one being awaited), whose
+ *     record stays {@link #WATCHED_STATUS_GRACE} so its watcher can read how it ended
  * @param idempotencyWindow how long an idempotency key deduplicates
  * @param registeredFunctionLifetime how long a function config stored by
  *     {@link Engine#registerFunction} (by a worker) lives once nothing registers it again; nodes
@@ -78,6 +81,11 @@ public record EngineOptions(
   public static final Duration DEFAULT_CONFIG_CACHE_TTL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_VIRTUAL_TIME_RETENTION = Duration.ofHours(1);
   public static final Duration DEFAULT_STATUS_RETENTION = Duration.ofHours(24);
+  /**
+   * How long a watched job's status record stays when {@code statusRetention} is zero: long
+   * enough for its watcher to read how it ended (the scripts' WATCHED_GRACE_MS).
+   */
+  public static final Duration WATCHED_STATUS_GRACE = Duration.ofMinutes(5);
   public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
   public static final Duration DEFAULT_REGISTERED_FUNCTION_LIFETIME = Duration.ofDays(7);
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
@@ -108,7 +116,11 @@ public record EngineOptions(
     requirePositive("scavengeInterval", scavengeInterval);
     requirePositive("configCacheTtl", configCacheTtl);
     requirePositive("virtualTimeRetention", virtualTimeRetention);
-    requirePositive("statusRetention", statusRetention);
+    Objects.requireNonNull(statusRetention, "statusRetention");
+    if (statusRetention.isNegative()) {
+      throw new IllegalArgumentException("statusRetention must be zero (keep no status records) or positive: "
+          + statusRetention);
+    }
     requirePositive("idempotencyWindow", idempotencyWindow);
     requirePositive("registeredFunctionLifetime", registeredFunctionLifetime);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");

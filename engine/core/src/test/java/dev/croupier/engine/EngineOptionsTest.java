@@ -40,6 +40,14 @@ class EngineOptionsTest {
   }
 
   @Test
+  void statusRetention_zeroKeepsNone_negativeIsRefused() {
+    assertThat(url("redis://h:1").statusRetention(Duration.ZERO).build().statusRetention()).isZero();
+    assertThatThrownBy(() -> url("redis://h:1").statusRetention(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("statusRetention must be zero (keep no status records) or positive");
+  }
+
+  @Test
   void registrationRefreshInterval_isAQuarterOfTheLifetime_cappedAtAnHour() {
     assertThat(url("redis://h:1").registeredFunctionLifetime(Duration.ofSeconds(8)).build()
         .registrationRefreshInterval()).isEqualTo(Duration.ofSeconds(2));

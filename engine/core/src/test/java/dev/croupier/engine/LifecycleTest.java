@@ -104,6 +104,28 @@ class LifecycleTest {
   }
 
   @Test
+  void zeroStatusRetention_keepsNoRecordOfSucceededJobs_yetAWatchedJobIsAwaitedToTheEnd() throws Exception {
+    String ns = REDIS.newNamespace();
+    try (EngineRuntime lean = EngineRuntime.host(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
+        .statusRetention(Duration.ZERO).idlePoll(Duration.ofMillis(5)).build());
+        RedisClient redis = REDIS.client()) {
+      Engine e = lean.engine();
+      CountDownLatch ran = new CountDownLatch(2);
+      e.register(FunctionSpec.newBuilder("f").build(), 2, job -> ran.countDown());
+      String plain = e.enqueue("t1", "f", bytes("x"), EnqueueOptions.DEFAULTS).jobId();
+      String watched = e.enqueue("t1", "f", bytes("x"), EnqueueOptions.newBuilder().watched(true).build()).jobId();
+      assertThat(ran.await(20, TimeUnit.SECONDS)).isTrue();
+      // Awaited only after it ended: its record was kept for the watcher all the same.
+      JobInfo info = e.awaitCompletion(watched, Duration.ofSeconds(20)).get(25, TimeUnit.SECONDS);
+      assertThat(info.state()).isEqualTo(JobState.SUCCEEDED);
+      eventually(() -> e.lookup(plain).isEmpty(), "the unwatched job leaves no record");
+      assertThat(redis.pttl(ns + ":{c:0}:job:" + watched))
+          .isBetween(1L, EngineOptions.WATCHED_STATUS_GRACE.toMillis());
+      IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  @Test
   void handlerException_retriesWithBackoff_thenSucceeds() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     engine.engine().register(FunctionSpec.newBuilder("flaky").retry(FAST_RETRY).build(), 2, job -> {

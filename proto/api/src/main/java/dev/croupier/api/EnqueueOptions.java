@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param maxAttempts overrides the function's retry policy, or 0 to keep it
  * @param headers a small string map carried to the handler ({@link JobContext#headers()}),
  *     within {@link JobHeaders}' limits; names are kept lower-case
+ * @param watched whether the job is watched from the start: its end is announced to watchers and
+ *     its status record kept even where the engine keeps none ({@code statusRetention} zero).
+ *     Set it on a job you will await: it cannot end unseen before the await reaches the engine
  */
 public record EnqueueOptions(
     Instant runAt,
@@ -34,7 +37,8 @@ public record EnqueueOptions(
     Duration idempotencyWindow,
     Map<String, String> concurrencyKeys,
     int maxAttempts,
-    Map<String, String> headers) {
+    Map<String, String> headers,
+    boolean watched) {
 
   /** Longest idempotency key accepted (it is hashed before it reaches a key name). */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 512;
@@ -95,12 +99,19 @@ public record EnqueueOptions(
   /** These options with {@code headers} in place of the current ones (checked as at build). */
   public EnqueueOptions withHeaders(Map<String, String> headers) {
     return new EnqueueOptions(runAt, delay, priority, idempotencyKey, idempotencyWindow, concurrencyKeys,
-        maxAttempts, headers);
+        maxAttempts, headers, watched);
+  }
+
+  /** These options, watched from the start ({@link #watched}). */
+  public EnqueueOptions asWatched() {
+    return watched ? this : new EnqueueOptions(runAt, delay, priority, idempotencyKey, idempotencyWindow,
+        concurrencyKeys, maxAttempts, headers, true);
   }
 
   /** These options with {@code key} as the idempotency key, deduplicating for {@code window}. */
   public EnqueueOptions withIdempotencyKey(String key, Duration window) {
-    return new EnqueueOptions(runAt, delay, priority, key, window, concurrencyKeys, maxAttempts, headers);
+    return new EnqueueOptions(runAt, delay, priority, key, window, concurrencyKeys, maxAttempts, headers,
+        watched);
   }
 
   private static Duration requireAtMost(String name, Duration d, Duration max) {
@@ -126,6 +137,7 @@ public record EnqueueOptions(
     private final Map<String, String> concurrencyKeys = new LinkedHashMap<>();
     private int maxAttempts;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private boolean watched;
 
     private Builder() {}
 
@@ -186,10 +198,16 @@ public record EnqueueOptions(
       return this;
     }
 
+    /** Watches the job from the start ({@link EnqueueOptions#watched}): for a job you will await. */
+    public Builder watched(boolean watched) {
+      this.watched = watched;
+      return this;
+    }
+
     /** Builds and validates the options. */
     public EnqueueOptions build() {
       return new EnqueueOptions(runAt, delay, priority, idempotencyKey, idempotencyWindow, concurrencyKeys,
-          maxAttempts, headers);
+          maxAttempts, headers, watched);
     }
   }
 }

@@ -118,6 +118,15 @@ public record JobRequest(String tenant, String function, byte[] payload, Enqueue
       return this;
     }
 
+    /**
+     * Watches the job from the start ({@link EnqueueOptions#watched}): set it on a job you will
+     * await, so that it cannot end unseen before the await reaches the engine.
+     */
+    public Builder watched(boolean watched) {
+      options.watched(watched);
+      return this;
+    }
+
     /** Builds and validates the request. */
     public JobRequest build() {
       return new JobRequest(tenant, function, payload, options.build());

@@ -44,7 +44,8 @@ public final class JobMessages {
         .setPriorityMs(o.priority().toMillis())
         .putAllConcurrencyKeys(o.concurrencyKeys())
         .setMaxAttempts(o.maxAttempts())
-        .putAllHeaders(o.headers());
+        .putAllHeaders(o.headers())
+        .setWatched(o.watched());
     if (o.runAt() != null) {
       b.setRunAtMs(Math.max(1, o.runAt().toEpochMilli()));
     }
@@ -67,7 +68,8 @@ public final class JobMessages {
             EnqueueOptions.MAX_DELAY.toMillis())))
         .priority(Duration.ofMillis(unsignedMillis("priority_ms", item.getPriorityMs(),
             EnqueueOptions.MAX_PRIORITY.toMillis())))
-        .maxAttempts(item.getMaxAttempts());
+        .maxAttempts(item.getMaxAttempts())
+        .watched(item.getWatched());
     if (item.getRunAtMs() != 0) {
       o.runAt(Instant.ofEpochMilli(unsignedMillis("run_at_ms", item.getRunAtMs(),
           EnqueueOptions.MAX_RUN_AT.toEpochMilli())));

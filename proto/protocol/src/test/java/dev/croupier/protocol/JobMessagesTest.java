@@ -113,10 +113,12 @@ class JobMessagesTest {
   void item_roundTripsThroughRequest() {
     JobRequest r = JobRequest.newBuilder("acme", "f").payload("p")
         .runAt(Instant.ofEpochMilli(1_700_000_000_000L)).priority(Duration.ofSeconds(3))
-        .idempotencyKey("k").idempotencyWindow(Duration.ofSeconds(90)).build();
+        .idempotencyKey("k").idempotencyWindow(Duration.ofSeconds(90)).watched(true).build();
     JobRequest back = JobMessages.request(JobMessages.item(r));
     assertThat(back.options()).isEqualTo(r.options());
     assertThat(back.options().idempotencyWindow()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(back.options().watched()).isTrue();
+    assertThat(JobMessages.item(JobRequest.newBuilder("acme", "f").build()).getWatched()).isFalse();
   }
 
   @Test

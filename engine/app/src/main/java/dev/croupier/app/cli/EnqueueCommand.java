@@ -106,7 +106,7 @@ public final class EnqueueCommand implements Callable<Integer> {
   }
 
   private List<String> enqueueAll(CroupierClient client) {
-    JobRequest job = JobRequest.newBuilder(tenant, function).payload(payload).build();
+    JobRequest job = JobRequest.newBuilder(tenant, function).payload(payload).watched(waitForJobs).build();
     java.util.ArrayDeque<CompletableFuture<List<EnqueueResult>>> inFlight = new java.util.ArrayDeque<>();
     List<String> ids = new ArrayList<>(count);
     for (int sent = 0; sent < count; sent += BATCH) {

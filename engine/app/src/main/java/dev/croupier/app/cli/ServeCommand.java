@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -65,6 +66,13 @@ public final class ServeCommand implements Callable<Integer> {
       description = "claim loops in this node (default: ${DEFAULT-VALUE})")
   int claimThreads;
 
+  @Option(names = "--status-retention", paramLabel = "SECONDS",
+      defaultValue = "" + 86_400, // EngineOptions.DEFAULT_STATUS_RETENTION
+      description = "how long a succeeded or cancelled job's status record is kept; 0 keeps none"
+          + " (two Redis writes fewer per job) but a watched job's, kept 5 minutes for its watcher"
+          + " (default: ${DEFAULT-VALUE})")
+  long statusRetentionSeconds;
+
   @Option(names = "--tenant-series", paramLabel = "N",
       defaultValue = "" + EngineOptions.DEFAULT_TENANT_SERIES_LIMIT,
       description = "give the first N tenants seen their own metric series (a tenant tag on the"
@@ -75,6 +83,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     logFormat.apply();
+    if (statusRetentionSeconds < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--status-retention must be 0 (keep no status records) or a positive number of seconds: "
+              + statusRetentionSeconds);
+    }
     // Everything about listening is checked before Redis is connected (or an embedded one started).
     Tokens tokenSet = tokens == null ? null : Tokens.load(tokens);
     ServerOptions serverOptions = serverOptions(tokenSet);
@@ -93,7 +106,8 @@ public final class ServeCommand implements Callable<Integer> {
     try (RedisOption.Target target = redis.open();
         EngineRuntime runtime = EngineRuntime.host(EngineOptions.newBuilder()
             .redisUrl(target.url()).namespace(namespace).claimThreads(claimThreads)
-            .meterRegistry(registry).tenantSeriesLimit(tenantSeries).build());
+            .meterRegistry(registry).tenantSeriesLimit(tenantSeries)
+            .statusRetention(Duration.ofSeconds(statusRetentionSeconds)).build());
         NodeServer server = NodeServer.start(runtime, serverOptions);
         AdminServer admin = adminPort < 0 ? null
             : new AdminServer(adminHost, adminPort, registry, runtime.leases()::redisReachable,

@@ -58,7 +58,7 @@ public final class Enqueuer implements AutoCloseable {
   /** A validated job, ready to write. */
   private record Job(String tenant, String function, int shard, String id, String queueId, byte[] payload,
       long runAt, long score, int maxAttempts, String keyed, Map<String, String> keyValues,
-      String idempotencyKey, long idempotencyWindowMs, String headers) {}
+      String idempotencyKey, long idempotencyWindowMs, String headers, boolean watched) {}
 
   /**
    * Enqueues every request in one flush (all or nothing as far as validation goes: one bad
@@ -153,7 +153,7 @@ public final class Enqueuer implements AutoCloseable {
     return new Job(tenant, spec.name(), shard, ids.next(shard, now), qid, r.payload(), runAt, score,
         maxAttempts, keyed.toString(), o.concurrencyKeys(), o.idempotencyKey(),
         (o.idempotencyWindow() != null ? o.idempotencyWindow() : options.idempotencyWindow()).toMillis(),
-        HeaderField.encode(o.headers()));
+        HeaderField.encode(o.headers()), o.watched());
   }
 
   private ScriptRegistry.Call group(List<Job> group, long now) {
@@ -165,7 +165,8 @@ public final class Enqueuer implements AutoCloseable {
     for (Job j : group) {
       a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score)
           .add(j.idempotencyKey == null ? "" : keys.idempotency(shard, j.tenant, j.idempotencyKey))
-          .add(j.idempotencyKey == null ? 0 : j.idempotencyWindowMs).add(j.headers).add(j.keyValues.size());
+          .add(j.idempotencyKey == null ? 0 : j.idempotencyWindowMs).add(j.headers).add(j.watched ? "1" : "")
+          .add(j.keyValues.size());
       j.keyValues.forEach((name, value) -> a.add(name).add(value));
     }
     return new ScriptRegistry.Call(Script.ENQUEUE_JOBS, k.list(), a.list());

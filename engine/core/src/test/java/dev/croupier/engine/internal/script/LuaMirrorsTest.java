@@ -2,6 +2,7 @@ package dev.croupier.engine.internal.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.testing.RedisServerExtension;
@@ -20,7 +21,8 @@ import redis.clients.jedis.RedisClient;
 /**
  * The includes that mirror a Java class agree with it: {@code keys.lua} builds every key name as
  * {@link KeySchema} does, {@code ids.lua} reads a job id's time as {@link JobIds} does, and
- * {@code codes.lua} holds the same codes as {@link ReplyCode}.
+ * {@code codes.lua} holds the same codes as {@link ReplyCode}, and {@code finish.lua} keeps a
+ * watched job's status record as long as {@link EngineOptions#WATCHED_STATUS_GRACE}.
  */
 class LuaMirrorsTest {
 
@@ -181,6 +183,17 @@ class LuaMirrorsTest {
     }
     assertThat(lua).isEqualTo(java);
     assertThat(java.values()).doesNotHaveDuplicates().filteredOn(v -> v != 1).allMatch(v -> v < 0);
+  }
+
+  @Test
+  void finishLua_keepsAWatchedJobsRecord_asLongAsEngineOptionsSays() {
+    Object kept = eval("""
+        local rcall = redis.call
+        -- @include finish
+        return {statusKept('0', '1'), statusKept('0', false), statusKept('60000', false)}
+        """, List.of());
+    assertThat(Replies.asList(kept)).extracting(Replies::asLong)
+        .containsExactly(EngineOptions.WATCHED_STATUS_GRACE.toMillis(), 0L, 60_000L);
   }
 
   private Object eval(String source, List<String> argv) {

@@ -96,7 +96,12 @@ class ScriptsTest {
   }
 
   private List<ReplyCode> complete(List<Object[]> jobs) {
-    Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(60000).add(3_600_000).add(1);
+    return complete(jobs, 60_000);
+  }
+
+  /** A batch through completeJobs with status retention {@code retentionMs} (0: keep none). */
+  private List<ReplyCode> complete(List<Object[]> jobs, long retentionMs) {
+    Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(retentionMs).add(3_600_000).add(1);
     for (Object[] j : jobs) {
       a.add((String) j[0]).add((String) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
     }
@@ -625,8 +630,54 @@ class ScriptsTest {
   }
 
   private ReplyCode cancel(String id) {
+    return cancel(id, 60_000);
+  }
+
+  private ReplyCode cancel(String id, long retentionMs) {
     return Replies.code(scripts.run(Script.CANCEL_JOB, Args.of().add(keys.job(0, id)).list(),
-        Args.of().add(keys.prefix(0)).add(id).add(clock.millis()).add(60000).list()));
+        Args.of().add(keys.prefix(0)).add(id).add(clock.millis()).add(retentionMs).list()));
+  }
+
+  @Test
+  void zeroStatusRetention_keepsNoRecordOfAnEndedJob_butAWatchedOnesForItsWatcher() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    String plain = enqueue("t1", "f");
+    String watched = enqueue("t1", "f", EnqueueOptions.newBuilder().watched(true).build());
+    assertThat(redis.hget(keys.job(0, watched), "w")).as("watched from its enqueue").isEqualTo("1");
+    assertThat(redis.hget(keys.job(0, plain), "w")).isNull();
+    List<LeasedJob> jobs = claim(spec, 2).jobs();
+    List<Object[]> batch = new ArrayList<>();
+    for (LeasedJob j : jobs) {
+      batch.add(new Object[] {j.id(), j.leaseToken(), "s", 1L});
+    }
+    assertThat(complete(batch, 0)).containsExactly(ReplyCode.OK, ReplyCode.OK);
+    assertThat(redis.exists(keys.job(0, plain))).as("no status record").isFalse();
+    assertThat(redis.hget(keys.job(0, watched), "st")).isEqualTo("succeeded");
+    assertThat(redis.pttl(keys.job(0, watched))).as("kept for its watcher")
+        .isBetween(EngineOptions.WATCHED_STATUS_GRACE.toMillis() - 10_000, EngineOptions.WATCHED_STATUS_GRACE.toMillis());
+    assertThat(complete(batch.subList(0, 1), 0)).as("a repeat of the ack").containsExactly(ReplyCode.UNKNOWN_JOB);
+    assertThat(redis.zcard(keys.inflight(0))).isZero();
+    // A cancel likewise: the record goes unless the job is watched; the job never runs.
+    String cancelled = enqueue("t1", "f");
+    String cancelledWatched = enqueue("t1", "f", EnqueueOptions.newBuilder().watched(true).build());
+    assertThat(cancel(cancelled, 0)).isEqualTo(ReplyCode.OK);
+    assertThat(cancel(cancelledWatched, 0)).isEqualTo(ReplyCode.OK);
+    assertThat(redis.exists(keys.job(0, cancelled))).isFalse();
+    assertThat(redis.hget(keys.job(0, cancelledWatched), "st")).isEqualTo("cancelled");
+    assertThat(redis.pttl(keys.job(0, cancelledWatched))).isPositive();
+    assertThat(claim(spec, 10).jobs()).isEmpty();
+  }
+
+  @Test
+  void aWatchedDuplicate_marksTheJobItNames() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    String first = enqueue("t1", "f", EnqueueOptions.newBuilder().idempotencyKey("k").build());
+    assertThat(redis.hget(keys.job(0, first), "w")).isNull();
+    EnqueueResult again = enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {2},
+        EnqueueOptions.newBuilder().idempotencyKey("k").watched(true).build()))).get(0);
+    assertThat(again).isEqualTo(new EnqueueResult(first, true));
+    assertThat(redis.hget(keys.job(0, first), "w")).isEqualTo("1");
   }
 
   @Test
