@@ -107,7 +107,6 @@ public final class RealEngine implements Engine {
       new StorageLayout(redis, keys, options.namespace()).check(scripts);
       this.config = new ConfigStore(redis, keys, options.configCacheTtl(),
           options.registeredFunctionLifetime());
-      this.enqueuer = new Enqueuer(scripts, keys, config, options);
       this.completer = new Completer(scripts, keys, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
       this.waits = new WaitRecorder(redis, keys);
@@ -123,6 +122,17 @@ public final class RealEngine implements Engine {
       this.scheduler = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
+      this.enqueuer = new Enqueuer(scripts, keys, config, options, new Enqueuer.WatchedJobs() {
+        @Override
+        public void expect(List<String> ids) {
+          watcher.expect(ids);
+        }
+
+        @Override
+        public void unexpect(List<String> ids) {
+          watcher.unexpect(ids);
+        }
+      });
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);

@@ -46,13 +46,43 @@ public final class Enqueuer implements AutoCloseable {
   private final JobIds ids = new JobIds();
   private final Coalescer<Job, EnqueueResult> writes =
       new Coalescer<>("croupier-enqueues", MAX_JOBS_PER_FLUSH, this::write);
+  private final WatchedJobs watched;
+
+  /**
+   * Told of jobs enqueued watched ({@code EnqueueOptions.watched}): their ids before they are
+   * written, so that a watcher may expect their ends from the start, and the ids that were not
+   * stored after all (a duplicate's, or every one of a failed write).
+   */
+  public interface WatchedJobs {
+    /** Jobs about to be written watched. */
+    void expect(List<String> ids);
+
+    /** Jobs of {@link #expect} that were not stored. */
+    void unexpect(List<String> ids);
+
+    /** Tells nobody. */
+    WatchedJobs NONE = new WatchedJobs() {
+      @Override
+      public void expect(List<String> ids) {}
+
+      @Override
+      public void unexpect(List<String> ids) {}
+    };
+  }
 
   /** An enqueuer writing through {@code scripts}. */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options) {
+    this(scripts, keys, config, options, WatchedJobs.NONE);
+  }
+
+  /** An enqueuer writing through {@code scripts} that tells {@code watched} of watched jobs. */
+  public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options,
+      WatchedJobs watched) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.config = Objects.requireNonNull(config, "config");
     this.options = Objects.requireNonNull(options, "options");
+    this.watched = Objects.requireNonNull(watched, "watched");
   }
 
   /** A validated job, ready to write. */
@@ -67,10 +97,35 @@ public final class Enqueuer implements AutoCloseable {
   public List<EnqueueResult> enqueue(List<JobRequest> requests) {
     long now = options.clock().millis();
     List<Job> jobs = new ArrayList<>(requests.size());
+    List<String> watchedIds = new ArrayList<>();
     for (JobRequest r : requests) {
-      jobs.add(validate(r, now));
+      Job j = validate(r, now);
+      jobs.add(j);
+      if (j.watched) {
+        watchedIds.add(j.id);
+      }
     }
-    return writes.submit(jobs);
+    if (watchedIds.isEmpty()) {
+      return writes.submit(jobs);
+    }
+    watched.expect(watchedIds);
+    List<EnqueueResult> results;
+    try {
+      results = writes.submit(jobs);
+    } catch (RuntimeException e) {
+      watched.unexpect(watchedIds);
+      throw e;
+    }
+    List<String> notStored = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      if (jobs.get(i).watched && results.get(i).duplicate()) {
+        notStored.add(jobs.get(i).id);
+      }
+    }
+    if (!notStored.isEmpty()) {
+      watched.unexpect(notStored);
+    }
+    return results;
   }
 
   /** Writes validated jobs of any callers in one round trip; results in the jobs' order. */

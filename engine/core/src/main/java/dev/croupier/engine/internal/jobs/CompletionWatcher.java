@@ -33,6 +33,11 @@ import redis.clients.jedis.UnifiedJedis;
  * that end it publish its id on the shard's done channel; one subscriber thread per engine listens.
  * A periodic re-check covers messages missed while the subscription reconnects.
  *
+ * <p>A job this engine enqueued watched ({@link #expect}) carries the flag from its first write,
+ * so awaiting it needs no {@code watchJobs} call: the end is announced anyway, and the listener
+ * notes it for an await that comes later. That note is a cache (bounded, and dropped a while after
+ * the end): an await that finds none marks and reads the job as any other.
+ *
  * <p>Watching costs no round trip per job under load: what concurrent watchers ask for goes out
  * together (one {@code watchJobs} call per shard per flush), and the ends announced meanwhile are
  * looked up together (one pipeline of HGETALLs per flush); an idle watch goes out at once.
@@ -42,12 +47,19 @@ public final class CompletionWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
   /** Most jobs one flush marks or looks up. */
   static final int MAX_PER_FLUSH = 512;
+  /** Most jobs enqueued watched that are remembered at once; beyond it they are awaited as any other. */
+  static final int MAX_EXPECTED = 100_000;
+  /** How long an expected job is remembered: after its end (for a late await), and in all. */
+  static final long EXPECTED_AFTER_END_MS = 60_000;
+  static final long EXPECTED_AT_MOST_MS = 600_000;
 
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final JobAdmin admin;
   private final UnifiedJedis redis;
   private final Map<String, List<CompletableFuture<JobInfo>>> waiting = new ConcurrentHashMap<>();
+  /** Jobs enqueued watched by this engine, by id (see the class comment). */
+  private final Map<String, Expected> expected = new ConcurrentHashMap<>();
   private final Listener listener = new Listener();
   private final Thread subscriber;
   private final Coalescer<String, Optional<String>> watches =
@@ -70,6 +82,35 @@ public final class CompletionWatcher implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(this::recheck, 1, 1, TimeUnit.SECONDS);
   }
 
+  /** A job enqueued watched: when this engine learnt of it, and when its end was announced (0: not yet). */
+  private static final class Expected {
+    final long since = System.currentTimeMillis();
+    volatile long endedAt;
+  }
+
+  /**
+   * Jobs about to be written watched (their hashes carry the flag from the first write): an await
+   * of one of them skips the watchJobs call. Call before the write, so no end goes unnoted.
+   */
+  public void expect(List<String> jobIds) {
+    for (String id : jobIds) {
+      if (expected.size() >= MAX_EXPECTED) {
+        return; // awaited as any other job
+      }
+      expected.putIfAbsent(id, new Expected());
+    }
+  }
+
+  /** Jobs of {@link #expect} that were not written after all. */
+  public void unexpect(List<String> jobIds) {
+    jobIds.forEach(expected::remove);
+  }
+
+  /** Jobs remembered by {@link #expect} now (for tests). */
+  int expectedCount() {
+    return expected.size();
+  }
+
   /** A future completed with the job's info when it reaches a final state. */
   public CompletableFuture<JobInfo> await(String jobId, Duration timeout) {
     JobIds.shardOf(jobId, keys.shards()); // a malformed id is refused before anything is written
@@ -77,6 +118,21 @@ public final class CompletionWatcher implements AutoCloseable {
     // Register before marking the job watched, so an end published in between is not missed.
     waiting.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>()).add(f);
     f.whenComplete((v, e) -> forget(jobId, f));
+    Expected expectation = expected.get(jobId);
+    if (expectation != null) {
+      // Watched since its enqueue: its end is announced. The listener notes an end before it
+      // looks for waiters, and this await registered before it reads the note, so one of the
+      // two sees the other: an end announced before now is resolved here.
+      f.whenComplete((info, err) -> {
+        if (info != null) {
+          expected.remove(jobId, expectation); // answered: the note has done its work
+        }
+      });
+      if (expectation.endedAt != 0) {
+        resolve(jobId);
+      }
+      return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
     Optional<String> state;
     try {
       state = watches.submit(jobId);
@@ -122,6 +178,9 @@ public final class CompletionWatcher implements AutoCloseable {
   }
 
   private void recheck() {
+    long now = System.currentTimeMillis();
+    expected.values().removeIf(e -> e.endedAt != 0 ? now - e.endedAt > EXPECTED_AFTER_END_MS
+        : now - e.since > EXPECTED_AT_MOST_MS);
     List<String> ids = new ArrayList<>(waiting.keySet());
     for (int from = 0; from < ids.size(); from += MAX_PER_FLUSH) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_PER_FLUSH));
@@ -183,11 +242,16 @@ public final class CompletionWatcher implements AutoCloseable {
     watches.close();
     lookups.close();
     waiting.values().forEach(l -> l.forEach(f -> f.cancel(false)));
+    expected.clear();
   }
 
   private final class Listener extends JedisPubSub {
     @Override
     public void onMessage(String channel, String jobId) {
+      Expected expectation = expected.get(jobId);
+      if (expectation != null) {
+        expectation.endedAt = System.currentTimeMillis(); // for an await still to come (see await)
+      }
       if (!waiting.containsKey(jobId)) {
         return; // watched elsewhere (another engine's caller)
       }

@@ -1,0 +1,123 @@
+package dev.croupier.engine.internal.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.croupier.api.EnqueueOptions;
+import dev.croupier.api.FunctionSpec;
+import dev.croupier.api.JobInfo;
+import dev.croupier.api.JobRequest;
+import dev.croupier.api.JobState;
+import dev.croupier.engine.EngineOptions;
+import dev.croupier.engine.internal.config.ConfigStore;
+import dev.croupier.engine.internal.enqueue.Enqueuer;
+import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.script.ScriptRegistry;
+import dev.croupier.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Jobs enqueued watched are awaited without a watchJobs call: their ends are announced from the
+ * first write, and one announced before the await is noted for it.
+ */
+class CompletionWatcherTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  private RedisClient redis;
+  private KeySchema keys;
+  private ScriptRegistry scripts;
+  private ScheduledExecutorService scheduler;
+  private CompletionWatcher watcher;
+  private Enqueuer enqueuer;
+  private JobAdmin admin;
+
+  @BeforeEach
+  void setUp() {
+    redis = REDIS.client();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace())
+        .build();
+    keys = new KeySchema(options.namespace(), 1);
+    scripts = new ScriptRegistry(redis);
+    scheduler = Executors.newSingleThreadScheduledExecutor();
+    admin = new JobAdmin(redis, scripts, keys, options);
+    watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
+    ConfigStore config = new ConfigStore(redis, keys, Duration.ofSeconds(2));
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    enqueuer = new Enqueuer(scripts, keys, config, options, new Enqueuer.WatchedJobs() {
+      @Override
+      public void expect(List<String> ids) {
+        watcher.expect(ids);
+      }
+
+      @Override
+      public void unexpect(List<String> ids) {
+        watcher.unexpect(ids);
+      }
+    });
+  }
+
+  @AfterEach
+  void tearDown() {
+    enqueuer.close();
+    watcher.close();
+    scheduler.shutdownNow();
+    redis.close();
+  }
+
+  private String enqueue(EnqueueOptions o) {
+    return enqueuer.enqueue(List.of(new JobRequest("t1", "f", new byte[] {1}, o))).get(0).jobId();
+  }
+
+  @Test
+  void anExpectedJob_isAwaitedWithoutMarkingIt_andAnEndAnnouncedBeforeTheAwaitIsNotMissed() throws Exception {
+    String id = enqueue(EnqueueOptions.newBuilder().watched(true).build());
+    assertThat(watcher.expectedCount()).isEqualTo(1);
+    // The await does not read the job: a job that is not there is awaited all the same (an
+    // await that marks and reads it would fail at once: no such job).
+    String missing = "0-" + id.substring(2, 12) + "0000000000000000";
+    watcher.expect(List.of(missing));
+    CompletableFuture<JobInfo> pending = watcher.await(missing, Duration.ofMillis(300));
+    assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(TimeoutException.class);
+    // Ended (cancelled) before anyone awaits it: the announcement is noted, and the await answers.
+    assertThat(admin.cancel(id)).isTrue();
+    JobInfo info = awaitEventually(id);
+    assertThat(info.state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  @Test
+  void aJobNotStored_isNotExpected() {
+    enqueue(EnqueueOptions.newBuilder().idempotencyKey("k").build());
+    enqueue(EnqueueOptions.newBuilder().idempotencyKey("k").watched(true).build());
+    assertThat(watcher.expectedCount()).as("the duplicate's own id was never written").isZero();
+    enqueue(EnqueueOptions.DEFAULTS);
+    assertThat(watcher.expectedCount()).as("not watched").isZero();
+  }
+
+  /** Awaits {@code id}; the announcement may reach the listener a moment after the cancel. */
+  private JobInfo awaitEventually(String id) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return watcher.await(id, Duration.ofMillis(500)).get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TimeoutException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+}
