@@ -64,7 +64,9 @@ public final class JmhSuites {
         case "contention" -> md.append(contention(threads, engines, json));
         case "scale" -> md.append(scale(queues, json));
         case "scripts" -> md.append(scripts(json));
-        default -> throw new IllegalArgumentException("unknown suite '" + suite + "'; known: contention, scale, scripts");
+        case "records" -> md.append(records(json));
+        default -> throw new IllegalArgumentException("unknown suite '" + suite
+            + "'; known: contention, scale, scripts, records");
       }
     }
     Path file = out.resolve("jmh-summary.json");
@@ -142,6 +144,22 @@ public final class JmhSuites {
     }
     json.put("scripts", rows);
     return "### Lua script cost (one client, round trip included)\n\n" + t.render() + "\n";
+  }
+
+  private String records(Map<String, Object> json) throws RunnerException {
+    Collection<RunResult> results = new Runner(base("records", RecordBenchmark.class.getName()).build()).run();
+    MarkdownTable t = new MarkdownTable(List.of("step, record", "us per job", "error"));
+    Map<String, Object> rows = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      name = name.substring(name.lastIndexOf('.') + 1);
+      Result<?> p = r.getPrimaryResult();
+      t.row(List.of(name, Format.fixed(p.getScore(), 2), Format.fixed(p.getScoreError(), 2)));
+      rows.put(name, Map.of("microsPerJob", p.getScore(), "error", p.getScoreError()));
+    }
+    json.put("records", rows);
+    return "### a job's record: today's hash against one packed string (one Lua call per "
+        + RecordBenchmark.JOBS + " jobs)\n\n" + t.render() + "\n";
   }
 
   private static double minIteration(RunResult r, String name) {

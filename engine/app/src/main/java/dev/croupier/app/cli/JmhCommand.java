@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
         "  contention  claim throughput and jobs per claim by claim threads and engines",
         "  scale       claim throughput by active virtual queues (100 / 10,000 / 1,000,000)",
         "  scripts     cost of each Lua script: enqueue, batch lease, ack, nack",
+        "  records     a job's record per job, today's hash against one packed string (opt-in)",
         "Defaults fit a 2-core machine (a few minutes); --long runs longer iterations."})
 public final class JmhCommand implements Callable<Integer> {
 
