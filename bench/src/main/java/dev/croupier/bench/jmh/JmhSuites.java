@@ -132,34 +132,34 @@ public final class JmhSuites {
   }
 
   private String scripts(Map<String, Object> json) throws RunnerException {
-    Collection<RunResult> results = new Runner(base("scripts", ScriptBenchmark.class.getName()).build()).run();
-    MarkdownTable t = new MarkdownTable(List.of("script (one call)", "us per call", "error"));
-    Map<String, Object> rows = new LinkedHashMap<>();
-    for (RunResult r : results) {
-      String name = r.getParams().getBenchmark();
-      name = name.substring(name.lastIndexOf('.') + 1);
-      Result<?> p = r.getPrimaryResult();
-      t.row(List.of(name, Format.fixed(p.getScore(), 1), Format.fixed(p.getScoreError(), 1)));
-      rows.put(name, Map.of("microsPerCall", p.getScore(), "error", p.getScoreError()));
-    }
-    json.put("scripts", rows);
-    return "### Lua script cost (one client, round trip included)\n\n" + t.render() + "\n";
+    return "### Lua script cost (one client, round trip included)\n\n"
+        + means("scripts", ScriptBenchmark.class, "script (one call)", "us per call", 1, "microsPerCall", json);
   }
 
   private String records(Map<String, Object> json) throws RunnerException {
-    Collection<RunResult> results = new Runner(base("records", RecordBenchmark.class.getName()).build()).run();
-    MarkdownTable t = new MarkdownTable(List.of("step, record", "us per job", "error"));
+    return "### a job's record: today's hash against one packed string (one Lua call per "
+        + RecordBenchmark.JOBS + " jobs)\n\n"
+        + means("records", RecordBenchmark.class, "step, record", "us per job", 2, "microsPerJob", json);
+  }
+
+  /**
+   * Runs every benchmark of {@code type} as suite {@code suite}: a table of each one's mean (in
+   * {@code unit}, {@code digits} decimals) and error, also put in {@code json} under the suite.
+   */
+  private String means(String suite, Class<?> type, String what, String unit, int digits, String field,
+      Map<String, Object> json) throws RunnerException {
+    Collection<RunResult> results = new Runner(base(suite, type.getName()).build()).run();
+    MarkdownTable t = new MarkdownTable(List.of(what, unit, "error"));
     Map<String, Object> rows = new LinkedHashMap<>();
     for (RunResult r : results) {
       String name = r.getParams().getBenchmark();
       name = name.substring(name.lastIndexOf('.') + 1);
       Result<?> p = r.getPrimaryResult();
-      t.row(List.of(name, Format.fixed(p.getScore(), 2), Format.fixed(p.getScoreError(), 2)));
-      rows.put(name, Map.of("microsPerJob", p.getScore(), "error", p.getScoreError()));
+      t.row(List.of(name, Format.fixed(p.getScore(), digits), Format.fixed(p.getScoreError(), digits)));
+      rows.put(name, Map.of(field, p.getScore(), "error", p.getScoreError()));
     }
-    json.put("records", rows);
-    return "### a job's record: today's hash against one packed string (one Lua call per "
-        + RecordBenchmark.JOBS + " jobs)\n\n" + t.render() + "\n";
+    json.put(suite, rows);
+    return t.render() + "\n";
   }
 
   private static double minIteration(RunResult r, String name) {

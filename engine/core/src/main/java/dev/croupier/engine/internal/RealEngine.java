@@ -122,17 +122,8 @@ public final class RealEngine implements Engine {
       this.scheduler = Executors.newScheduledThreadPool(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
-      this.enqueuer = new Enqueuer(scripts, keys, config, options, new Enqueuer.WatchedJobs() {
-        @Override
-        public void expect(List<String> ids) {
-          watcher.expect(ids);
-        }
-
-        @Override
-        public void unexpect(List<String> ids) {
-          watcher.unexpect(ids);
-        }
-      });
+      this.enqueuer = new Enqueuer(scripts, keys, config, options,
+          Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect));
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);

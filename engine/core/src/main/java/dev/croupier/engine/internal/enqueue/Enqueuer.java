@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Validates enqueue requests in the caller's thread, then writes them together with whatever
@@ -61,13 +62,22 @@ public final class Enqueuer implements AutoCloseable {
     void unexpect(List<String> ids);
 
     /** Tells nobody. */
-    WatchedJobs NONE = new WatchedJobs() {
-      @Override
-      public void expect(List<String> ids) {}
+    WatchedJobs NONE = of(ids -> {}, ids -> {});
 
-      @Override
-      public void unexpect(List<String> ids) {}
-    };
+    /** Tells {@code expect} and {@code unexpect}. */
+    static WatchedJobs of(Consumer<List<String>> expect, Consumer<List<String>> unexpect) {
+      return new WatchedJobs() {
+        @Override
+        public void expect(List<String> ids) {
+          expect.accept(ids);
+        }
+
+        @Override
+        public void unexpect(List<String> ids) {
+          unexpect.accept(ids);
+        }
+      };
+    }
   }
 
   /** An enqueuer writing through {@code scripts}. */

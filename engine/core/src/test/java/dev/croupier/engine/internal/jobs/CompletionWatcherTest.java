@@ -56,17 +56,8 @@ class CompletionWatcherTest {
     watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
     ConfigStore config = new ConfigStore(redis, keys, Duration.ofSeconds(2));
     config.configureFunction(FunctionSpec.newBuilder("f").build());
-    enqueuer = new Enqueuer(scripts, keys, config, options, new Enqueuer.WatchedJobs() {
-      @Override
-      public void expect(List<String> ids) {
-        watcher.expect(ids);
-      }
-
-      @Override
-      public void unexpect(List<String> ids) {
-        watcher.unexpect(ids);
-      }
-    });
+    enqueuer = new Enqueuer(scripts, keys, config, options,
+        Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect));
   }
 
   @AfterEach
