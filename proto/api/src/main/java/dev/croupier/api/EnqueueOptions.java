@@ -102,12 +102,6 @@ public record EnqueueOptions(
         maxAttempts, headers, watched);
   }
 
-  /** These options, watched from the start ({@link #watched}). */
-  public EnqueueOptions asWatched() {
-    return watched ? this : new EnqueueOptions(runAt, delay, priority, idempotencyKey, idempotencyWindow,
-        concurrencyKeys, maxAttempts, headers, true);
-  }
-
   /** These options with {@code key} as the idempotency key, deduplicating for {@code window}. */
   public EnqueueOptions withIdempotencyKey(String key, Duration window) {
     return new EnqueueOptions(runAt, delay, priority, key, window, concurrencyKeys, maxAttempts, headers,
