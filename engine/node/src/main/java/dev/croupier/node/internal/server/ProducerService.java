@@ -71,8 +71,16 @@ final class ProducerService {
             requests.get(0).payload(), requests.get(0).options()))
         : engine.enqueueBatch(requests);
     Enqueued.Builder out = Enqueued.newBuilder();
-    for (EnqueueResult r : results) {
+    List<String> watched = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      EnqueueResult r = results.get(i);
       out.addJobs(EnqueuedJob.newBuilder().setJobId(r.jobId()).setDuplicate(r.duplicate()));
+      if (requests.get(i).options().watched()) {
+        watched.add(r.jobId()); // a duplicate names a job of the same tenant: its key is per tenant
+      }
+    }
+    if (!watched.isEmpty()) {
+      peer.addOwnWatched(watched);
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid).setEnqueued(out).build());
   }
@@ -109,7 +117,9 @@ final class ProducerService {
     }
     boolean started = false;
     try {
-      if (!admin && visible(peer, cid, req.getJobId()).isEmpty()) {
+      // A job this connection enqueued watched was checked against its token at the enqueue:
+      // no lookup (a round trip and a read per job for a producer awaiting what it enqueues).
+      if (!admin && !peer.takeOwnWatched(req.getJobId()) && visible(peer, cid, req.getJobId()).isEmpty()) {
         return;
       }
       Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()

@@ -128,6 +128,19 @@ class TenantIsolationTest {
   }
 
   @Test
+  void aJobEnqueuedWatched_isWatchedByItsOwnConnection_withoutALookup_andStaysHiddenFromOthers() {
+    String mine = clientA.enqueue(JobRequest.newBuilder("tenant-a", "f").delay(Duration.ofHours(1))
+        .watched(true).build()).jobId();
+    // Its own connection may watch it (it stays queued: the watch times out, it is not refused).
+    assertThatThrownBy(() -> clientA.await(mine, Duration.ofMillis(100)))
+        .isInstanceOfSatisfying(ServerException.class, e -> assertThat(e.code()).isEqualTo("TIMEOUT"));
+    // Another tenant's connection gets exactly what it gets for a missing job.
+    assertThatThrownBy(() -> clientB.await(mine, Duration.ofMillis(100)))
+        .isInstanceOfSatisfying(ServerException.class, e -> assertThat(e.code()).isEqualTo("NOT_FOUND"));
+    assertThat(clientB.lookup(mine)).isEmpty();
+  }
+
+  @Test
   void workerToken_cannotProduce_norServeOtherFunctions() {
     try (CroupierClient asWorker = client(WORKER_F)) {
       assertThat(code(() -> asWorker.enqueue(JobRequest.newBuilder("tenant-a", "f").build())))
