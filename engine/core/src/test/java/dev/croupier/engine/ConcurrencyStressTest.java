@@ -290,9 +290,24 @@ class ConcurrencyStressTest {
 
   @Test
   void cancelsRacingClaims_onLongQueues_runNoCancelledQueuedJob_andLeaveNothingBehind() throws Exception {
+    cancelsRacingClaims(EngineOptions.DEFAULT_STATUS_RETENTION);
+  }
+
+  /**
+   * The same with no status records kept: a cancelled or succeeded job's record goes at once,
+   * also a cancelled job's still marked inside a list (the claim that reaches it finds no record).
+   */
+  @Test
+  void cancelsRacingClaims_keepingNoStatusRecords_runEveryJobAtMostOnce_andLeaveNoRecordBehind() throws Exception {
+    cancelsRacingClaims(Duration.ZERO);
+  }
+
+  private void cancelsRacingClaims(Duration statusRetention) throws Exception {
+    boolean records = !statusRetention.isZero();
     String ns = REDIS.newNamespace();
     FunctionSpec work = FunctionSpec.newBuilder("work").leaseTimeout(LONG_LEASE).build();
-    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(2).build();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(2)
+        .statusRetention(statusRetention).build();
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     JobHandler handler = job -> {
       runs.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
@@ -334,10 +349,26 @@ class ConcurrencyStressTest {
       });
       producer.join();
       canceller.join();
+      if (!records) {
+        // Every record goes as its job ends: nothing is left once each job ran or was cancelled.
+        Await.until(Duration.ofSeconds(60), () -> "every job's record gone",
+            () -> ids.stream().allMatch(id -> one.engine().lookup(id).isEmpty()));
+        for (String id : ids) {
+          int ran = runs.getOrDefault(id, new AtomicInteger()).get();
+          assertThat(ran).as("runs of %s", id).isLessThanOrEqualTo(1);
+          if (!cancelled.getOrDefault(id, false)) {
+            assertThat(ran).as("runs of %s (not cancelled, or cancelled after it finished)", id).isEqualTo(1);
+          }
+        }
+        assertThat(cancelled.values()).as("cancels that found the job queued or running").contains(true);
+        assertThat(ids.stream().filter(id -> cancelled.getOrDefault(id, false)
+            && runs.getOrDefault(id, new AtomicInteger()).get() == 0)).as("jobs cancelled before they ran")
+            .isNotEmpty();
+      }
       Await.until(Duration.ofSeconds(60), () -> "every job final",
-          () -> ids.stream().allMatch(id -> one.engine().lookup(id).orElseThrow().state() != JobState.QUEUED
-              && one.engine().lookup(id).orElseThrow().state() != JobState.RUNNING));
-      for (String id : ids) {
+          () -> ids.stream().allMatch(id -> one.engine().lookup(id).map(i -> i.state() != JobState.QUEUED
+              && i.state() != JobState.RUNNING).orElse(!records)));
+      for (String id : records ? ids : List.<String>of()) {
         JobState st = one.engine().lookup(id).orElseThrow().state();
         int ran = runs.getOrDefault(id, new AtomicInteger()).get();
         assertThat(ran).as("runs of %s", id).isLessThanOrEqualTo(1);
@@ -360,6 +391,9 @@ class ConcurrencyStressTest {
       IndexInvariants.check(redis, ns, 1);
       assertThat(redis.keys(ns + ":*:ql:*")).as("queue lists left").isEmpty();
       assertThat(redis.keys(ns + ":*:qx:*")).as("cancelled marks left").isEmpty();
+      if (!records) {
+        assertThat(redis.keys(ns + ":*:job:*")).as("job records left").isEmpty();
+      }
     }
   }
 
