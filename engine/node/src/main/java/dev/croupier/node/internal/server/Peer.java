@@ -25,19 +25,6 @@ final class Peer {
   /** When each job dispatched here and not yet completed here was sent (epoch ms), for explain. */
   private final Map<String, Long> dispatchedAt = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> watches = ConcurrentHashMap.newKeySet();
-  /**
-   * Ids of jobs this connection enqueued watched, the oldest dropped beyond
-   * {@link #MAX_OWN_WATCHED}: a Watch of one needs no lookup to check its tenant (the enqueue
-   * was checked against this connection's token).
-   */
-  private final Map<String, Boolean> ownWatched = new java.util.LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > MAX_OWN_WATCHED;
-    }
-  };
-  /** Most ids {@link #ownWatched} keeps per connection. */
-  static final int MAX_OWN_WATCHED = 10_000;
   /** Watches reserved or waiting: bounded per connection. */
   private final AtomicInteger watchSlots = new AtomicInteger();
   private volatile boolean draining;
@@ -90,20 +77,6 @@ final class Peer {
 
   Set<CompletableFuture<?>> watches() {
     return watches;
-  }
-
-  /** Notes jobs this connection enqueued watched, for {@link #takeOwnWatched}. */
-  void addOwnWatched(List<String> jobIds) {
-    synchronized (ownWatched) {
-      jobIds.forEach(id -> ownWatched.put(id, Boolean.TRUE));
-    }
-  }
-
-  /** Whether this connection enqueued job {@code jobId} watched (forgotten once asked). */
-  boolean takeOwnWatched(String jobId) {
-    synchronized (ownWatched) {
-      return ownWatched.remove(jobId) != null;
-    }
   }
 
   /** Reserves one of its watch slots; false when all {@code max} are taken. */

@@ -18,6 +18,8 @@ import dev.croupier.proto.v1.ErrorCode;
 import dev.croupier.proto.v1.Lookup;
 import dev.croupier.proto.v1.Watch;
 import dev.croupier.protocol.Limits;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,16 @@ final class ProducerService {
   private final Duration maxWatchTimeout;
   private final int maxWatches;
   private final Failures failures;
+  /**
+   * Jobs enqueued watched through this node, with the token's principal that enqueued them: a
+   * Watch of one by the same principal needs no lookup to check its tenant (the enqueue was
+   * checked against the same permissions), which saves a round trip and a read per job for a
+   * producer awaiting what it enqueues. A cache: a miss is checked with a lookup as before.
+   */
+  private final Cache<String, Principal> enqueuedWatched = Caffeine.newBuilder()
+      .maximumSize(MAX_ENQUEUED_WATCHED).expireAfterWrite(Duration.ofMinutes(10)).build();
+  /** Most jobs {@link #enqueuedWatched} remembers across the node's connections. */
+  static final int MAX_ENQUEUED_WATCHED = 200_000;
 
   ProducerService(Engine engine, Duration maxWatchTimeout, int maxWatches, Failures failures) {
     this.engine = Objects.requireNonNull(engine, "engine");
@@ -79,8 +91,8 @@ final class ProducerService {
         watched.add(r.jobId()); // a duplicate names a job of the same tenant: its key is per tenant
       }
     }
-    if (!watched.isEmpty()) {
-      peer.addOwnWatched(watched);
+    if (peer.principal().role() != Principal.Role.ADMIN) { // an admin's watches need no check
+      watched.forEach(id -> enqueuedWatched.put(id, peer.principal()));
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid).setEnqueued(out).build());
   }
@@ -117,9 +129,7 @@ final class ProducerService {
     }
     boolean started = false;
     try {
-      // A job this connection enqueued watched was checked against its token at the enqueue:
-      // no lookup (a round trip and a read per job for a producer awaiting what it enqueues).
-      if (!admin && !peer.takeOwnWatched(req.getJobId()) && visible(peer, cid, req.getJobId()).isEmpty()) {
+      if (!admin && !enqueuedWatchedBy(peer, req.getJobId()) && visible(peer, cid, req.getJobId()).isEmpty()) {
         return;
       }
       Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()
@@ -159,6 +169,12 @@ final class ProducerService {
   }
 
   /** The job if this peer may see it; otherwise answers NOT_FOUND (or INVALID_REQUEST). */
+  /** Whether {@code peer}'s principal enqueued job {@code jobId} watched (asked once). */
+  private boolean enqueuedWatchedBy(Peer peer, String jobId) {
+    Principal by = enqueuedWatched.asMap().remove(jobId);
+    return by != null && by.equals(peer.principal());
+  }
+
   private Optional<JobInfo> visible(Peer peer, long cid, String jobId) {
     if (!peer.principal().isProducer()) {
       peer.sendError(cid, ErrorCode.PERMISSION_DENIED, "this token may not query jobs");
