@@ -18,11 +18,13 @@ import java.util.concurrent.Executors;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
@@ -31,7 +33,10 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Completes futures when watched jobs end. A watched job's hash carries a flag, and the scripts
  * that end it publish its id on the shard's done channel; one subscriber thread per engine listens.
- * A periodic re-check covers messages missed while the subscription reconnects.
+ * Messages missed while the subscription reconnects are covered by re-reading every awaited job
+ * once it is back; beyond that, a periodic re-check reads only awaits older than
+ * {@link #RECHECK_AFTER_MS} (every fifth second), and those whose resolution failed: re-reading
+ * every awaited job every second cost a producer awaiting a backlog most of a read per job.
  *
  * <p>A job this engine enqueued watched ({@link #expect}) carries the flag from its first write,
  * so awaiting it needs no {@code watchJobs} call: the end is announced anyway, and the listener
@@ -52,12 +57,21 @@ public final class CompletionWatcher implements AutoCloseable {
   /** How long an expected job is remembered: after its end (for a late await), and in all. */
   static final long EXPECTED_AFTER_END_MS = 60_000;
   static final long EXPECTED_AT_MOST_MS = 600_000;
+  /** Awaits younger than this are left to the announcements between reconnects. */
+  static final long RECHECK_AFTER_MS = 5_000;
 
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final JobAdmin admin;
   private final UnifiedJedis redis;
   private final Map<String, List<CompletableFuture<JobInfo>>> waiting = new ConcurrentHashMap<>();
+  /** When each awaited job was first awaited (epoch ms): the periodic re-check reads old ones only. */
+  private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
+  /** Awaited jobs whose announced end could not be resolved: re-read at the next re-check. */
+  private final Set<String> recheckSoon = ConcurrentHashMap.newKeySet();
+  /** Set when the subscription (re)starts: messages may have been missed, so re-read every await. */
+  private final AtomicBoolean recheckAll = new AtomicBoolean();
+  private int rechecks;
   /** Jobs enqueued watched by this engine, by id (see the class comment). */
   private final Map<String, Expected> expected = new ConcurrentHashMap<>();
   private final Listener listener = new Listener();
@@ -117,6 +131,7 @@ public final class CompletionWatcher implements AutoCloseable {
     CompletableFuture<JobInfo> f = new CompletableFuture<>();
     // Register before marking the job watched, so an end published in between is not missed.
     waiting.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>()).add(f);
+    waitingSince.putIfAbsent(jobId, System.currentTimeMillis());
     f.whenComplete((v, e) -> forget(jobId, f));
     Expected expectation = expected.get(jobId);
     if (expectation != null) {
@@ -181,7 +196,17 @@ public final class CompletionWatcher implements AutoCloseable {
     long now = System.currentTimeMillis();
     expected.values().removeIf(e -> e.endedAt != 0 ? now - e.endedAt > EXPECTED_AFTER_END_MS
         : now - e.since > EXPECTED_AT_MOST_MS);
-    List<String> ids = new ArrayList<>(waiting.keySet());
+    boolean all = recheckAll.getAndSet(false);
+    boolean old = ++rechecks % 5 == 0;
+    List<String> ids = new ArrayList<>();
+    for (String id : waiting.keySet()) {
+      // An id without a start time (its first await just ended while another began) is read.
+      if (all || recheckSoon.contains(id)
+          || (old && now - waitingSince.getOrDefault(id, 0L) >= RECHECK_AFTER_MS)) {
+        ids.add(id);
+      }
+    }
+    recheckSoon.clear();
     for (int from = 0; from < ids.size(); from += MAX_PER_FLUSH) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_PER_FLUSH));
       try {
@@ -190,6 +215,7 @@ public final class CompletionWatcher implements AutoCloseable {
           complete(chunk.get(i), infos.get(i));
         }
       } catch (RuntimeException e) {
+        recheckSoon.addAll(chunk);
         log.debug("re-checking {} watched jobs failed", chunk.size(), e);
       }
     }
@@ -198,7 +224,11 @@ public final class CompletionWatcher implements AutoCloseable {
   private void forget(String jobId, CompletableFuture<JobInfo> f) {
     waiting.computeIfPresent(jobId, (k, list) -> {
       list.remove(f);
-      return list.isEmpty() ? null : list;
+      if (list.isEmpty()) {
+        waitingSince.remove(jobId);
+        return null;
+      }
+      return list;
     });
   }
 
@@ -247,6 +277,11 @@ public final class CompletionWatcher implements AutoCloseable {
 
   private final class Listener extends JedisPubSub {
     @Override
+    public void onSubscribe(String channel, int subscribedChannels) {
+      recheckAll.set(true); // anything announced while it was not subscribed was missed
+    }
+
+    @Override
     public void onMessage(String channel, String jobId) {
       Expected expectation = expected.get(jobId);
       if (expectation != null) {
@@ -260,6 +295,7 @@ public final class CompletionWatcher implements AutoCloseable {
           try {
             resolve(jobId);
           } catch (RuntimeException e) {
+            recheckSoon.add(jobId);
             log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, e);
           }
         });
