@@ -89,6 +89,8 @@ public final class RealEngine implements Engine {
   /** Functions the embedded runner serves, registered again periodically to keep them alive. */
   private final Map<String, FunctionSpec> embeddedSpecs = new ConcurrentHashMap<>();
   private final List<ClaimLoop> loops = new ArrayList<>();
+  /** Longest a pause waits for the claim rounds already running (one round is one round trip). */
+  private static final long PAUSE_SETTLE_MS = 5_000;
   private final List<Thread> loopThreads = new ArrayList<>();
   private volatile boolean closed;
   private Scavenger scavenger;
@@ -267,6 +269,9 @@ public final class RealEngine implements Engine {
   @Override
   public void pauseFunction(String function) {
     config.setFunctionPaused(function, true);
+    // A claim round that began before the pause may still lease the function's jobs: let those
+    // rounds end, so that "visible to this engine at once" holds for its claims too.
+    loops.forEach(loop -> loop.awaitRoundsBegunBefore(PAUSE_SETTLE_MS));
   }
 
   @Override
