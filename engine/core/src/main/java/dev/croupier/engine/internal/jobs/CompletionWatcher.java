@@ -36,7 +36,7 @@ import redis.clients.jedis.UnifiedJedis;
  * Messages missed while the subscription reconnects are covered by re-reading every awaited job
  * once it is back; beyond that, a periodic re-check reads only awaits older than
  * {@link #RECHECK_AFTER_MS} (every fifth second), and those whose resolution failed: re-reading
- * every awaited job every second cost a producer awaiting a backlog most of a read per job.
+ * every awaited job every second cost a read per awaited job and second of waiting.
  *
  * <p>A job this engine enqueued watched ({@link #expect}) carries the flag from its first write,
  * so awaiting it needs no {@code watchJobs} call: the end is announced anyway, and the listener
