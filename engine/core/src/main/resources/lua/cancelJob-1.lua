@@ -4,7 +4,8 @@
   Guarantee: atomic; a final job is left as it is.
 
   KEYS[1] job hash
-  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms      ARGV[4] status retention ms (0 = none but a watched job's)
+  ARGV[1] shard prefix      ARGV[2] job id            ARGV[3] now ms
+  ARGV[4] status retention ms (0 = keep no status record but a watched job's)
   Returns OK | FINISHED | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call

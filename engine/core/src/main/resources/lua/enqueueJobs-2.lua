@@ -42,7 +42,8 @@ while i <= #ARGV do
   end
   if first then
     -- A duplicate asked to be watched: so is the job it names, if that is still there.
-    if watched == '1' and rcall('EXISTS', Key.job(P, first)) == 1 then rcall('HSET', Key.job(P, first), 'w', '1') end
+    local firstKey = Key.job(P, first)
+    if watched == '1' and rcall('EXISTS', firstKey) == 1 then rcall('HSET', firstKey, 'w', '1') end
     out[#out + 1] = first
   else
     -- A queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no
