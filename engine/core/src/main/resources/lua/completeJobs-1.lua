@@ -69,7 +69,7 @@ for i = 6, #ARGV, 7 do
   end
 end
 callInChunks('ZREM', inflightKey, gone)
-unlinkAll(dropped)
+callInChunks('UNLINK', nil, dropped) -- UNLINK: a big record is freed off the main thread
 flushSettlement(P, settlement, weighted, vtRetention)
 flushTally(P, tally, now)
 flushCounts(P)
