@@ -12,6 +12,8 @@ import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,9 +66,7 @@ public final class CompletionWatcher implements AutoCloseable {
   private final KeySchema keys;
   private final JobAdmin admin;
   private final UnifiedJedis redis;
-  private final Map<String, List<CompletableFuture<JobInfo>>> waiting = new ConcurrentHashMap<>();
-  /** When each awaited job was first awaited (epoch ms): the periodic re-check reads old ones only. */
-  private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
+  private final Map<String, Waiters> waiting = new ConcurrentHashMap<>();
   /** Awaited jobs whose announced end could not be resolved: re-read at the next re-check. */
   private final Set<String> recheckSoon = ConcurrentHashMap.newKeySet();
   /** Set when the subscription (re)starts: messages may have been missed, so re-read every await. */
@@ -95,6 +95,9 @@ public final class CompletionWatcher implements AutoCloseable {
     this.subscriber = Thread.ofPlatform().daemon().name("croupier-watch").start(this::subscribeLoop);
     scheduler.scheduleWithFixedDelay(this::recheck, 1, 1, TimeUnit.SECONDS);
   }
+
+  /** The awaits of one job, and when the first of them began (the periodic re-check reads old ones). */
+  private record Waiters(long since, List<CompletableFuture<JobInfo>> futures) {}
 
   /** A job enqueued watched: when this engine learnt of it, and when its end was announced (0: not yet). */
   private static final class Expected {
@@ -130,8 +133,12 @@ public final class CompletionWatcher implements AutoCloseable {
     JobIds.shardOf(jobId, keys.shards()); // a malformed id is refused before anything is written
     CompletableFuture<JobInfo> f = new CompletableFuture<>();
     // Register before marking the job watched, so an end published in between is not missed.
-    waiting.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>()).add(f);
-    waitingSince.putIfAbsent(jobId, System.currentTimeMillis());
+    // Added inside compute: forget, which drops the entry with its last future, cannot race it.
+    waiting.compute(jobId, (k, w) -> {
+      Waiters out = w != null ? w : new Waiters(System.currentTimeMillis(), new CopyOnWriteArrayList<>());
+      out.futures().add(f);
+      return out;
+    });
     f.whenComplete((v, e) -> forget(jobId, f));
     Expected expectation = expected.get(jobId);
     if (expectation != null) {
@@ -185,11 +192,11 @@ public final class CompletionWatcher implements AutoCloseable {
   }
 
   private void complete(String jobId, Optional<JobInfo> info) {
-    List<CompletableFuture<JobInfo>> futures = waiting.get(jobId);
-    if (futures == null || futures.isEmpty()) {
+    Waiters w = waiting.get(jobId);
+    if (w == null) {
       return;
     }
-    info.filter(i -> i.state().isFinal()).ifPresent(i -> futures.forEach(f -> f.complete(i)));
+    info.filter(i -> i.state().isFinal()).ifPresent(i -> w.futures().forEach(f -> f.complete(i)));
   }
 
   private void recheck() {
@@ -198,15 +205,20 @@ public final class CompletionWatcher implements AutoCloseable {
         : now - e.since > EXPECTED_AT_MOST_MS);
     boolean all = recheckAll.getAndSet(false);
     boolean old = ++rechecks % 5 == 0;
-    List<String> ids = new ArrayList<>();
-    for (String id : waiting.keySet()) {
-      // An id without a start time (its first await just ended while another began) is read.
-      if (all || recheckSoon.contains(id)
-          || (old && now - waitingSince.getOrDefault(id, 0L) >= RECHECK_AFTER_MS)) {
-        ids.add(id);
+    Set<String> chosen = new LinkedHashSet<>();
+    waiting.forEach((id, w) -> {
+      if (all || (old && now - w.since() >= RECHECK_AFTER_MS)) {
+        chosen.add(id);
+      }
+    });
+    for (Iterator<String> it = recheckSoon.iterator(); it.hasNext(); ) {
+      String id = it.next();
+      it.remove(); // one at a time: an id added meanwhile stays for the next re-check
+      if (waiting.containsKey(id)) {
+        chosen.add(id);
       }
     }
-    recheckSoon.clear();
+    List<String> ids = new ArrayList<>(chosen);
     for (int from = 0; from < ids.size(); from += MAX_PER_FLUSH) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_PER_FLUSH));
       try {
@@ -222,13 +234,9 @@ public final class CompletionWatcher implements AutoCloseable {
   }
 
   private void forget(String jobId, CompletableFuture<JobInfo> f) {
-    waiting.computeIfPresent(jobId, (k, list) -> {
-      list.remove(f);
-      if (list.isEmpty()) {
-        waitingSince.remove(jobId);
-        return null;
-      }
-      return list;
+    waiting.computeIfPresent(jobId, (k, w) -> {
+      w.futures().remove(f);
+      return w.futures().isEmpty() ? null : w;
     });
   }
 
@@ -271,7 +279,7 @@ public final class CompletionWatcher implements AutoCloseable {
     resolver.shutdownNow();
     watches.close();
     lookups.close();
-    waiting.values().forEach(l -> l.forEach(f -> f.cancel(false)));
+    waiting.values().forEach(w -> w.futures().forEach(f -> f.cancel(false)));
     expected.clear();
   }
 
