@@ -83,16 +83,14 @@ final class ProducerService {
             requests.get(0).payload(), requests.get(0).options()))
         : engine.enqueueBatch(requests);
     Enqueued.Builder out = Enqueued.newBuilder();
-    List<String> watched = new ArrayList<>();
+    boolean remember = peer.principal().role() != Principal.Role.ADMIN; // an admin's watches need no check
     for (int i = 0; i < results.size(); i++) {
       EnqueueResult r = results.get(i);
       out.addJobs(EnqueuedJob.newBuilder().setJobId(r.jobId()).setDuplicate(r.duplicate()));
-      if (requests.get(i).options().watched()) {
-        watched.add(r.jobId()); // a duplicate names a job of the same tenant: its key is per tenant
+      if (remember && requests.get(i).options().watched()) {
+        // A duplicate names a job of the same tenant: idempotency keys are per tenant.
+        enqueuedWatched.put(r.jobId(), peer.principal());
       }
-    }
-    if (peer.principal().role() != Principal.Role.ADMIN) { // an admin's watches need no check
-      watched.forEach(id -> enqueuedWatched.put(id, peer.principal()));
     }
     peer.send(Envelope.newBuilder().setCorrelationId(cid).setEnqueued(out).build());
   }
