@@ -54,40 +54,35 @@ public final class Contenders {
 
   /** Makes the contender called {@code name}; throws for an unknown name, listing the known ones. */
   public static Contender create(String name, Spec spec) {
-    if (name.startsWith("croupier-") && name.endsWith(LEAN_SUFFIX)) {
-      String base = name.substring(0, name.length() - LEAN_SUFFIX.length());
-      EngineOptions lean = options(base, spec).statusRetention(Duration.ZERO).build();
-      return switch (base) {
-        case CROUPIER_UNIFORM, CROUPIER_WEIGHTED -> new CroupierContender(name, lean, spec.keyedQueues());
-        case CROUPIER_PROTOCOL, CROUPIER_PROTOCOL_AWAIT -> new CroupierProtocolContender(name, lean,
-            spec.keyedQueues(), base.equals(CROUPIER_PROTOCOL_AWAIT));
-        default -> throw new IllegalArgumentException("unknown contender '" + name + "'; " + LEAN_SUFFIX
-            + " follows a Croupier contender's name");
-      };
-    }
-    return switch (name) {
+    boolean lean = name.startsWith("croupier-") && name.endsWith(LEAN_SUFFIX);
+    String base = lean ? name.substring(0, name.length() - LEAN_SUFFIX.length()) : name;
+    return switch (base) {
       case FifoListContender.NAME -> new FifoListContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case BatchMoverContender.NAME -> new BatchMoverContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case TenantRingContender.NAME -> new TenantRingContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case DecayedActivityContender.NAME ->
           new DecayedActivityContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case CROUPIER_UNIFORM, CROUPIER_WEIGHTED ->
-          new CroupierContender(name, options(name, spec).build(), spec.keyedQueues());
+          new CroupierContender(name, options(base, spec, lean), spec.keyedQueues());
       case CROUPIER_PROTOCOL, CROUPIER_PROTOCOL_AWAIT -> new CroupierProtocolContender(name,
-          options(name, spec).build(), spec.keyedQueues(), name.equals(CROUPIER_PROTOCOL_AWAIT));
+          options(base, spec, lean), spec.keyedQueues(), base.equals(CROUPIER_PROTOCOL_AWAIT));
       default -> throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + ALL
           + ", " + CROUPIER_PROTOCOL + " and " + CROUPIER_PROTOCOL_AWAIT + " (a Croupier name + '"
           + LEAN_SUFFIX + "': keeping no status records)");
     };
   }
 
-  private static EngineOptions.Builder options(String name, Spec spec) {
+  /** The engine options of Croupier contender {@code name}; {@code lean}: keeping no status records. */
+  private static EngineOptions options(String name, Spec spec, boolean lean) {
     var options = CroupierContender.options(spec.redisUrl(), spec.prefix());
     fairness(name, options);
     if (spec.claimThreads() > 0) {
       options.claimThreads(spec.claimThreads());
     }
-    return options;
+    if (lean) {
+      options.statusRetention(Duration.ZERO);
+    }
+    return options.build();
   }
 
   /**
