@@ -4,6 +4,7 @@ import dev.croupier.api.CroupierException;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
 import dev.croupier.api.Names;
+import dev.croupier.api.execution.JobExecutor;
 import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.engine.Engine;
 import dev.croupier.engine.EngineOptions;
@@ -51,7 +52,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -121,7 +121,8 @@ public final class RealEngine implements Engine {
       this.tenantStats = new TenantStatsReader(redis, keys, options);
       this.functionStats = new FunctionStatsReader(redis, keys, config);
       this.explainer = new Explainer(redis, keys, config, options, demand::serves);
-      this.scheduler = Executors.newScheduledThreadPool(2,
+      // It also times the embedded jobs' heartbeats: a timer that drops cancelled ones at once.
+      this.scheduler = JobExecutor.newTimer(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
       this.enqueuer = new Enqueuer(scripts, keys, config, options,

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -45,8 +47,9 @@ public final class JobExecutor {
 
   /**
    * An executor settling leases through {@code keeper}; handlers run on {@code handlers} (one
-   * virtual thread each, typically), heartbeats are timed on {@code timer}, and a handler's explicit
-   * heartbeat waits at most {@code heartbeatReplyTimeout} for the engine's answer.
+   * virtual thread each, typically), heartbeats are timed on {@code timer} (best one of
+   * {@link #newTimer}), and a handler's explicit heartbeat waits at most
+   * {@code heartbeatReplyTimeout} for the engine's answer.
    */
   public JobExecutor(LeaseKeeper keeper, InstantSource clock, ScheduledExecutorService timer,
       ExecutorService handlers, Duration heartbeatReplyTimeout) {
@@ -62,6 +65,20 @@ public final class JobExecutor {
     this.timer = Objects.requireNonNull(timer, "timer");
     this.handlers = Objects.requireNonNull(handlers, "handlers");
     this.heartbeatReplyTimeout = Objects.requireNonNull(heartbeatReplyTimeout, "heartbeatReplyTimeout");
+  }
+
+  /**
+   * A timer fit for the heartbeats of an executor: {@code threads} threads from {@code factory},
+   * and a cancelled task leaves its queue at once. Every job schedules a heartbeat and cancels it
+   * when it ends, most long before the first beat; a plain scheduled pool keeps a cancelled task
+   * queued until its time comes, so every ended job would stay in its heap for a third of a lease
+   * and wake a timer thread once more then (at 14,000 jobs/s and a 30 s lease, 140,000 dead
+   * tasks and 14,000 wake-ups a second).
+   */
+  public static ScheduledExecutorService newTimer(int threads, ThreadFactory factory) {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(threads, factory);
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   /** Handler exceptions seen (each became a retry or a dead letter). */

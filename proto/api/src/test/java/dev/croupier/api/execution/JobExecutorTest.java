@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +171,23 @@ class JobExecutorTest {
         assertThat(s.getTraceId()).isEqualTo(traceId);
         assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
       });
+    }
+  }
+
+  @Test
+  void newTimer_dropsAJobsHeartbeatWhenTheJobEnds() throws Exception {
+    ScheduledExecutorService own = JobExecutor.newTimer(1, Thread.ofPlatform().daemon().factory());
+    try {
+      JobExecutor ex = new JobExecutor(keeper, InstantSource.system(), own, handlers, Duration.ofSeconds(1));
+      CountDownLatch finished = new CountDownLatch(1);
+      ex.start(ex.prepare(job(), Duration.ofSeconds(30)), job -> {}, e -> finished.countDown());
+      assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
+      // A plain scheduled pool would keep the cancelled heartbeat queued for 10 s (a third of the
+      // lease), and wake for it then.
+      assertThat(((ScheduledThreadPoolExecutor) own).getQueue())
+          .as("no heartbeat left queued for an ended job").isEmpty();
+    } finally {
+      own.shutdownNow();
     }
   }
 }

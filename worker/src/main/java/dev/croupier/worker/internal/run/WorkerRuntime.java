@@ -54,7 +54,7 @@ public final class WorkerRuntime {
   private final ConnectionConfig config;
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
       1, new DefaultThreadFactory("croupier-worker"), NioIoHandler.newFactory());
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+  private final ScheduledExecutorService timer = JobExecutor.newTimer(1,
       Thread.ofPlatform().daemon().name("croupier-worker-timer").factory());
   private final ExecutorService handlers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("croupier-job-", 0).factory());
