@@ -23,6 +23,7 @@ import dev.croupier.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,6 +123,35 @@ class LifecycleTest {
       assertThat(redis.pttl(ns + ":{c:0}:job:" + watched))
           .isBetween(1L, EngineOptions.WATCHED_STATUS_GRACE.toMillis());
       IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  @Test
+  void embeddedSlot_isFreedOnceTheAckLands_andThatWakesTheNextClaim() throws Exception {
+    // A poll too slow to matter: each next job can only start because the landing ack woke a claim.
+    String ns = REDIS.newNamespace();
+    try (EngineRuntime slow = EngineRuntime.host(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
+        .idlePoll(Duration.ofSeconds(30)).build())) {
+      Engine e = slow.engine();
+      FunctionSpec spec = FunctionSpec.newBuilder("one").concurrencyLimit(1).build();
+      e.registerFunction(spec);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        ids.add(e.enqueue("t1", "one", bytes("x"), EnqueueOptions.DEFAULTS).jobId());
+      }
+      List<String> before = new CopyOnWriteArrayList<>(); // the previous job's state as each starts
+      List<String> started = new CopyOnWriteArrayList<>();
+      CountDownLatch all = new CountDownLatch(ids.size());
+      e.register(spec, 1, job -> {
+        if (!started.isEmpty()) {
+          before.add(e.lookup(started.get(started.size() - 1)).map(j -> j.state().name()).orElse("gone"));
+        }
+        started.add(job.id());
+        all.countDown();
+      });
+      assertThat(all.await(20, TimeUnit.SECONDS)).as("every job ran without waiting for a poll").isTrue();
+      assertThat(started).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(before).as("a job starts only once the one before it is acked").containsOnly("SUCCEEDED");
     }
   }
 

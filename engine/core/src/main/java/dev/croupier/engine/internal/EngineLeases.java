@@ -9,6 +9,7 @@ import dev.croupier.engine.internal.metrics.EngineMetrics;
 import dev.croupier.engine.spi.JobSink;
 import dev.croupier.engine.spi.Leases;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -52,6 +53,15 @@ final class EngineLeases implements Leases {
     metrics.completed(outcome, r);
     signal.signal(); // freed slots may unblock held queues
     return r;
+  }
+
+  @Override
+  public CompletableFuture<CompletionResult> completeAsync(String jobId, String leaseToken, Outcome outcome) {
+    return completer.completeAsync(jobId, leaseToken, outcome).thenApply(r -> {
+      metrics.completed(outcome, r);
+      signal.signal(); // freed slots may unblock held queues
+      return r;
+    });
   }
 
   @Override

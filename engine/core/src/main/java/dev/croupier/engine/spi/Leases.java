@@ -5,6 +5,7 @@ import dev.croupier.api.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a host of workers (the engine node, the embedded runner) needs from the engine beyond the
@@ -27,6 +28,19 @@ public interface Leases {
    * answered {@link CompletionResult#UNKNOWN_JOB}, exactly as for a job that does not exist.
    */
   CompletionResult complete(String jobId, String leaseToken, Outcome outcome);
+
+  /**
+   * As {@link #complete}, without waiting for Redis: the future completes with the result once
+   * the engine has it (an engine may complete it on its own writer thread, so what depends on it
+   * should be quick). Never completes exceptionally for a refused lease, only for a failed write.
+   */
+  default CompletableFuture<CompletionResult> completeAsync(String jobId, String leaseToken, Outcome outcome) {
+    try {
+      return CompletableFuture.completedFuture(complete(jobId, leaseToken, outcome));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** One completion of a batch: a job, the lease token it was dispatched with, how it ended. */
   record Completion(String jobId, String leaseToken, Outcome outcome) {

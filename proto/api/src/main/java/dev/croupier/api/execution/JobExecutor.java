@@ -96,7 +96,8 @@ public final class JobExecutor {
 
   /**
    * Runs {@code e} under {@code handler}; {@code finished} runs once it is settled (by the
-   * handler's end, not by {@link #handBack}). Returns false, calling nothing, when the executors
+   * handler's end, not by {@link #handBack}) and the keeper's {@code complete} stage is done,
+   * on whichever thread completed that stage. Returns false, calling nothing, when the executors
    * are shut down: the job then comes back after its lease.
    */
   public boolean start(Execution e, JobHandler handler, Consumer<Execution> finished) {
@@ -137,8 +138,9 @@ public final class JobExecutor {
     trace.end(outcome, error);
     stopHeartbeats(e);
     if (e.settled.compareAndSet(false, true)) {
-      keeper.complete(e.job(), outcome);
-      finished.accept(e);
+      // The handler's thread ends here: the runner counts the job finished when the keeper says
+      // its slot is free, without a thread parked until then.
+      keeper.complete(e.job(), outcome).whenComplete((ignored, err) -> finished.accept(e));
     }
   }
 

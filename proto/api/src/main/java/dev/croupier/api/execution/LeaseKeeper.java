@@ -4,6 +4,7 @@ import dev.croupier.api.CompletionResult;
 import dev.croupier.api.LeasedJob;
 import dev.croupier.api.Outcome;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where a runner settles the leases it holds: the engine itself (embedded) or the node that
@@ -15,8 +16,10 @@ public interface LeaseKeeper {
   CompletableFuture<CompletionResult> extend(LeasedJob job);
 
   /**
-   * Records how {@code job} ended. May return before the engine has it (a remote runner resends
-   * until it does); must not throw.
+   * Records how {@code job} ended; must not throw. The stage completes when the runner may count
+   * the job's slot free: an embedded runner's once the engine has the outcome (its slot in Redis
+   * is free then too), a remote runner's at once (it resends until a node has it). It may
+   * complete on another thread; the handler's thread does not wait for it.
    */
-  void complete(LeasedJob job, Outcome outcome);
+  CompletionStage<?> complete(LeasedJob job, Outcome outcome);
 }

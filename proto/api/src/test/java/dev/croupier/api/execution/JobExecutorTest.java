@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +39,8 @@ class JobExecutorTest {
     final LinkedBlockingQueue<Outcome> completed = new LinkedBlockingQueue<>();
     final AtomicInteger extends_ = new AtomicInteger();
     volatile CompletionResult answer = CompletionResult.ACCEPTED;
+    /** What complete answers: done at once unless a test holds it. */
+    volatile CompletableFuture<Void> landed = CompletableFuture.completedFuture(null);
 
     @Override
     public CompletableFuture<CompletionResult> extend(LeasedJob job) {
@@ -46,8 +49,9 @@ class JobExecutorTest {
     }
 
     @Override
-    public void complete(LeasedJob job, Outcome outcome) {
+    public CompletionStage<?> complete(LeasedJob job, Outcome outcome) {
       completed.add(outcome);
+      return landed;
     }
   }
 
@@ -172,6 +176,23 @@ class JobExecutorTest {
         assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
       });
     }
+  }
+
+  @Test
+  void finished_waitsForTheKeepersStage_withoutHoldingTheHandlersThread() throws Exception {
+    keeper.landed = new CompletableFuture<>();
+    LinkedBlockingQueue<Thread> handlerThread = new LinkedBlockingQueue<>();
+    CountDownLatch finished = new CountDownLatch(1);
+    executor.start(executor.prepare(job(), Duration.ofSeconds(30)),
+        job -> handlerThread.add(Thread.currentThread()), e -> finished.countDown());
+    assertThat(keeper.completed.poll(5, TimeUnit.SECONDS)).isInstanceOf(Outcome.Success.class);
+    Thread t = handlerThread.poll(5, TimeUnit.SECONDS);
+    assertThat(t).isNotNull();
+    t.join(5000);
+    assertThat(t.isAlive()).as("the handler's thread ended before the outcome landed").isFalse();
+    assertThat(finished.getCount()).as("not finished before the keeper's stage completes").isEqualTo(1);
+    keeper.landed.complete(null);
+    assertThat(finished.await(5, TimeUnit.SECONDS)).as("finished once it completes").isTrue();
   }
 
   @Test

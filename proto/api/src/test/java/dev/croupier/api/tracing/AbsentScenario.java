@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,8 +44,9 @@ public final class AbsentScenario implements Callable<List<String>> {
       }
 
       @Override
-      public void complete(LeasedJob job, Outcome outcome) {
+      public CompletionStage<?> complete(LeasedJob job, Outcome outcome) {
         done.add(outcome);
+        return CompletableFuture.completedFuture(null);
       }
     };
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();

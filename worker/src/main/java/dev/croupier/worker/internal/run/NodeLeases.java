@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import dev.croupier.worker.internal.net.Connection;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -84,9 +85,12 @@ final class NodeLeases implements LeaseKeeper {
   }
 
   @Override
-  public void complete(LeasedJob job, Outcome outcome) {
+  public CompletionStage<?> complete(LeasedJob job, Outcome outcome) {
     if (!closed.getAsBoolean()) { // after abort() nothing is sent: the leases run out instead
       completions.send(JobMessages.complete(job, outcome));
     }
+    return DONE; // the slot is free at once: Completions resends until a node has it
   }
+
+  private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -79,9 +80,9 @@ public final class WorkerMeters {
       }
 
       @Override
-      public void complete(LeasedJob job, Outcome outcome) {
+      public CompletionStage<?> complete(LeasedJob job, Outcome outcome) {
         record(job.function(), outcome); // first: once the node has the completion, it shows
-        keeper.complete(job, outcome);
+        return keeper.complete(job, outcome);
       }
     };
   }

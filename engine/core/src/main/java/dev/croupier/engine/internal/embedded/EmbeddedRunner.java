@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -153,16 +154,23 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
     }
 
     @Override
-    public void complete(LeasedJob job, Outcome outcome) {
+    public CompletionStage<?> complete(LeasedJob job, Outcome outcome) {
       timers.ran(job.tenant(), job.function(), outcome);
+      CompletableFuture<CompletionResult> landed;
       try {
-        CompletionResult result = leases.complete(job.id(), job.leaseToken(), outcome);
-        if (result != CompletionResult.ACCEPTED) {
+        landed = leases.completeAsync(job.id(), job.leaseToken(), outcome);
+      } catch (RuntimeException e) {
+        landed = CompletableFuture.failedFuture(e);
+      }
+      // Logged where the write lands (the engine's completion writer): the handler's thread has
+      // ended by then, and its slot is freed only now, with the job's slot in Redis.
+      return landed.whenComplete((result, err) -> {
+        if (err != null) {
+          log.warn("could not record the end of job {}; it will be redelivered after its lease", job.id(), err);
+        } else if (result != CompletionResult.ACCEPTED) {
           log.info("completion of job {} attempt {} was {}: its lease was lost", job.id(), job.attempt(), result);
         }
-      } catch (RuntimeException e) {
-        log.warn("could not record the end of job {}; it will be redelivered after its lease", job.id(), e);
-      }
+      }).exceptionally(err -> null);
     }
   }
 

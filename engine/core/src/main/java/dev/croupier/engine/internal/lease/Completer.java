@@ -16,6 +16,7 @@ import dev.croupier.engine.internal.script.ScriptRegistry;
 import dev.croupier.engine.spi.Leases;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -52,6 +53,11 @@ public final class Completer implements AutoCloseable {
   /** Records the outcome of the delivery of a job that {@code leaseToken} proves. */
   public CompletionResult complete(String jobId, String leaseToken, Outcome outcome) {
     return completion(batcher.submit(entry(jobId, leaseToken, outcome)));
+  }
+
+  /** As {@link #complete}, without waiting: the result comes on the flusher thread. */
+  public CompletableFuture<CompletionResult> completeAsync(String jobId, String leaseToken, Outcome outcome) {
+    return batcher.submitAsync(List.of(entry(jobId, leaseToken, outcome))).thenApply(r -> completion(r.get(0)));
   }
 
   /**

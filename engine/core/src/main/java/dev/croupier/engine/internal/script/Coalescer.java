@@ -56,10 +56,8 @@ public final class Coalescer<E, R> implements AutoCloseable {
     if (closed) {
       return flush.apply(entries);
     }
-    Pending<E, R> p = new Pending<>(entries, new CompletableFuture<>());
-    queue.add(p);
     try {
-      return p.result.get();
+      return submitAsync(entries).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CroupierException("interrupted while waiting for Redis", e);
@@ -69,6 +67,23 @@ public final class Coalescer<E, R> implements AutoCloseable {
       }
       throw new CroupierException("write to Redis failed", e.getCause());
     }
+  }
+
+  /**
+   * Sends {@code entries} together in the next flush without waiting: the future completes with
+   * their results in order (or the flush's exception), on the flusher thread.
+   */
+  public CompletableFuture<List<R>> submitAsync(List<E> entries) {
+    if (closed) {
+      try {
+        return CompletableFuture.completedFuture(flush.apply(entries));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    Pending<E, R> p = new Pending<>(entries, new CompletableFuture<>());
+    queue.add(p);
+    return p.result;
   }
 
   private void flushLoop() {
