@@ -137,7 +137,7 @@ public final class JmhSuites {
   }
 
   private String records(Map<String, Object> json) throws RunnerException {
-    return "### a job's record: today's hash against one packed string (one Lua call per "
+    return "### a job's record: today's hash against one string, packed or MessagePack (one Lua call per "
         + RecordBenchmark.JOBS + " jobs)\n\n"
         + means("records", RecordBenchmark.class, "step, record", "us per job", 2, "microsPerJob", json);
   }
