@@ -17,6 +17,7 @@
   ARGV[11] lease tokens: ARGV[4] random tokens of equal length, concatenated; the n-th job leased
            takes the n-th (the engine knows which job got which from the reply's order)
   ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
+  A function paused in the shard's mirror (Key.pausedFunctions) leases nothing: {OK, -1}.
   Returns {OK, next timer ms or -1, {id, tenant, queue id, payload, attempt, max attempts,
            enqueued-at, {key name, value, ...}, headers ('' = none), due-at}, ...}
          | {AT_CAPACITY, -1} (the function's limit); due-at is when this attempt became due (its
@@ -47,6 +48,10 @@ local ready = KEYS[1]
 -- of a turn, and the lag behind exact fair queuing stays one turn (see docs/design.md).
 local QUANTUM = 8
 local fnSlots = Key.functionSlots(fn)
+
+-- Paused (pauseFunction writes this shard's mirror before it returns): nothing is leased, by any
+-- engine, from the moment it returns; the engines' cached pause only saves them the call.
+if rcall('SISMEMBER', Key.pausedFunctions(P), fn) == 1 then return {Code.OK, -1} end
 
 local sys = systemTime(P)
 wakeDue(P, now, 256, sys)

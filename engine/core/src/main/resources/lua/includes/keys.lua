@@ -20,6 +20,7 @@ function Key.systemTime(P) return P .. 'vt' end
 function Key.plans(P) return P .. 'plan' end
 function Key.costs(P) return P .. 'cost' end
 function Key.retryPolicies(P) return P .. 'retry' end
+function Key.pausedFunctions(P) return P .. 'paused' end
 
 -- Jobs.
 function Key.job(P, id) return P .. 'job:' .. id end

@@ -307,6 +307,57 @@ class LifecycleTest {
   }
 
   @Test
+  void pausedFunction_holdsForEveryEngineAtOnce_evenOneWhoseCacheSaysOtherwise() throws Exception {
+    // A second engine on the namespace whose config cache would keep "not paused" for an hour.
+    try (EngineRuntime other = EngineRuntime.host(EngineOptions.newBuilder().redisUrl(REDIS.url())
+        .namespace(namespace).idlePoll(Duration.ofMillis(5)).configCacheTtl(Duration.ofHours(1)).build())) {
+      AtomicInteger ran = new AtomicInteger();
+      other.engine().register(FunctionSpec.newBuilder("pf2").build(), 4, job -> ran.incrementAndGet());
+      assertThat(await(enqueue("t1", "pf2", EnqueueOptions.DEFAULTS)).state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(other.engine().isFunctionPaused("pf2")).isFalse(); // cached now, for an hour
+
+      engine.engine().pauseFunction("pf2");
+      List<String> held = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        held.add(enqueue("t" + (i % 4), "pf2", EnqueueOptions.DEFAULTS));
+      }
+      Thread.sleep(300); // the other engine keeps claiming for pf2 all this time
+      assertThat(other.engine().isFunctionPaused("pf2")).as("its cache is stale").isFalse();
+      assertThat(ran.get()).as("nothing ran after the pause returned").isEqualTo(1);
+      for (String id : held) {
+        assertThat(engine.engine().lookup(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+      }
+      engine.engine().resumeFunction("pf2");
+      for (String id : held) {
+        assertThat(await(id).state()).isEqualTo(JobState.SUCCEEDED);
+      }
+      assertThat(ran.get()).isEqualTo(21);
+    }
+  }
+
+  @Test
+  void pausesMadeBeforeTheMirrorsExisted_areMirroredWhenAnEngineStarts() throws Exception {
+    engine.engine().registerFunction(FunctionSpec.newBuilder("old").build());
+    String id = enqueue("t1", "old", EnqueueOptions.DEFAULTS);
+    try (var redis = REDIS.client()) {
+      // As a namespace written before this build: the pause only in the config shard's set.
+      redis.sadd(namespace + ":{c:0}:cfg:paused-functions", "old");
+      redis.del(namespace + ":{c:0}:paused");
+      redis.sadd(namespace + ":{c:0}:paused", "resumed-long-ago"); // a stale mirror entry
+      try (EngineRuntime fresh = EngineRuntime.host(EngineOptions.newBuilder().redisUrl(REDIS.url())
+          .namespace(namespace).idlePoll(Duration.ofMillis(5)).build())) {
+        assertThat(redis.smembers(namespace + ":{c:0}:paused")).containsExactly("old");
+        fresh.engine().register(FunctionSpec.newBuilder("old").build(), 2, job -> {});
+        Thread.sleep(200);
+        assertThat(fresh.engine().lookup(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        fresh.engine().resumeFunction("old");
+        assertThat(fresh.engine().awaitCompletion(id, Duration.ofSeconds(20)).get(25, TimeUnit.SECONDS).state())
+            .isEqualTo(JobState.SUCCEEDED);
+      }
+    }
+  }
+
+  @Test
   void cancel_queuedJob_neverRuns_andFinalJobsStay() throws Exception {
     engine.engine().registerFunction(FunctionSpec.newBuilder("c").build());
     String id = enqueue("t1", "c", EnqueueOptions.DEFAULTS);

@@ -89,8 +89,6 @@ public final class RealEngine implements Engine {
   /** Functions the embedded runner serves, registered again periodically to keep them alive. */
   private final Map<String, FunctionSpec> embeddedSpecs = new ConcurrentHashMap<>();
   private final List<ClaimLoop> loops = new ArrayList<>();
-  /** Longest a pause waits for the claim rounds already running (one round is one round trip). */
-  private static final long PAUSE_SETTLE_MS = 5_000;
   private final List<Thread> loopThreads = new ArrayList<>();
   private volatile boolean closed;
   private Scavenger scavenger;
@@ -109,6 +107,7 @@ public final class RealEngine implements Engine {
       new StorageLayout(redis, keys, options.namespace()).check(scripts);
       this.config = new ConfigStore(redis, keys, options.configCacheTtl(),
           options.registeredFunctionLifetime());
+      config.mirrorPausedFunctions();
       this.completer = new Completer(scripts, keys, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
       this.waits = new WaitRecorder(redis, keys);
@@ -269,10 +268,7 @@ public final class RealEngine implements Engine {
 
   @Override
   public void pauseFunction(String function) {
-    config.setFunctionPaused(function, true);
-    // A claim round that began before the pause may still lease the function's jobs: let those
-    // rounds end, so that "visible to this engine at once" holds for its claims too.
-    loops.forEach(loop -> loop.awaitRoundsBegunBefore(PAUSE_SETTLE_MS));
+    config.setFunctionPaused(function, true); // the claim script sees it from now on
   }
 
   @Override

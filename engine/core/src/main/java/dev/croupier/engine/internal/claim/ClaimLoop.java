@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +36,6 @@ public final class ClaimLoop implements Runnable {
   private final EngineOptions options;
   private final ClaimStats stats;
   private volatile boolean running = true;
-  /** Rounds begun, and whether one runs now: what {@link #awaitRoundsBegunBefore} waits on. */
-  private final AtomicLong roundsBegun = new AtomicLong();
-  private volatile boolean inRound;
 
   /** A loop claiming for {@code demand}. */
   public ClaimLoop(Demand demand, ScriptsAndKeys sk, ConfigStore config, Signal signal, ClaimStats stats) {
@@ -87,36 +83,8 @@ public final class ClaimLoop implements Runnable {
     }
   }
 
-  /**
-   * Waits (at most {@code timeoutMs}) until no round that began before this call still runs: a
-   * round reads which functions are paused when it begins, so once this returns, every claim of
-   * this loop sees a pause made before the call.
-   */
-  public void awaitRoundsBegunBefore(long timeoutMs) {
-    long begun = roundsBegun.get();
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-    while (inRound && roundsBegun.get() == begun && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
   /** Runs one round; returns 0 when it claimed something, else how long to sleep (ms). */
   long round() {
-    inRound = true;
-    roundsBegun.incrementAndGet();
-    try {
-      return claimRound();
-    } finally {
-      inRound = false;
-    }
-  }
-
-  private long claimRound() {
     stats.rounds.increment();
     try (Demand.Credits credits = demand.reserve(options.maxBatch())) {
       if (credits.total() == 0) {

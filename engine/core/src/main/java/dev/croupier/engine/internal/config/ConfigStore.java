@@ -179,7 +179,11 @@ public final class ConfigStore {
     return pausedFunctions.get(PAUSED_KEY).contains(function);
   }
 
-  /** Pauses or resumes a function. */
+  /**
+   * Pauses or resumes a function. The pause is written to the config shard and mirrored into
+   * every shard before this returns; the claim script checks its shard's mirror, so from then on
+   * no engine leases the function's jobs, whatever its cache says.
+   */
   public void setFunctionPaused(String function, boolean paused) {
     Names.requireFunction(function);
     Set<String> now = call("pausing function " + function, () -> {
@@ -188,12 +192,42 @@ public final class ConfigStore {
       } else {
         redis.srem(keys.pausedFunctions(), function);
       }
+      for (int shard = 0; shard < keys.shards(); shard++) {
+        if (paused) {
+          redis.sadd(keys.pausedFunctions(shard), function);
+        } else {
+          redis.srem(keys.pausedFunctions(shard), function);
+        }
+      }
       return Set.copyOf(redis.smembers(keys.pausedFunctions()));
     });
     // Put, not invalidate: a claim loop's read of the set that began before the write would
     // otherwise land after the invalidation and keep the old set for the cache's whole TTL
     // (Caffeine leaves a load in flight alone on invalidateAll; a put waits for it and wins).
     pausedFunctions.put(PAUSED_KEY, now);
+  }
+
+  /**
+   * Brings every shard's mirror of the paused functions in line with the config shard's set, for
+   * a namespace written before the mirrors existed or left half-written by a crash between the
+   * two writes of {@link #setFunctionPaused}. Run when an engine starts.
+   */
+  public void mirrorPausedFunctions() {
+    call("mirroring paused functions", () -> {
+      Set<String> paused = redis.smembers(keys.pausedFunctions());
+      for (int shard = 0; shard < keys.shards(); shard++) {
+        String mirror = keys.pausedFunctions(shard);
+        for (String stale : redis.smembers(mirror)) {
+          if (!paused.contains(stale)) {
+            redis.srem(mirror, stale);
+          }
+        }
+        if (!paused.isEmpty()) {
+          redis.sadd(mirror, paused.toArray(String[]::new));
+        }
+      }
+      return null;
+    });
   }
 
   private Optional<FunctionSpec> loadFunction(String name) {

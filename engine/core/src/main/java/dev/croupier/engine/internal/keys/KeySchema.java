@@ -142,6 +142,11 @@ public final class KeySchema {
     return prefix(shard) + "retry";
   }
 
+  /** The paused functions mirrored into the shard for the scheduler (a set of names). */
+  public String pausedFunctions(int shard) {
+    return prefix(shard) + "paused";
+  }
+
   // ---- jobs ----
 
   public String job(int shard, String jobId) {

@@ -92,6 +92,7 @@ class LuaMirrorsTest {
       cases.add(new Case("plans", List.of(p), keys.plans(shard)));
       cases.add(new Case("costs", List.of(p), keys.costs(shard)));
       cases.add(new Case("retryPolicies", List.of(p), keys.retryPolicies(shard)));
+      cases.add(new Case("pausedFunctions", List.of(p), keys.pausedFunctions(shard)));
       cases.add(new Case("job", List.of(p, jobId), keys.job(shard, jobId)));
       cases.add(new Case("inflight", List.of(p), keys.inflight(shard)));
       cases.add(new Case("deadLetters", List.of(p, tenant), keys.deadLetters(shard, tenant)));
