@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param redisUrl {@code redis://host:port} (or {@code rediss://}) of the Redis to use
  * @param namespace prefix of every key, so several deployments (or tests) can share one Redis
  * @param shards hash-tagged key spaces; every engine on a Redis must use the same number
- * @param claimThreads claim loops in this engine
+ * @param claimThreads claim loops in this engine; one claims every shard in turn, and loops take
+ *     turns per shard, so more than one helps only with several shards (their round trips overlap)
  * @param maxBatch most jobs one claim call leases for one function
  * @param capacityBackoff how long a queue or tenant found at a concurrency limit waits before it
  *     is looked at again, unless an ack frees its slot first (then at once)
@@ -73,7 +74,7 @@ public record EngineOptions(
 
   public static final String DEFAULT_NAMESPACE = "croupier";
   public static final int DEFAULT_SHARDS = 1;
-  public static final int DEFAULT_CLAIM_THREADS = 2;
+  public static final int DEFAULT_CLAIM_THREADS = 1;
   public static final int DEFAULT_MAX_BATCH = 256;
   public static final Duration DEFAULT_CAPACITY_BACKOFF = Duration.ofMillis(500);
   public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(20);

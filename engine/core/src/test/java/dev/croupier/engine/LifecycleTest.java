@@ -156,6 +156,30 @@ class LifecycleTest {
   }
 
   @Test
+  void severalClaimLoopsTakeTurnsOnAShard_andNoJobWaitsForALoopThatSkippedIt() throws Exception {
+    // Four loops on one shard and a poll too slow to matter: a loop that skips the shard because
+    // another holds it must leave nothing behind that only the next poll would find.
+    String ns = REDIS.newNamespace();
+    try (EngineRuntime busy = EngineRuntime.host(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
+        .claimThreads(4).idlePoll(Duration.ofSeconds(30)).build())) {
+      Engine e = busy.engine();
+      int jobs = 300;
+      CountDownLatch all = new CountDownLatch(jobs);
+      e.register(FunctionSpec.newBuilder("turns").build(), 8, job -> {
+        Thread.sleep(1);
+        all.countDown();
+      });
+      for (int burst = 0; burst < jobs / 10; burst++) {
+        for (int i = 0; i < 10; i++) {
+          e.enqueue("t" + (i % 3), "turns", bytes("x"), EnqueueOptions.DEFAULTS);
+        }
+        Thread.sleep(2); // bursts land while loops are mid-round and others wait
+      }
+      assertThat(all.await(20, TimeUnit.SECONDS)).as("every job ran without waiting for a poll").isTrue();
+    }
+  }
+
+  @Test
   void handlerException_retriesWithBackoff_thenSucceeds() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     engine.engine().register(FunctionSpec.newBuilder("flaky").retry(FAST_RETRY).build(), 2, job -> {

@@ -26,6 +26,7 @@ import dev.croupier.engine.internal.admin.WaitRecorder;
 import dev.croupier.engine.internal.claim.ClaimLoop;
 import dev.croupier.engine.internal.claim.ClaimStats;
 import dev.croupier.engine.internal.claim.Demand;
+import dev.croupier.engine.internal.claim.ShardTurns;
 import dev.croupier.engine.internal.claim.Signal;
 import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.embedded.EmbeddedRunner;
@@ -161,8 +162,9 @@ public final class RealEngine implements Engine {
 
   private void startBackground() {
     ClaimLoop.ScriptsAndKeys sk = new ClaimLoop.ScriptsAndKeys(scripts, keys, options);
+    ShardTurns turns = new ShardTurns(keys.shards());
     for (int i = 0; i < options.claimThreads(); i++) {
-      ClaimLoop loop = new ClaimLoop(demand, sk, config, signal, claimStats);
+      ClaimLoop loop = new ClaimLoop(demand, sk, config, signal, claimStats, turns);
       loops.add(loop);
       loopThreads.add(Thread.ofPlatform().daemon().name("croupier-claim-" + i).start(loop));
     }

@@ -35,10 +35,12 @@ public final class ClaimLoop implements Runnable {
   private final KeySchema keys;
   private final EngineOptions options;
   private final ClaimStats stats;
+  private final ShardTurns turns;
   private volatile boolean running = true;
 
-  /** A loop claiming for {@code demand}. */
-  public ClaimLoop(Demand demand, ScriptsAndKeys sk, ConfigStore config, Signal signal, ClaimStats stats) {
+  /** A loop claiming for {@code demand}, taking turns on each shard with its engine's other loops. */
+  public ClaimLoop(Demand demand, ScriptsAndKeys sk, ConfigStore config, Signal signal, ClaimStats stats,
+      ShardTurns turns) {
     this.demand = demand;
     this.keys = sk.keys();
     this.options = sk.options();
@@ -46,6 +48,7 @@ public final class ClaimLoop implements Runnable {
     this.config = config;
     this.signal = signal;
     this.stats = stats;
+    this.turns = turns;
   }
 
   /** What a loop needs from the engine's Redis side. */
@@ -94,22 +97,29 @@ public final class ClaimLoop implements Runnable {
       long nextTimer = Long.MAX_VALUE;
       int claimed = 0;
       for (int shard : shardOrder()) {
-        List<Claimer.Request> requests = requests(shard, credits);
-        if (requests.isEmpty()) {
-          break;
+        if (!turns.tryTake(shard)) {
+          continue; // another loop claims it now, and runs again if anything changed meanwhile
         }
-        List<LeasedJob> leased = new ArrayList<>();
-        for (Replies.Claimed c : claimer.claim(requests, now)) {
-          count(c, now);
-          leased.addAll(c.jobs());
-          claimed += c.jobs().size();
-          if (c.nextTimer() > 0) {
-            nextTimer = Math.min(nextTimer, c.nextTimer());
+        try {
+          List<Claimer.Request> requests = requests(shard, credits);
+          if (requests.isEmpty()) {
+            break;
           }
+          List<LeasedJob> leased = new ArrayList<>();
+          for (Replies.Claimed c : claimer.claim(requests, now)) {
+            count(c, now);
+            leased.addAll(c.jobs());
+            claimed += c.jobs().size();
+            if (c.nextTimer() > 0) {
+              nextTimer = Math.min(nextTimer, c.nextTimer());
+            }
+          }
+          // Every function's jobs of this trip together: a sink sending them over a connection
+          // can send them in one frame.
+          credits.deliverAll(leased);
+        } finally {
+          turns.release(shard);
         }
-        // Every function's jobs of this trip together: a sink sending them over a connection
-        // can send them in one frame.
-        credits.deliverAll(leased);
       }
       if (claimed > 0) {
         return 0;

@@ -29,7 +29,7 @@ public final class ClaimDriver implements AutoCloseable {
     Demand demand = new Demand();
     demand.attach(Objects.requireNonNull(sink, "sink"));
     this.loop = new ClaimLoop(demand, new ClaimLoop.ScriptsAndKeys(new ScriptRegistry(redis), keys, options),
-        new ConfigStore(redis, keys, options.configCacheTtl()), new Signal(), stats);
+        new ConfigStore(redis, keys, options.configCacheTtl()), new Signal(), stats, new ShardTurns(keys.shards()));
   }
 
   /** Runs one claim round; returns 0 when it claimed something, else how long the loop would sleep (ms). */
