@@ -10,6 +10,9 @@ import dev.croupier.engine.internal.script.ShardBatches;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -54,7 +57,7 @@ public final class CompletionWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
   /** Most jobs one flush marks or looks up. */
   static final int MAX_PER_FLUSH = 512;
-  /** Most jobs enqueued watched that are remembered at once; beyond it they are awaited as any other. */
+  /** Most jobs enqueued watched that are remembered at once; one dropped for room is awaited as any other. */
   static final int MAX_EXPECTED = 100_000;
   /** How long an expected job is remembered: after its end (for a late await), and in all. */
   static final long EXPECTED_AFTER_END_MS = 60_000;
@@ -72,8 +75,28 @@ public final class CompletionWatcher implements AutoCloseable {
   /** Set when the subscription (re)starts: messages may have been missed, so re-read every await. */
   private final AtomicBoolean recheckAll = new AtomicBoolean();
   private int rechecks;
-  /** Jobs enqueued watched by this engine, by id (see the class comment). */
-  private final Map<String, Expected> expected = new ConcurrentHashMap<>();
+  /**
+   * Jobs enqueued watched by this engine, by id (see the class comment): each is dropped
+   * {@link #EXPECTED_AT_MOST_MS} after it was noted, or {@link #EXPECTED_AFTER_END_MS} after its
+   * end was announced, and at most {@link #MAX_EXPECTED} are kept.
+   */
+  private final Cache<String, Expected> expected = Caffeine.newBuilder().maximumSize(MAX_EXPECTED)
+      .expireAfter(new Expiry<String, Expected>() {
+        @Override
+        public long expireAfterCreate(String id, Expected e, long now) {
+          return TimeUnit.MILLISECONDS.toNanos(EXPECTED_AT_MOST_MS);
+        }
+
+        @Override
+        public long expireAfterUpdate(String id, Expected e, long now, long left) {
+          return e.endedAt != 0 ? TimeUnit.MILLISECONDS.toNanos(EXPECTED_AFTER_END_MS) : left;
+        }
+
+        @Override
+        public long expireAfterRead(String id, Expected e, long now, long left) {
+          return left;
+        }
+      }).build();
   private final Listener listener = new Listener();
   private final Thread subscriber;
   private final Coalescer<String, Optional<String>> watches =
@@ -99,9 +122,8 @@ public final class CompletionWatcher implements AutoCloseable {
   /** The awaits of one job, and when the first of them began (the periodic re-check reads old ones). */
   private record Waiters(long since, List<CompletableFuture<JobInfo>> futures) {}
 
-  /** A job enqueued watched: when this engine learnt of it, and when its end was announced (0: not yet). */
+  /** A job enqueued watched: when its end was announced (0: not yet). */
   private static final class Expected {
-    final long since = System.currentTimeMillis();
     volatile long endedAt;
   }
 
@@ -111,21 +133,19 @@ public final class CompletionWatcher implements AutoCloseable {
    */
   public void expect(List<String> jobIds) {
     for (String id : jobIds) {
-      if (expected.size() >= MAX_EXPECTED) {
-        return; // awaited as any other job
-      }
-      expected.putIfAbsent(id, new Expected());
+      expected.asMap().putIfAbsent(id, new Expected());
     }
   }
 
   /** Jobs of {@link #expect} that were not written after all. */
   public void unexpect(List<String> jobIds) {
-    jobIds.forEach(expected::remove);
+    expected.invalidateAll(jobIds);
   }
 
   /** Jobs remembered by {@link #expect} now (for tests). */
   int expectedCount() {
-    return expected.size();
+    expected.cleanUp();
+    return (int) expected.estimatedSize();
   }
 
   /** A future completed with the job's info when it reaches a final state. */
@@ -140,14 +160,14 @@ public final class CompletionWatcher implements AutoCloseable {
       return out;
     });
     f.whenComplete((v, e) -> forget(jobId, f));
-    Expected expectation = expected.get(jobId);
+    Expected expectation = expected.getIfPresent(jobId);
     if (expectation != null) {
       // Watched since its enqueue: its end is announced. The listener notes an end before it
       // looks for waiters, and this await registered before it reads the note, so one of the
       // two sees the other: an end announced before now is resolved here.
       f.whenComplete((info, err) -> {
         if (info != null) {
-          expected.remove(jobId, expectation); // answered: the note has done its work
+          expected.asMap().remove(jobId, expectation); // answered: the note has done its work
         }
       });
       if (expectation.endedAt != 0) {
@@ -201,8 +221,6 @@ public final class CompletionWatcher implements AutoCloseable {
 
   private void recheck() {
     long now = System.currentTimeMillis();
-    expected.values().removeIf(e -> e.endedAt != 0 ? now - e.endedAt > EXPECTED_AFTER_END_MS
-        : now - e.since > EXPECTED_AT_MOST_MS);
     boolean all = recheckAll.getAndSet(false);
     boolean old = ++rechecks % 5 == 0;
     Set<String> chosen = new LinkedHashSet<>();
@@ -280,7 +298,7 @@ public final class CompletionWatcher implements AutoCloseable {
     watches.close();
     lookups.close();
     waiting.values().forEach(w -> w.futures().forEach(f -> f.cancel(false)));
-    expected.clear();
+    expected.invalidateAll();
   }
 
   private final class Listener extends JedisPubSub {
@@ -291,10 +309,11 @@ public final class CompletionWatcher implements AutoCloseable {
 
     @Override
     public void onMessage(String channel, String jobId) {
-      Expected expectation = expected.get(jobId);
-      if (expectation != null) {
-        expectation.endedAt = System.currentTimeMillis(); // for an await still to come (see await)
-      }
+      // Noted for an await still to come (see await); as an update, so it expires a while after.
+      expected.asMap().computeIfPresent(jobId, (id, e) -> {
+        e.endedAt = System.currentTimeMillis();
+        return e;
+      });
       if (!waiting.containsKey(jobId)) {
         return; // watched elsewhere (another engine's caller)
       }
