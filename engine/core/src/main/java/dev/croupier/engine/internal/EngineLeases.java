@@ -49,19 +49,19 @@ final class EngineLeases implements Leases {
 
   @Override
   public CompletionResult complete(String jobId, String leaseToken, Outcome outcome) {
-    CompletionResult r = completer.complete(jobId, leaseToken, outcome);
-    metrics.completed(outcome, r);
-    signal.signal(); // freed slots may unblock held queues
-    return r;
+    return settled(outcome, completer.complete(jobId, leaseToken, outcome));
   }
 
   @Override
   public CompletableFuture<CompletionResult> completeAsync(String jobId, String leaseToken, Outcome outcome) {
-    return completer.completeAsync(jobId, leaseToken, outcome).thenApply(r -> {
-      metrics.completed(outcome, r);
-      signal.signal(); // freed slots may unblock held queues
-      return r;
-    });
+    return completer.completeAsync(jobId, leaseToken, outcome).thenApply(r -> settled(outcome, r));
+  }
+
+  /** What follows a completion Redis answered: it is counted, and freed slots may unblock held queues. */
+  private CompletionResult settled(Outcome outcome, CompletionResult r) {
+    metrics.completed(outcome, r);
+    signal.signal();
+    return r;
   }
 
   @Override
