@@ -57,30 +57,39 @@ public final class Replies {
   }
 
   /**
-   * The reply of {@code claimJobs}: {code, next timer ms, then per job {id, tenant, queue id,
-   * payload, attempt, max attempts, enqueued-at, {key name, value, ...}, headers, due-at}}, leased
+   * The reply of {@code claimJobs}: {code, next timer ms, then per job id, tenant, queue id,
+   * payload, attempt, max attempts, enqueued-at, headers, due-at, n, n key name, value pairs}
+   * (one flat list), leased
    * for {@code function} until {@code deadline}; headers are {@link HeaderField}'s form ("" =
    * none); the n-th job holds the n-th of {@code leaseTokens} (the tokens the claim was given,
    * taken in order).
    */
   public static Claimed claimed(Object reply, String function, Instant deadline, List<String> leaseTokens) {
     List<Object> r = asList(reply);
-    List<LeasedJob> jobs = new ArrayList<>(Math.max(0, r.size() - 2));
-    long[] dueAt = new long[Math.max(0, r.size() - 2)];
-    for (int i = 2; i < r.size(); i++) {
-      List<Object> j = asList(r.get(i));
-      dueAt[i - 2] = j.size() > 9 ? asLong(j.get(9)) : 0;
-      List<Object> kv = asList(j.get(7));
-      Map<String, String> keyValues = new HashMap<>();
-      for (int k = 0; k + 1 < kv.size(); k += 2) {
-        keyValues.put(asString(kv.get(k)), asString(kv.get(k + 1)));
+    List<LeasedJob> jobs = new ArrayList<>(leaseTokens.size());
+    long[] dueAt = new long[leaseTokens.size()];
+    // Flat (see claimJobs-1.lua): per job id, tenant, queue id, payload, attempt, max attempts,
+    // enqueued-at, headers, due-at, then a count of key name, value pairs and the pairs.
+    int at = 2;
+    while (at + 9 < r.size()) {
+      int n = jobs.size();
+      int pairs = (int) asLong(r.get(at + 9));
+      Map<String, String> keyValues = pairs == 0 ? Map.of() : new HashMap<>();
+      for (int k = 0; k < pairs; k++) {
+        keyValues.put(asString(r.get(at + 10 + 2 * k)), asString(r.get(at + 11 + 2 * k)));
       }
-      jobs.add(new LeasedJob(asString(j.get(0)), asString(j.get(1)), function, asBytes(j.get(3)),
-          (int) asLong(j.get(4)), (int) asLong(j.get(5)), keyValues, deadline,
-          Instant.ofEpochMilli(asLong(j.get(6))), HeaderField.decode(asString(j.get(8))),
-          leaseTokens.get(i - 2)));
+      dueAt[n] = asLong(r.get(at + 8));
+      jobs.add(new LeasedJob(asString(r.get(at)), asString(r.get(at + 1)), function, asBytes(r.get(at + 3)),
+          (int) asLong(r.get(at + 4)), (int) asLong(r.get(at + 5)), keyValues, deadline,
+          Instant.ofEpochMilli(asLong(r.get(at + 6))), HeaderField.decode(asString(r.get(at + 7))),
+          leaseTokens.get(n)));
+      at += 10 + 2 * pairs;
     }
-    return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs, dueAt);
+    if (at != r.size()) {
+      throw new IllegalStateException("a claim reply of " + r.size() + " values ends inside a job at " + at);
+    }
+    return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs,
+        jobs.size() == dueAt.length ? dueAt : java.util.Arrays.copyOf(dueAt, jobs.size()));
   }
 
   /** The reply of {@code completeJobs}: one code per completion, in order. */
