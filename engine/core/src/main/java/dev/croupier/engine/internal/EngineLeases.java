@@ -66,7 +66,15 @@ final class EngineLeases implements Leases {
 
   @Override
   public List<CompletionResult> completeAll(List<Completion> completions) {
-    List<CompletionResult> results = completer.completeAll(completions);
+    return settled(completions, completer.completeAll(completions));
+  }
+
+  @Override
+  public CompletableFuture<List<CompletionResult>> completeAllAsync(List<Completion> completions) {
+    return completer.completeAllAsync(completions).thenApply(results -> settled(completions, results));
+  }
+
+  private List<CompletionResult> settled(List<Completion> completions, List<CompletionResult> results) {
     for (int i = 0; i < results.size(); i++) {
       metrics.completed(completions.get(i).outcome(), results.get(i));
     }

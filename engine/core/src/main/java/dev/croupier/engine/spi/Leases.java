@@ -64,6 +64,17 @@ public interface Leases {
     return out;
   }
 
+  /**
+   * As {@link #completeAll}, without waiting for Redis: the future completes with the results
+   * once the engine has them (an engine may complete it on its own writer thread, so what
+   * depends on it should be quick). A malformed job id is refused at once, thrown as
+   * {@link dev.croupier.api.InvalidRequestException} before any of the batch is recorded; a
+   * failed write completes the future exceptionally.
+   */
+  default CompletableFuture<List<CompletionResult>> completeAllAsync(List<Completion> completions) {
+    return CompletableFuture.completedFuture(completeAll(completions));
+  }
+
   /** Extends a running job's lease by its function's lease timeout; the token as for complete. */
   CompletionResult extendLease(String jobId, String leaseToken);
 

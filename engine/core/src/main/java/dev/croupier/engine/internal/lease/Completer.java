@@ -66,12 +66,28 @@ public final class Completer implements AutoCloseable {
    * malformed job id refuses them all before any is sent.
    */
   public List<CompletionResult> completeAll(List<Leases.Completion> completions) {
+    return completions(batcher.submit(entries(completions)));
+  }
+
+  /**
+   * As {@link #completeAll}, without waiting: the results come on the flusher thread. A
+   * malformed job id is refused at once (thrown), before any is sent.
+   */
+  public CompletableFuture<List<CompletionResult>> completeAllAsync(List<Leases.Completion> completions) {
+    return batcher.submitAsync(entries(completions)).thenApply(Completer::completions);
+  }
+
+  private List<Entry> entries(List<Leases.Completion> completions) {
     List<Entry> entries = new ArrayList<>(completions.size());
     for (Leases.Completion c : completions) {
       entries.add(entry(c.jobId(), c.leaseToken(), c.outcome()));
     }
-    List<CompletionResult> out = new ArrayList<>(completions.size());
-    batcher.submit(entries).forEach(code -> out.add(completion(code)));
+    return entries;
+  }
+
+  private static List<CompletionResult> completions(List<ReplyCode> codes) {
+    List<CompletionResult> out = new ArrayList<>(codes.size());
+    codes.forEach(code -> out.add(completion(code)));
     return out;
   }
 

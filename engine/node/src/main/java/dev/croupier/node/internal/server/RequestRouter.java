@@ -7,19 +7,24 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes an authenticated connection's requests to the worker and producer services, after
  * checking them against the protocol's {@link Limits} (so no frame makes the node do unbounded
- * work). Requests that touch Redis run on the blocking executor, never on the event loop; a
- * connection may have a bounded number of them running, and one more is refused at once with
- * RESOURCE_EXHAUSTED (the connection keeps being read, so its pings, completions and the other
- * connections are served meanwhile). Cheap requests (credits, goodbye) run inline.
+ * work). Requests that wait for Redis run on the blocking executor, never on the event loop,
+ * except completions: the engine takes those without blocking and answers on its writer thread,
+ * so they start here, with no hand-off to another thread (one per CompleteBatch, a few per claim
+ * round under load). A connection may have a bounded number of requests running, and one more is
+ * refused at once with RESOURCE_EXHAUSTED (the connection keeps being read, so its pings,
+ * completions and the other connections are served meanwhile). Cheap requests (credits, goodbye)
+ * run inline.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter {
 
@@ -97,8 +102,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case UNREGISTER_FUNCTIONS -> workers.unregister(p, cid, env.getUnregisterFunctions());
       case REGISTER_FUNCTIONS -> run(ctx, cid, () -> workers.register(p, cid, env.getRegisterFunctions()));
       case HEARTBEAT -> run(ctx, cid, () -> workers.heartbeat(p, cid, env.getHeartbeat()));
-      case COMPLETE -> run(ctx, cid, () -> workers.complete(p, cid, env.getComplete()));
-      case COMPLETE_BATCH -> run(ctx, cid, () -> workers.completeBatch(p, cid, env.getCompleteBatch()));
+      case COMPLETE -> track(ctx, cid, () -> workers.complete(p, cid, env.getComplete()));
+      case COMPLETE_BATCH -> track(ctx, cid, () -> workers.completeBatch(p, cid, env.getCompleteBatch()));
       case ENQUEUE -> run(ctx, cid, () -> producers.enqueue(p, cid, env.getEnqueue()));
       case ENQUEUE_BATCH -> run(ctx, cid, () -> producers.enqueueBatch(p, cid, env.getEnqueueBatch()));
       case CANCEL -> run(ctx, cid, () -> producers.cancel(p, cid, env.getCancel()));
@@ -157,25 +162,57 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
 
   /** Runs a blocking request off the event loop, refusing it when too many already run. */
   private void run(ChannelHandlerContext ctx, long cid, Runnable request) {
-    Peer p = peer;
-    if (inFlight >= maxInFlight) {
-      log.debug("{}: refusing request {}, {} in flight", p, cid, inFlight);
-      p.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, inFlight + " requests of this connection are"
-          + " in flight, the most a node processes at once for one connection (maxRequestsInFlight);"
-          + " send more once replies arrive, or retry this one shortly");
+    if (refused(cid)) {
       return;
     }
     inFlight++;
     try {
-      CompletableFuture.runAsync(request, blocking).whenComplete((ok, err) -> {
-        if (err != null) {
-          failures.reply(p, cid, err);
-        }
-        ctx.executor().execute(() -> inFlight--);
-      });
+      settle(ctx, cid, CompletableFuture.runAsync(request, blocking));
     } catch (RejectedExecutionException e) {
       inFlight--;
-      p.sendError(cid, ErrorCode.SHUTTING_DOWN, "the node is stopping; reconnect to another");
+      peer.sendError(cid, ErrorCode.SHUTTING_DOWN, "the node is stopping; reconnect to another");
     }
+  }
+
+  /**
+   * Starts a request that does not block (it hands its work to the engine and answers when the
+   * engine is done) here on the event loop: no thread hand-off on the way in. It counts against
+   * the same cap as {@link #run} until its stage completes.
+   */
+  private void track(ChannelHandlerContext ctx, long cid, Supplier<CompletionStage<?>> request) {
+    if (refused(cid)) {
+      return;
+    }
+    inFlight++;
+    CompletionStage<?> done;
+    try {
+      done = request.get();
+    } catch (RuntimeException e) {
+      done = CompletableFuture.failedFuture(e);
+    }
+    settle(ctx, cid, done);
+  }
+
+  /** Whether the connection has its most requests running: then this one is refused. */
+  private boolean refused(long cid) {
+    if (inFlight < maxInFlight) {
+      return false;
+    }
+    log.debug("{}: refusing request {}, {} in flight", peer, cid, inFlight);
+    peer.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, inFlight + " requests of this connection are"
+        + " in flight, the most a node processes at once for one connection (maxRequestsInFlight);"
+        + " send more once replies arrive, or retry this one shortly");
+    return true;
+  }
+
+  /** Once a request is done: answers its failure, if it failed unanswered, and frees its place. */
+  private void settle(ChannelHandlerContext ctx, long cid, CompletionStage<?> done) {
+    Peer p = peer;
+    done.whenComplete((ok, err) -> {
+      if (err != null) {
+        failures.reply(p, cid, err);
+      }
+      ctx.executor().execute(() -> inFlight--);
+    });
   }
 }

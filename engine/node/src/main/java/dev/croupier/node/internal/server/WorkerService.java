@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,9 +188,11 @@ final class WorkerService {
   /**
    * Records how several deliveries ended, together (one flush to Redis), each exactly as a
    * {@link #complete} of its own would; one reply with a result per entry, in order. An entry
-   * naming no valid outcome refuses the whole batch before any of it is recorded. Blocks on Redis.
+   * naming no valid outcome refuses the whole batch before any of it is recorded. Does not
+   * block: the reply goes when Redis has answered, from the engine's writer thread, and the
+   * returned stage completes then (exceptionally when the write failed, unanswered).
    */
-  void completeBatch(Peer peer, long cid, CompleteBatch req) {
+  CompletionStage<?> completeBatch(Peer peer, long cid, CompleteBatch req) {
     List<Leases.Completion> completions = new ArrayList<>(req.getCompletesCount());
     for (int i = 0; i < req.getCompletesCount(); i++) {
       Complete c = req.getCompletes(i);
@@ -198,38 +202,50 @@ final class WorkerService {
       } catch (IllegalArgumentException e) {
         peer.sendError(cid, ErrorCode.INVALID_REQUEST, "CompleteBatch.completes[" + i + "]: "
             + e.getMessage() + "; no completion of this batch was recorded");
-        return;
+        return DONE;
       }
       completions.add(new Leases.Completion(c.getJobId(), JobMessages.leaseToken(c.getLeaseToken()),
           outcome));
     }
-    List<CompletionResult> results;
+    CompletableFuture<List<CompletionResult>> results;
     try {
-      results = leases.completeAll(completions);
+      results = leases.completeAllAsync(completions);
     } catch (InvalidRequestException e) {
       // A malformed job id: the engine refuses the batch before sending any of it.
       peer.sendError(cid, ErrorCode.INVALID_REQUEST, "CompleteBatch: " + e.getMessage()
           + "; no completion of this batch was recorded");
-      return;
+      return DONE;
     }
-    CompleteBatchAck.Builder ack = CompleteBatchAck.newBuilder();
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i) != CompletionResult.UNKNOWN_JOB) {
-        peer.dispatchedAt().remove(completions.get(i).jobId());
+    return results.thenAccept(rs -> {
+      CompleteBatchAck.Builder ack = CompleteBatchAck.newBuilder();
+      for (int i = 0; i < rs.size(); i++) {
+        forgetDispatch(peer, completions.get(i), rs.get(i));
+        ack.addResults(JobMessages.result(rs.get(i)));
       }
-      ack.addResults(JobMessages.result(results.get(i)));
-    }
-    peer.send(Envelope.newBuilder().setCorrelationId(cid).setCompleteBatchAck(ack).build());
+      peer.send(Envelope.newBuilder().setCorrelationId(cid).setCompleteBatchAck(ack).build());
+    });
   }
 
-  /** Records how a delivery ended; blocks on Redis. */
-  void complete(Peer peer, long cid, Complete req) {
-    CompletionResult r = leases.complete(req.getJobId(), JobMessages.leaseToken(req.getLeaseToken()),
-        JobMessages.outcome(req));
-    if (r != CompletionResult.UNKNOWN_JOB) {
-      peer.dispatchedAt().remove(req.getJobId());
-    }
-    peer.send(Envelope.newBuilder().setCorrelationId(cid)
-        .setCompleteAck(CompleteAck.newBuilder().setResult(JobMessages.result(r))).build());
+  /**
+   * Records how a delivery ended; does not block (as {@link #completeBatch}). A malformed job id
+   * or outcome is thrown, for the caller to answer.
+   */
+  CompletionStage<?> complete(Peer peer, long cid, Complete req) {
+    Leases.Completion c = new Leases.Completion(req.getJobId(),
+        JobMessages.leaseToken(req.getLeaseToken()), JobMessages.outcome(req));
+    return leases.completeAllAsync(List.of(c)).thenAccept(rs -> {
+      forgetDispatch(peer, c, rs.get(0));
+      peer.send(Envelope.newBuilder().setCorrelationId(cid)
+          .setCompleteAck(CompleteAck.newBuilder().setResult(JobMessages.result(rs.get(0)))).build());
+    });
   }
+
+  /** A job this connection held has ended: explain no longer says it runs here. */
+  private static void forgetDispatch(Peer peer, Leases.Completion c, CompletionResult r) {
+    if (r != CompletionResult.UNKNOWN_JOB) {
+      peer.dispatchedAt().remove(c.jobId());
+    }
+  }
+
+  private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 }
