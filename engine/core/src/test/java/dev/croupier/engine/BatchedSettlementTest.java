@@ -17,6 +17,7 @@ import dev.croupier.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,41 @@ class BatchedSettlementTest {
           new Leases.Completion(c.id(), c.leaseToken(), new Outcome.Fail("bad", Duration.ZERO)))))
           .containsExactly(CompletionResult.ACCEPTED);
       assertThat(rt.engine().lookup(c.id()).orElseThrow().state()).isEqualTo(JobState.DEAD);
+      IndexInvariants.check(redis, ns, 1);
+    }
+  }
+
+  @Test
+  void completeAllAsync_answersAsCompleteAllWould_andRefusesAMalformedIdAtOnce() throws Exception {
+    String ns = REDIS.newNamespace();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
+    try (EngineRuntime rt = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
+      rt.engine().configureFunction(F);
+      enqueue(rt, 2);
+      BatchSink sink = new BatchSink(2);
+      rt.leases().attach(sink);
+      List<LeasedJob> jobs = sink.take(2);
+      rt.leases().detach(sink);
+      LeasedJob a = jobs.get(0);
+      LeasedJob b = jobs.get(1);
+      Outcome ok = new Outcome.Success(Duration.ofMillis(3));
+
+      assertThatThrownBy(() -> rt.leases().completeAllAsync(List.of(
+          new Leases.Completion(a.id(), a.leaseToken(), ok),
+          new Leases.Completion("not-a-job-id", a.leaseToken(), ok))))
+          .as("thrown before anything is queued, not a future that fails later")
+          .isInstanceOf(InvalidRequestException.class);
+      assertThat(rt.engine().lookup(a.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+
+      CompletableFuture<List<CompletionResult>> results = rt.leases().completeAllAsync(List.of(
+          new Leases.Completion(a.id(), a.leaseToken(), ok),
+          new Leases.Completion(b.id(), a.leaseToken(), ok))); // a's token for b
+      assertThat(results.get(5, TimeUnit.SECONDS))
+          .containsExactly(CompletionResult.ACCEPTED, CompletionResult.UNKNOWN_JOB);
+      assertThat(rt.engine().lookup(a.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(rt.engine().lookup(b.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+      assertThat(rt.leases().completeAllAsync(List.of(new Leases.Completion(b.id(), b.leaseToken(), ok)))
+          .get(5, TimeUnit.SECONDS)).containsExactly(CompletionResult.ACCEPTED);
       IndexInvariants.check(redis, ns, 1);
     }
   }
