@@ -18,13 +18,14 @@
            takes the n-th (the engine knows which job got which from the reply's order)
   ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
   A function paused in the shard's mirror (Key.pausedFunctions) leases nothing: {OK, -1}.
-  Returns {OK, next timer ms or -1, then per job: id, tenant, queue id, payload, attempt,
-           max attempts, enqueued-at, headers ('' = none), due-at, n, then n key name, value
-           pairs} | {AT_CAPACITY, -1} (the function's limit); due-at is when this attempt became
-           due (its run-at, retry or replay time), so the wait the metrics report leaves out a
-           delay the producer or a retry asked for. The reply is one flat list: Redis 6 writes
-           each nested list of a script's reply with a write() of its own (two per job when the
-           jobs were lists in the list), and those system calls were a fifth of its time.
+  Returns {OK, next timer ms or -1, then per job: id, tenant, payload, attempt, max attempts,
+           enqueued-at ('' = its id's time), headers ('' = none), due-at ('' = its enqueued-at),
+           n, then n key name, value pairs} | {AT_CAPACITY, -1} (the function's limit); due-at
+           is when this attempt became due (its run-at, retry or replay time), so the wait the
+           metrics report leaves out a delay the producer or a retry asked for. The reply is one
+           flat list: Redis 6 writes each nested list of a script's reply with a write() of its
+           own (two per job when the jobs were lists in the list), and those system calls were a
+           fifth of its time.
 ]]
 local rcall = redis.call
 -- @include codes
@@ -65,18 +66,11 @@ if fnLimit > 0 then
 end
 
 local out = {Code.OK, -1}
--- Appends a leased job (as leaseFrom gives it) to the reply, flat (see the header).
-local function appendJob(reply, j, tenant)
-  local n = #reply
-  reply[n + 1], reply[n + 2], reply[n + 3], reply[n + 4] = j[1], tenant, j[3], j[4]
-  reply[n + 5], reply[n + 6], reply[n + 7], reply[n + 8] = j[5], j[6], j[7], j[9]
-  reply[n + 9], reply[n + 10] = j[10], #j[8] / 2
-  for k = 1, #j[8] do reply[n + 10 + k] = j[8][k] end
-end
 local inflight = {} -- score, id pairs of every job leased, written with one ZADD at the end
 local claimCache = {} -- what every pick of this claim would read alike (estimateOf)
 local taken, picks = 0, 0
-local deadline = now + lease
+local deadlineText = string.format('%d', now + lease) -- what every job leased here records
+local leaseText = string.format('%d', lease)
 -- The lowest tenants of the ready set, read a window at a time. While each tenant served leaves
 -- the set (its last ready job taken, as with many one-job tenants), the window's next entry is
 -- the next lowest without reading again, and the window's plans come in one HMGET. A tenant that
@@ -156,12 +150,12 @@ while taken < want and picks < want * 4 + 16 do
         end
         local slots = {fnLimit > 0 and fnSlots or false, tenantLimit > 0 and Key.tenantSlots(tenant) or false,
           tfLimit > 0 and Key.tenantFunctionSlots(tenant, fn) or false, queueSuffix or false}
-        local grant = {deadline = deadline, timeout = lease, estimate = estimate, fresh = fresh,
-          tokens = tokens, tokenLength = tokenLength, taken = taken, inflight = inflight}
-        local jobs, head = leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
-        for _, j in ipairs(jobs) do appendJob(out, j, tenant) end
-        taken = taken + #jobs
-        if #jobs > 0 and tag > sys then sys = tag end
+        local grant = {deadline = deadlineText, timeout = leaseText,
+          estimate = string.format('%.17g', estimate), fresh = fresh, tokens = tokens,
+          tokenLength = tokenLength, taken = taken, inflight = inflight}
+        local leased, head = leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimits, out)
+        taken = taken + leased
+        if leased > 0 and tag > sys then sys = tag end
         if head == false then head = queueHead(P, qid, now) end -- leaseFrom could not tell
         if head == nil then
           -- Emptied: it leaves its tenant's ready queues (it was ready, so it is in no timer and
@@ -175,15 +169,15 @@ while taken < want and picks < want * 4 + 16 do
           -- Still due: it stays ready at its new virtual time, unless nothing could be taken
           -- because every due job is blocked by a secondary keyed limit: then it waits a backoff.
           -- (Nothing taken without secondary limits means stray ids were dropped: look again.)
-          if #jobs > 0 then rcall('ZADD', tfq, 'XX', qtag + #jobs, qid)
+          if leased > 0 then rcall('ZADD', tfq, 'XX', qtag + leased, qid)
           elseif #keyLimits > 1 then gone = holdQueue(P, qid, nil, now, backoff) end
         else
           gone = indexQueue(P, qid, now, sys) -- its next job is due later: to the timer
         end
         -- Charged after the queue was filed: a tenant that just left this function's ready set
         -- is re-sorted only where it still is.
-        if #jobs > 0 then
-          chargeTenant(P, tenant, tag, #jobs * estimate / weight, retention)
+        if leased > 0 then
+          chargeTenant(P, tenant, tag, leased * estimate / weight, retention)
           charged = true
         end
       end

@@ -260,24 +260,29 @@ local function planOf(P, tenant, stored)
   return tonumber(w), tonumber(l), p == '1'
 end
 
--- Leases up to `n` due jobs of queue `qid`. `slots` are the concurrency keys every job of the
--- queue takes (suffixes; false where unlimited); secondary keyed limits (keyNames[2..]) are
--- checked per job, and a blocked job is skipped, not leased. `grant` says how: deadline (ms),
--- timeout (the visibility timeout, ms), estimate (the cost charged, ms; fresh when it is not the
+-- Leases up to `n` due jobs of queue `qid` (of `tenant`), appending each to `reply` as claimJobs
+-- answers it (flat: id, tenant, payload, attempt, max attempts, enqueued-at, headers, due-at, n,
+-- then n key name, value pairs; enqueued-at and due-at '' when the record has none, for the
+-- engine to take from the id and from enqueued-at: no number is parsed or formatted here for
+-- them). `slots` are the concurrency keys every job of the queue takes (suffixes; false where
+-- unlimited); secondary keyed limits (keyNames[2..]) are checked per job, and a blocked job is
+-- skipped, not leased. `grant` says how: deadline (ms, as text), timeout (the visibility
+-- timeout, ms, as text), estimate (the cost charged, ms, as text; fresh when it is not the
 -- tenant's own average), the lease tokens (the k-th job leased by this claim, grant.taken before
 -- this call plus one per job here, takes the k-th token of grant.tokens), and inflight: a list
 -- the leased jobs' inflight entries (score, id, ...) are appended to, for the caller to write
--- with one ZADD (nothing in a claim reads inflight). Returns the jobs as the claim replies them
--- (the tenant filled in by the caller), and the score of the queue's first job afterwards: nil
--- when it is empty, false when this call cannot tell (it skipped jobs blocked by secondary
--- limits).
-local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
+-- with one ZADD (nothing in a claim reads inflight). The values written for every job are text
+-- made once per claim: Redis would format each number it is given again, per job. Returns how
+-- many jobs were leased, and the score of the queue's first job afterwards: nil when it is
+-- empty, false when this call cannot tell (it skipped jobs blocked by secondary limits).
+local function leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimits, reply)
   local queue, list = Key.queue(P, qid), Key.queueList(P, qid)
   local secondary = #keyLimits > 1
   local base = {}
   for i = 1, 4 do
     if slots[i] then base[#base + 1] = slots[i] end -- false where unlimited
   end
+  local baseHeld = table.concat(base, '\n') -- what a job holds without secondary limits
   -- Without secondary limits, the n lowest due are taken (or dropped as strays) and the score
   -- after them heads the queue; with them, jobs may be skipped, so the caller looks itself.
   local candidates, inList, head
@@ -287,8 +292,8 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
   else
     candidates, inList, head = firstDue(P, qid, n, now, true) -- taken (or dropped as strays)
   end
-  local jobs = {}
-  local strays = 0
+  local leased, strays = 0, 0
+  local fresh = grant.fresh and '1' or '0'
   -- Takes candidate k out of its place (without secondary limits firstDue took them already).
   local function remove(k, id)
     if not secondary then return
@@ -296,7 +301,7 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
     else rcall('ZREM', queue, id) end
   end
   for k, id in ipairs(candidates) do
-    if #jobs >= n then break end
+    if leased >= n then break end
     local jobKey = Key.job(P, id)
     local f = rcall('HMGET', jobKey, 'q', 'ks', 'a', 'p', 'ma', 'ea', 'h', 'ra', 'st')
     if not f[1] or (f[9] and f[9] ~= 'failed' and f[9] ~= 'queued') then -- (layout 1 wrote 'queued')
@@ -306,53 +311,68 @@ local function leaseFrom(P, qid, n, now, grant, slots, keyNames, keyLimits)
       local cancelled = inList[k] and rcall('SREM', Key.queueCancelled(P, qid), id) == 1
       if not f[1] and not cancelled then strays = strays + 1 end
     else
-      local held = {}
-      for _, s in ipairs(base) do held[#held + 1] = s end
+      local keyed = f[2] and f[2] ~= ''
+      local extra = nil -- the secondary keys' slots this job takes, when it has any
       local blocked = false
-      local i = 0
-      for suffix in string.gmatch(f[2] or '', '[^\n]+') do
-        i = i + 1
-        local lim = keyLimits[i] or 0
-        if i > 1 and lim > 0 then
-          if slotsInUse(Key.slots(P, suffix), now) >= lim then
-            blocked = true
-            break
+      if secondary and keyed then
+        local i = 0
+        for suffix in string.gmatch(f[2], '[^\n]+') do
+          i = i + 1
+          local lim = keyLimits[i] or 0
+          if i > 1 and lim > 0 then
+            if slotsInUse(Key.slots(P, suffix), now) >= lim then
+              blocked = true
+              break
+            end
+            extra = extra or {}
+            extra[#extra + 1] = suffix
           end
-          held[#held + 1] = suffix
         end
       end
       if not blocked then
         remove(k, id)
-        local attempt = tonumber(f[3] or 0) + 1 -- a queued job's record has no attempts until leased
-        local k = grant.taken + #jobs
-        local token = string.sub(grant.tokens, k * grant.tokenLength + 1, (k + 1) * grant.tokenLength)
+        -- A queued job's record has no attempts until leased: its first attempt needs no number.
+        local attempt = f[3] and tostring(tonumber(f[3]) + 1) or '1'
+        local t = grant.taken + leased
+        local token = string.sub(grant.tokens, t * grant.tokenLength + 1, (t + 1) * grant.tokenLength)
+        local held = baseHeld
+        if extra then
+          local more = table.concat(extra, '\n')
+          held = held == '' and more or held .. '\n' .. more
+        end
         rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
-          'lc', table.concat(held, '\n'), 'vt', grant.timeout, 'ec', grant.estimate,
-          'ef', grant.fresh and 1 or 0)
+          'lc', held, 'vt', grant.timeout, 'ec', grant.estimate, 'ef', fresh)
         local inflight = grant.inflight
         inflight[#inflight + 1] = grant.deadline
         inflight[#inflight + 1] = id
-        for _, s in ipairs(held) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
-        local kv = {}
-        if f[2] and f[2] ~= '' then -- keyed jobs carry their key values as k:<name> fields
+        for _, s in ipairs(base) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
+        if extra then
+          for _, s in ipairs(extra) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
+        end
+        local r = #reply
+        reply[r + 1], reply[r + 2], reply[r + 3], reply[r + 4] = id, tenant, f[4] or '', attempt
+        reply[r + 5], reply[r + 6], reply[r + 7], reply[r + 8] = f[5] or '1', f[6] or '', f[7] or '', f[8] or ''
+        reply[r + 9] = 0
+        if keyed then -- keyed jobs carry their key values as k:<name> fields
           local all = rcall('HGETALL', jobKey)
+          local found = 0
           for j = 1, #all, 2 do
             if string.sub(all[j], 1, 2) == 'k:' then
-              kv[#kv + 1] = string.sub(all[j], 3)
-              kv[#kv + 1] = all[j + 1]
+              reply[r + 10 + 2 * found] = string.sub(all[j], 3)
+              reply[r + 11 + 2 * found] = all[j + 1]
+              found = found + 1
             end
           end
+          reply[r + 9] = found
         end
-        local enqueued = tonumber(f[6]) or jobTime(id) -- layout 4 stores no enqueued-at
-        jobs[#jobs + 1] = {id, '', qid, f[4], attempt, tonumber(f[5]), enqueued, kv, f[7] or '',
-          tonumber(f[8]) or enqueued}
+        leased = leased + 1
       end
     end
   end
   -- The operator's counters: what left the queue (leased or stray), what runs now.
-  countQueued(P, qid, -(#jobs + strays))
-  countRunning(P, qid, #jobs)
-  return jobs, head
+  countQueued(P, qid, -(leased + strays))
+  countRunning(P, qid, leased)
+  return leased, head
 end
 
 -- A job with `score` joined queue `qid`: file the queue if it was not filed, or bring its timer

@@ -1,9 +1,11 @@
 package dev.croupier.engine.internal.script;
 
+import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.api.LeasedJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,39 +59,42 @@ public final class Replies {
   }
 
   /**
-   * The reply of {@code claimJobs}: {code, next timer ms, then per job id, tenant, queue id,
-   * payload, attempt, max attempts, enqueued-at, headers, due-at, n, n key name, value pairs}
-   * (one flat list), leased
-   * for {@code function} until {@code deadline}; headers are {@link HeaderField}'s form ("" =
-   * none); the n-th job holds the n-th of {@code leaseTokens} (the tokens the claim was given,
-   * taken in order).
+   * The reply of {@code claimJobs}: {code, next timer ms, then per job id, tenant, payload,
+   * attempt, max attempts, enqueued-at ("" = its id's time), headers, due-at ("" = its
+   * enqueued-at), n, n key name, value pairs} (one flat list), leased for {@code function} until
+   * {@code deadline}; headers are {@link HeaderField}'s form ("" = none); the n-th job holds the
+   * n-th of {@code leaseTokens} (the tokens the claim was given, taken in order).
    */
   public static Claimed claimed(Object reply, String function, Instant deadline, List<String> leaseTokens) {
     List<Object> r = asList(reply);
     List<LeasedJob> jobs = new ArrayList<>(leaseTokens.size());
     long[] dueAt = new long[leaseTokens.size()];
-    // Flat (see claimJobs-1.lua): per job id, tenant, queue id, payload, attempt, max attempts,
-    // enqueued-at, headers, due-at, then a count of key name, value pairs and the pairs.
     int at = 2;
-    while (at + 9 < r.size()) {
+    while (at + 8 < r.size()) {
       int n = jobs.size();
-      int pairs = (int) asLong(r.get(at + 9));
+      String id = asString(r.get(at));
+      long enqueued = absent(r.get(at + 5)) ? JobIds.timeOf(id) : asLong(r.get(at + 5));
+      int pairs = (int) asLong(r.get(at + 8));
       Map<String, String> keyValues = pairs == 0 ? Map.of() : new HashMap<>();
       for (int k = 0; k < pairs; k++) {
-        keyValues.put(asString(r.get(at + 10 + 2 * k)), asString(r.get(at + 11 + 2 * k)));
+        keyValues.put(asString(r.get(at + 9 + 2 * k)), asString(r.get(at + 10 + 2 * k)));
       }
-      dueAt[n] = asLong(r.get(at + 8));
-      jobs.add(new LeasedJob(asString(r.get(at)), asString(r.get(at + 1)), function, asBytes(r.get(at + 3)),
-          (int) asLong(r.get(at + 4)), (int) asLong(r.get(at + 5)), keyValues, deadline,
-          Instant.ofEpochMilli(asLong(r.get(at + 6))), HeaderField.decode(asString(r.get(at + 7))),
-          leaseTokens.get(n)));
-      at += 10 + 2 * pairs;
+      dueAt[n] = absent(r.get(at + 7)) ? enqueued : asLong(r.get(at + 7));
+      jobs.add(new LeasedJob(id, asString(r.get(at + 1)), function, asBytes(r.get(at + 2)),
+          (int) asLong(r.get(at + 3)), (int) asLong(r.get(at + 4)), keyValues, deadline,
+          Instant.ofEpochMilli(enqueued), HeaderField.decode(asString(r.get(at + 6))), leaseTokens.get(n)));
+      at += 9 + 2 * pairs;
     }
     if (at != r.size()) {
       throw new IllegalStateException("a claim reply of " + r.size() + " values ends inside a job at " + at);
     }
     return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs,
-        jobs.size() == dueAt.length ? dueAt : java.util.Arrays.copyOf(dueAt, jobs.size()));
+        jobs.size() == dueAt.length ? dueAt : Arrays.copyOf(dueAt, jobs.size()));
+  }
+
+  /** Whether a value the script may leave out was left out ("" or nil). */
+  private static boolean absent(Object reply) {
+    return reply == null || reply instanceof byte[] b && b.length == 0;
   }
 
   /** The reply of {@code completeJobs}: one code per completion, in order. */
@@ -137,9 +142,25 @@ public final class Replies {
       return l;
     }
     if (reply instanceof byte[] b) {
-      return (long) Double.parseDouble(new String(b, StandardCharsets.UTF_8));
+      long digits = digits(b);
+      return digits >= 0 ? digits : (long) Double.parseDouble(new String(b, StandardCharsets.UTF_8));
     }
     throw new IllegalStateException("expected a number from Redis, got " + describe(reply));
+  }
+
+  /** The value of {@code b} when it is 1-18 decimal digits (most numbers scripts answer), else -1. */
+  private static long digits(byte[] b) {
+    if (b.length == 0 || b.length > 18) {
+      return -1;
+    }
+    long v = 0;
+    for (byte c : b) {
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** A reply as a double. */
