@@ -17,7 +17,7 @@ local rcall = redis.call
 -- @include counts
 
 local jobKey = KEYS[1]
-local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local P, id, now, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 
 local f = rcall('HMGET', jobKey, 'q', 'st', 'lc', 'w')
 if not f[1] then return Code.UNKNOWN_JOB end

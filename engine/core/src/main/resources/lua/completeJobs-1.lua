@@ -28,7 +28,7 @@ local rcall = redis.call
 -- @include bulk
 
 local inflightKey = KEYS[1]
-local P, now, retention = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local P, now, retention = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local vtRetention, weighted = tonumber(ARGV[4]), ARGV[5] == '1'
 
 local out = {}
@@ -36,6 +36,7 @@ local tally = newTally() -- the operator's counters (includes/counts.lua), writt
 local settlement = newSettlement() -- cost corrections, written once per tenant (includes/finish.lua)
 local gone = {} -- succeeded jobs' inflight entries, removed with one ZREM
 local dropped = {} -- succeeded jobs' records when no status record is kept
+local queues = {} -- queue id -> {tenant, function, counter field}: a batch often ends several of one queue
 for i = 6, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
@@ -47,9 +48,14 @@ for i = 6, #ARGV, 7 do
     out[#out + 1] = Code.STALE_LEASE
   else
     local qid = f[3]
-    local tenant, fn = Key.tenantOfQueue(qid), Key.functionOfQueue(qid)
+    local q = queues[qid]
+    if not q then
+      q = {Key.tenantOfQueue(qid), Key.functionOfQueue(qid), countField(qid)}
+      queues[qid] = q
+    end
+    local tenant, fn = q[1], q[2]
     settle(settlement, tenant, fn, f[6] and tonumber(f[6]) or nil, f[8] == '1', cost)
-    tallyCompletion(tally, qid, cost, outcome == 's')
+    tallyCompletion(tally, tenant, q[3], cost, outcome == 's')
     if outcome == 's' then
       releaseSlots(P, id, f[4], now, gone)
       announce(P, jobKey, id, f[5] or '0')

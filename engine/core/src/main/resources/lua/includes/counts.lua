@@ -86,12 +86,11 @@ end
 -- served per tenant, folded into this call's counter bumps at the end of the batch.
 local function newTally() return {ended = {}, served = {}} end
 
-local function tallyCompletion(tally, qid, cost, succeeded)
-  local tenant = Key.tenantOfQueue(qid)
+-- `field` is the job's queue id's countField.
+local function tallyCompletion(tally, tenant, field, cost, succeeded)
   if cost < 1 then cost = 1 end
   tally.served[tenant] = (tally.served[tenant] or 0) + math.floor(cost + 0.5)
   if succeeded then
-    local field = countField(qid)
     tally.ended[field] = (tally.ended[field] or 0) + 1
   end
 end

@@ -10,7 +10,8 @@
 -- one ZREM (the id is appended); the slots are freed at once, as limits must see them free.
 local function releaseSlots(P, id, held, now, gone)
   if gone then gone[#gone + 1] = id else rcall('ZREM', Key.inflight(P), id) end
-  for suffix in string.gmatch(held or '', '[^\n]+') do
+  if not held or held == '' then return end -- most jobs hold no concurrency key
+  for suffix in string.gmatch(held, '[^\n]+') do
     rcall('ZREM', Key.slots(P, suffix), id)
     pullBack(P, suffix, now)
   end
@@ -94,11 +95,12 @@ end
 -- How long a succeeded or cancelled job's status record stays: the engine's status retention, or,
 -- when that is zero (keep none: the record goes at once, saving its two writes), WATCHED_GRACE_MS
 -- for a watched job, so its watcher can still read how it ended. Mirrors
--- EngineOptions.WATCHED_STATUS_GRACE (LuaMirrorsTest). `watched` is the job's w field.
+-- EngineOptions.WATCHED_STATUS_GRACE (LuaMirrorsTest). `retention` is a number (ms), `watched` the
+-- job's w field.
 local WATCHED_GRACE_MS = 300000
 
 local function statusKept(retention, watched)
-  if tonumber(retention) > 0 then return tonumber(retention) end
+  if retention > 0 then return retention end
   if watched == '1' then return WATCHED_GRACE_MS end
   return 0
 end

@@ -191,7 +191,7 @@ class LuaMirrorsTest {
     Object kept = eval("""
         local rcall = redis.call
         -- @include finish
-        return {statusKept('0', '1'), statusKept('0', false), statusKept('60000', false)}
+        return {statusKept(0, '1'), statusKept(0, false), statusKept(60000, false)}
         """, List.of());
     assertThat(Replies.asList(kept)).extracting(Replies::asLong)
         .containsExactly(EngineOptions.WATCHED_STATUS_GRACE.toMillis(), 0L, 60_000L);
