@@ -1,5 +1,7 @@
 package dev.croupier.worker;
 
+import dev.croupier.api.execution.JobExecutor;
+import dev.croupier.api.execution.Timeouts;
 import dev.croupier.protocol.ServerException;
 import dev.croupier.api.EnqueueOptions;
 import dev.croupier.api.EnqueueResult;
@@ -37,6 +39,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,6 +92,9 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
       1, new DefaultThreadFactory("croupier-client"), NioIoHandler.newFactory());
   private final Retrier retrier;
+  /** Times requests out: one per request, most cancelled when the reply comes (see Timeouts). */
+  private final ScheduledExecutorService timeouts = JobExecutor.newTimer(1,
+      Thread.ofPlatform().daemon().name("croupier-client-timeouts").factory());
   private Connection current;
   private boolean retiring;
   private int next;
@@ -270,10 +276,10 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
     } catch (ServerException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    return reply
-        .orTimeout(leftMs + options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        // Async: a renewal may connect, which must not block the connection's event loop.
-        .handleAsync((r, err) -> {
+    // Handled where the reply lands (the connection's event loop, or the timer): what needs to
+    // connect again, a renewal, goes through a delayed executor first, so it never blocks there.
+    return Timeouts.within(reply, leftMs + options.requestTimeout().toMillis(), timeouts)
+        .handle((r, err) -> {
           if (err == null) {
             return CompletableFuture.completedFuture(JobMessages.info(r.getJobStatus()));
           }
@@ -317,6 +323,7 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
       }
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    timeouts.shutdownNow();
   }
 
   /** Sends a request, retried as the class documentation says (for CroupierAdmin). */
@@ -331,8 +338,7 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
 
   private CompletableFuture<Envelope> call(Envelope.Builder request) {
     try {
-      return connection().request(request)
-          .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+      return Timeouts.within(connection().request(request), options.requestTimeout().toMillis(), timeouts)
           .exceptionallyCompose(err -> CompletableFuture.failedFuture(translate(unwrap(err))));
     } catch (ServerException e) {
       return CompletableFuture.failedFuture(e);

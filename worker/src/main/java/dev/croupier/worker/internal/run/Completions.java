@@ -1,5 +1,6 @@
 package dev.croupier.worker.internal.run;
 
+import dev.croupier.api.execution.Timeouts;
 import dev.croupier.proto.v1.Complete;
 import dev.croupier.proto.v1.CompleteBatch;
 import dev.croupier.proto.v1.Envelope;
@@ -84,7 +85,7 @@ final class Completions {
     }
     CompletableFuture<?> answered = batch.size() == 1 ? sendOne(c, batch.get(0)) : sendMany(c, batch);
     // A reply that never comes must not hold every later completion back: send them again.
-    return answered.orTimeout(STUCK_MS, TimeUnit.MILLISECONDS).exceptionally(e -> {
+    return Timeouts.within(answered, STUCK_MS, timer).exceptionally(e -> {
       if (c.isOpen()) {
         log.debug("no reply from {} to {} completion(s) in {} ms; sending them again",
             c.address(), batch.size(), STUCK_MS);

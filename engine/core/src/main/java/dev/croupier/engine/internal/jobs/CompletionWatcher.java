@@ -2,6 +2,7 @@ package dev.croupier.engine.internal.jobs;
 
 import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.JobInfo;
+import dev.croupier.api.execution.Timeouts;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Args;
@@ -81,6 +82,9 @@ public final class CompletionWatcher implements AutoCloseable {
    * end was announced, and at most {@link #MAX_EXPECTED} are kept.
    */
   private final Cache<String, Expected> expected = Caffeine.newBuilder().maximumSize(MAX_EXPECTED)
+      // Written three times per watched job: its upkeep runs on the writing thread, not as a
+      // task for the common pool that wakes one of its threads every few writes.
+      .executor(Runnable::run)
       .expireAfter(new Expiry<String, Expected>() {
         @Override
         public long expireAfterCreate(String id, Expected e, long now) {
@@ -102,7 +106,12 @@ public final class CompletionWatcher implements AutoCloseable {
   private final Coalescer<String, Optional<String>> watches =
       new Coalescer<>("croupier-watches", MAX_PER_FLUSH, this::watchAll);
   private final Coalescer<String, Optional<JobInfo>> lookups;
-  /** Resolves announced ends off the subscriber thread, so they can share lookups. */
+  /** Times awaits out (and re-checks watched jobs). */
+  private final ScheduledExecutorService scheduler;
+  /**
+   * Completes the awaits of announced ends: what callers chained onto their futures runs there,
+   * never on the subscriber or the lookup writer, which every other watched job waits for.
+   */
   private final ExecutorService resolver = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("croupier-watch-resolve-", 0).factory());
   private volatile boolean closed;
@@ -114,6 +123,7 @@ public final class CompletionWatcher implements AutoCloseable {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.admin = Objects.requireNonNull(admin, "admin");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.lookups = new Coalescer<>("croupier-watch-lookups", MAX_PER_FLUSH, admin::lookupAll);
     this.subscriber = Thread.ofPlatform().daemon().name("croupier-watch").start(this::subscribeLoop);
     scheduler.scheduleWithFixedDelay(this::recheck, 1, 1, TimeUnit.SECONDS);
@@ -173,7 +183,7 @@ public final class CompletionWatcher implements AutoCloseable {
       if (expectation.endedAt != 0) {
         resolve(jobId);
       }
-      return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return Timeouts.within(f, timeout.toMillis(), scheduler);
     }
     Optional<String> state;
     try {
@@ -190,7 +200,7 @@ public final class CompletionWatcher implements AutoCloseable {
     if (st.equals("succeeded") || st.equals("dead") || st.equals("cancelled")) {
       resolve(jobId);
     }
-    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return Timeouts.within(f, timeout.toMillis(), scheduler);
   }
 
   /** Marks jobs watched: one watchJobs call per shard (in chunks), all in one round trip. */
@@ -317,18 +327,19 @@ public final class CompletionWatcher implements AutoCloseable {
       if (!waiting.containsKey(jobId)) {
         return; // watched elsewhere (another engine's caller)
       }
-      try {
-        resolver.execute(() -> {
-          try {
-            resolve(jobId);
-          } catch (RuntimeException e) {
-            recheckSoon.add(jobId);
-            log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, e);
-          }
-        });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closing
-      }
+      // The lookup goes with whatever else is being resolved (one flush); no thread waits for it.
+      lookups.submitAsync(List.of(jobId)).whenComplete((found, err) -> {
+        if (err != null) {
+          recheckSoon.add(jobId);
+          log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, err);
+          return;
+        }
+        try {
+          resolver.execute(() -> complete(jobId, found.get(0)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closing
+        }
+      });
     }
   }
 }
