@@ -48,7 +48,9 @@ final class ProducerService {
    * producer awaiting what it enqueues. A cache: a miss is checked with a lookup as before.
    */
   private final Cache<String, Principal> enqueuedWatched = Caffeine.newBuilder()
-      .maximumSize(MAX_ENQUEUED_WATCHED).expireAfterWrite(Duration.ofMinutes(10)).build();
+      .maximumSize(MAX_ENQUEUED_WATCHED).expireAfterWrite(Duration.ofMinutes(10))
+      .executor(Runnable::run) // written twice per watched job: upkeep inline, no common-pool task
+      .build();
   /** Most jobs {@link #enqueuedWatched} remembers across the node's connections. */
   static final int MAX_ENQUEUED_WATCHED = 200_000;
 
