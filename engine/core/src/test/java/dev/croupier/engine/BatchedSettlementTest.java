@@ -63,6 +63,17 @@ class BatchedSettlementTest {
     }
   }
 
+  /** Configures F, enqueues {@code n} jobs of it and leases them all, as a sink of the runtime would. */
+  private static List<LeasedJob> leased(EngineRuntime rt, int n) throws InterruptedException {
+    rt.engine().configureFunction(F);
+    enqueue(rt, n);
+    BatchSink sink = new BatchSink(n);
+    rt.leases().attach(sink);
+    List<LeasedJob> jobs = sink.take(n);
+    rt.leases().detach(sink);
+    return jobs;
+  }
+
   private static List<String> enqueue(EngineRuntime rt, int n) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -90,12 +101,7 @@ class BatchedSettlementTest {
     String ns = REDIS.newNamespace();
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
     try (EngineRuntime rt = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
-      rt.engine().configureFunction(F);
-      enqueue(rt, 3);
-      BatchSink sink = new BatchSink(3);
-      rt.leases().attach(sink);
-      List<LeasedJob> jobs = sink.take(3);
-      rt.leases().detach(sink);
+      List<LeasedJob> jobs = leased(rt, 3);
       LeasedJob a = jobs.get(0);
       LeasedJob b = jobs.get(1);
       LeasedJob c = jobs.get(2);
@@ -131,12 +137,7 @@ class BatchedSettlementTest {
     String ns = REDIS.newNamespace();
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).build();
     try (EngineRuntime rt = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
-      rt.engine().configureFunction(F);
-      enqueue(rt, 2);
-      BatchSink sink = new BatchSink(2);
-      rt.leases().attach(sink);
-      List<LeasedJob> jobs = sink.take(2);
-      rt.leases().detach(sink);
+      List<LeasedJob> jobs = leased(rt, 2);
       LeasedJob a = jobs.get(0);
       LeasedJob b = jobs.get(1);
       Outcome ok = new Outcome.Success(Duration.ofMillis(3));
