@@ -158,7 +158,11 @@ public final class CompletionWatcher implements AutoCloseable {
     return (int) expected.estimatedSize();
   }
 
-  /** A future completed with the job's info when it reaches a final state. */
+  /**
+   * A future completed with the job's info when it reaches a final state. Does not block: a job
+   * not seen enqueued is marked watched in the next flush, and a failure to do so (Redis away)
+   * completes the future exceptionally. A malformed id is thrown at once.
+   */
   public CompletableFuture<JobInfo> await(String jobId, Duration timeout) {
     JobIds.shardOf(jobId, keys.shards()); // a malformed id is refused before anything is written
     CompletableFuture<JobInfo> f = new CompletableFuture<>();
@@ -185,21 +189,23 @@ public final class CompletionWatcher implements AutoCloseable {
       }
       return Timeouts.within(f, timeout.toMillis(), scheduler);
     }
-    Optional<String> state;
-    try {
-      state = watches.submit(jobId);
-    } catch (RuntimeException e) {
-      f.completeExceptionally(e); // forgets it
-      throw e;
-    }
-    if (state.isEmpty()) {
-      f.completeExceptionally(new InvalidRequestException("no job with id " + jobId));
-      return f;
-    }
-    String st = state.get();
-    if (st.equals("succeeded") || st.equals("dead") || st.equals("cancelled")) {
-      resolve(jobId);
-    }
+    // Not seen enqueued: marked watched (and its state read) with whatever else is being watched,
+    // in one flush; no thread waits for it, so a caller on an event loop may await.
+    watches.submitAsync(List.of(jobId)).whenComplete((states, err) -> {
+      if (err != null) {
+        f.completeExceptionally(err); // forgets it
+        return;
+      }
+      Optional<String> state = states.get(0);
+      if (state.isEmpty()) {
+        f.completeExceptionally(new InvalidRequestException("no job with id " + jobId));
+        return;
+      }
+      String st = state.get();
+      if (st.equals("succeeded") || st.equals("dead") || st.equals("cancelled")) {
+        resolve(jobId);
+      }
+    });
     return Timeouts.within(f, timeout.toMillis(), scheduler);
   }
 
@@ -214,11 +220,27 @@ public final class CompletionWatcher implements AutoCloseable {
         }, Replies::jobStates);
   }
 
+  /**
+   * Looks a job whose end was announced up, with whatever else is being resolved (one flush), and
+   * completes its awaits on a resolver thread; no thread waits for the lookup. A failed lookup is
+   * left to the periodic re-check.
+   */
   private void resolve(String jobId) {
     if (!waiting.containsKey(jobId)) {
       return;
     }
-    complete(jobId, lookups.submit(jobId));
+    lookups.submitAsync(List.of(jobId)).whenComplete((found, err) -> {
+      if (err != null) {
+        recheckSoon.add(jobId);
+        log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, err);
+        return;
+      }
+      try {
+        resolver.execute(() -> complete(jobId, found.get(0)));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    });
   }
 
   private void complete(String jobId, Optional<JobInfo> info) {
@@ -324,22 +346,7 @@ public final class CompletionWatcher implements AutoCloseable {
         e.endedAt = System.currentTimeMillis();
         return e;
       });
-      if (!waiting.containsKey(jobId)) {
-        return; // watched elsewhere (another engine's caller)
-      }
-      // The lookup goes with whatever else is being resolved (one flush); no thread waits for it.
-      lookups.submitAsync(List.of(jobId)).whenComplete((found, err) -> {
-        if (err != null) {
-          recheckSoon.add(jobId);
-          log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, err);
-          return;
-        }
-        try {
-          resolver.execute(() -> complete(jobId, found.get(0)));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          // closing
-        }
-      });
+      resolve(jobId); // nothing, when nobody here awaits it (watched by another engine's caller)
     }
   }
 }
