@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What producers ask of a node. Every request is checked against the token's tenants; a job of
@@ -111,27 +114,57 @@ final class ProducerService {
         .setCorrelationId(cid).setJobStatus(JobMessages.status(info)).build()));
   }
 
-  /** Answers when the job is final; does not block (the engine completes a future). */
-  void watch(Peer peer, long cid, Watch req) {
+  /**
+   * Answers when the job is final. Does not block when no lookup is needed (an admin's watch, or
+   * a job this principal enqueued watched through this node): then it runs where it is called,
+   * and the engine completes a future. A watch that must first check the job's tenant runs that
+   * lookup on {@code blocking}. The returned stage completes once the watch is set up (or refused,
+   * answered).
+   */
+  CompletionStage<?> watch(Peer peer, long cid, Watch req, Executor blocking) {
     // An admin may see every job: the engine's own "unknown job" answer is enough, and saves
     // a round trip per watch.
     boolean admin = peer.principal().role() == Principal.Role.ADMIN;
     if (admin && !isPlausibleId(req.getJobId())) {
       peer.sendError(cid, ErrorCode.INVALID_REQUEST, "job id must have 1-" + MAX_JOB_ID_LENGTH
           + " characters: length " + req.getJobId().length());
-      return;
+      return DONE;
     }
     if (!peer.reserveWatch(maxWatches)) {
       peer.sendError(cid, ErrorCode.RESOURCE_EXHAUSTED, peer.watching() + " watches of this"
           + " connection are waiting, the most a node keeps for one connection"
           + " (maxWatchesPerConnection); watch more once some have been answered");
-      return;
+      return DONE;
     }
+    if (admin || enqueuedWatchedBy(peer, req.getJobId())) {
+      startWatch(peer, cid, req);
+      return DONE;
+    }
+    try {
+      return CompletableFuture.runAsync(() -> {
+        boolean seen;
+        try {
+          seen = visible(peer, cid, req.getJobId()).isPresent();
+        } catch (RuntimeException e) {
+          peer.releaseWatch(); // the lookup failed: the caller answers it
+          throw e;
+        }
+        if (!seen) {
+          peer.releaseWatch(); // answered NOT_FOUND
+          return;
+        }
+        startWatch(peer, cid, req);
+      }, blocking);
+    } catch (RejectedExecutionException e) {
+      peer.releaseWatch();
+      throw e;
+    }
+  }
+
+  /** Awaits a job the peer may see, in one of its reserved watch slots; answers when it ends. */
+  private void startWatch(Peer peer, long cid, Watch req) {
     boolean started = false;
     try {
-      if (!admin && !enqueuedWatchedBy(peer, req.getJobId()) && visible(peer, cid, req.getJobId()).isEmpty()) {
-        return;
-      }
       Duration timeout = req.getTimeoutMs() == 0 || req.getTimeoutMs() > maxWatchTimeout.toMillis()
           ? maxWatchTimeout
           : Duration.ofMillis(req.getTimeoutMs());
@@ -149,6 +182,8 @@ final class ProducerService {
       }
     }
   }
+
+  private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
   private void answer(Peer peer, long cid, String jobId, Duration timeout,
       CompletableFuture<JobInfo> f, JobInfo info, Throwable err) {

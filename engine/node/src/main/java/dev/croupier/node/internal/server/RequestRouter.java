@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Routes an authenticated connection's requests to the worker and producer services, after
  * checking them against the protocol's {@link Limits} (so no frame makes the node do unbounded
  * work). Requests that wait for Redis run on the blocking executor, never on the event loop,
- * except completions: the engine takes those without blocking and answers on its writer thread,
- * so they start here, with no hand-off to another thread (one per CompleteBatch, a few per claim
- * round under load). A connection may have a bounded number of requests running, and one more is
+ * except completions and watches: the engine takes those without blocking and answers on its
+ * own threads, so they start here, with no hand-off to another thread (one per CompleteBatch, a
+ * few per claim round under load; one per awaited job). A watch that must first look the job up
+ * to check its tenant does that lookup on the blocking executor. A connection may have a bounded number of requests running, and one more is
  * refused at once with RESOURCE_EXHAUSTED (the connection keeps being read, so its pings,
  * completions and the other connections are served meanwhile). Cheap requests (credits, goodbye)
  * run inline.
@@ -108,7 +109,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case ENQUEUE_BATCH -> run(ctx, cid, () -> producers.enqueueBatch(p, cid, env.getEnqueueBatch()));
       case CANCEL -> run(ctx, cid, () -> producers.cancel(p, cid, env.getCancel()));
       case LOOKUP -> run(ctx, cid, () -> producers.lookup(p, cid, env.getLookup()));
-      case WATCH -> run(ctx, cid, () -> producers.watch(p, cid, env.getWatch()));
+      case WATCH -> track(ctx, cid, () -> producers.watch(p, cid, env.getWatch(), blocking));
       // admin and operations (AdminService checks each against the token)
       case GET_TENANT_STATS -> run(ctx, cid, () -> admin.tenantStats(p, cid, env.getGetTenantStats()));
       case GET_FUNCTION_STATS -> run(ctx, cid, () -> admin.functionStats(p, cid, env.getGetFunctionStats()));
