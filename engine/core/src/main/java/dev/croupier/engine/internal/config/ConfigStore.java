@@ -13,6 +13,8 @@ import dev.croupier.engine.internal.redis.RedisErrors;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -186,17 +188,17 @@ public final class ConfigStore {
    */
   public void setFunctionPaused(String function, boolean paused) {
     Names.requireFunction(function);
+    List<String> sets = new ArrayList<>(keys.shards() + 1);
+    sets.add(keys.pausedFunctions()); // the config shard's set first, then every shard's mirror
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      sets.add(keys.pausedFunctions(shard));
+    }
     Set<String> now = call("pausing function " + function, () -> {
-      if (paused) {
-        redis.sadd(keys.pausedFunctions(), function);
-      } else {
-        redis.srem(keys.pausedFunctions(), function);
-      }
-      for (int shard = 0; shard < keys.shards(); shard++) {
+      for (String set : sets) {
         if (paused) {
-          redis.sadd(keys.pausedFunctions(shard), function);
+          redis.sadd(set, function);
         } else {
-          redis.srem(keys.pausedFunctions(shard), function);
+          redis.srem(set, function);
         }
       }
       return Set.copyOf(redis.smembers(keys.pausedFunctions()));

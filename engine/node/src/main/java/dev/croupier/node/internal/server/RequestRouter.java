@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * except completions and watches: the engine takes those without blocking and answers on its
  * own threads, so they start here, with no hand-off to another thread (one per CompleteBatch, a
  * few per claim round under load; one per awaited job). A watch that must first look the job up
- * to check its tenant does that lookup on the blocking executor. A connection may have a bounded number of requests running, and one more is
- * refused at once with RESOURCE_EXHAUSTED (the connection keeps being read, so its pings,
- * completions and the other connections are served meanwhile). Cheap requests (credits, goodbye)
- * run inline.
+ * to check its tenant does that lookup on the blocking executor. A connection may have a bounded
+ * number of requests running, and one more is refused at once with RESOURCE_EXHAUSTED (the
+ * connection keeps being read, so its pings, completions and the other connections are served
+ * meanwhile). Cheap requests (credits, goodbye) run inline.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter {
 
