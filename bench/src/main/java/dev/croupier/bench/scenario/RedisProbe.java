@@ -6,12 +6,14 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 
 /**
  * Where a contender's time goes, from outside: Redis CPU seconds and commands (INFO cpu, stats,
- * commandstats) and this JVM's CPU, as deltas between two snapshots. Divided by the jobs served it
+ * commandstats) and this JVM's CPU, all of it and the queue's part ({@link ThreadCpu}), as deltas
+ * between two snapshots. Divided by the jobs served it
  * gives Redis CPU and round trips per job, the figures that bound a Redis-backed queue. Every
  * scenario takes one over its measured span, so a scheduler change shows its cost beside its
  * fairness.
@@ -19,7 +21,8 @@ import redis.clients.jedis.Jedis;
 final class RedisProbe {
 
   /** The table columns of {@link Profile#cells()}. */
-  static final List<String> COLUMNS = List.of("Redis CPU us/job", "Redis cmds/job", "JVM CPU us/job");
+  static final List<String> COLUMNS =
+      List.of("Redis CPU us/job", "Redis cmds/job", "JVM CPU us/job", "queue CPU us/job");
 
   private final String url;
   private Snapshot start;
@@ -51,7 +54,12 @@ final class RedisProbe {
     });
     double jvmCpu = end.jvmCpuNanos < 0 || start.jvmCpuNanos < 0
         ? Double.NaN : (end.jvmCpuNanos - start.jvmCpuNanos) / 1e9;
-    return new Profile(jobs, redisCpu, end.commands - start.commands, jvmCpu, perCommand);
+    Map<String, Object> byRole = new LinkedHashMap<>();
+    ThreadCpu.between(start.threads, end.threads)
+        .forEach((role, seconds) -> byRole.put(role.name().toLowerCase(Locale.ROOT), seconds));
+    double queueCpu = byRole.get("queue") instanceof Double d ? d : Double.NaN;
+    return new Profile(jobs, redisCpu, end.commands - start.commands, jvmCpu, queueCpu, byRole,
+        perCommand);
   }
 
   /**
@@ -61,10 +69,13 @@ final class RedisProbe {
    * @param redisCpuSeconds Redis server CPU (user + sys)
    * @param redisCommands commands Redis processed (a script counts once, plus its calls inside)
    * @param jvmCpuSeconds this JVM's CPU (NaN where the platform does not tell)
+   * @param queueCpuSeconds the part of it the queue's threads spent ({@link ThreadCpu.Role#QUEUE};
+   *     NaN where the platform does not tell)
+   * @param cpuByRole CPU seconds of each {@link ThreadCpu.Role}, lower-case (empty where unknown)
    * @param perCommand per command: calls, usecPerCall, cpuShare
    */
   record Profile(long jobs, double redisCpuSeconds, long redisCommands, double jvmCpuSeconds,
-      Map<String, Object> perCommand) {
+      double queueCpuSeconds, Map<String, Object> cpuByRole, Map<String, Object> perCommand) {
 
     /** Redis CPU microseconds per job (NaN without jobs). */
     double redisCpuMicrosPerJob() {
@@ -81,14 +92,19 @@ final class RedisProbe {
       return perJob(jvmCpuSeconds * 1e6);
     }
 
+    /** The queue threads' CPU microseconds per job (NaN without jobs or where unknown). */
+    double queueCpuMicrosPerJob() {
+      return perJob(queueCpuSeconds * 1e6);
+    }
+
     private double perJob(double total) {
       return jobs > 0 ? total / jobs : Double.NaN;
     }
 
-    /** The three per-job figures, formatted for {@link #COLUMNS}. */
+    /** The per-job figures, formatted for {@link #COLUMNS}. */
     List<String> cells() {
       return List.of(Format.fixed(redisCpuMicrosPerJob(), 1), Format.fixed(redisCommandsPerJob(), 2),
-          Format.fixed(jvmCpuMicrosPerJob(), 1));
+          Format.fixed(jvmCpuMicrosPerJob(), 1), Format.fixed(queueCpuMicrosPerJob(), 1));
     }
 
     /** The figures as JSON (the per-job ones only with jobs). */
@@ -97,10 +113,12 @@ final class RedisProbe {
       m.put("jobs", jobs);
       m.put("redisCpuSeconds", redisCpuSeconds);
       m.put("jvmCpuSeconds", jvmCpuSeconds);
+      m.put("cpuSecondsByThreadRole", cpuByRole);
       m.put("redisCommands", redisCommands);
       if (jobs > 0) {
         m.put("redisCpuMicrosPerJob", redisCpuMicrosPerJob());
         m.put("jvmCpuMicrosPerJob", jvmCpuMicrosPerJob());
+        m.put("queueCpuMicrosPerJob", queueCpuMicrosPerJob());
         m.put("redisCommandsPerJob", redisCommandsPerJob());
       }
       m.put("commands", perCommand);
@@ -140,6 +158,7 @@ final class RedisProbe {
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
       s.jvmCpuNanos = sun.getProcessCpuTime();
     }
+    s.threads = ThreadCpu.sample();
     return s;
   }
 
@@ -147,6 +166,7 @@ final class RedisProbe {
     double redisCpu;
     long commands;
     long jvmCpuNanos = -1;
+    Map<Long, ThreadCpu.Sample> threads = Map.of();
     final Map<String, Long> callsByCommand = new HashMap<>();
     final Map<String, Long> usecByCommand = new HashMap<>();
   }

@@ -89,7 +89,9 @@ public final class ThroughputScenario implements Scenario {
         + " handler); croupier-protocol is the end-to-end path: producer client, node server and worker"
         + " SDK over loopback TCP, all in this JVM. Target (DESIGN.md): >= " + TARGET_RATIO
         + " of the bare list's jobs/s. Redis CPU and commands per job come from INFO deltas over"
-        + " the measured span (JSON: per-command breakdown); JVM CPU is this whole process");
+        + " the measured span (JSON: per-command breakdown); JVM CPU is this whole process, queue CPU"
+        + " the part of it that is not the producers' threads (producer-*, croupier-client*) or the"
+        + " JIT compilers: engine, node, worker, job threads and GC (Linux only; JSON: by role)");
     return report;
   }
 

@@ -40,11 +40,11 @@ class RedisProbeTest {
 
   @Test
   void profile_withoutJobs_hasNoPerJobFigures() {
-    RedisProbe.Profile profile = new RedisProbe.Profile(0, 1.5, 300, 2.0, Map.of());
+    RedisProbe.Profile profile = new RedisProbe.Profile(0, 1.5, 300, 2.0, 1.0, Map.of(), Map.of());
 
     assertThat(profile.redisCpuMicrosPerJob()).isNaN();
     assertThat(profile.redisCommandsPerJob()).isNaN();
-    assertThat(profile.cells()).containsExactly("n/a", "n/a", "n/a");
+    assertThat(profile.cells()).containsExactly("n/a", "n/a", "n/a", "n/a");
     assertThat(profile.toJson()).containsKeys("redisCpuSeconds", "redisCommands")
         .doesNotContainKey("redisCpuMicrosPerJob");
   }

@@ -1,0 +1,57 @@
+package dev.croupier.bench.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.croupier.bench.scenario.ThreadCpu.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The split of this JVM's CPU by thread role, read from Linux's per-thread accounting. */
+class ThreadCpuTest {
+
+  @Test
+  void roleOf_sortsThreadsByTheirTruncatedNames() {
+    assertThat(ThreadCpu.roleOf("producer-1")).isEqualTo(Role.PRODUCER);
+    assertThat(ThreadCpu.roleOf("croupier-client")).isEqualTo(Role.PRODUCER); // -retry, -timeouts too
+    assertThat(ThreadCpu.roleOf("C2 CompilerThre")).isEqualTo(Role.JIT);
+    assertThat(ThreadCpu.roleOf("C1 CompilerThre")).isEqualTo(Role.JIT);
+    assertThat(ThreadCpu.roleOf("croupier-io-3-1")).isEqualTo(Role.QUEUE);
+    assertThat(ThreadCpu.roleOf("ForkJoinPool-1-")).isEqualTo(Role.QUEUE);
+    assertThat(ThreadCpu.roleOf("GC Thread#0")).isEqualTo(Role.QUEUE);
+  }
+
+  @Test
+  void between_chargesAThreadsWorkToItsRole() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux /proc");
+    AtomicLong sink = new AtomicLong();
+    Map<Long, ThreadCpu.Sample> start = ThreadCpu.sample();
+    Thread producer = Thread.ofPlatform().name("producer-test").start(() -> {
+      long x = 0;
+      long until = System.nanoTime() + 200_000_000L;
+      while (System.nanoTime() < until) {
+        x += Long.numberOfTrailingZeros(x + System.nanoTime());
+      }
+      sink.set(x);
+    });
+    // Sampled while it still runs: a thread that ended before the second sample is not counted.
+    Thread.sleep(150);
+    Map<Long, ThreadCpu.Sample> end = ThreadCpu.sample();
+    producer.join();
+
+    Map<Role, Double> byRole = ThreadCpu.between(start, end);
+
+    assertThat(byRole).containsOnlyKeys(Role.values());
+    // The spinning thread was on a CPU for most of its first 150 ms (the machine is shared).
+    assertThat(byRole.get(Role.PRODUCER)).isGreaterThan(0.02);
+    assertThat(byRole.get(Role.QUEUE)).isGreaterThanOrEqualTo(0.0);
+  }
+
+  @Test
+  void between_withoutSamples_isEmpty() {
+    assertThat(ThreadCpu.between(Map.of(), Map.of())).isEmpty();
+  }
+}
