@@ -16,8 +16,10 @@ from .errors import CONNECTION_LOST, CroupierError
 log = logging.getLogger("croupier")
 
 MAX_BATCH_ITEMS = 10_000
-#: How idempotency keys the client gives jobs begin (as in the Java client).
-CLIENT_KEY_PREFIX = "croupier-client:"
+#: How the idempotency keys the client gives jobs begin: ``croupier-call:<token>:<index>``, one
+#: random 32-hex-digit token per call and the job's index in it (RetryKeys in the Java API). The
+#: engine keeps one call's keys in one small Redis hash instead of a key per job.
+RETRY_KEY_PREFIX = "croupier-call:"
 #: How much longer than the retry deadline the client's own keys deduplicate (seconds): they only
 #: have to outlive the call's retries, not the engine's day-long window.
 RETRY_KEY_SLACK = 60.0
@@ -142,7 +144,7 @@ class Producer:
 
     def enqueue_job(self, job: JobRequest) -> EnqueueResult:
         env = pb.Envelope()
-        env.enqueue.item.CopyFrom(self._item(job))
+        env.enqueue.item.CopyFrom(self._item(job, self._token(), 0))
         reply = self._call(env, "enqueued")
         return self._result(reply.enqueued.jobs[0], job)
 
@@ -153,14 +155,19 @@ class Producer:
             raise CroupierError("INVALID_REQUEST",
                                 f"a batch may hold at most {MAX_BATCH_ITEMS} jobs: {len(jobs)}; split it")
         env = pb.Envelope()
-        env.enqueue_batch.items.extend(self._item(j) for j in jobs)
+        token = self._token()
+        env.enqueue_batch.items.extend(self._item(j, token, i) for i, j in enumerate(jobs))
         reply = self._call(env, "enqueued")
         return [self._result(r, j) for r, j in zip(reply.enqueued.jobs, jobs)]
 
-    def _item(self, job: JobRequest):
+    def _token(self) -> Optional[str]:
+        """A new call's retry-key token, or None when retries (and their keys) are off."""
+        return uuid.uuid4().hex if self._retry_deadline > 0 else None
+
+    def _item(self, job: JobRequest, token: Optional[str], index: int):
         item = job.to_item()
-        if self._retry_deadline > 0 and not job.idempotency_key:
-            item.idempotency_key = CLIENT_KEY_PREFIX + str(uuid.uuid4())
+        if token is not None and not job.idempotency_key:
+            item.idempotency_key = f"{RETRY_KEY_PREFIX}{token}:{index}"
             item.idempotency_window_ms = min(int((self._retry_deadline + RETRY_KEY_SLACK) * 1000),
                                              MAX_IDEMPOTENCY_WINDOW_MS)
         return item

@@ -45,7 +45,7 @@ class ProducerTest(unittest.TestCase):
         item = req.enqueue.item
         self.assertEqual((item.tenant, dict(item.headers), item.priority_ms), ("acme", {"h": "v"}, 5))
         self.assertTrue(item.watched)
-        self.assertTrue(item.idempotency_key.startswith("croupier-client:"))
+        self.assertRegex(item.idempotency_key, r"^croupier-call:[0-9a-f]{32}:0$")
         # The client's own key only has to outlive its retries (30 s by default), plus a minute.
         self.assertEqual(item.idempotency_window_ms, 90_000)
         conn.reply(req, enqueued=pb.Enqueued(jobs=[pb.EnqueuedJob(job_id="j1", duplicate=True)]))
@@ -65,6 +65,20 @@ class ProducerTest(unittest.TestCase):
         conn.reply(req, enqueued=pb.Enqueued(jobs=[pb.EnqueuedJob(job_id="j1", duplicate=True),
                                                    pb.EnqueuedJob(job_id="j2")]))
         self.assertEqual([(r.job_id, r.duplicate) for r in result()], [("j1", True), ("j2", False)])
+        p.close()
+
+    def test_batch_keys_share_the_calls_token_and_count_its_jobs(self):
+        p = Producer(self.node.address, "tok")
+        conn = self.node.accept()
+        jobs = [JobRequest("a", "f"), JobRequest("a", "f", idempotency_key="mine"), JobRequest("a", "f")]
+        result = self.call(lambda: p.enqueue_batch(jobs))
+        req = conn.next("enqueue_batch")
+        keys = [i.idempotency_key for i in req.enqueue_batch.items]
+        self.assertRegex(keys[0], r"^croupier-call:[0-9a-f]{32}:0$")
+        self.assertEqual(keys[1], "mine")
+        self.assertEqual(keys[2], keys[0][:-1] + "2")  # the same call's token, the job's index
+        conn.reply(req, enqueued=pb.Enqueued(jobs=[pb.EnqueuedJob(job_id=f"j{n}") for n in range(3)]))
+        self.assertEqual([r.job_id for r in result()], ["j0", "j1", "j2"])
         p.close()
 
     def test_node_errors_raise_with_their_code_and_keep_the_connection(self):

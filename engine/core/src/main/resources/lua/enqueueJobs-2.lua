@@ -11,8 +11,9 @@
   ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
   ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
-            ('' = none; the engine names it, hashing the caller's key), how long the key
-            deduplicates (ms), headers (encoded by the engine, '' = none; stored as data in field
+            ('' = none; the engine names it, hashing the caller's key), its field ('' = the key
+            is a string of its own; else the key is its call's hash of retry keys and this the
+            job's index in the call), how long the key deduplicates (ms), headers (encoded by the engine, '' = none; stored as data in field
             h), watched ('1': its end is announced and its status record kept, w = 1; '' = not),
             n, then n concurrency-key name, value pairs
   Returns one entry per job, in order: 0 = stored, or the id of the job an earlier enqueue with
@@ -31,14 +32,21 @@ local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber
 local out = {}
 local members, listed = {}, {}
 local earliest = nil
+local expiring = {} -- retry-key hashes written: each gets its longest window once, at the end
 local i = 7
 local written = 0
 while i <= #ARGV do
-  local id, score, idem = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5]
-  local headers, watched, n = ARGV[i + 7], ARGV[i + 8], tonumber(ARGV[i + 9])
+  local id, score, idem, field = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5], ARGV[i + 6]
+  local headers, watched, n = ARGV[i + 8], ARGV[i + 9], tonumber(ARGV[i + 10])
   local first = false
-  if idem ~= '' then -- one command when the key is new; its first job's id when not
-    if not rcall('SET', idem, id, 'NX', 'PX', ARGV[i + 6]) then first = rcall('GET', idem) end
+  if field ~= '' then -- a retry key: a field of its call's hash, not a key of its own
+    if rcall('HSETNX', idem, field, id) == 0 then first = rcall('HGET', idem, field)
+    else
+      local window = tonumber(ARGV[i + 7])
+      if (expiring[idem] or 0) < window then expiring[idem] = window end
+    end
+  elseif idem ~= '' then -- one command when the key is new; its first job's id when not
+    if not rcall('SET', idem, id, 'NX', 'PX', ARGV[i + 7]) then first = rcall('GET', idem) end
   end
   if first then
     -- A duplicate asked to be watched: so is the job it names, if that is still there.
@@ -68,8 +76,8 @@ while i <= #ARGV do
       fields[#fields + 1] = '1'
     end
     for j = 0, n - 1 do
-      fields[#fields + 1] = 'k:' .. ARGV[i + 10 + 2 * j]
-      fields[#fields + 1] = ARGV[i + 11 + 2 * j]
+      fields[#fields + 1] = 'k:' .. ARGV[i + 11 + 2 * j]
+      fields[#fields + 1] = ARGV[i + 12 + 2 * j]
     end
     rcall('HSET', Key.job(P, id), unpack(fields))
     if score == enqueued then
@@ -83,8 +91,9 @@ while i <= #ARGV do
     written = written + 1
     out[#out + 1] = 0
   end
-  i = i + 10 + 2 * n
+  i = i + 11 + 2 * n
 end
+for hash, window in pairs(expiring) do rcall('PEXPIRE', hash, window) end
 callInChunks('ZADD', queueKey, members)
 callInChunks('RPUSH', listKey, listed)
 if earliest then queueJoined(P, qid, earliest, now) end

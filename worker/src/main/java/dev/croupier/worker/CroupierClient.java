@@ -10,6 +10,7 @@ import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobProducer;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.JobState;
+import dev.croupier.api.RetryKeys;
 import dev.croupier.api.tracing.JobTracing;
 import dev.croupier.protocol.JobMessages;
 import dev.croupier.protocol.Limits;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * transparently, with backoff, on the same or the next node, until
  * {@link ClientOptions#retryDeadline()} (30 s) after it began. A lost connection leaves it unknown
  * whether the node stored an enqueue, so every job enqueued without an idempotency key gets one
- * from the client ({@code croupier-client:} and a random UUID), and a retry returns the job the
- * first attempt stored instead of storing another. What a caller may assume:
+ * from the client (a {@link RetryKeys retry key}: the call's random token and the job's index in
+ * the call), and a retry returns the job the first attempt stored instead of storing another. What a caller may assume:
  * <ul>
  *   <li>an enqueue that returns stored its job(s) exactly once (within the engine's idempotency
  *       window, 24 h by default); {@link EnqueueResult#duplicate()} is true only for a key the
@@ -74,15 +74,13 @@ import org.slf4j.LoggerFactory;
  *       cancelled (an earlier attempt may have done it).
  * </ul>
  * The client's own keys deduplicate for the retry deadline plus a minute (not the engine's
- * whole window), so they leave nothing in Redis soon after; each costs one more command when its
- * job is written. {@code retryDeadline(Duration.ZERO)} turns retries and the automatic keys off
+ * whole window), so they leave nothing in Redis soon after; the engine keeps a call's keys in one
+ * small hash, one cheap command per job when it is written. {@code retryDeadline(Duration.ZERO)} turns retries and the automatic keys off
  * for producers that would rather retry (and deduplicate) themselves.
  */
 public final class CroupierClient implements JobProducer, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CroupierClient.class);
-  /** How idempotency keys the client gives jobs begin. */
-  static final String CLIENT_KEY_PREFIX = "croupier-client:";
   /** How much longer than the retry deadline the client's own keys deduplicate. */
   static final Duration RETRY_KEY_SLACK = Duration.ofMinutes(1);
 
@@ -175,11 +173,14 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
 
   private CompletableFuture<List<EnqueueResult>> send(List<JobRequest> jobs, boolean single) {
     Envelope.Builder req = Envelope.newBuilder();
+    String token = options.retries() ? RetryKeys.newToken() : null; // one per call, not per job
     if (single) {
-      req.setEnqueue(Enqueue.newBuilder().setItem(item(jobs.get(0))));
+      req.setEnqueue(Enqueue.newBuilder().setItem(item(jobs.get(0), token, 0)));
     } else {
       EnqueueBatch.Builder batch = EnqueueBatch.newBuilder();
-      jobs.forEach(j -> batch.addItems(item(j)));
+      for (int i = 0; i < jobs.size(); i++) {
+        batch.addItems(item(jobs.get(i), token, i));
+      }
       req.setEnqueueBatch(batch);
     }
     return retrier.run(n -> call(req)).thenApply(r -> {
@@ -192,15 +193,18 @@ public final class CroupierClient implements JobProducer, AutoCloseable {
     });
   }
 
-  /** The wire item, with an idempotency key of the client's when retries need one. */
-  private EnqueueItem item(JobRequest job) {
+  /**
+   * The wire item, with a retry key of the client's ({@link RetryKeys}: the call's token and the
+   * job's index) when retries need one and the caller gave no key.
+   */
+  private EnqueueItem item(JobRequest job, String token, int index) {
     EnqueueItem item = JobMessages.item(job);
-    if (!options.retries() || job.options().idempotencyKey() != null) {
+    if (token == null || job.options().idempotencyKey() != null) {
       return item;
     }
     // The key only has to outlive this call's retries: kept for the engine's whole window (a day
-    // by default), every job sent would leave ~150 bytes in Redis for that long.
-    return item.toBuilder().setIdempotencyKey(CLIENT_KEY_PREFIX + UUID.randomUUID())
+    // by default), every job sent would leave its key in Redis for that long.
+    return item.toBuilder().setIdempotencyKey(RetryKeys.of(token, index))
         .setIdempotencyWindowMs(Math.min(options.retryDeadline().plus(RETRY_KEY_SLACK).toMillis(),
             EnqueueOptions.MAX_IDEMPOTENCY_WINDOW.toMillis())).build();
   }

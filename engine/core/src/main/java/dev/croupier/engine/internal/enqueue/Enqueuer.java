@@ -4,6 +4,7 @@ import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.KeyedLimit;
 import dev.croupier.api.Names;
+import dev.croupier.api.RetryKeys;
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.api.EnqueueOptions;
 import dev.croupier.api.JobRequest;
@@ -228,9 +229,14 @@ public final class Enqueuer implements AutoCloseable {
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
         .add(now).add(first.keyed);
     for (Job j : group) {
-      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score)
-          .add(j.idempotencyKey == null ? "" : keys.idempotency(shard, j.tenant, j.idempotencyKey))
-          .add(j.idempotencyKey == null ? 0 : j.idempotencyWindowMs).add(j.headers).add(j.watched ? "1" : "")
+      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score);
+      RetryKeys.Parsed retry = RetryKeys.parse(j.idempotencyKey);
+      if (retry != null) { // a field of its call's hash: no key of its own, no hashing
+        a.add(keys.retryKeys(shard, j.tenant, retry)).add(retry.index());
+      } else {
+        a.add(j.idempotencyKey == null ? "" : keys.idempotency(shard, j.tenant, j.idempotencyKey)).add("");
+      }
+      a.add(j.idempotencyKey == null ? 0 : j.idempotencyWindowMs).add(j.headers).add(j.watched ? "1" : "")
           .add(j.keyValues.size());
       j.keyValues.forEach((name, value) -> a.add(name).add(value));
     }

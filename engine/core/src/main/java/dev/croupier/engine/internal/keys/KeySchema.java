@@ -1,6 +1,7 @@
 package dev.croupier.engine.internal.keys;
 
 import dev.croupier.api.Names;
+import dev.croupier.api.RetryKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -163,6 +164,15 @@ public final class KeySchema {
 
   public String idempotency(int shard, String tenant, String idempotencyKey) {
     return prefix(shard) + "idem:" + tenant + ":" + sha256(idempotencyKey);
+  }
+
+  /**
+   * The hash holding the retry keys of one producer call (field: the job's index; value: its
+   * id). The token is 32 hex digits ({@link RetryKeys#parse} checked it), so it goes into the
+   * name as it is; a hashed key's name ends in 64.
+   */
+  public String retryKeys(int shard, String tenant, RetryKeys.Parsed key) {
+    return prefix(shard) + "idem:" + tenant + ":call:" + key.token();
   }
 
   /** The pub/sub channel on which finished watched jobs are announced. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.croupier.api.InvalidRequestException;
+import dev.croupier.api.RetryKeys;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,9 @@ class KeySchemaTest {
     assertThat(weird).matches("t:f:#[0-9a-f]{32}");
     assertThat(keys.queueId("t", "f", "provider-1")).isEqualTo("t:f:provider-1");
     assertThat(keys.idempotency(0, "t", "anything {} : \n")).matches("ns:\\{c:0\\}:idem:t:[0-9a-f]{64}");
+    String token = "0123456789abcdef0123456789abcdef";
+    assertThat(keys.retryKeys(0, "t", RetryKeys.parse(RetryKeys.of(token, 3))))
+        .isEqualTo("ns:{c:0}:idem:t:call:" + token);
   }
 
   @Test

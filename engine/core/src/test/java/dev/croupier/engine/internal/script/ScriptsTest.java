@@ -8,6 +8,7 @@ import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobRequest;
 import dev.croupier.api.LeasedJob;
+import dev.croupier.api.RetryKeys;
 import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.TenantSettings;
 import dev.croupier.engine.internal.claim.Claimer;
@@ -461,6 +462,41 @@ class ScriptsTest {
     assertThat(again).isEqualTo(new EnqueueResult(batch.get(3).jobId(), true));
     EnqueueResult otherTenant = enqueuer.enqueue(List.of(new JobRequest("t2", "f", new byte[] {6}, k2))).get(0);
     assertThat(otherTenant.duplicate()).as("keys are per tenant").isFalse();
+  }
+
+  @Test
+  void retryKeys_ofOneCall_shareOneHash_andDedupeEachJobOfARetry() {
+    config.configureFunction(FunctionSpec.newBuilder("f").build());
+    config.configureFunction(FunctionSpec.newBuilder("g").build());
+    String token = RetryKeys.newToken();
+    java.util.function.IntFunction<EnqueueOptions> key = i -> EnqueueOptions.newBuilder()
+        .idempotencyKey(RetryKeys.of(token, i)).idempotencyWindow(Duration.ofSeconds(90)).build();
+    // Two queues (functions f and g) of one call: two script calls writing the same hash.
+    List<EnqueueResult> first = enqueuer.enqueue(List.of(
+        new JobRequest("t1", "f", new byte[] {0}, key.apply(0)),
+        new JobRequest("t1", "g", new byte[] {1}, key.apply(1)),
+        new JobRequest("t1", "f", new byte[] {2}, key.apply(2))));
+    assertThat(first).noneMatch(EnqueueResult::duplicate);
+    String hash = keys.retryKeys(0, "t1", RetryKeys.parse(RetryKeys.of(token, 0)));
+    assertThat(redis.hgetAll(hash)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "0", first.get(0).jobId(), "1", first.get(1).jobId(), "2", first.get(2).jobId()));
+    assertThat(redis.pttl(hash)).isBetween(80_000L, 90_000L);
+
+    // The retry of the whole call, with one job the first attempt never stored (index 3).
+    List<EnqueueResult> retry = enqueuer.enqueue(List.of(
+        new JobRequest("t1", "f", new byte[] {0}, key.apply(0)),
+        new JobRequest("t1", "g", new byte[] {1}, key.apply(1)),
+        new JobRequest("t1", "f", new byte[] {2}, key.apply(2)),
+        new JobRequest("t1", "f", new byte[] {3}, key.apply(3))));
+    assertThat(retry).extracting(EnqueueResult::duplicate).containsExactly(true, true, true, false);
+    assertThat(retry.subList(0, 3)).extracting(EnqueueResult::jobId)
+        .containsExactlyElementsOf(first.stream().map(EnqueueResult::jobId).toList());
+    assertThat(queued("t1:f")).as("jobs stored").isEqualTo(3);
+    assertThat(queued("t1:g")).isEqualTo(1);
+    // Keys are per tenant: the same call's key is another tenant's own.
+    EnqueueResult other = enqueuer.enqueue(List.of(new JobRequest("t2", "f", new byte[] {9}, key.apply(0)))).get(0);
+    assertThat(other.duplicate()).isFalse();
+    assertThat(other.jobId()).isNotEqualTo(first.get(0).jobId());
   }
 
   @Test

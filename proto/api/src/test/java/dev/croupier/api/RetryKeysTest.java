@@ -1,0 +1,44 @@
+package dev.croupier.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** The retry keys a client gives the jobs of one call: their form, and what is not one. */
+class RetryKeysTest {
+
+  @Test
+  void of_andParse_roundTrip() {
+    String token = RetryKeys.newToken();
+    assertThat(token).matches("[0-9a-f]{32}");
+    assertThat(RetryKeys.newToken()).isNotEqualTo(token);
+    String key = RetryKeys.of(token, 42);
+    assertThat(key).isEqualTo("croupier-call:" + token + ":42");
+    assertThat(RetryKeys.parse(key)).isEqualTo(new RetryKeys.Parsed(token, "42"));
+    assertThat(RetryKeys.parse(RetryKeys.of(token, 0)).index()).isEqualTo("0");
+  }
+
+  @Test
+  void parse_takesAnyOtherKeyForAnOrdinaryOne() {
+    String token = "0123456789abcdef0123456789abcdef";
+    assertThat(RetryKeys.parse(null)).isNull();
+    assertThat(RetryKeys.parse("order-1")).isNull();
+    assertThat(RetryKeys.parse("croupier-client:" + token)).as("an older client's key").isNull();
+    assertThat(RetryKeys.parse("croupier-call:" + token)).as("no index").isNull();
+    assertThat(RetryKeys.parse("croupier-call:" + token + ":01")).as("a leading zero").isNull();
+    assertThat(RetryKeys.parse("croupier-call:" + token + ":1000000")).as("past the index limit").isNull();
+    assertThat(RetryKeys.parse("croupier-call:" + token.toUpperCase() + ":1")).isNull();
+    assertThat(RetryKeys.parse("croupier-call:" + token + "}{c:1}:1")).isNull();
+    assertThat(RetryKeys.parse("croupier-call:" + token + ":1\n")).isNull();
+  }
+
+  @Test
+  void of_refusesWhatIsNotAToken() {
+    assertThatThrownBy(() -> RetryKeys.of("xyz", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RetryKeys.of(RetryKeys.newToken(), -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RetryKeys.of(RetryKeys.newToken(), RetryKeys.MAX_INDEX + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
