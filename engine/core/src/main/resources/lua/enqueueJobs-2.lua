@@ -32,18 +32,44 @@ local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber
 local out = {}
 local members, listed = {}, {}
 local earliest = nil
-local expiring = {} -- retry-key hashes written: each gets its longest window once, at the end
+-- Retry keys (a field of their call's hash each): every hash's fields named here are read with
+-- one HMGET first, and the new ones written with one HSET and one PEXPIRE (its longest window)
+-- at the end, instead of an HSETNX per job.
+local retry = {} -- hash -> {fields = {field -> id or false}, names = {...}, new = {...}, window}
 local i = 7
+while i <= #ARGV do
+  if ARGV[i + 6] ~= '' then
+    local r = retry[ARGV[i + 5]]
+    if not r then
+      r = {fields = {}, names = {}, new = {}, window = 0}
+      retry[ARGV[i + 5]] = r
+    end
+    if r.fields[ARGV[i + 6]] == nil then
+      r.fields[ARGV[i + 6]] = false
+      r.names[#r.names + 1] = ARGV[i + 6]
+    end
+  end
+  i = i + 11 + 2 * tonumber(ARGV[i + 10])
+end
+for hash, r in pairs(retry) do
+  local stored = rcall('HMGET', hash, unpack(r.names))
+  for k, name in ipairs(r.names) do r.fields[name] = stored[k] end
+end
+i = 7
 local written = 0
 while i <= #ARGV do
   local id, score, idem, field = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5], ARGV[i + 6]
   local headers, watched, n = ARGV[i + 8], ARGV[i + 9], tonumber(ARGV[i + 10])
   local first = false
-  if field ~= '' then -- a retry key: a field of its call's hash, not a key of its own
-    if rcall('HSETNX', idem, field, id) == 0 then first = rcall('HGET', idem, field)
-    else
+  if field ~= '' then
+    local r = retry[idem]
+    first = r.fields[field]
+    if not first then -- new: taken by this job (a repeat later in the call finds it)
+      r.fields[field] = id
+      r.new[#r.new + 1] = field
+      r.new[#r.new + 1] = id
       local window = tonumber(ARGV[i + 7])
-      if (expiring[idem] or 0) < window then expiring[idem] = window end
+      if r.window < window then r.window = window end
     end
   elseif idem ~= '' then -- one command when the key is new; its first job's id when not
     if not rcall('SET', idem, id, 'NX', 'PX', ARGV[i + 7]) then first = rcall('GET', idem) end
@@ -93,7 +119,12 @@ while i <= #ARGV do
   end
   i = i + 11 + 2 * n
 end
-for hash, window in pairs(expiring) do rcall('PEXPIRE', hash, window) end
+for hash, r in pairs(retry) do
+  if #r.new > 0 then
+    callInChunks('HSET', hash, r.new)
+    rcall('PEXPIRE', hash, r.window)
+  end
+end
 callInChunks('ZADD', queueKey, members)
 callInChunks('RPUSH', listKey, listed)
 if earliest then queueJoined(P, qid, earliest, now) end
