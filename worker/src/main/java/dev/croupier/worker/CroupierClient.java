@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The client's own keys deduplicate for the retry deadline plus a minute (not the engine's
  * whole window), so they leave nothing in Redis soon after; the engine keeps a call's keys in one
- * small hash, one cheap command per job when it is written. {@code retryDeadline(Duration.ZERO)} turns retries and the automatic keys off
+ * small hash, written with one command per script call. {@code retryDeadline(Duration.ZERO)} turns retries and the automatic keys off
  * for producers that would rather retry (and deduplicate) themselves.
  */
 public final class CroupierClient implements JobProducer, AutoCloseable {
