@@ -75,8 +75,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The client's own keys deduplicate for the retry deadline plus a minute (not the engine's
  * whole window), so they leave nothing in Redis soon after; the engine keeps a call's keys in one
- * small hash, written with one command per script call. {@code retryDeadline(Duration.ZERO)} turns retries and the automatic keys off
- * for producers that would rather retry (and deduplicate) themselves.
+ * small hash, written with one command per script call. {@code retryDeadline(Duration.ZERO)}
+ * turns retries and the automatic keys off for producers that would rather retry (and
+ * deduplicate) themselves.
  */
 public final class CroupierClient implements JobProducer, AutoCloseable {
 
