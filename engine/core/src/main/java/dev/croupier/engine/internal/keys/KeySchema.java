@@ -23,9 +23,6 @@ public final class KeySchema {
   /** The shard that holds configuration (function specs, tenant plans, pauses). */
   public static final int CONFIG_SHARD = 0;
 
-  private static final java.util.regex.Pattern PLAIN =
-      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
   private final String namespace;
   private final int shards;
 
@@ -294,7 +291,22 @@ public final class KeySchema {
   /** A free-text value as it may appear in a key: verbatim when plain and short, else hashed. */
   public static String token(String value) {
     Objects.requireNonNull(value, "value");
-    return PLAIN.matcher(value).matches() ? value : "#" + sha256(value).substring(0, 32);
+    return plain(value) ? value : "#" + sha256(value).substring(0, 32);
+  }
+
+  /** 1-64 characters of A-Z a-z 0-9 . _ - (a loop: a keyed job's values are checked per job). */
+  private static boolean plain(String value) {
+    if (value.isEmpty() || value.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String sha256(String s) {
