@@ -38,7 +38,9 @@ public interface JobProducer {
 
   /**
    * Completes with the job's info once it is final (succeeded, dead or cancelled); completes
-   * exceptionally when {@code timeout} passes first or the job is unknown.
+   * exceptionally when {@code timeout} passes first or the job is unknown. The future may complete
+   * on a thread that completes other awaits too: chain blocking work with the {@code *Async}
+   * methods.
    */
   CompletableFuture<JobInfo> awaitCompletion(String jobId, Duration timeout);
 

@@ -24,9 +24,11 @@ import java.util.concurrent.Executors;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -109,11 +111,17 @@ public final class CompletionWatcher implements AutoCloseable {
   /** Times awaits out (and re-checks watched jobs). */
   private final ScheduledExecutorService scheduler;
   /**
-   * Completes the awaits of announced ends: what callers chained onto their futures runs there,
-   * never on the subscriber or the lookup writer, which every other watched job waits for.
+   * Completes the awaits of announced ends ({@link #drainResolved}): what callers chained onto
+   * their futures runs there, never on the subscriber or the lookup writer, which every other
+   * watched job waits for. One virtual thread at a time drains what was looked up: a thread per
+   * job cost a start and a carrier wake-up each, the await path's largest cost after the wire.
    */
   private final ExecutorService resolver = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("croupier-watch-resolve-", 0).factory());
+  /** Announced ends looked up, waiting for the resolver, in the order their lookups answered. */
+  private final Queue<Resolved> resolved = new ConcurrentLinkedQueue<>();
+  /** Whether a resolver thread is draining {@link #resolved} (or about to). */
+  private final AtomicBoolean resolving = new AtomicBoolean();
   private volatile boolean closed;
 
   /** Starts the subscriber and the periodic re-check on {@code scheduler}. */
@@ -235,13 +243,33 @@ public final class CompletionWatcher implements AutoCloseable {
         log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, err);
         return;
       }
-      try {
-        resolver.execute(() -> complete(jobId, found.get(0)));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closing
+      resolved.add(new Resolved(jobId, found.get(0)));
+      if (resolving.compareAndSet(false, true)) {
+        try {
+          resolver.execute(this::drainResolved);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closing
+        }
       }
     });
   }
+
+  /**
+   * Completes the awaits of every looked-up end, in turn, until none is left. A dependent that
+   * blocks delays the awaits resolved after it (as on any shared completion thread): callers chain
+   * blocking work with the {@code *Async} methods.
+   */
+  private void drainResolved() {
+    do {
+      for (Resolved r = resolved.poll(); r != null; r = resolved.poll()) {
+        complete(r.jobId(), r.info());
+      }
+      resolving.set(false);
+      // One added after the last poll, whose adder saw this drain still running, is taken here.
+    } while (!resolved.isEmpty() && resolving.compareAndSet(false, true));
+  }
+
+  private record Resolved(String jobId, Optional<JobInfo> info) {}
 
   private void complete(String jobId, Optional<JobInfo> info) {
     Waiters w = waiting.get(jobId);

@@ -98,6 +98,44 @@ class CompletionWatcherTest {
     assertThat(watcher.expectedCount()).as("not watched").isZero();
   }
 
+  @Test
+  void manyEnds_completeEveryAwait_evenBehindADependentThatBlocks() throws Exception {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      ids.add(enqueue(EnqueueOptions.newBuilder().watched(true).build()));
+    }
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+    List<CompletableFuture<JobInfo>> awaits = new java.util.ArrayList<>();
+    for (String id : ids) {
+      awaits.add(watcher.await(id, Duration.ofSeconds(30)));
+    }
+    // The first await's dependent blocks the resolver thread it runs on until released.
+    CompletableFuture<JobInfo> first = awaits.get(0).thenApply(info -> {
+      blocked.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return info;
+    });
+    assertThat(admin.cancel(ids.get(0))).isTrue();
+    assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+    for (String id : ids.subList(1, ids.size())) {
+      assertThat(admin.cancel(id)).isTrue();
+    }
+    Thread.sleep(200); // the other ends are announced and looked up meanwhile
+    release.countDown();
+    CompletableFuture.allOf(awaits.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+    assertThat(first.get(5, TimeUnit.SECONDS).state()).isEqualTo(JobState.CANCELLED);
+    for (int i = 0; i < ids.size(); i++) {
+      JobInfo info = awaits.get(i).get();
+      assertThat(info.id()).isEqualTo(ids.get(i));
+      assertThat(info.state()).isEqualTo(JobState.CANCELLED);
+    }
+  }
+
   /** Awaits {@code id}; the announcement may reach the listener a moment after the cancel. */
   private JobInfo awaitEventually(String id) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
