@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.croupier.bench.scenario.ThreadCpu.Role;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -28,25 +32,33 @@ class ThreadCpuTest {
   void between_chargesAThreadsWorkToItsRole() throws Exception {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux /proc");
     AtomicLong sink = new AtomicLong();
+    CountDownLatch spun = new CountDownLatch(1);
+    CountDownLatch sampled = new CountDownLatch(1);
     Map<Long, ThreadCpu.Sample> start = ThreadCpu.sample();
     Thread producer = Thread.ofPlatform().name("producer-test").start(() -> {
+      // Spins until it has had 50 ms of CPU by its own clock, then waits (alive) for the sample.
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       long x = 0;
-      long until = System.nanoTime() + 200_000_000L;
-      while (System.nanoTime() < until) {
+      while (mx.getCurrentThreadCpuTime() < 50_000_000L) {
         x += Long.numberOfTrailingZeros(x + System.nanoTime());
       }
       sink.set(x);
+      spun.countDown();
+      try {
+        sampled.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     });
-    // Sampled while it still runs: a thread that ended before the second sample is not counted.
-    Thread.sleep(150);
+    assertThat(spun.await(30, TimeUnit.SECONDS)).isTrue();
     Map<Long, ThreadCpu.Sample> end = ThreadCpu.sample();
+    sampled.countDown();
     producer.join();
 
     Map<Role, Double> byRole = ThreadCpu.between(start, end);
 
     assertThat(byRole).containsOnlyKeys(Role.values());
-    // The spinning thread was on a CPU for most of its first 150 ms (the machine is shared).
-    assertThat(byRole.get(Role.PRODUCER)).isGreaterThan(0.02);
+    assertThat(byRole.get(Role.PRODUCER)).isGreaterThanOrEqualTo(0.045);
     assertThat(byRole.get(Role.QUEUE)).isGreaterThanOrEqualTo(0.0);
   }
 
