@@ -1,9 +1,11 @@
 package dev.croupier.engine;
 
+import dev.croupier.api.EnqueueResult;
 import dev.croupier.api.FunctionSpec;
 import dev.croupier.api.JobHandler;
 import dev.croupier.api.JobInfo;
 import dev.croupier.api.JobProducer;
+import dev.croupier.api.JobRequest;
 import dev.croupier.api.admin.Explanation;
 import dev.croupier.api.admin.FunctionStats;
 import dev.croupier.api.admin.StatsPage;
@@ -12,6 +14,7 @@ import dev.croupier.api.admin.TenantStats;
 import dev.croupier.api.admin.TenantStatsQuery;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One engine node: enqueues, claims fairly across tenants, leases, completes and retries jobs on
@@ -23,6 +26,15 @@ import java.util.Optional;
  * {@code dev.croupier.worker.CroupierClient}, with the same records.
  */
 public interface Engine extends JobProducer, AutoCloseable {
+
+  /**
+   * As {@link #enqueueBatch}, without blocking the caller: the future completes with the results
+   * once Redis stored the jobs, or exceptionally ({@link dev.croupier.api.InvalidRequestException}
+   * for a request that is not valid, and then nothing of the batch is written). An engine may
+   * complete it on its own writer thread, so what depends on it should be quick (a node answers
+   * its producers this way, without a thread per request).
+   */
+  CompletableFuture<List<EnqueueResult>> enqueueBatchAsync(List<JobRequest> requests);
 
   // ---- configuration ----
 

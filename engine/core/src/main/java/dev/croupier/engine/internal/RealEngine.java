@@ -53,6 +53,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -82,6 +84,9 @@ public final class RealEngine implements Engine {
   private final ClaimStats claimStats;
   private final TenantTags tenantTags;
   private final ScheduledExecutorService scheduler;
+  /** Enqueues of {@link #enqueueBatchAsync} that must read a config first (a cache miss). */
+  private final ExecutorService blockingEnqueues = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("croupier-enqueue-", 0).factory());
   private final CompletionWatcher watcher;
   // Not final: the meters read it lazily, and it is built after them on the leases port.
   private EmbeddedRunner embedded;
@@ -208,6 +213,30 @@ public final class RealEngine implements Engine {
     out.forEach(r -> metrics.enqueued(r.duplicate()));
     signal.signal();
     return out;
+  }
+
+  @Override
+  public CompletableFuture<List<EnqueueResult>> enqueueBatchAsync(List<JobRequest> requests) {
+    if (requests.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    JobTracing.Enqueue trace = options.tracing().enqueue(requests);
+    CompletableFuture<List<EnqueueResult>> sent;
+    try (JobTracing.Scope scope = trace.makeCurrent()) {
+      sent = enqueuer.enqueueAsync(trace.requests(), blockingEnqueues);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.whenComplete((out, err) -> {
+      if (err != null) {
+        trace.end(null, err instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+            ? c.getCause() : err);
+        return;
+      }
+      trace.end(out, null);
+      out.forEach(r -> metrics.enqueued(r.duplicate()));
+      signal.signal();
+    });
   }
 
   @Override
@@ -430,6 +459,7 @@ public final class RealEngine implements Engine {
     embedded.close();
     completer.close();
     enqueuer.close();
+    blockingEnqueues.close();
     redis.close();
     log.debug("engine {} closed", id);
   }

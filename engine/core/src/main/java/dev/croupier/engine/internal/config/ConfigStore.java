@@ -72,6 +72,14 @@ public final class ConfigStore {
     return functions.get(name);
   }
 
+  /**
+   * Whether the function's spec (or its absence) is in this engine's cache, so that
+   * {@link #requireFunction} answers without a round trip to Redis.
+   */
+  public boolean isCached(String name) {
+    return name != null && functions.getIfPresent(name) != null;
+  }
+
   /** The function's spec, or an error saying it is unknown. */
   public FunctionSpec requireFunction(String name) {
     return function(name).orElseThrow(() -> new InvalidRequestException("unknown function '" + name

@@ -25,6 +25,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -106,6 +108,58 @@ public final class Enqueuer implements AutoCloseable {
    * request rejects the batch before any write); results are in request order.
    */
   public List<EnqueueResult> enqueue(List<JobRequest> requests) {
+    Validated v = validateAll(requests);
+    if (v.watchedIds.isEmpty()) {
+      return writes.submit(v.jobs);
+    }
+    watched.expect(v.watchedIds);
+    List<EnqueueResult> results;
+    try {
+      results = writes.submit(v.jobs);
+    } catch (RuntimeException e) {
+      watched.unexpect(v.watchedIds);
+      throw e;
+    }
+    unexpectDuplicates(v, results);
+    return results;
+  }
+
+  /**
+   * As {@link #enqueue}, without waiting for Redis. When every function the requests name is in
+   * the config cache (the usual case: a cache miss reads Redis, so only then is there anything
+   * to wait for), the requests are validated here and the future completes on the writer thread,
+   * so what depends on it should be quick; otherwise the whole enqueue runs on {@code blocking}.
+   * An invalid request fails the future, and nothing of the batch is written.
+   */
+  public CompletableFuture<List<EnqueueResult>> enqueueAsync(List<JobRequest> requests, Executor blocking) {
+    for (JobRequest r : requests) {
+      if (!config.isCached(r.function())) {
+        return CompletableFuture.supplyAsync(() -> enqueue(requests), blocking);
+      }
+    }
+    Validated v;
+    try {
+      v = validateAll(requests);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (v.watchedIds.isEmpty()) {
+      return writes.submitAsync(v.jobs);
+    }
+    watched.expect(v.watchedIds);
+    return writes.submitAsync(v.jobs).whenComplete((results, err) -> {
+      if (err != null) {
+        watched.unexpect(v.watchedIds);
+      } else {
+        unexpectDuplicates(v, results);
+      }
+    });
+  }
+
+  /** The requests' jobs, checked and given ids, and the ids of those enqueued watched. */
+  private record Validated(List<Job> jobs, List<String> watchedIds) {}
+
+  private Validated validateAll(List<JobRequest> requests) {
     long now = options.clock().millis();
     List<Job> jobs = new ArrayList<>(requests.size());
     List<String> watchedIds = new ArrayList<>();
@@ -116,27 +170,20 @@ public final class Enqueuer implements AutoCloseable {
         watchedIds.add(j.id);
       }
     }
-    if (watchedIds.isEmpty()) {
-      return writes.submit(jobs);
-    }
-    watched.expect(watchedIds);
-    List<EnqueueResult> results;
-    try {
-      results = writes.submit(jobs);
-    } catch (RuntimeException e) {
-      watched.unexpect(watchedIds);
-      throw e;
-    }
+    return new Validated(jobs, watchedIds);
+  }
+
+  /** A watched job answered as a duplicate was never written under its own id: not expected. */
+  private void unexpectDuplicates(Validated v, List<EnqueueResult> results) {
     List<String> notStored = new ArrayList<>();
-    for (int i = 0; i < jobs.size(); i++) {
-      if (jobs.get(i).watched && results.get(i).duplicate()) {
-        notStored.add(jobs.get(i).id);
+    for (int i = 0; i < v.jobs.size(); i++) {
+      if (v.jobs.get(i).watched && results.get(i).duplicate()) {
+        notStored.add(v.jobs.get(i).id);
       }
     }
     if (!notStored.isEmpty()) {
       watched.unexpect(notStored);
     }
-    return results;
   }
 
   /** Writes validated jobs of any callers in one round trip; results in the jobs' order. */

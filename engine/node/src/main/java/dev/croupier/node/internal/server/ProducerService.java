@@ -64,29 +64,35 @@ final class ProducerService {
     this.failures = Objects.requireNonNull(failures, "failures");
   }
 
-  void enqueue(Peer peer, long cid, Enqueue req) {
-    enqueueAll(peer, cid, List.of(req.getItem()));
+  CompletionStage<?> enqueue(Peer peer, long cid, Enqueue req) {
+    return enqueueAll(peer, cid, List.of(req.getItem()));
   }
 
   /** Enqueues a batch; its size was checked against the protocol's limits on arrival. */
-  void enqueueBatch(Peer peer, long cid, EnqueueBatch req) {
-    enqueueAll(peer, cid, req.getItemsList());
+  CompletionStage<?> enqueueBatch(Peer peer, long cid, EnqueueBatch req) {
+    return enqueueAll(peer, cid, req.getItemsList());
   }
 
-  private void enqueueAll(Peer peer, long cid, List<EnqueueItem> items) {
+  /**
+   * Hands the jobs to the engine without blocking (it reads Redis for a config it has not cached
+   * on a thread of its own) and answers from wherever the engine completes them: no thread per
+   * request. The stage completes once answered; an invalid request fails it (answered by the
+   * caller), and nothing of the batch is stored.
+   */
+  private CompletionStage<?> enqueueAll(Peer peer, long cid, List<EnqueueItem> items) {
     List<JobRequest> requests = new ArrayList<>(items.size());
     for (EnqueueItem item : items) {
       if (!peer.principal().mayProduceFor(item.getTenant())) {
         peer.sendError(cid, ErrorCode.PERMISSION_DENIED,
             "this token may not enqueue for tenant '" + item.getTenant() + "'");
-        return;
+        return DONE;
       }
       requests.add(JobMessages.request(item));
     }
-    List<EnqueueResult> results = requests.size() == 1
-        ? List.of(engine.enqueue(requests.get(0).tenant(), requests.get(0).function(),
-            requests.get(0).payload(), requests.get(0).options()))
-        : engine.enqueueBatch(requests);
+    return engine.enqueueBatchAsync(requests).thenAccept(results -> answer(peer, cid, requests, results));
+  }
+
+  private void answer(Peer peer, long cid, List<JobRequest> requests, List<EnqueueResult> results) {
     Enqueued.Builder out = Enqueued.newBuilder();
     boolean remember = peer.principal().role() != Principal.Role.ADMIN; // an admin's watches need no check
     for (int i = 0; i < results.size(); i++) {

@@ -105,8 +105,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter {
       case HEARTBEAT -> run(ctx, cid, () -> workers.heartbeat(p, cid, env.getHeartbeat()));
       case COMPLETE -> track(ctx, cid, () -> workers.complete(p, cid, env.getComplete()));
       case COMPLETE_BATCH -> track(ctx, cid, () -> workers.completeBatch(p, cid, env.getCompleteBatch()));
-      case ENQUEUE -> run(ctx, cid, () -> producers.enqueue(p, cid, env.getEnqueue()));
-      case ENQUEUE_BATCH -> run(ctx, cid, () -> producers.enqueueBatch(p, cid, env.getEnqueueBatch()));
+      case ENQUEUE -> track(ctx, cid, () -> producers.enqueue(p, cid, env.getEnqueue()));
+      case ENQUEUE_BATCH -> track(ctx, cid, () -> producers.enqueueBatch(p, cid, env.getEnqueueBatch()));
       case CANCEL -> run(ctx, cid, () -> producers.cancel(p, cid, env.getCancel()));
       case LOOKUP -> run(ctx, cid, () -> producers.lookup(p, cid, env.getLookup()));
       case WATCH -> track(ctx, cid, () -> producers.watch(p, cid, env.getWatch(), blocking));
