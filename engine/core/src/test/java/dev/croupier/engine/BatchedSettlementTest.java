@@ -84,7 +84,7 @@ class BatchedSettlementTest {
 
   @Test
   void jobsWaitingWhenASinkAttaches_comeInOneDeliverAll() throws Exception {
-    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace()).build();
+    EngineOptions options = REDIS.newOptions().build();
     try (EngineRuntime rt = EngineRuntime.host(options)) {
       rt.engine().configureFunction(F);
       List<String> ids = enqueue(rt, 4);

@@ -26,12 +26,12 @@ class EngineSmokeTest {
 
   @Test
   void enqueuedJobs_allRunOnce_andSucceed() throws Exception {
-    runAll(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace()).build());
+    runAll(REDIS.newOptions().build());
   }
 
   @Test
   void severalShards_tenantsSpreadOverThem_allJobsRun() throws Exception {
-    runAll(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace()).shards(4).build());
+    runAll(REDIS.newOptions().shards(4).build());
   }
 
   @Test

@@ -37,7 +37,7 @@ class ExplainTest {
   @BeforeEach
   void setUp() {
     clock = FakeClock.atNow();
-    runtime = EngineRuntime.host(EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace())
+    runtime = EngineRuntime.host(REDIS.newOptions()
         .scavengeInterval(Duration.ofDays(1)).clock(clock).build());
     engine = runtime.engine();
   }

@@ -1,6 +1,7 @@
 package dev.croupier.testing;
 
 import dev.croupier.embeddedredis.EmbeddedRedis;
+import dev.croupier.engine.EngineOptions;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -63,6 +64,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AutoClosea
   /** A key namespace no other test in this run uses. */
   public String newNamespace() {
     return "t" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+  }
+
+  /** Engine options on this server in a namespace no other test in this run uses. */
+  public EngineOptions.Builder newOptions() {
+    return EngineOptions.newBuilder().redisUrl(url()).namespace(newNamespace());
   }
 
   /** A plain client for asserting on Redis contents; close it after use. */

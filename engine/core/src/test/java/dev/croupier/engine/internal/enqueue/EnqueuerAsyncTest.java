@@ -49,8 +49,7 @@ class EnqueuerAsyncTest {
   @BeforeEach
   void setUp() {
     redis = REDIS.client();
-    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace())
-        .build();
+    EngineOptions options = REDIS.newOptions().build();
     keys = new KeySchema(options.namespace(), 1);
     config = new ConfigStore(redis, keys, Duration.ofMinutes(5));
     config.configureFunction(FunctionSpec.newBuilder("f").build());

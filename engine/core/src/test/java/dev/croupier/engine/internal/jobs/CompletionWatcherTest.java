@@ -47,8 +47,7 @@ class CompletionWatcherTest {
   @BeforeEach
   void setUp() {
     redis = REDIS.client();
-    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace())
-        .build();
+    EngineOptions options = REDIS.newOptions().build();
     keys = new KeySchema(options.namespace(), 1);
     scripts = new ScriptRegistry(redis);
     scheduler = Executors.newSingleThreadScheduledExecutor();

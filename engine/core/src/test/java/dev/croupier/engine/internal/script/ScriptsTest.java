@@ -51,7 +51,7 @@ class ScriptsTest {
   @BeforeEach
   void setUp() {
     redis = REDIS.client();
-    options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(REDIS.newNamespace()).clock(clock)
+    options = REDIS.newOptions().clock(clock)
         .capacityBackoff(Duration.ofSeconds(5)).build();
     keys = new KeySchema(options.namespace(), 1);
     scripts = new ScriptRegistry(redis);
