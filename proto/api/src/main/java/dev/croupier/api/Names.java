@@ -28,11 +28,19 @@ public final class Names {
 
   /** Whether {@code s} is a valid name. */
   public static boolean isValid(String s) {
-    if (s == null || s.isEmpty() || s.length() > MAX_LENGTH || !alnum(s.charAt(0))) {
+    return isPlain(s) && alnum(s.charAt(0));
+  }
+
+  /**
+   * Whether {@code s} is 1-{@link #MAX_LENGTH} characters of A-Z a-z 0-9 . _ - (a name, but for
+   * the rule on its first character): text that may stand in a key name as it is.
+   */
+  public static boolean isPlain(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_LENGTH) {
       return false;
     }
     // A loop, not a regex: every enqueue checks its names several times (client, node, engine).
-    for (int i = 1; i < s.length(); i++) {
+    for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (!alnum(c) && c != '.' && c != '_' && c != '-') {
         return false;

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 class NamesTest {
 
   private static final Pattern RULE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final String ALPHABET = "aZ09._-:{} \n\u00e9/#*";
 
   @Test
-  void isValid_agreesWithTheDocumentedRule_onRandomStrings() {
+  void isValidAndIsPlain_agreeWithTheDocumentedRules_onRandomStrings() {
     Random random = new Random(7);
     for (int n = 0; n < 100_000; n++) {
       int length = random.nextInt(70);
@@ -25,6 +26,7 @@ class NamesTest {
       }
       String name = s.toString();
       assertThat(Names.isValid(name)).as("'%s'", name).isEqualTo(RULE.matcher(name).matches());
+      assertThat(Names.isPlain(name)).as("'%s'", name).isEqualTo(PLAIN.matcher(name).matches());
     }
   }
 

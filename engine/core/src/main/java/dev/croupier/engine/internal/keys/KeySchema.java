@@ -291,22 +291,7 @@ public final class KeySchema {
   /** A free-text value as it may appear in a key: verbatim when plain and short, else hashed. */
   public static String token(String value) {
     Objects.requireNonNull(value, "value");
-    return plain(value) ? value : "#" + sha256(value).substring(0, 32);
-  }
-
-  /** 1-64 characters of A-Z a-z 0-9 . _ - (a loop: a keyed job's values are checked per job). */
-  private static boolean plain(String value) {
-    if (value.isEmpty() || value.length() > 64) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-')) {
-        return false;
-      }
-    }
-    return true;
+    return Names.isPlain(value) ? value : "#" + sha256(value).substring(0, 32);
   }
 
   static String sha256(String s) {
