@@ -108,20 +108,7 @@ public final class Enqueuer implements AutoCloseable {
    * request rejects the batch before any write); results are in request order.
    */
   public List<EnqueueResult> enqueue(List<JobRequest> requests) {
-    Validated v = validateAll(requests);
-    if (v.watchedIds.isEmpty()) {
-      return writes.submit(v.jobs);
-    }
-    watched.expect(v.watchedIds);
-    List<EnqueueResult> results;
-    try {
-      results = writes.submit(v.jobs);
-    } catch (RuntimeException e) {
-      watched.unexpect(v.watchedIds);
-      throw e;
-    }
-    unexpectDuplicates(v, results);
-    return results;
+    return Coalescer.join(submit(validateAll(requests)));
   }
 
   /**
@@ -137,12 +124,18 @@ public final class Enqueuer implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> enqueue(requests), blocking);
       }
     }
-    Validated v;
     try {
-      v = validateAll(requests);
+      return submit(validateAll(requests));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Hands validated jobs to the writer. Those enqueued watched are expected from now on (see
+   * {@link WatchedJobs}), and no longer once the write failed or answered them as duplicates.
+   */
+  private CompletableFuture<List<EnqueueResult>> submit(Validated v) {
     if (v.watchedIds.isEmpty()) {
       return writes.submitAsync(v.jobs);
     }

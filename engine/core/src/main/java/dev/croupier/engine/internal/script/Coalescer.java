@@ -56,8 +56,16 @@ public final class Coalescer<E, R> implements AutoCloseable {
     if (closed) {
       return flush.apply(entries);
     }
+    return join(submitAsync(entries));
+  }
+
+  /**
+   * Waits for a future of {@link #submitAsync} (or one derived from it) and returns its value;
+   * a failure is thrown as the flush threw it.
+   */
+  public static <T> T join(CompletableFuture<T> result) {
     try {
-      return submitAsync(entries).get();
+      return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CroupierException("interrupted while waiting for Redis", e);
