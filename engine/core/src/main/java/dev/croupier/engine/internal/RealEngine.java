@@ -209,9 +209,7 @@ public final class RealEngine implements Engine {
       trace.end(null, e);
       throw e;
     }
-    trace.end(out, null);
-    out.forEach(r -> metrics.enqueued(r.duplicate()));
-    signal.signal();
+    enqueued(trace, out);
     return out;
   }
 
@@ -233,10 +231,15 @@ public final class RealEngine implements Engine {
             ? c.getCause() : err);
         return;
       }
-      trace.end(out, null);
-      out.forEach(r -> metrics.enqueued(r.duplicate()));
-      signal.signal();
+      enqueued(trace, out);
     });
+  }
+
+  /** Stored: the trace ends, the meters count them, and the claim loops look for them. */
+  private void enqueued(JobTracing.Enqueue trace, List<EnqueueResult> out) {
+    trace.end(out, null);
+    out.forEach(r -> metrics.enqueued(r.duplicate()));
+    signal.signal();
   }
 
   @Override
