@@ -16,7 +16,8 @@
                                                       status record but a watched job's)
   ARGV[4] virtual-time retention ms                   ARGV[5] 1 = weights count
   ARGV[6..] per job, 7 values: id, lease token, outcome (s = success, r = retry, f = fail for good),
-            cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1) (for a retry; 0 otherwise)
+            cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1)
+            (for a retry; 0 otherwise)
   Returns one code per job: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call

@@ -13,9 +13,10 @@
   ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
             ('' = none; the engine names it, hashing the caller's key), its field ('' = the key
             is a string of its own; else the key is its call's hash of retry keys and this the
-            job's index in the call), how long the key deduplicates (ms), headers (encoded by the engine, '' = none; stored as data in field
-            h), watched ('1': its end is announced and its status record kept, w = 1; '' = not),
-            n, then n concurrency-key name, value pairs
+            job's index in the call), how long the key deduplicates (ms), headers (encoded by
+            the engine, '' = none; stored as data in field h), watched ('1': its end is
+            announced and its status record kept, w = 1; '' = not), n, then n concurrency-key
+            name, value pairs
   Returns one entry per job, in order: 0 = stored, or the id of the job an earlier enqueue with
   the same idempotency key stored (a duplicate: nothing written)
 ]]

@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * {@link ClientOptions#retryDeadline()} (30 s) after it began. A lost connection leaves it unknown
  * whether the node stored an enqueue, so every job enqueued without an idempotency key gets one
  * from the client (a {@link RetryKeys retry key}: the call's random token and the job's index in
- * the call), and a retry returns the job the first attempt stored instead of storing another. What a caller may assume:
+ * the call), and a retry returns the job the first attempt stored instead of storing another.
+ * What a caller may assume:
  * <ul>
  *   <li>an enqueue that returns stored its job(s) exactly once (within the engine's idempotency
  *       window, 24 h by default); {@link EnqueueResult#duplicate()} is true only for a key the
