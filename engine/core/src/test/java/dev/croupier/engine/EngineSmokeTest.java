@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.params.SetParams;
@@ -178,6 +179,13 @@ class EngineSmokeTest {
         }
       });
       try {
+        // Started only once the older engine holds its lease: on a busy machine the thread may
+        // not have written it yet, and a start before that would rightly find no engine running.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!"old-engine".equals(redis.get(role)) && System.nanoTime() < until) {
+          Thread.sleep(10);
+        }
+        assertThat(redis.get(role)).isEqualTo("old-engine");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineRuntime.start(options))
             .hasMessageContaining("storage layout 3").hasMessageContaining("engine old-engine still holds")
             .hasMessageContaining("Stop every engine of the older release");
