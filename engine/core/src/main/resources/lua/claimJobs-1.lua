@@ -17,10 +17,12 @@
   ARGV[11] lease tokens: ARGV[4] random tokens of equal length, concatenated; the n-th job leased
            takes the n-th (the engine knows which job got which from the reply's order)
   ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
-  A function paused in the shard's mirror (Key.pausedFunctions) leases nothing: {OK, -1}.
-  Returns {OK, next timer ms or -1, then per job: id, tenant, payload, attempt, max attempts,
+  A function paused in the shard's mirror (Key.pausedFunctions) leases nothing: {OK, -1, 0}.
+  Returns {OK, next timer ms or -1, more, then per job: id, tenant, payload, attempt, max attempts,
            enqueued-at ('' = its id's time), headers ('' = none), due-at ('' = its enqueued-at),
-           n, then n key name, value pairs} | {AT_CAPACITY, -1} (the function's limit); due-at
+           n, then n key name, value pairs} | {AT_CAPACITY, -1, 0} (the function's limit); more
+           is 1 when the function's ready set still holds tenants (a claim now could find more),
+           0 when this call emptied it: the engine then sleeps until it is told of new work; due-at
            is when this attempt became due (its run-at, retry or replay time), so the wait the
            metrics report leaves out a delay the producer or a retry asked for. The reply is one
            flat list: Redis 6 writes each nested list of a script's reply with a write() of its
@@ -54,21 +56,22 @@ local fnSlots = Key.functionSlots(fn)
 
 -- Paused (pauseFunction writes this shard's mirror before it returns): nothing is leased, by any
 -- engine, from the moment it returns; the engines' cached pause only saves them the call.
-if rcall('SISMEMBER', Key.pausedFunctions(P), fn) == 1 then return {Code.OK, -1} end
+if rcall('SISMEMBER', Key.pausedFunctions(P), fn) == 1 then return {Code.OK, -1, 0} end
 
 local sys = systemTime(P)
 wakeDue(P, now, 256, sys)
 
 if fnLimit > 0 then
   local left = fnLimit - slotsInUse(Key.slots(P, fnSlots), now)
-  if left <= 0 then return {Code.AT_CAPACITY, -1} end
+  if left <= 0 then return {Code.AT_CAPACITY, -1, 0} end
   if left < want then want = left end
 end
 
-local out = {Code.OK, -1}
+local out = {Code.OK, -1, 0}
 local inflight = {} -- score, id pairs of every job leased, written with one ZADD at the end
 local claimCache = {} -- what every pick of this claim would read alike (estimateOf)
 local taken, picks = 0, 0
+local drained = false -- whether the loop saw the ready set empty
 local deadlineText = string.format('%d', now + lease) -- what every job leased here records
 local leaseText = string.format('%d', lease)
 -- The lowest tenants of the ready set, read a window at a time. While each tenant served leaves
@@ -93,7 +96,10 @@ end
 while taken < want and picks < want * 4 + 16 do
   picks = picks + 1
   if at > #window or (full and at + 3 > #window) then readWindow() end -- the next tag unknown
-  if not window[at] then break end
+  if not window[at] then -- read just now: the ready set is empty
+    drained = true
+    break
+  end
   local tenant, tag = window[at], tonumber(window[at + 1])
   local nextTag = window[at + 3] and tonumber(window[at + 3]) or math.huge
   local weight, tenantLimit, paused = planOf(P, tenant, plans[tenant])
@@ -194,5 +200,6 @@ callInChunks('ZADD', Key.inflight(P), inflight)
 if sys > systemTime(P) then rcall('SET', Key.systemTime(P), string.format('%.17g', sys)) end
 local nextTimer = rcall('ZRANGE', Key.timer(P), 0, 0, 'WITHSCORES')
 out[2] = nextTimer[2] or -1
+if not drained and rcall('EXISTS', ready) == 1 then out[3] = 1 end
 flushCounts(P)
 return out

@@ -86,7 +86,12 @@ public final class ClaimLoop implements Runnable {
     }
   }
 
-  /** Runs one round; returns 0 when it claimed something, else how long to sleep (ms). */
+  /**
+   * Runs one round; returns 0 when it claimed something and a claim now could find more, else how
+   * long to sleep (ms). A round that emptied every ready set it claimed from sleeps: new work
+   * comes with a signal (an enqueue here, a completion, or another engine's announcement on the
+   * shard's work channel), and the timer's next entry or the idle poll bounds the sleep.
+   */
   long round() {
     stats.rounds.increment();
     try (Demand.Credits credits = demand.reserve(options.maxBatch())) {
@@ -96,6 +101,7 @@ public final class ClaimLoop implements Runnable {
       long now = options.clock().millis();
       long nextTimer = Long.MAX_VALUE;
       int claimed = 0;
+      boolean more = false;
       for (int shard : shardOrder()) {
         if (!turns.tryTake(shard)) {
           continue; // another loop claims it now, and runs again if anything changed meanwhile
@@ -110,6 +116,7 @@ public final class ClaimLoop implements Runnable {
             count(c, now);
             leased.addAll(c.jobs());
             claimed += c.jobs().size();
+            more |= c.more();
             if (c.nextTimer() > 0) {
               nextTimer = Math.min(nextTimer, c.nextTimer());
             }
@@ -121,7 +128,7 @@ public final class ClaimLoop implements Runnable {
           turns.release(shard);
         }
       }
-      if (claimed > 0) {
+      if (claimed > 0 && (more || nextTimer <= now)) {
         return 0;
       }
       long untilDue = nextTimer == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, nextTimer - now);

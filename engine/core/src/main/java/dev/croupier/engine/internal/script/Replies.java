@@ -47,10 +47,12 @@ public final class Replies {
   /**
    * What one {@code claimJobs} call took: its code ({@link ReplyCode#OK}, or
    * {@link ReplyCode#AT_CAPACITY} when the function is at its limit), when the shard's timer next
-   * wakes something (-1 if never), and the jobs; {@code dueAt} holds, for each job in order, when
-   * that attempt became due (ms since the epoch; 0 when unknown), which the wait metrics need.
+   * wakes something (-1 if never), whether the function's ready set still holds tenants after it
+   * ({@code more}: false when the call emptied it), and the jobs; {@code dueAt} holds, for each
+   * job in order, when that attempt became due (ms since the epoch; 0 when unknown), which the
+   * wait metrics need.
    */
-  public record Claimed(ReplyCode code, long nextTimer, List<LeasedJob> jobs, long[] dueAt) {
+  public record Claimed(ReplyCode code, long nextTimer, boolean more, List<LeasedJob> jobs, long[] dueAt) {
 
     /** When job {@code i} became due, or when it was enqueued if that is later (ms). */
     public long waitingSince(int i) {
@@ -59,8 +61,8 @@ public final class Replies {
   }
 
   /**
-   * The reply of {@code claimJobs}: {code, next timer ms, then per job id, tenant, payload,
-   * attempt, max attempts, enqueued-at ("" = its id's time), headers, due-at ("" = its
+   * The reply of {@code claimJobs}: {code, next timer ms, more (1/0), then per job id, tenant,
+   * payload, attempt, max attempts, enqueued-at ("" = its id's time), headers, due-at ("" = its
    * enqueued-at), n, n key name, value pairs} (one flat list), leased for {@code function} until
    * {@code deadline}; headers are {@link HeaderField}'s form ("" = none); the n-th job holds the
    * n-th of {@code leaseTokens} (the tokens the claim was given, taken in order).
@@ -69,7 +71,7 @@ public final class Replies {
     List<Object> r = asList(reply);
     List<LeasedJob> jobs = new ArrayList<>(leaseTokens.size());
     long[] dueAt = new long[leaseTokens.size()];
-    int at = 2;
+    int at = 3;
     while (at + 8 < r.size()) {
       int n = jobs.size();
       String id = asString(r.get(at));
@@ -88,7 +90,7 @@ public final class Replies {
     if (at != r.size()) {
       throw new IllegalStateException("a claim reply of " + r.size() + " values ends inside a job at " + at);
     }
-    return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), jobs,
+    return new Claimed(ReplyCode.of(asLong(r.get(0))), asLong(r.get(1)), asLong(r.get(2)) == 1, jobs,
         jobs.size() == dueAt.length ? dueAt : Arrays.copyOf(dueAt, jobs.size()));
   }
 
