@@ -10,7 +10,8 @@
                                                       from the shard prefix)
   ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
-  ARGV[7..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
+  ARGV[7] the engine's id (announcements of new work it makes skip it: lua/includes/fair.lua)
+  ARGV[8..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
             ('' = none; the engine names it, hashing the caller's key), its field ('' = the key
             is a string of its own; else the key is its call's hash of retry keys and this the
             job's index in the call), how long the key deduplicates (ms), headers (encoded by
@@ -37,7 +38,8 @@ local earliest = nil
 -- one HMGET first, and the new ones written with one HSET and one PEXPIRE (its longest window)
 -- at the end, instead of an HSETNX per job.
 local retry = {} -- hash -> {fields = {field -> id or false}, names = {...}, new = {...}, window}
-local i = 7
+workOrigin = ARGV[7]
+local i = 8
 while i <= #ARGV do
   if ARGV[i + 6] ~= '' then
     local r = retry[ARGV[i + 5]]
@@ -56,7 +58,7 @@ for hash, r in pairs(retry) do
   local stored = rcall('HMGET', hash, unpack(r.names))
   for k, name in ipairs(r.names) do r.fields[name] = stored[k] end
 end
-i = 7
+i = 8
 local written = 0
 while i <= #ARGV do
   local id, score, idem, field = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5], ARGV[i + 6]

@@ -20,6 +20,27 @@
 -- sorted set would give. A cancelled list job stays in the list (removing it would scan the list),
 -- its id in qx:<qid>, until the claim that reaches it drops it.
 
+-- Idle engines sleep on the shard's work channel (Key.workChannel) besides a slow poll, so work
+-- written through one engine starts at once on another that serves it. What an idle engine could
+-- sleep past is announced there: a function's ready set gaining a tenant when it had none, and the
+-- timer gaining an earlier head. Under load the ready sets are seldom empty and the heads seldom
+-- move earlier, so little is published. The message is '<origin> <function>' (function '' for
+-- the timer). A script that knows its engine sets workOrigin to the engine's id: that engine wakes
+-- its own claim loops directly and skips its own messages; '' reaches every engine.
+local workOrigin = ''
+local function announceWork(P, fn)
+  rcall('PUBLISH', Key.workChannel(P), workOrigin .. ' ' .. fn)
+end
+
+-- Files `entry` (a queue, or a held tenant-function) in the timer at `score`, announcing a new
+-- earliest head.
+local function addTimer(P, score, entry)
+  local timer = Key.timer(P)
+  local head = rcall('ZRANGE', timer, 0, 0, 'WITHSCORES')
+  rcall('ZADD', timer, score, entry)
+  if not head[2] or score < tonumber(head[2]) then announceWork(P, '') end
+end
+
 -- The score of a queue's first job, or nil when it has none.
 local function queueHead(P, qid, now)
   local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
@@ -110,8 +131,10 @@ local function enterReady(P, tenant, fn, sys)
   local ready = Key.ready(P, fn)
   if rcall('ZSCORE', ready, tenant) then return end
   if rcall('ZSCORE', Key.timer(P), '~' .. tenant .. ':' .. fn) then return end
+  local first = rcall('EXISTS', ready) == 0
   rcall('ZADD', ready, tenantTime(P, tenant, sys), tenant)
   rcall('SADD', Key.tenantFunctions(P, tenant), fn)
+  if first then announceWork(P, fn) end
 end
 
 -- Takes a tenant out of a function's ready set.
@@ -147,7 +170,7 @@ local function indexQueue(P, qid, now, sys)
     return false -- held: the timer or the ack that frees its slot brings it back
   elseif head > now then
     rcall('ZREM', tfq, qid)
-    rcall('ZADD', Key.timer(P), head, qid)
+    addTimer(P, head, qid)
   else
     rcall('ZREM', Key.timer(P), qid)
     readyQueue(P, qid, tenant, fn, sys)
@@ -168,7 +191,7 @@ local function holdQueue(P, qid, suffix, now, backoff)
   local tfq = Key.tenantReady(P, tenant, fn)
   rcall('ZREM', tfq, qid)
   rcall('SADD', Key.holds(P), qid)
-  rcall('ZADD', Key.timer(P), now + backoff, qid)
+  addTimer(P, now + backoff, qid)
   if suffix then rcall('SADD', Key.waiting(P, suffix), qid) end
   if rcall('ZCARD', tfq) == 0 then
     leaveReady(P, tenant, fn)
@@ -181,7 +204,7 @@ end
 local function holdTenant(P, tenant, fn, suffix, now, backoff)
   local entry = '~' .. tenant .. ':' .. fn
   leaveReady(P, tenant, fn)
-  rcall('ZADD', Key.timer(P), now + backoff, entry)
+  addTimer(P, now + backoff, entry)
   if suffix then rcall('SADD', Key.waiting(P, suffix), entry) end
 end
 
@@ -383,7 +406,7 @@ local function queueJoined(P, qid, score, now)
   if rcall('SISMEMBER', Key.holds(P), qid) == 1 then return end
   local timed = rcall('ZSCORE', Key.timer(P), qid)
   if score > now then
-    if not timed or tonumber(timed) > score then rcall('ZADD', Key.timer(P), score, qid) end
+    if not timed or tonumber(timed) > score then addTimer(P, score, qid) end
     return
   end
   if timed then rcall('ZREM', Key.timer(P), qid) end

@@ -27,6 +27,7 @@ function Key.job(P, id) return P .. 'job:' .. id end
 function Key.inflight(P) return P .. 'inflight' end
 function Key.deadLetters(P, tenant) return P .. 'dlq:' .. tenant end
 function Key.doneChannel(P) return P .. 'done' end
+function Key.workChannel(P) return P .. 'work' end
 
 -- Concurrency keys.
 function Key.slots(P, suffix) return P .. suffix end

@@ -23,7 +23,9 @@ import java.util.Objects;
  * @param maxBatch most jobs one claim call leases for one function
  * @param capacityBackoff how long a queue or tenant found at a concurrency limit waits before it
  *     is looked at again, unless an ack frees its slot first (then at once)
- * @param idlePoll longest sleep of an idle claim loop (bounds latency of work enqueued elsewhere)
+ * @param idlePoll longest sleep of an idle claim loop: a safety net, since work written through
+ *     another engine is announced on the shard's work channel and wakes the loop at once; bounds
+ *     how late it is found if an announcement was missed
  * @param scavengeInterval how often the scavenger looks for expired leases
  * @param configCacheTtl how stale a cached function or tenant config may be
  * @param virtualTimeRetention how long a tenant's virtual time outlives its last service: a
@@ -77,7 +79,7 @@ public record EngineOptions(
   public static final int DEFAULT_CLAIM_THREADS = 1;
   public static final int DEFAULT_MAX_BATCH = 256;
   public static final Duration DEFAULT_CAPACITY_BACKOFF = Duration.ofMillis(500);
-  public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(20);
+  public static final Duration DEFAULT_IDLE_POLL = Duration.ofMillis(250);
   public static final Duration DEFAULT_SCAVENGE_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_CONFIG_CACHE_TTL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_VIRTUAL_TIME_RETENTION = Duration.ofHours(1);

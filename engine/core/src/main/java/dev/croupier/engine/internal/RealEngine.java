@@ -28,6 +28,7 @@ import dev.croupier.engine.internal.claim.ClaimStats;
 import dev.croupier.engine.internal.claim.Demand;
 import dev.croupier.engine.internal.claim.ShardTurns;
 import dev.croupier.engine.internal.claim.Signal;
+import dev.croupier.engine.internal.claim.WorkAnnouncements;
 import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.embedded.EmbeddedRunner;
 import dev.croupier.engine.internal.enqueue.Enqueuer;
@@ -42,10 +43,12 @@ import dev.croupier.engine.metrics.JobTimers;
 import dev.croupier.engine.metrics.TenantTags;
 import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
+import dev.croupier.engine.internal.redis.ShardChannels;
 import dev.croupier.engine.internal.redis.RedisVersion;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,6 +91,8 @@ public final class RealEngine implements Engine {
   private final ExecutorService blockingEnqueues = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("croupier-enqueue-", 0).factory());
   private final CompletionWatcher watcher;
+  /** The subscription to the shards' done and work channels; started with the claim loops. */
+  private ShardChannels channels;
   // Not final: the meters read it lazily, and it is built after them on the leases port.
   private EmbeddedRunner embedded;
   private final EngineMetrics metrics;
@@ -129,9 +134,9 @@ public final class RealEngine implements Engine {
       // It also times the embedded jobs' heartbeats: a timer that drops cancelled ones at once.
       this.scheduler = JobExecutor.newTimer(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
-      this.watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
+      this.watcher = new CompletionWatcher(scripts, keys, admin, scheduler);
       this.enqueuer = new Enqueuer(scripts, keys, config, options,
-          Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect));
+          Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), id);
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);
@@ -166,6 +171,9 @@ public final class RealEngine implements Engine {
   }
 
   private void startBackground() {
+    Map<String, ShardChannels.Handler> heard = new HashMap<>(watcher.channels());
+    heard.putAll(new WorkAnnouncements(id, demand, signal).channels(keys));
+    channels = new ShardChannels(redis, heard);
     ClaimLoop.ScriptsAndKeys sk = new ClaimLoop.ScriptsAndKeys(scripts, keys, options);
     ShardTurns turns = new ShardTurns(keys.shards());
     for (int i = 0; i < options.claimThreads(); i++) {
@@ -457,6 +465,9 @@ public final class RealEngine implements Engine {
     }
     if (scavenger != null) {
       scavenger.release();
+    }
+    if (channels != null) {
+      channels.close();
     }
     watcher.close();
     embedded.close();

@@ -51,6 +51,7 @@ public final class Enqueuer implements AutoCloseable {
   private final Coalescer<Job, EnqueueResult> writes =
       new Coalescer<>("croupier-enqueues", MAX_JOBS_PER_FLUSH, this::write);
   private final WatchedJobs watched;
+  private final String origin;
 
   /**
    * Told of jobs enqueued watched ({@code EnqueueOptions.watched}): their ids before they are
@@ -85,17 +86,22 @@ public final class Enqueuer implements AutoCloseable {
 
   /** An enqueuer writing through {@code scripts}. */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options) {
-    this(scripts, keys, config, options, WatchedJobs.NONE);
+    this(scripts, keys, config, options, WatchedJobs.NONE, "");
   }
 
-  /** An enqueuer writing through {@code scripts} that tells {@code watched} of watched jobs. */
+  /**
+   * An enqueuer writing through {@code scripts} that tells {@code watched} of watched jobs, for
+   * the engine {@code origin} (its id: the work its writes announce on the shard's work channel
+   * is marked as its own, since it wakes its own claim loops directly; "" for none).
+   */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options,
-      WatchedJobs watched) {
+      WatchedJobs watched, String origin) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.config = Objects.requireNonNull(config, "config");
     this.options = Objects.requireNonNull(options, "options");
     this.watched = Objects.requireNonNull(watched, "watched");
+    this.origin = Objects.requireNonNull(origin, "origin");
   }
 
   /** A validated job, ready to write. */
@@ -267,7 +273,7 @@ public final class Enqueuer implements AutoCloseable {
     int shard = first.shard;
     Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.queueList(shard, first.queueId));
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
-        .add(now).add(first.keyed);
+        .add(now).add(first.keyed).add(origin);
     for (Job j : group) {
       a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score);
       RetryKeys.Parsed retry = RetryKeys.parse(j.idempotencyKey);

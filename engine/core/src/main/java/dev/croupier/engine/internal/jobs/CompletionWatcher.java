@@ -5,6 +5,7 @@ import dev.croupier.api.JobInfo;
 import dev.croupier.api.execution.Timeouts;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.redis.ShardChannels;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Coalescer;
 import dev.croupier.engine.internal.script.ShardBatches;
@@ -16,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,12 +37,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Completes futures when watched jobs end. A watched job's hash carries a flag, and the scripts
- * that end it publish its id on the shard's done channel; one subscriber thread per engine listens.
+ * that end it publish its id on the shard's done channel; the engine's subscription
+ * ({@link ShardChannels}) hands those messages to {@link #channels()}.
  * Messages missed while the subscription reconnects are covered by re-reading every awaited job
  * once it is back; beyond that, a periodic re-check reads only awaits older than
  * {@link #RECHECK_AFTER_MS} (every fifth second), and those whose resolution failed: re-reading
@@ -71,7 +72,6 @@ public final class CompletionWatcher implements AutoCloseable {
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final JobAdmin admin;
-  private final UnifiedJedis redis;
   private final Map<String, Waiters> waiting = new ConcurrentHashMap<>();
   /** Awaited jobs whose announced end could not be resolved: re-read at the next re-check. */
   private final Set<String> recheckSoon = ConcurrentHashMap.newKeySet();
@@ -103,8 +103,6 @@ public final class CompletionWatcher implements AutoCloseable {
           return left;
         }
       }).build();
-  private final Listener listener = new Listener();
-  private final Thread subscriber;
   private final Coalescer<String, Optional<String>> watches =
       new Coalescer<>("croupier-watches", MAX_PER_FLUSH, this::watchAll);
   private final Coalescer<String, Optional<JobInfo>> lookups;
@@ -122,18 +120,15 @@ public final class CompletionWatcher implements AutoCloseable {
   private final Queue<Resolved> resolved = new ConcurrentLinkedQueue<>();
   /** Whether a resolver thread is draining {@link #resolved} (or about to). */
   private final AtomicBoolean resolving = new AtomicBoolean();
-  private volatile boolean closed;
 
-  /** Starts the subscriber and the periodic re-check on {@code scheduler}. */
-  public CompletionWatcher(UnifiedJedis redis, ScriptRegistry scripts, KeySchema keys, JobAdmin admin,
+  /** A watcher re-checking on {@code scheduler}; it hears of ends through {@link #channels()}. */
+  public CompletionWatcher(ScriptRegistry scripts, KeySchema keys, JobAdmin admin,
       ScheduledExecutorService scheduler) {
-    this.redis = Objects.requireNonNull(redis, "redis");
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.admin = Objects.requireNonNull(admin, "admin");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.lookups = new Coalescer<>("croupier-watch-lookups", MAX_PER_FLUSH, admin::lookupAll);
-    this.subscriber = Thread.ofPlatform().daemon().name("croupier-watch").start(this::subscribeLoop);
     scheduler.scheduleWithFixedDelay(this::recheck, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -318,63 +313,37 @@ public final class CompletionWatcher implements AutoCloseable {
     });
   }
 
-  private void subscribeLoop() {
-    String[] channels = new String[keys.shards()];
-    for (int i = 0; i < channels.length; i++) {
-      channels[i] = keys.doneChannel(i);
-    }
-    while (!closed) {
-      try {
-        redis.subscribe(listener, channels);
-      } catch (RuntimeException e) {
-        if (!closed) {
-          log.warn("completion subscription lost; resubscribing in 1 s: {}", e.toString());
-          sleep(1000);
-        }
+  /** What listens on every shard's done channel: the ids of watched jobs that ended. */
+  public Map<String, ShardChannels.Handler> channels() {
+    ShardChannels.Handler done = new ShardChannels.Handler() {
+      @Override
+      public void message(String jobId) {
+        // Noted for an await still to come (see await); as an update, so it expires a while after.
+        expected.asMap().computeIfPresent(jobId, (id, e) -> {
+          e.endedAt = System.currentTimeMillis();
+          return e;
+        });
+        resolve(jobId); // nothing, when nobody here awaits it (watched by another engine's caller)
       }
-    }
-  }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      @Override
+      public void subscribed() {
+        recheckAll.set(true); // anything announced while it was not subscribed was missed
+      }
+    };
+    Map<String, ShardChannels.Handler> out = new HashMap<>();
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      out.put(keys.doneChannel(shard), done);
     }
+    return out;
   }
 
   @Override
   public void close() {
-    closed = true;
-    try {
-      if (listener.isSubscribed()) {
-        listener.unsubscribe();
-      }
-    } catch (RuntimeException e) {
-      log.debug("unsubscribe at close failed", e);
-    }
-    subscriber.interrupt();
     resolver.shutdownNow();
     watches.close();
     lookups.close();
     waiting.values().forEach(w -> w.futures().forEach(f -> f.cancel(false)));
     expected.invalidateAll();
-  }
-
-  private final class Listener extends JedisPubSub {
-    @Override
-    public void onSubscribe(String channel, int subscribedChannels) {
-      recheckAll.set(true); // anything announced while it was not subscribed was missed
-    }
-
-    @Override
-    public void onMessage(String channel, String jobId) {
-      // Noted for an await still to come (see await); as an update, so it expires a while after.
-      expected.asMap().computeIfPresent(jobId, (id, e) -> {
-        e.endedAt = System.currentTimeMillis();
-        return e;
-      });
-      resolve(jobId); // nothing, when nobody here awaits it (watched by another engine's caller)
-    }
   }
 }

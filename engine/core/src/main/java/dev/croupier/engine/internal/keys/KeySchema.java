@@ -177,6 +177,14 @@ public final class KeySchema {
     return prefix(shard) + "done";
   }
 
+  /**
+   * The pub/sub channel on which a shard announces work that idle engines may be sleeping past: a
+   * function's ready set gaining its first tenant, or the timer an earlier head (lua/includes/fair.lua).
+   */
+  public String workChannel(int shard) {
+    return prefix(shard) + "work";
+  }
+
   /** The role lease of the scavenger for a shard. */
   public String scavengerRole(int shard) {
     return prefix(shard) + "role:scavenger";

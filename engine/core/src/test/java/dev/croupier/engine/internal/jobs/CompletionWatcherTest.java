@@ -12,6 +12,7 @@ import dev.croupier.engine.EngineOptions;
 import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.enqueue.Enqueuer;
 import dev.croupier.engine.internal.keys.KeySchema;
+import dev.croupier.engine.internal.redis.ShardChannels;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import dev.croupier.testing.RedisServerExtension;
 import java.time.Duration;
@@ -41,6 +42,7 @@ class CompletionWatcherTest {
   private ScriptRegistry scripts;
   private ScheduledExecutorService scheduler;
   private CompletionWatcher watcher;
+  private ShardChannels channels;
   private Enqueuer enqueuer;
   private JobAdmin admin;
 
@@ -52,16 +54,18 @@ class CompletionWatcherTest {
     scripts = new ScriptRegistry(redis);
     scheduler = Executors.newSingleThreadScheduledExecutor();
     admin = new JobAdmin(redis, scripts, keys, options);
-    watcher = new CompletionWatcher(redis, scripts, keys, admin, scheduler);
+    watcher = new CompletionWatcher(scripts, keys, admin, scheduler);
+    channels = new ShardChannels(redis, watcher.channels());
     ConfigStore config = new ConfigStore(redis, keys, Duration.ofSeconds(2));
     config.configureFunction(FunctionSpec.newBuilder("f").build());
     enqueuer = new Enqueuer(scripts, keys, config, options,
-        Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect));
+        Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), "");
   }
 
   @AfterEach
   void tearDown() {
     enqueuer.close();
+    channels.close();
     watcher.close();
     scheduler.shutdownNow();
     redis.close();

@@ -97,6 +97,7 @@ class LuaMirrorsTest {
       cases.add(new Case("inflight", List.of(p), keys.inflight(shard)));
       cases.add(new Case("deadLetters", List.of(p, tenant), keys.deadLetters(shard, tenant)));
       cases.add(new Case("doneChannel", List.of(p), keys.doneChannel(shard)));
+      cases.add(new Case("workChannel", List.of(p), keys.workChannel(shard)));
       cases.add(new Case("queuedCounts", List.of(p), keys.queuedCounts(shard)));
       cases.add(new Case("functionCounts", List.of(p), keys.functionCounts(shard)));
       cases.add(new Case("runningCounts", List.of(p), keys.runningCounts(shard)));
