@@ -18,6 +18,11 @@ public final class Contenders {
   public static final String CROUPIER_PROTOCOL = "croupier-protocol";
   /** The same, with the producer awaiting every job it enqueued (like {@code enqueue --wait}). */
   public static final String CROUPIER_PROTOCOL_AWAIT = "croupier-protocol-await";
+  /**
+   * Croupier (weighted) embedded, with jobs enqueued through one engine and run by another on the
+   * same namespace: the path of a producer and its workers on different nodes.
+   */
+  public static final String CROUPIER_PEERS = "croupier-peers";
 
   /**
    * Appended to a Croupier contender's name ({@code croupier-weighted-lean}, ...): the same
@@ -63,11 +68,13 @@ public final class Contenders {
       case DecayedActivityContender.NAME ->
           new DecayedActivityContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case CROUPIER_UNIFORM, CROUPIER_WEIGHTED ->
-          new CroupierContender(name, options(base, spec, lean), spec.keyedQueues());
+          new CroupierContender(name, options(base, spec, lean), spec.keyedQueues(), false);
+      case CROUPIER_PEERS -> new CroupierContender(name, options(base, spec, lean), spec.keyedQueues(), true);
       case CROUPIER_PROTOCOL, CROUPIER_PROTOCOL_AWAIT -> new CroupierProtocolContender(name,
           options(base, spec, lean), spec.keyedQueues(), base.equals(CROUPIER_PROTOCOL_AWAIT));
       default -> throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + ALL
-          + ", " + CROUPIER_PROTOCOL + " and " + CROUPIER_PROTOCOL_AWAIT + " (a Croupier name + '"
+          + ", " + CROUPIER_PROTOCOL + ", " + CROUPIER_PROTOCOL_AWAIT + " and " + CROUPIER_PEERS
+          + " (a Croupier name + '"
           + LEAN_SUFFIX + "': keeping no status records)");
     };
   }

@@ -19,7 +19,9 @@ import java.util.Objects;
  * go through a keyed limit, so each queue value is its own virtual queue.
  *
  * <p>This is the embedded path: jobs reach the handler without the wire protocol. The protocol
- * path (a remote worker over TCP) is another {@link Contender} with the same contract.
+ * path (a remote worker over TCP) is another {@link Contender} with the same contract. With peers,
+ * jobs are enqueued through a second engine on the same namespace that serves nothing, so each
+ * reaches the handler's engine the way work written through another node does.
  */
 public final class CroupierContender implements Contender {
 
@@ -36,6 +38,8 @@ public final class CroupierContender implements Contender {
 
   private final String name;
   private final Engine engine;
+  /** The engine jobs are enqueued through: {@link #engine}, or a peer that serves nothing. */
+  private final Engine producer;
   private final boolean keyed;
   private final EnqueueOptions plain;
   private final FunctionSpec spec;
@@ -44,11 +48,13 @@ public final class CroupierContender implements Contender {
    * An engine with {@code options} (namespace, fairness, claim threads already set).
    *
    * @param keyed whether jobs are split into virtual queues by {@link Job#queue()}
+   * @param peers whether jobs are enqueued through a second engine (see the class comment)
    */
-  public CroupierContender(String name, EngineOptions options, boolean keyed) {
+  public CroupierContender(String name, EngineOptions options, boolean keyed, boolean peers) {
     this.name = Objects.requireNonNull(name, "name");
     this.keyed = keyed;
     this.engine = EngineRuntime.start(options);
+    this.producer = peers ? EngineRuntime.start(options) : engine;
     this.plain = EnqueueOptions.DEFAULTS;
     this.spec = spec(keyed);
     // Producers may only enqueue for known functions: store the config before the backlog loads.
@@ -108,7 +114,7 @@ public final class CroupierContender implements Contender {
         requests.add(new JobRequest(job.tenant(), FUNCTION,
             job.encode().getBytes(StandardCharsets.UTF_8), optionsFor(job)));
       }
-      engine.enqueueBatch(requests);
+      producer.enqueueBatch(requests);
     }
   }
 
@@ -128,6 +134,9 @@ public final class CroupierContender implements Contender {
 
   @Override
   public void close() {
+    if (producer != engine) {
+      producer.close();
+    }
     engine.close();
     new KeySweeper(engine.options().redisUrl()).deleteMatching(engine.options().namespace() + ":*");
   }

@@ -105,7 +105,8 @@ public final class LatencyScenario implements Scenario {
     });
     report.table(table);
     report.note("target (DESIGN.md): p50 <= 2 ms, p99 <= 10 ms. croupier-uniform/-weighted run embedded;"
-        + " croupier-protocol goes client -> node -> worker SDK over loopback TCP."
+        + " croupier-protocol goes client -> node -> worker SDK over loopback TCP; croupier-peers enqueues"
+        + " through one engine and runs the job on another."
         + " Polling baselines back off to " + 20 + " ms when idle. Per job: Redis CPU, commands and"
         + " JVM CPU over the sampling span divided by every job it ran (warm-up included), so idle"
         + " polling between jobs counts");
