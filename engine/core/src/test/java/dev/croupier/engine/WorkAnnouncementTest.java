@@ -41,8 +41,10 @@ class WorkAnnouncementTest {
       LinkedBlockingQueue<String> started = new LinkedBlockingQueue<>();
       worker.engine().register(spec, 4, job -> started.add(job.id()));
       Thread.sleep(200); // the worker's loops have claimed once and sleep on the slow poll
-      // One at a time, so each lands on an empty ready set while the worker sleeps.
-      for (int i = 0; i < 5; i++) {
+      // One at a time, so each lands on an empty ready set while the worker sleeps, or while it
+      // finishes a round whose claim came just before: that round holds every free credit, and
+      // the announcement must still wake the loop (an engine serves a function, credits or not).
+      for (int i = 0; i < 200; i++) {
         String id = producer.engine().enqueue("t" + i, "f", new byte[] {1}, EnqueueOptions.DEFAULTS).jobId();
         assertThat(started.poll(5, TimeUnit.SECONDS)).as("job %d started without a poll", i).isEqualTo(id);
       }

@@ -15,6 +15,15 @@ public interface JobSink {
   /** Functions this sink may have credits for right now. */
   Set<String> functions();
 
+  /**
+   * Whether this sink takes jobs of {@code function} at all, with credits free now or not (its
+   * credits may all be reserved by a claim round in flight, or out with jobs that will end). By
+   * default, whether {@link #functions} names it.
+   */
+  default boolean serves(String function) {
+    return functions().contains(function);
+  }
+
   /** Reserves up to {@code max} slots for {@code function}; returns how many it got (maybe 0). */
   int reserve(String function, int max);
 

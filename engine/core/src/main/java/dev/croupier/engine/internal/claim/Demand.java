@@ -29,10 +29,13 @@ public final class Demand {
     sinks.remove(sink);
   }
 
-  /** Whether some sink takes jobs of {@code function} (has credits for it now or may have). */
+  /**
+   * Whether some sink takes jobs of {@code function}, with credits free now or not
+   * ({@link JobSink#serves}).
+   */
   public boolean serves(String function) {
     for (JobSink sink : sinks) {
-      if (sink.functions().contains(function)) {
+      if (sink.serves(function)) {
         return true;
       }
     }

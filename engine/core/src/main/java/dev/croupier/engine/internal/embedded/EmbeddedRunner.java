@@ -92,6 +92,11 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   }
 
   @Override
+  public boolean serves(String function) {
+    return functions.containsKey(function);
+  }
+
+  @Override
   public int reserve(String function, int max) {
     Function f = functions.get(function);
     return f == null ? 0 : f.slots.reserve(max);

@@ -167,6 +167,11 @@ final class WorkerRegistry implements JobSink {
   }
 
   @Override
+  public boolean serves(String function) {
+    return pools.containsKey(function); // a pool goes with its last connection
+  }
+
+  @Override
   public int reserve(String function, int max) {
     Pool p = pools.get(function);
     if (p == null || max <= 0) {
