@@ -45,6 +45,7 @@ import dev.croupier.engine.redis.RedisClients;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import dev.croupier.engine.internal.redis.ShardChannels;
 import dev.croupier.engine.internal.redis.RedisVersion;
+import dev.croupier.engine.internal.script.Coalescer;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -209,16 +211,10 @@ public final class RealEngine implements Engine {
     if (requests.isEmpty()) {
       return List.of();
     }
-    JobTracing.Enqueue trace = options.tracing().enqueue(requests);
-    List<EnqueueResult> out;
-    try (JobTracing.Scope scope = trace.makeCurrent()) {
-      out = enqueuer.enqueue(trace.requests());
-    } catch (RuntimeException e) {
-      trace.end(null, e);
-      throw e;
-    }
-    enqueued(trace, out);
-    return out;
+    // The same path as the async one, validated (or, on a config cache miss, run whole) on this
+    // thread: what follows a stored enqueue, the claim loops' signal first, runs on the writer
+    // thread as soon as Redis answers, not after this thread has woken up to the answer.
+    return Coalescer.join(enqueueBatchAsync(requests, Runnable::run));
   }
 
   @Override
@@ -226,10 +222,16 @@ public final class RealEngine implements Engine {
     if (requests.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
+    return enqueueBatchAsync(requests, blockingEnqueues);
+  }
+
+  /** Enqueues through the writer; an enqueue that must read a config first runs on {@code blocking}. */
+  private CompletableFuture<List<EnqueueResult>> enqueueBatchAsync(List<JobRequest> requests,
+      Executor blocking) {
     JobTracing.Enqueue trace = options.tracing().enqueue(requests);
     CompletableFuture<List<EnqueueResult>> sent;
     try (JobTracing.Scope scope = trace.makeCurrent()) {
-      sent = enqueuer.enqueueAsync(trace.requests(), blockingEnqueues);
+      sent = enqueuer.enqueueAsync(trace.requests(), blocking);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
