@@ -15,14 +15,10 @@
   ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] status retention ms (0 = keep no
                                                       status record but a watched job's)
   ARGV[4] virtual-time retention ms                   ARGV[5] 1 = weights count
-  ARGV[6..] per job, 8 values: id, lease token, outcome (s = success, r = retry, f = fail for good),
+  ARGV[6..] per job, 7 values: id, lease token, outcome (s = success, r = retry, f = fail for good),
             cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1)
-            (for a retry; 0 otherwise), awaited ('1': the engine has an await of this job; ''
-            otherwise)
-  Returns one code per job: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua); then, for each
-  awaited job that this call ended (succeeded, or dead), its id, the number n of values that
-  follow and its record's n field, value strings: the engine answers its awaits from them without
-  a lookup of its own (the done channel still tells every other engine). One flat list.
+            (for a retry; 0 otherwise)
+  Returns one code per job: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
 ]]
 local rcall = redis.call
 -- @include codes
@@ -42,18 +38,9 @@ local settlement = newSettlement() -- cost corrections, written once per tenant 
 local gone = {} -- succeeded jobs' inflight entries, removed with one ZREM
 local dropped = {} -- succeeded jobs' records when no status record is kept
 local queues = {} -- queue id -> {tenant, function, counter field}: a batch often ends several of one queue
-local records = {} -- awaited jobs that ended here: id, n, then their records' fields and values
--- The record of an awaited job that ended, read before the batch's UNLINK could drop it.
-local function keepRecord(id, jobKey)
-  local all = rcall('HGETALL', jobKey)
-  records[#records + 1] = id
-  records[#records + 1] = #all
-  for _, v in ipairs(all) do records[#records + 1] = v end
-end
-for i = 6, #ARGV, 8 do
+for i = 6, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
-  local awaited = ARGV[i + 7] == '1'
   local jobKey = Key.job(P, id)
   local f = rcall('HMGET', jobKey, 'st', 'lt', 'q', 'lc', 'w', 'ec', 'a', 'ef')
   if not f[1] or f[2] ~= token then
@@ -81,12 +68,9 @@ for i = 6, #ARGV, 8 do
       else
         dropped[#dropped + 1] = jobKey -- no status record kept: deleted with the batch's one UNLINK
       end
-      if awaited then keepRecord(id, jobKey) end
     else
       local at = retryTime(P, fn, tonumber(f[7]), now, retryAt, u)
-      if failAttempt(P, jobKey, id, now, at, err, outcome == 'f') == 'dead' and awaited then
-        keepRecord(id, jobKey)
-      end
+      failAttempt(P, jobKey, id, now, at, err, outcome == 'f')
     end
     out[#out + 1] = Code.OK
   end
@@ -96,5 +80,4 @@ callInChunks('UNLINK', nil, dropped) -- UNLINK: a big record is freed off the ma
 flushSettlement(P, settlement, weighted, vtRetention)
 flushTally(P, tally, now)
 flushCounts(P)
-for _, v in ipairs(records) do out[#out + 1] = v end
 return out

@@ -121,6 +121,7 @@ public final class RealEngine implements Engine {
       this.config = new ConfigStore(redis, keys, options.configCacheTtl(),
           options.registeredFunctionLifetime());
       config.mirrorPausedFunctions();
+      this.completer = new Completer(scripts, keys, options);
       this.admin = new JobAdmin(redis, scripts, keys, options);
       this.waits = new WaitRecorder(redis, keys);
       // Each leased job feeds both wait figures: the Micrometer timer (from when it became due)
@@ -136,7 +137,6 @@ public final class RealEngine implements Engine {
       this.scheduler = JobExecutor.newTimer(2,
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(scripts, keys, admin, scheduler);
-      this.completer = new Completer(scripts, keys, options, watcher);
       this.enqueuer = new Enqueuer(scripts, keys, config, options,
           Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), id);
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,

@@ -5,7 +5,6 @@ import dev.croupier.api.JobInfo;
 import dev.croupier.api.execution.Timeouts;
 import dev.croupier.engine.internal.keys.JobIds;
 import dev.croupier.engine.internal.keys.KeySchema;
-import dev.croupier.engine.internal.lease.Completer;
 import dev.croupier.engine.internal.redis.ShardChannels;
 import dev.croupier.engine.internal.script.Args;
 import dev.croupier.engine.internal.script.Coalescer;
@@ -53,15 +52,11 @@ import org.slf4j.LoggerFactory;
  * notes it for an await that comes later. That note is a cache (bounded, and dropped a while after
  * the end): an await that finds none marks and reads the job as any other.
  *
- * <p>A job this engine completes while it is awaited here is answered from the completion's
- * reply ({@link Completer.Awaits}): the script returns the record of an awaited job it ends, and the
- * announcement of that end, which reaches this engine too, is not looked up.
- *
  * <p>Watching costs no round trip per job under load: what concurrent watchers ask for goes out
  * together (one {@code watchJobs} call per shard per flush), and the ends announced meanwhile are
  * looked up together (one pipeline of HGETALLs per flush); an idle watch goes out at once.
  */
-public final class CompletionWatcher implements AutoCloseable, Completer.Awaits {
+public final class CompletionWatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CompletionWatcher.class);
   /** Most jobs one flush marks or looks up. */
@@ -125,12 +120,6 @@ public final class CompletionWatcher implements AutoCloseable, Completer.Awaits 
   private final Queue<Resolved> resolved = new ConcurrentLinkedQueue<>();
   /** Whether a resolver thread is draining {@link #resolved} (or about to). */
   private final AtomicBoolean resolving = new AtomicBoolean();
-  /**
-   * Awaited jobs whose completion this engine is sending ({@link #completing}), each with whether
-   * their end was announced meanwhile: the completion's reply brings the record of a job it ended,
-   * so the announcement's lookup is held back until {@link #finished} says whether it did.
-   */
-  private final Map<String, AtomicBoolean> completingHere = new ConcurrentHashMap<>();
 
   /** A watcher re-checking on {@code scheduler}; it hears of ends through {@link #channels()}. */
   public CompletionWatcher(ScriptRegistry scripts, KeySchema keys, JobAdmin admin,
@@ -249,20 +238,15 @@ public final class CompletionWatcher implements AutoCloseable, Completer.Awaits 
         log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, err);
         return;
       }
-      queueResolved(new Resolved(jobId, found.get(0)));
-    });
-  }
-
-  /** Queues a looked-up end for the resolver, starting a drain unless one runs. */
-  private void queueResolved(Resolved r) {
-    resolved.add(r);
-    if (resolving.compareAndSet(false, true)) {
-      try {
-        resolver.execute(this::drainResolved);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closing
+      resolved.add(new Resolved(jobId, found.get(0)));
+      if (resolving.compareAndSet(false, true)) {
+        try {
+          resolver.execute(this::drainResolved);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closing
+        }
       }
-    }
+    });
   }
 
   /**
@@ -325,50 +309,8 @@ public final class CompletionWatcher implements AutoCloseable, Completer.Awaits 
   private void forget(String jobId, CompletableFuture<JobInfo> f) {
     waiting.computeIfPresent(jobId, (k, w) -> {
       w.futures().remove(f);
-      if (w.futures().isEmpty()) {
-        completingHere.remove(jobId); // nobody here waits for what its completion brings
-        return null;
-      }
-      return w;
+      return w.futures().isEmpty() ? null : w;
     });
-  }
-
-  /**
-   * A completion of {@code jobId} is about to be sent from this engine: true when the job is
-   * awaited here, and then {@link #finished} must follow. Its end, if announced meanwhile, is
-   * not looked up: the completion's reply brings the record.
-   */
-  @Override
-  public boolean completing(String jobId) {
-    if (!waiting.containsKey(jobId)) {
-      return false;
-    }
-    completingHere.put(jobId, new AtomicBoolean());
-    return true;
-  }
-
-  /**
-   * The completion of {@link #completing} settled: with the job's record when it ended the job
-   * (its awaits are answered from it), else empty, and then an end announced meanwhile (by
-   * another engine: a stale lease, a cancel) is looked up now.
-   */
-  @Override
-  public void finished(String jobId, Optional<Map<String, String>> record) {
-    if (record.isPresent()) {
-      // Its entry stays until the awaits are answered (forget drops it with the last one), so
-      // the announcement of this end, which may come after the reply, is not looked up either.
-      JobInfo info = JobAdmin.toInfo(jobId, record.get(), System.currentTimeMillis());
-      expected.asMap().computeIfPresent(jobId, (id, e) -> {
-        e.endedAt = System.currentTimeMillis();
-        return e;
-      });
-      queueResolved(new Resolved(jobId, Optional.of(info)));
-      return;
-    }
-    AtomicBoolean announced = completingHere.remove(jobId);
-    if (announced != null && announced.get()) {
-      resolve(jobId);
-    }
   }
 
   /** What listens on every shard's done channel: the ids of watched jobs that ended. */
@@ -381,14 +323,6 @@ public final class CompletionWatcher implements AutoCloseable, Completer.Awaits 
           e.endedAt = System.currentTimeMillis();
           return e;
         });
-        // Completed from here: its reply brings the record, or finished() looks it up. Atomic
-        // with finished()'s removal, so the end is never dropped between the two.
-        if (completingHere.computeIfPresent(jobId, (id, announced) -> {
-          announced.set(true);
-          return announced;
-        }) != null) {
-          return;
-        }
         resolve(jobId); // nothing, when nobody here awaits it (watched by another engine's caller)
       }
 

@@ -15,10 +15,7 @@ import dev.croupier.engine.internal.script.Script;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import dev.croupier.engine.spi.Leases;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,60 +32,20 @@ public final class Completer implements AutoCloseable {
   /** Most completions in one script call: bounds how long a call holds Redis (a flush sends several, pipelined). */
   static final int MAX_BATCH = 128;
 
-  /**
-   * One completion on its way: its shard, the 8 script arguments (see completeJobs-1.lua), and
-   * whether this engine awaits the job ({@link Awaits#completing}).
-   */
-  private record Entry(int shard, List<Object> args, String jobId, boolean awaited) {}
-
-  /**
-   * This engine's awaits of job ends. A completion of an awaited job asks the script for the
-   * job's record should it end the job, so the awaits are answered from the completion's reply
-   * without a lookup of their own.
-   */
-  public interface Awaits {
-    /**
-     * Whether {@code jobId}, whose completion is about to be queued, is awaited here; if so,
-     * {@link #finished} follows once the completion settled, whatever happened.
-     */
-    boolean completing(String jobId);
-
-    /**
-     * The completion of an awaited job settled: with the job's record when it ended it (succeeded
-     * or dead), else empty (retried, refused, or not sent: Redis failed).
-     */
-    void finished(String jobId, Optional<Map<String, String>> record);
-
-    /** Awaits nothing. */
-    Awaits NONE = new Awaits() {
-      @Override
-      public boolean completing(String jobId) {
-        return false;
-      }
-
-      @Override
-      public void finished(String jobId, Optional<Map<String, String>> record) {}
-    };
-  }
+  /** One completion on its way: its shard and the 7 script arguments (see completeJobs-1.lua). */
+  private record Entry(int shard, List<Object> args) {}
 
   private final ScriptRegistry scripts;
   private final KeySchema keys;
   private final EngineOptions options;
   private final Coalescer<Entry, ReplyCode> batcher;
   private final Coalescer<Extension, ReplyCode> extensions;
-  private final Awaits awaits;
 
   /** A completer writing through {@code scripts}. */
   public Completer(ScriptRegistry scripts, KeySchema keys, EngineOptions options) {
-    this(scripts, keys, options, Awaits.NONE);
-  }
-
-  /** A completer writing through {@code scripts} that answers {@code awaits} from its replies. */
-  public Completer(ScriptRegistry scripts, KeySchema keys, EngineOptions options, Awaits awaits) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.options = Objects.requireNonNull(options, "options");
-    this.awaits = Objects.requireNonNull(awaits, "awaits");
     this.batcher = new Coalescer<>("croupier-completions", MAX_BATCH, this::flush);
     this.extensions = new Coalescer<>("croupier-heartbeats", MAX_BATCH * 4, this::flushExtensions);
   }
@@ -121,9 +78,6 @@ public final class Completer implements AutoCloseable {
   }
 
   private List<Entry> entries(List<Leases.Completion> completions) {
-    for (Leases.Completion c : completions) {
-      JobIds.shardOf(c.jobId(), keys.shards()); // a malformed id refuses them all before any is marked awaited
-    }
     List<Entry> entries = new ArrayList<>(completions.size());
     for (Leases.Completion c : completions) {
       entries.add(entry(c.jobId(), c.leaseToken(), c.outcome()));
@@ -139,7 +93,7 @@ public final class Completer implements AutoCloseable {
 
   private Entry entry(String jobId, String leaseToken, Outcome outcome) {
     int shard = JobIds.shardOf(jobId, keys.shards());
-    List<Object> args = new ArrayList<>(8);
+    List<Object> args = new ArrayList<>(7);
     args.add(jobId);
     args.add(leaseToken);
     switch (outcome) {
@@ -165,9 +119,7 @@ public final class Completer implements AutoCloseable {
     // The jitter of a retry's backoff; nothing else draws on it, and formatting a random double
     // costs more than the rest of the entry.
     args.add(outcome instanceof Outcome.Retry ? Double.toString(ThreadLocalRandom.current().nextDouble()) : "0");
-    boolean awaited = awaits.completing(jobId);
-    args.add(awaited ? "1" : "");
-    return new Entry(shard, args, jobId, awaited);
+    return new Entry(shard, args);
   }
 
   /** Extends a running job's lease by the lease timeout it was leased with. */
@@ -204,32 +156,8 @@ public final class Completer implements AutoCloseable {
     }, Replies::codes);
   }
 
-  /**
-   * One completeJobs call per shard (several shards in one pipeline); codes in entry order. The
-   * awaited jobs among the entries hear how their completion went, also when it failed.
-   */
+  /** One completeJobs call per shard (several shards in one pipeline); codes in entry order. */
   private List<ReplyCode> flush(List<Entry> entries) {
-    Map<String, Map<String, String>> ended = new HashMap<>();
-    try {
-      List<ReplyCode> codes = send(entries, ended);
-      for (Entry e : entries) {
-        if (e.awaited()) {
-          awaits.finished(e.jobId(), Optional.ofNullable(ended.get(e.jobId())));
-        }
-      }
-      return codes;
-    } catch (RuntimeException err) {
-      for (Entry e : entries) {
-        if (e.awaited()) {
-          awaits.finished(e.jobId(), Optional.empty());
-        }
-      }
-      throw err;
-    }
-  }
-
-  /** Sends the entries; the records of awaited jobs they ended go to {@code ended}. */
-  private List<ReplyCode> send(List<Entry> entries, Map<String, Map<String, String>> ended) {
     long now = options.clock().millis();
     return ShardBatches.run(scripts, entries, Entry::shard, MAX_BATCH, (shard, part) -> {
       Args a = Args.of().add(keys.prefix(shard)).add(now).add(options.statusRetention().toMillis())
@@ -245,11 +173,7 @@ public final class Completer implements AutoCloseable {
         }
       }
       return new ScriptRegistry.Call(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(shard)).list(), a.list());
-    }, reply -> {
-      Replies.Completed c = Replies.completed(reply);
-      ended.putAll(c.records());
-      return c.codes();
-    });
+    }, Replies::codes);
   }
 
   private static String truncate(String error) {

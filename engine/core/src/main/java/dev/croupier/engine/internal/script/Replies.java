@@ -99,41 +99,7 @@ public final class Replies {
     return reply == null || reply instanceof byte[] b && b.length == 0;
   }
 
-  /**
-   * What one {@code completeJobs} call answered: a code per completion, in order, and the records
-   * (field to value) of the awaited jobs it ended, by id.
-   */
-  public record Completed(List<ReplyCode> codes, Map<String, Map<String, String>> records) {}
-
-  /**
-   * The reply of {@code completeJobs}: one code per completion (integers), then per awaited job it
-   * ended its id, a count n and n field, value strings.
-   */
-  public static Completed completed(Object reply) {
-    List<Object> r = asList(reply);
-    List<ReplyCode> codes = new ArrayList<>(r.size());
-    int at = 0;
-    while (at < r.size() && r.get(at) instanceof Long) {
-      codes.add(code(r.get(at++)));
-    }
-    Map<String, Map<String, String>> records = new HashMap<>();
-    while (at < r.size()) {
-      String id = asString(r.get(at));
-      int n = (int) asLong(r.get(at + 1));
-      Map<String, String> fields = new HashMap<>();
-      for (int k = 0; k < n; k += 2) {
-        fields.put(asString(r.get(at + 2 + k)), asString(r.get(at + 3 + k)));
-      }
-      records.put(id, fields);
-      at += 2 + n;
-    }
-    return new Completed(codes, records);
-  }
-
-  /**
-   * A reply of codes only, one per entry in order: {@code extendLeases}, or {@code completeJobs}
-   * when it was asked about no awaited job.
-   */
+  /** The reply of {@code completeJobs}: one code per completion, in order. */
   public static List<ReplyCode> codes(Object reply) {
     List<Object> r = asList(reply);
     List<ReplyCode> out = new ArrayList<>(r.size());

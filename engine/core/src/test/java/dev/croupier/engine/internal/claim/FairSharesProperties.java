@@ -142,7 +142,7 @@ class FairSharesProperties {
     Args a = Args.of().add(keys.prefix(0)).add(now).add(60_000).add(3_600_000).add(1);
     for (LeasedJob job : jobs) {
       a.add(job.id()).add(job.leaseToken()).add("s").add(tenants.get(index(job.tenant())).cost()).add(-1)
-          .add("").add("0.5").add("");
+          .add("").add("0.5");
     }
     List<ReplyCode> codes = Replies.codes(scripts.run(Script.COMPLETE_JOBS,
         Args.of().add(keys.inflight(0)).list(), a.list()));

@@ -104,7 +104,7 @@ class ScriptsTest {
   private List<ReplyCode> complete(List<Object[]> jobs, long retentionMs) {
     Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(retentionMs).add(3_600_000).add(1);
     for (Object[] j : jobs) {
-      a.add((String) j[0]).add((String) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5").add("");
+      a.add((String) j[0]).add((String) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
     }
     return Replies.codes(scripts.run(Script.COMPLETE_JOBS, Args.of().add(keys.inflight(0)).list(), a.list()));
   }
