@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,23 @@ class ClusterEndToEndTest {
     assertThat(runs).hasSize(150);
     assertThat(perWorker.values().stream().mapToInt(AtomicInteger::get).sum()).isGreaterThanOrEqualTo(300);
     assertThat(perWorker).as("every worker served some jobs").hasSize(3);
+  }
+
+  @Test
+  void jobsEnqueuedThroughANodeWithoutWorkers_startOnTheNodeWithThem_withoutWaitingForItsPoll()
+      throws Exception {
+    // Polls too slow to matter: each job starts on the other node only because its enqueue was
+    // announced on the shard's work channel.
+    Nodes nodes = closeLater(new Nodes(REDIS, b -> b.idlePoll(Duration.ofSeconds(30))));
+    String front = Nodes.address(nodes.start());
+    String back = Nodes.address(nodes.start());
+    LinkedBlockingQueue<String> started = new LinkedBlockingQueue<>();
+    worker(List.of(back), 4, job -> started.add(job.payloadUtf8()));
+    CroupierClient producer = client(front);
+    for (int i = 0; i < 50; i++) {
+      producer.enqueue(JobRequest.newBuilder("tenant-" + i, "work").payload("p" + i).build());
+      assertThat(started.poll(5, TimeUnit.SECONDS)).as("job %d started without a poll", i).isEqualTo("p" + i);
+    }
   }
 
   @Test
