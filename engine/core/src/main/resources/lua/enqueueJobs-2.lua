@@ -10,7 +10,8 @@
                                                       from the shard prefix)
   ARGV[1] shard prefix      ARGV[2] tenant            ARGV[3] function    ARGV[4] queue id
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
-  ARGV[7] the engine's id (announcements of new work it makes skip it: lua/includes/fair.lua)
+  ARGV[7] the engine's id (announcements of new work it makes skip it: lua/includes/fair.lua), or
+          '-' when the engine takes these jobs at once itself: then nothing is announced
   ARGV[8..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
             ('' = none; the engine names it, hashing the caller's key), its field ('' = the key
             is a string of its own; else the key is its call's hash of retry keys and this the
@@ -38,7 +39,7 @@ local earliest = nil
 -- one HMGET first, and the new ones written with one HSET and one PEXPIRE (its longest window)
 -- at the end, instead of an HSETNX per job.
 local retry = {} -- hash -> {fields = {field -> id or false}, names = {...}, new = {...}, window}
-workOrigin = ARGV[7]
+if ARGV[7] == '-' then workQuiet = true else workOrigin = ARGV[7] end
 local i = 8
 while i <= #ARGV do
   if ARGV[i + 6] ~= '' then

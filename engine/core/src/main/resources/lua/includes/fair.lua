@@ -26,9 +26,12 @@
 -- timer gaining an earlier head. Under load the ready sets are seldom empty and the heads seldom
 -- move earlier, so little is published. The message is '<origin> <function>' (function '' for
 -- the timer). A script that knows its engine sets workOrigin to the engine's id: that engine wakes
--- its own claim loops directly and skips its own messages; '' reaches every engine.
-local workOrigin = ''
+-- its own claim loops directly and skips its own messages; '' reaches every engine. An engine
+-- that takes the work it writes at once itself (it serves the function and has free credits)
+-- sets workQuiet: nobody else needs waking, and an idle job costs no message.
+local workOrigin, workQuiet = '', false
 local function announceWork(P, fn)
+  if workQuiet then return end
   rcall('PUBLISH', Key.workChannel(P), workOrigin .. ' ' .. fn)
 end
 

@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Engines on one Redis tell each other of new work on the shard's work channel, so work written
@@ -72,6 +73,34 @@ class WorkAnnouncementTest {
       assertThat(startedAt).as("started within 10 s of a 30 s poll").hasSize(1);
       assertThat(startedAt.get(0) - enqueuedAt).as("not before it was due").isGreaterThanOrEqualTo(500);
     }
+  }
+
+  @Test
+  void anEngineThatTakesTheJobsItEnqueuesAtOnce_announcesNothing() throws Exception {
+    String ns = REDIS.newNamespace();
+    try (EngineRuntime alone = EngineRuntime.host(options(ns).build());
+        RedisClient redis = REDIS.client()) {
+      LinkedBlockingQueue<String> started = new LinkedBlockingQueue<>();
+      // More slots than jobs: a slot is free again only once its job's completion has landed,
+      // and an engine with every slot taken rightly announces what it cannot take itself.
+      alone.engine().register(FunctionSpec.newBuilder("f").build(), 64, job -> started.add(job.id()));
+      Thread.sleep(200);
+      long before = publishes(redis);
+      for (int i = 0; i < 20; i++) {
+        String id = alone.engine().enqueue("t" + i, "f", new byte[] {1}, EnqueueOptions.DEFAULTS).jobId();
+        assertThat(started.poll(5, TimeUnit.SECONDS)).isEqualTo(id);
+      }
+      assertThat(publishes(redis) - before).as("messages published for 20 idle jobs").isZero();
+    }
+  }
+
+  private static long publishes(RedisClient redis) {
+    for (String line : redis.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_publish:")) {
+        return Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+      }
+    }
+    return 0;
   }
 
   @Test

@@ -138,7 +138,7 @@ public final class RealEngine implements Engine {
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(scripts, keys, admin, scheduler);
       this.enqueuer = new Enqueuer(scripts, keys, config, options,
-          Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), id);
+          Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), id, demand::hasRoom);
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);

@@ -24,6 +24,16 @@ public interface JobSink {
     return functions().contains(function);
   }
 
+  /**
+   * Whether this sink has room for a job of {@code function} now or once the claim round in
+   * flight ends: a credit free, or reserved by that round but not yet used by a job. The engine
+   * announces nothing to other engines for jobs it writes of such a function: it takes them
+   * itself. By default, whether {@link #functions} names it.
+   */
+  default boolean hasRoom(String function) {
+    return functions().contains(function);
+  }
+
   /** Reserves up to {@code max} slots for {@code function}; returns how many it got (maybe 0). */
   int reserve(String function, int max);
 

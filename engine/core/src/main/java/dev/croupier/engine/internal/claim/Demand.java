@@ -42,6 +42,16 @@ public final class Demand {
     return false;
   }
 
+  /** Whether some sink has room for a job of {@code function} ({@link JobSink#hasRoom}). */
+  public boolean hasRoom(String function) {
+    for (JobSink sink : sinks) {
+      if (sink.hasRoom(function)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Reserves up to {@code perFunction} credits for every function some sink serves. */
   public Credits reserve(int perFunction) {
     Credits credits = new Credits();

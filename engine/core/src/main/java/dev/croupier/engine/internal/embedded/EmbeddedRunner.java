@@ -97,6 +97,12 @@ public final class EmbeddedRunner implements JobSink, AutoCloseable {
   }
 
   @Override
+  public boolean hasRoom(String function) {
+    Function f = functions.get(function);
+    return f != null && f.slots.running() < f.slots.max(); // free, or reserved by a round
+  }
+
+  @Override
   public int reserve(String function, int max) {
     Function f = functions.get(function);
     return f == null ? 0 : f.slots.reserve(max);

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Validates enqueue requests in the caller's thread, then writes them together with whatever
@@ -52,6 +53,7 @@ public final class Enqueuer implements AutoCloseable {
       new Coalescer<>("croupier-enqueues", MAX_JOBS_PER_FLUSH, this::write);
   private final WatchedJobs watched;
   private final String origin;
+  private final Predicate<String> takenHere;
 
   /**
    * Told of jobs enqueued watched ({@code EnqueueOptions.watched}): their ids before they are
@@ -86,22 +88,25 @@ public final class Enqueuer implements AutoCloseable {
 
   /** An enqueuer writing through {@code scripts}. */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options) {
-    this(scripts, keys, config, options, WatchedJobs.NONE, "");
+    this(scripts, keys, config, options, WatchedJobs.NONE, "", function -> false);
   }
 
   /**
    * An enqueuer writing through {@code scripts} that tells {@code watched} of watched jobs, for
    * the engine {@code origin} (its id: the work its writes announce on the shard's work channel
-   * is marked as its own, since it wakes its own claim loops directly; "" for none).
+   * is marked as its own, since it wakes its own claim loops directly; "" for none), which takes
+   * new jobs of the functions {@code takenHere} accepts at once itself (it serves them and has
+   * free credits): their writes announce nothing.
    */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options,
-      WatchedJobs watched, String origin) {
+      WatchedJobs watched, String origin, Predicate<String> takenHere) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.config = Objects.requireNonNull(config, "config");
     this.options = Objects.requireNonNull(options, "options");
     this.watched = Objects.requireNonNull(watched, "watched");
     this.origin = Objects.requireNonNull(origin, "origin");
+    this.takenHere = Objects.requireNonNull(takenHere, "takenHere");
   }
 
   /** A validated job, ready to write. */
@@ -273,7 +278,7 @@ public final class Enqueuer implements AutoCloseable {
     int shard = first.shard;
     Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.queueList(shard, first.queueId));
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
-        .add(now).add(first.keyed).add(origin);
+        .add(now).add(first.keyed).add(takenHere.test(first.function) ? "-" : origin);
     for (Job j : group) {
       a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score);
       RetryKeys.Parsed retry = RetryKeys.parse(j.idempotencyKey);

@@ -62,7 +62,7 @@ class EnqueuerAsyncTest {
           synchronized (expected) {
             expected.removeAll(ids);
           }
-        }), "");
+        }), "", function -> false);
   }
 
   @AfterEach

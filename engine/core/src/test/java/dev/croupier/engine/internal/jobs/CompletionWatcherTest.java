@@ -59,7 +59,7 @@ class CompletionWatcherTest {
     ConfigStore config = new ConfigStore(redis, keys, Duration.ofSeconds(2));
     config.configureFunction(FunctionSpec.newBuilder("f").build());
     enqueuer = new Enqueuer(scripts, keys, config, options,
-        Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), "");
+        Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), "", function -> false);
   }
 
   @AfterEach

@@ -172,6 +172,22 @@ final class WorkerRegistry implements JobSink {
   }
 
   @Override
+  public boolean hasRoom(String function) {
+    Pool p = pools.get(function);
+    if (p == null) {
+      return false;
+    }
+    synchronized (p) {
+      for (Slot s : p.slots) {
+        if ((s.available > 0 || s.reserved > 0) && s.peer.canTakeWork()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
   public int reserve(String function, int max) {
     Pool p = pools.get(function);
     if (p == null || max <= 0) {
