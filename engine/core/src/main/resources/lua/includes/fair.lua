@@ -27,8 +27,8 @@
 -- move earlier, so little is published. The message is '<origin> <function>' (function '' for
 -- the timer). A script that knows its engine sets workOrigin to the engine's id: that engine wakes
 -- its own claim loops directly and skips its own messages; '' reaches every engine. An engine
--- that takes the work it writes at once itself (it serves the function and has free credits)
--- sets workQuiet: nobody else needs waking, and an idle job costs no message.
+-- that takes the work it writes at once itself (it has room for the function's jobs:
+-- JobSink.hasRoom) sets workQuiet: nobody else needs waking, and an idle job costs no message.
 local workOrigin, workQuiet = '', false
 local function announceWork(P, fn)
   if workQuiet then return end
