@@ -95,8 +95,8 @@ public final class Enqueuer implements AutoCloseable {
    * An enqueuer writing through {@code scripts} that tells {@code watched} of watched jobs, for
    * the engine {@code origin} (its id: the work its writes announce on the shard's work channel
    * is marked as its own, since it wakes its own claim loops directly; "" for none), which takes
-   * new jobs of the functions {@code takenHere} accepts at once itself (it serves them and has
-   * free credits): their writes announce nothing.
+   * new jobs of the functions {@code takenHere} accepts at once itself (it has room for them):
+   * their writes announce nothing.
    */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options,
       WatchedJobs watched, String origin, Predicate<String> takenHere) {
