@@ -34,22 +34,12 @@ public final class Demand {
    * ({@link JobSink#serves}).
    */
   public boolean serves(String function) {
-    for (JobSink sink : sinks) {
-      if (sink.serves(function)) {
-        return true;
-      }
-    }
-    return false;
+    return sinks.stream().anyMatch(sink -> sink.serves(function));
   }
 
   /** Whether some sink has room for a job of {@code function} ({@link JobSink#hasRoom}). */
   public boolean hasRoom(String function) {
-    for (JobSink sink : sinks) {
-      if (sink.hasRoom(function)) {
-        return true;
-      }
-    }
-    return false;
+    return sinks.stream().anyMatch(sink -> sink.hasRoom(function));
   }
 
   /** Reserves up to {@code perFunction} credits for every function some sink serves. */

@@ -2,7 +2,6 @@ package dev.croupier.engine.internal.claim;
 
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.ShardChannels;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,11 +27,7 @@ public final class WorkAnnouncements implements ShardChannels.Handler {
 
   /** This handler on every shard's work channel. */
   public Map<String, ShardChannels.Handler> channels(KeySchema keys) {
-    Map<String, ShardChannels.Handler> out = new HashMap<>();
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      out.put(keys.workChannel(shard), this);
-    }
-    return out;
+    return ShardChannels.onEveryShard(keys.shards(), keys::workChannel, this);
   }
 
   /** A message is "origin function": the announcing engine's id ("" if unknown), "" for the timer. */

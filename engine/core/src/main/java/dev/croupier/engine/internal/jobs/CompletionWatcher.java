@@ -17,7 +17,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -331,11 +330,7 @@ public final class CompletionWatcher implements AutoCloseable {
         recheckAll.set(true); // anything announced while it was not subscribed was missed
       }
     };
-    Map<String, ShardChannels.Handler> out = new HashMap<>();
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      out.put(keys.doneChannel(shard), done);
-    }
-    return out;
+    return ShardChannels.onEveryShard(keys.shards(), keys::doneChannel, done);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.croupier.engine.internal.redis;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
@@ -24,6 +26,16 @@ public final class ShardChannels implements AutoCloseable {
 
     /** The channel is subscribed (again): messages published before now may have been missed. */
     void subscribed();
+  }
+
+  /** {@code handler} on the channel {@code channelOf(shard)} of each of {@code shards} shards. */
+  public static Map<String, Handler> onEveryShard(int shards, IntFunction<String> channelOf,
+      Handler handler) {
+    Map<String, Handler> out = new HashMap<>();
+    for (int shard = 0; shard < shards; shard++) {
+      out.put(channelOf.apply(shard), handler);
+    }
+    return out;
   }
 
   private final UnifiedJedis redis;
