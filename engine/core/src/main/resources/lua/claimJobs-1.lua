@@ -38,7 +38,7 @@ local rcall = redis.call
 
 local P, fn, now, want = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, fnLimit, tfLimit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local backoff, retention = tonumber(ARGV[8]), tonumber(ARGV[9])
+local backoff, retentionText = tonumber(ARGV[8]), ARGV[9]
 local weighted = ARGV[10] == '1'
 local tokens = ARGV[11]
 local tokenLength = math.floor(#tokens / want)
@@ -72,8 +72,13 @@ local inflight = {} -- score, id pairs of every job leased, written with one ZAD
 local claimCache = {} -- what every pick of this claim would read alike (estimateOf)
 local taken, picks = 0, 0
 local drained = false -- whether the loop saw the ready set empty
-local deadlineText = string.format('%d', now + lease) -- what every job leased here records
-local leaseText = string.format('%d', lease)
+-- How every job of this claim is leased (leaseFrom); estimate, fresh and taken change per pick.
+-- The values are text made once: Redis formats every number a script passes it (%.17g).
+local grant = {deadline = string.format('%d', now + lease), timeout = string.format('%d', lease),
+  estimate = '', fresh = false, tokens = tokens, tokenLength = tokenLength, taken = 0,
+  inflight = inflight}
+local estimateTexts = {} -- estimate -> its text, made once per claim
+local NO_SLOTS = {} -- what a job holds when nothing limits it
 -- The lowest tenants of the ready set, read a window at a time. While each tenant served leaves
 -- the set (its last ready job taken, as with many one-job tenants), the window's next entry is
 -- the next lowest without reading again, and the window's plans come in one HMGET. A tenant that
@@ -83,7 +88,7 @@ local window, at, full, plans, departures = {}, 1, false, {}, 0
 local function readWindow()
   local span = 1
   if departures > 0 then span = math.min(want - taken, 32) + 1 end
-  window = rcall('ZRANGE', ready, 0, span, 'WITHSCORES')
+  window = rcall('ZRANGE', ready, '0', string.format('%d', span), 'WITHSCORES')
   at = 1
   full = #window == 2 * (span + 1)
   if #window > 4 then
@@ -106,7 +111,7 @@ while taken < want and picks < want * 4 + 16 do
   if not weighted then weight = 1 end
   local free = want - taken
   local held = false
-  local gone, charged = false, false -- whether the tenant left this ready set, was re-sorted
+  local gone, charged = false, false -- whether the tenant left this ready set, was re-sorted here
   if paused then
     holdTenant(P, tenant, fn, nil, now, backoff)
     held, gone = true, true
@@ -126,7 +131,7 @@ while taken < want and picks < want * 4 + 16 do
   if not held then
     local tfq = Key.tenantReady(P, tenant, fn)
     -- The two lowest: the one served, and whether another stays when it empties.
-    local q = rcall('ZRANGE', tfq, 0, 1, 'WITHSCORES')
+    local q = rcall('ZRANGE', tfq, '0', '1', 'WITHSCORES')
     if not q[1] then
       leaveReady(P, tenant, fn) -- a stale entry: nothing of this tenant is ready
       gone = true
@@ -140,13 +145,21 @@ while taken < want and picks < want * 4 + 16 do
         if left <= 0 then gone = holdQueue(P, qid, queueSuffix, now, backoff); free = 0
         elseif left < free then free = left end
       end
+      local estimate, fresh, v = 1, false, nil
+      if free > 0 then estimate, fresh, v = estimateOf(P, tenant, fn, claimCache) end
+      if v and v > tag then
+        -- Its score here is stale: a claim of another function charged it and re-sorted it only
+        -- there (chargeTenant). Re-sorted now, before anyone is served, and read again.
+        rcall('ZADD', ready, 'XX', string.format('%.17g', v), tenant)
+        free = 0
+        charged = true
+      end
       if free > 0 then
         -- As many as keep this tenant at or below the next one, and at least a turn (QUANTUM of
         -- virtual time): a tenant far behind gets its due in one step instead of one per pick,
         -- and tenants level with each other take turns of several cheap jobs (one costly one),
         -- so a pick's fixed cost is shared. Each job is charged exactly, so shares stay exact;
         -- only the interleaving coarsens, within the lag bound of one turn.
-        local estimate, fresh = estimateOf(P, tenant, fn, claimCache)
         local n = free
         if nextTag < math.huge then
           local fit = math.floor((nextTag - tag) * weight / estimate) + 1
@@ -154,11 +167,20 @@ while taken < want and picks < want * 4 + 16 do
           if fit < turn then fit = turn end
           if fit < n then n = fit end
         end
-        local slots = {fnLimit > 0 and fnSlots or false, tenantLimit > 0 and Key.tenantSlots(tenant) or false,
-          tfLimit > 0 and Key.tenantFunctionSlots(tenant, fn) or false, queueSuffix or false}
-        local grant = {deadline = deadlineText, timeout = leaseText,
-          estimate = string.format('%.17g', estimate), fresh = fresh, tokens = tokens,
-          tokenLength = tokenLength, taken = taken, inflight = inflight}
+        local slots = NO_SLOTS
+        if fnLimit > 0 or tenantLimit > 0 or tfLimit > 0 or queueSuffix then
+          slots = {}
+          if fnLimit > 0 then slots[#slots + 1] = fnSlots end
+          if tenantLimit > 0 then slots[#slots + 1] = Key.tenantSlots(tenant) end
+          if tfLimit > 0 then slots[#slots + 1] = Key.tenantFunctionSlots(tenant, fn) end
+          if queueSuffix then slots[#slots + 1] = queueSuffix end
+        end
+        local text = estimateTexts[estimate]
+        if not text then
+          text = string.format('%.17g', estimate)
+          estimateTexts[estimate] = text
+        end
+        grant.estimate, grant.fresh, grant.taken = text, fresh, taken
         local leased, head = leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimits, out)
         taken = taken + leased
         if leased > 0 and tag > sys then sys = tag end
@@ -183,7 +205,7 @@ while taken < want and picks < want * 4 + 16 do
         -- Charged after the queue was filed: a tenant that just left this function's ready set
         -- is re-sorted only where it still is.
         if leased > 0 then
-          chargeTenant(P, tenant, tag, leased * estimate / weight, retention)
+          chargeTenant(P, tenant, tag, leased * estimate / weight, retentionText, not gone and fn)
           charged = true
         end
       end
@@ -198,7 +220,7 @@ while taken < want and picks < want * 4 + 16 do
 end
 callInChunks('ZADD', Key.inflight(P), inflight)
 if sys > systemTime(P) then rcall('SET', Key.systemTime(P), string.format('%.17g', sys)) end
-local nextTimer = rcall('ZRANGE', Key.timer(P), 0, 0, 'WITHSCORES')
+local nextTimer = rcall('ZRANGE', Key.timer(P), '0', '0', 'WITHSCORES')
 out[2] = nextTimer[2] or -1
 if not drained and rcall('EXISTS', ready) == 1 then out[3] = 1 end
 flushCounts(P)

@@ -39,16 +39,16 @@ end
 -- earliest head.
 local function addTimer(P, score, entry)
   local timer = Key.timer(P)
-  local head = rcall('ZRANGE', timer, 0, 0, 'WITHSCORES')
+  local head = rcall('ZRANGE', timer, '0', '0', 'WITHSCORES')
   rcall('ZADD', timer, score, entry)
   if not head[2] or score < tonumber(head[2]) then announceWork(P, '') end
 end
 
 -- The score of a queue's first job, or nil when it has none.
 local function queueHead(P, qid, now)
-  local first = rcall('ZRANGE', Key.queue(P, qid), 0, 0, 'WITHSCORES')
+  local first = rcall('ZRANGE', Key.queue(P, qid), '0', '0', 'WITHSCORES')
   local head = first[1] and tonumber(first[2]) or nil
-  local listed = rcall('LINDEX', Key.queueList(P, qid), 0)
+  local listed = rcall('LINDEX', Key.queueList(P, qid), '0')
   if listed then
     local t = math.min(jobTime(listed), now)
     if head == nil or t < head then head = t end
@@ -63,19 +63,20 @@ end
 -- set); otherwise both places are read `limit` + 1 deep and merged by (score, id).
 local function firstDue(P, qid, limit, now, take)
   local queue, list = Key.queue(P, qid), Key.queueList(P, qid)
-  local scored = rcall('ZRANGE', queue, 0, limit, 'WITHSCORES')
+  local upto = string.format('%d', limit) -- text: Redis would format a number with %.17g
+  local scored = rcall('ZRANGE', queue, '0', upto, 'WITHSCORES')
   local ids, inList = {}, {}
   if take and not scored[1] then
-    ids = rcall('LPOP', list, limit) or {} -- false when the list is empty
+    ids = rcall('LPOP', list, upto) or {} -- false when the list is empty
     for k = 1, #ids do inList[k] = true end
     local head = nil
     if #ids == limit then
-      local nextId = rcall('LINDEX', list, 0)
+      local nextId = rcall('LINDEX', list, '0')
       if nextId then head = math.min(jobTime(nextId), now) end
     end
     return ids, inList, head
   end
-  local listed = rcall('LRANGE', list, 0, limit)
+  local listed = rcall('LRANGE', list, '0', upto)
   local z, l = 0, 0
   local listScore = nil -- the score of listed[l + 1], decoded once
   local head = nil
@@ -151,7 +152,7 @@ end
 local function readyQueue(P, qid, tenant, fn, sys, absent)
   local tfq = Key.tenantReady(P, tenant, fn)
   if absent or not rcall('ZSCORE', tfq, qid) then
-    local low = rcall('ZRANGE', tfq, 0, 0, 'WITHSCORES')
+    local low = rcall('ZRANGE', tfq, '0', '0', 'WITHSCORES')
     rcall('ZADD', tfq, low[2] or 0, qid)
   end
   enterReady(P, tenant, fn, sys)
@@ -240,17 +241,26 @@ local function pullBack(P, suffix, now)
   end
 end
 
--- Moves a tenant's virtual time by `delta` and re-sorts it in every ready set it is in.
+-- Moves a tenant's virtual time by `delta` and re-sorts it in the ready sets it is in.
 -- `from` is its time before the charge when the caller knows it (its ready score), else nil.
-local function chargeTenant(P, tenant, from, delta, retention)
+-- With `onlyFn` (a claim's charge, always upward), it is re-sorted only in that function's ready
+-- set (`onlyFn` false: in none, it just left it); a lower score left in another function's ready
+-- set is stale, and the claim that meets it re-sorts it before serving anyone (estimateOf reads
+-- the virtual time), so nobody is served out of order and a charge costs no SMEMBERS.
+-- `retention` is in ms (a number or its text).
+local function chargeTenant(P, tenant, from, delta, retention, onlyFn)
   local key = Key.tenantTime(P, tenant)
   if from == nil then
     if delta == 0 then return end
     from = tenantTime(P, tenant, systemTime(P))
   end
-  local v = from + delta
-  rcall('HSET', key, 'v', string.format('%.17g', v))
+  local v = string.format('%.17g', from + delta)
+  rcall('HSET', key, 'v', v)
   rcall('PEXPIRE', key, retention)
+  if onlyFn ~= nil then
+    if onlyFn then rcall('ZADD', Key.ready(P, onlyFn), 'XX', v, tenant) end
+    return
+  end
   for _, fn in ipairs(rcall('SMEMBERS', Key.tenantFunctions(P, tenant))) do
     rcall('ZADD', Key.ready(P, fn), 'XX', v, tenant)
   end
@@ -258,10 +268,12 @@ end
 
 -- What a job of `fn` is expected to cost for `tenant`: its own average, else the function's
 -- (every tenant's), else 1 ms. Never under 1 ms. The second result is true when it is not the
--- tenant's own (its first jobs of `fn`): their completion must start the tenant's average.
+-- tenant's own (its first jobs of `fn`): their completion must start the tenant's average. The
+-- third is the tenant's stored virtual time (nil when it has none), read in the same command.
 -- `cache` (a table, or nil) keeps the function's average across the picks of one call.
 local function estimateOf(P, tenant, fn, cache)
-  local c = rcall('HGET', Key.tenantTime(P, tenant), 'c:' .. fn)
+  local stored = rcall('HMGET', Key.tenantTime(P, tenant), 'c:' .. fn, 'v')
+  local c, v = stored[1], stored[2] and tonumber(stored[2]) or nil
   local fresh = not c
   if fresh then
     if cache and cache.fnCost ~= nil then
@@ -272,8 +284,8 @@ local function estimateOf(P, tenant, fn, cache)
     end
   end
   c = tonumber(c or '1')
-  if c < 1 then return 1, fresh end
-  return c, fresh
+  if c < 1 then return 1, fresh, v end
+  return c, fresh, v
 end
 
 -- A tenant's plan, mirrored into its shard by configureTenant: weight, concurrency limit, paused.
@@ -286,12 +298,18 @@ local function planOf(P, tenant, stored)
   return tonumber(w), tonumber(l), p == '1'
 end
 
+-- Takes a job that firstDue read without taking out of its place (a short scan of the list:
+-- it is among the first few).
+local function takeOut(queue, list, inList, id)
+  if inList then rcall('LREM', list, 1, id) else rcall('ZREM', queue, id) end
+end
+
 -- Leases up to `n` due jobs of queue `qid` (of `tenant`), appending each to `reply` as claimJobs
 -- answers it (flat: id, tenant, payload, attempt, max attempts, enqueued-at, headers, due-at, n,
 -- then n key name, value pairs; enqueued-at and due-at '' when the record has none, for the
 -- engine to take from the id and from enqueued-at: no number is parsed or formatted here for
--- them). `slots` are the concurrency keys every job of the queue takes (suffixes; false where
--- unlimited); secondary keyed limits (keyNames[2..]) are checked per job, and a blocked job is
+-- them). `slots` lists the concurrency keys every job of the queue takes (suffixes; empty when
+-- nothing limits it, as for most work); secondary keyed limits (keyNames[2..]) are checked per job, and a blocked job is
 -- skipped, not leased. `grant` says how: deadline (ms, as text), timeout (the visibility
 -- timeout, ms, as text), estimate (the cost charged, ms, as text; fresh when it is not the
 -- tenant's own average), the lease tokens (the k-th job leased by this claim, grant.taken before
@@ -304,11 +322,7 @@ end
 local function leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimits, reply)
   local queue, list = Key.queue(P, qid), Key.queueList(P, qid)
   local secondary = #keyLimits > 1
-  local base = {}
-  for i = 1, 4 do
-    if slots[i] then base[#base + 1] = slots[i] end -- false where unlimited
-  end
-  local baseHeld = table.concat(base, '\n') -- what a job holds without secondary limits
+  local baseHeld = table.concat(slots, '\n') -- what a job holds without secondary limits
   -- Without secondary limits, the n lowest due are taken (or dropped as strays) and the score
   -- after them heads the queue; with them, jobs may be skipped, so the caller looks itself.
   local candidates, inList, head
@@ -319,12 +333,17 @@ local function leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimi
     candidates, inList, head = firstDue(P, qid, n, now, true) -- taken (or dropped as strays)
   end
   local leased, strays = 0, 0
-  local fresh = grant.fresh and '1' or '0'
-  -- Takes candidate k out of its place (without secondary limits firstDue took them already).
-  local function remove(k, id)
-    if not secondary then return
-    elseif inList[k] then rcall('LREM', list, 1, id) -- among the first 4n: a short scan
-    else rcall('ZREM', queue, id) end
+  -- What every job leased here records beyond the lease itself: lc (the slots it holds) only
+  -- when it holds any, ef only when the estimate was not its tenant's own; absent, they read as
+  -- '' and '0' (most jobs: two fields fewer to write), and failAttempt deletes both before a retry.
+  local tail = {}
+  if baseHeld ~= '' then
+    tail[1] = 'lc'
+    tail[2] = baseHeld
+  end
+  if grant.fresh then
+    tail[#tail + 1] = 'ef'
+    tail[#tail + 1] = '1'
   end
   for k, id in ipairs(candidates) do
     if leased >= n then break end
@@ -333,7 +352,7 @@ local function leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimi
     if not f[1] or (f[9] and f[9] ~= 'failed' and f[9] ~= 'queued') then -- (layout 1 wrote 'queued')
       -- A stray: a cancelled list job (counted out when it was cancelled), a job whose record
       -- is gone (counted out here), or one that is not waiting (never leased twice).
-      remove(k, id)
+      if secondary then takeOut(queue, list, inList[k], id) end
       local cancelled = inList[k] and rcall('SREM', Key.queueCancelled(P, qid), id) == 1
       if not f[1] and not cancelled then strays = strays + 1 end
     else
@@ -356,22 +375,23 @@ local function leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimi
         end
       end
       if not blocked then
-        remove(k, id)
+        if secondary then takeOut(queue, list, inList[k], id) end
         -- A queued job's record has no attempts until leased: its first attempt needs no number.
         local attempt = f[3] and tostring(tonumber(f[3]) + 1) or '1'
         local t = grant.taken + leased
         local token = string.sub(grant.tokens, t * grant.tokenLength + 1, (t + 1) * grant.tokenLength)
-        local held = baseHeld
+        local fields = tail
         if extra then
           local more = table.concat(extra, '\n')
-          held = held == '' and more or held .. '\n' .. more
+          fields = {'lc', baseHeld == '' and more or baseHeld .. '\n' .. more}
+          if grant.fresh then fields[3], fields[4] = 'ef', '1' end
         end
         rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
-          'lc', held, 'vt', grant.timeout, 'ec', grant.estimate, 'ef', fresh)
+          'vt', grant.timeout, 'ec', grant.estimate, unpack(fields))
         local inflight = grant.inflight
         inflight[#inflight + 1] = grant.deadline
         inflight[#inflight + 1] = id
-        for _, s in ipairs(base) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
+        for _, s in ipairs(slots) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
         if extra then
           for _, s in ipairs(extra) do rcall('ZADD', Key.slots(P, s), grant.deadline, id) end
         end

@@ -135,7 +135,7 @@ local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
   releaseSlots(P, id, f[4], now)
   countRunning(P, qid, -1)
   rcall('HSET', jobKey, 'le', err)
-  rcall('HDEL', jobKey, 'ec', 'ef')
+  rcall('HDEL', jobKey, 'ec', 'ef', 'lc') -- the next lease writes what it holds, if anything
   if dead or attempts >= maxAttempts then
     rcall('HSET', jobKey, 'st', 'dead', 'fa', now)
     rcall('ZADD', Key.deadLetters(P, tenant), now, id)

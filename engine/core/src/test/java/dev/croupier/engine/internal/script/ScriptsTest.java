@@ -158,6 +158,27 @@ class ScriptsTest {
   }
 
   @Test
+  void aChargeInOneFunction_reSortsTheTenantInAnotherBeforeItIsServedThere() {
+    FunctionSpec f = FunctionSpec.newBuilder("f").build();
+    FunctionSpec g = FunctionSpec.newBuilder("g").build();
+    config.configureFunction(f);
+    config.configureFunction(g);
+    for (int i = 0; i < 16; i++) {
+      enqueue("a", "f");
+    }
+    enqueue("a", "g");
+    enqueue("b", "g");
+    assertThat(claim(f, 16).jobs()).hasSize(16).extracting(LeasedJob::tenant).containsOnly("a");
+    // The claim of f re-sorted a only in f's ready set: its score in g's is stale, below its time.
+    assertThat(redis.zscore(keys.ready(0, "g"), "a")).isLessThan(tenantTime("a"));
+    // Served lowest first all the same: the claim of g re-sorts a before serving anyone, so b,
+    // 16 ms of virtual time behind a, is served first.
+    assertThat(claim(g, 1).jobs()).extracting(LeasedJob::tenant).containsExactly("b");
+    assertThat(redis.zscore(keys.ready(0, "g"), "a")).isEqualTo(tenantTime("a"));
+    assertThat(claim(g, 1).jobs()).extracting(LeasedJob::tenant).containsExactly("a");
+  }
+
+  @Test
   void levelTenants_takeTurnsOfAQuantum_chargedExactly() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").build();
     config.configureFunction(spec);
