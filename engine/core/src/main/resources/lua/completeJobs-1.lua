@@ -40,9 +40,9 @@ local dropped = {} -- succeeded jobs' records when no status record is kept
 local queues = {} -- queue id -> {tenant, function, counter field}: a batch often ends several of one queue
 for i = 6, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local cost, retryAt, err, u = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), ARGV[i + 5], tonumber(ARGV[i + 6])
+  local cost = tonumber(ARGV[i + 3])
   local jobKey = Key.job(P, id)
-  local f = rcall('HMGET', jobKey, 'st', 'lt', 'q', 'lc', 'w', 'ec', 'a', 'ef')
+  local f = rcall('HMGET', jobKey, 'st', 'lt', 'q', 'lc', 'w', 'ec', 'ef')
   if not f[1] or f[2] ~= token then
     out[#out + 1] = Code.UNKNOWN_JOB
   elseif f[1] ~= 'running' then
@@ -55,7 +55,7 @@ for i = 6, #ARGV, 7 do
       queues[qid] = q
     end
     local tenant, fn = q[1], q[2]
-    settle(settlement, tenant, fn, f[6] and tonumber(f[6]) or nil, f[8] == '1', cost)
+    settle(settlement, q[3], tenant, fn, f[6] and tonumber(f[6]) or nil, f[7] == '1', cost)
     tallyCompletion(tally, tenant, q[3], cost, outcome == 's')
     if outcome == 's' then
       releaseSlots(P, id, f[4], now, gone)
@@ -63,14 +63,16 @@ for i = 6, #ARGV, 7 do
       local kept = statusKept(retention, f[5])
       if kept > 0 then
         -- The status record keeps no payload (emptied here rather than deleted: one command).
-        rcall('HSET', jobKey, 'st', 'succeeded', 'fa', now, 'p', '')
-        rcall('PEXPIRE', jobKey, kept)
+        -- Numbers as text: Redis would format each number a script passes it (%.17g), per job.
+        rcall('HSET', jobKey, 'st', 'succeeded', 'fa', ARGV[2], 'p', '')
+        rcall('PEXPIRE', jobKey, kept == retention and ARGV[3] or string.format('%d', kept))
       else
         dropped[#dropped + 1] = jobKey -- no status record kept: deleted with the batch's one UNLINK
       end
     else
-      local at = retryTime(P, fn, tonumber(f[7]), now, retryAt, u)
-      failAttempt(P, jobKey, id, now, at, err, outcome == 'f')
+      local attempts = tonumber(rcall('HGET', jobKey, 'a')) -- read here: few completions fail
+      local at = retryTime(P, fn, attempts, now, tonumber(ARGV[i + 4]), tonumber(ARGV[i + 6]))
+      failAttempt(P, jobKey, id, now, at, ARGV[i + 5], outcome == 'f')
     end
     out[#out + 1] = Code.OK
   end

@@ -30,9 +30,9 @@ end
 -- it the same. What nothing changed is not written.
 local function newSettlement() return {groups = {}, order = {}, deltas = {}, tenants = {}, fnCosts = {}} end
 
-local function settle(s, tenant, fn, charged, fresh, cost)
+-- `name` is '<tenant>:<fn>' (a queue id's countField: the caller has it already).
+local function settle(s, name, tenant, fn, charged, fresh, cost)
   if cost < 1 then cost = 1 end
-  local name = tenant .. ':' .. fn -- names hold no ':'
   local g = s.groups[name]
   if not g then
     g = {tenant = tenant, fn = fn, costs = {}, moved = false}
