@@ -12,7 +12,11 @@
   ARGV[5] now ms            ARGV[6] keyed-limit suffixes (\n; every job of the group has the same)
   ARGV[7] the engine's id (announcements of new work it makes skip it: lua/includes/fair.lua), or
           '-' when the engine takes these jobs at once itself: then nothing is announced
-  ARGV[8..] per job: id, payload, max attempts, run-at ms, queue score, idempotency key name
+  ARGV[8] '1' when a job of the group has a retry key (a field of its call's hash), else ''
+  ARGV[9..] per job: id, payload, max attempts, run-at ms ('' when not later than the job's
+            enqueue time, its id's: then the record stores none), queue score ('' for a job due
+            at once without priority, whose score is its id's time: it goes to the queue's list;
+            the engine decides both, so no id is decoded here), idempotency key name
             ('' = none; the engine names it, hashing the caller's key), its field ('' = the key
             is a string of its own; else the key is its call's hash of retry keys and this the
             job's index in the call), how long the key deduplicates (ms), headers (encoded by
@@ -24,7 +28,6 @@
 ]]
 local rcall = redis.call
 -- @include keys
--- @include ids
 -- @include fair
 -- @include counts
 -- @include bulk
@@ -40,8 +43,9 @@ local earliest = nil
 -- at the end, instead of an HSETNX per job.
 local retry = {} -- hash -> {fields = {field -> id or false}, names = {...}, new = {...}, window}
 if ARGV[7] == '-' then workQuiet = true else workOrigin = ARGV[7] end
-local i = 8
-while i <= #ARGV do
+local FIRST = 9 -- the first job's arguments
+local i = FIRST
+while ARGV[8] == '1' and i <= #ARGV do
   if ARGV[i + 6] ~= '' then
     local r = retry[ARGV[i + 5]]
     if not r then
@@ -59,10 +63,10 @@ for hash, r in pairs(retry) do
   local stored = rcall('HMGET', hash, unpack(r.names))
   for k, name in ipairs(r.names) do r.fields[name] = stored[k] end
 end
-i = 8
+i = FIRST
 local written = 0
 while i <= #ARGV do
-  local id, score, idem, field = ARGV[i], tonumber(ARGV[i + 4]), ARGV[i + 5], ARGV[i + 6]
+  local id, score, idem, field = ARGV[i], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
   local headers, watched, n = ARGV[i + 8], ARGV[i + 9], tonumber(ARGV[i + 10])
   local first = false
   if field ~= '' then
@@ -87,9 +91,8 @@ while i <= #ARGV do
     -- A queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no
     -- attempts (0), no tenant or function (its queue id names both), no enqueued-at (its id's
     -- time), no run-at when due at once, no keyed-limit suffixes or headers when it has none.
-    local enqueued = jobTime(id)
     local fields = {'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2]}
-    if tonumber(ARGV[i + 3]) > enqueued then
+    if ARGV[i + 3] ~= '' then
       fields[#fields + 1] = 'ra'
       fields[#fields + 1] = ARGV[i + 3]
     end
@@ -110,14 +113,15 @@ while i <= #ARGV do
       fields[#fields + 1] = ARGV[i + 12 + 2 * j]
     end
     rcall('HSET', Key.job(P, id), unpack(fields))
-    if score == enqueued then
+    local at = now -- a list job is due (fair.lua): also on a clock behind the engine's
+    if score == '' then
       listed[#listed + 1] = id
-      score = math.min(score, now) -- a list job is due (fair.lua): also on a clock behind the engine's
     else
-      members[#members + 1] = score
+      members[#members + 1] = score -- as text: Redis parses it, rather than format a number
       members[#members + 1] = id
+      at = tonumber(score)
     end
-    if earliest == nil or score < earliest then earliest = score end
+    if earliest == nil or at < earliest then earliest = at end
     written = written + 1
     out[#out + 1] = 0
   end

@@ -277,11 +277,23 @@ public final class Enqueuer implements AutoCloseable {
     Job first = group.get(0);
     int shard = first.shard;
     Args k = Args.of().add(keys.queue(shard, first.queueId)).add(keys.queueList(shard, first.queueId));
+    RetryKeys.Parsed[] retries = new RetryKeys.Parsed[group.size()];
+    boolean anyRetryKey = false;
+    for (int i = 0; i < retries.length; i++) {
+      retries[i] = RetryKeys.parse(group.get(i).idempotencyKey);
+      anyRetryKey |= retries[i] != null;
+    }
     Args a = Args.of().add(keys.prefix(shard)).add(first.tenant).add(first.function).add(first.queueId)
-        .add(now).add(first.keyed).add(takenHere.test(first.function) ? "-" : origin);
-    for (Job j : group) {
-      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt).add(j.score);
-      RetryKeys.Parsed retry = RetryKeys.parse(j.idempotencyKey);
+        .add(now).add(first.keyed).add(takenHere.test(first.function) ? "-" : origin).add(anyRetryKey ? "1" : "");
+    for (int i = 0; i < retries.length; i++) {
+      Job j = group.get(i);
+      // Decided here rather than in Lua (the script's time per job is what all producers share):
+      // the run-at is stored only when later than the job's enqueue time (its id's), and a job
+      // whose score is that time (due at once, no priority) goes to the queue's list.
+      long enqueuedAt = JobIds.timeOf(j.id);
+      a.add(j.id).add(j.payload).add(j.maxAttempts).add(j.runAt > enqueuedAt ? Long.toString(j.runAt) : "")
+          .add(j.score == enqueuedAt ? "" : Long.toString(j.score));
+      RetryKeys.Parsed retry = retries[i];
       if (retry != null) { // a field of its call's hash: no key of its own, no hashing
         a.add(keys.retryKeys(shard, j.tenant, retry)).add(retry.index());
       } else {
