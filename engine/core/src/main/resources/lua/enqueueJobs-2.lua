@@ -35,6 +35,33 @@ local rcall = redis.call
 local queueKey, listKey = KEYS[1], KEYS[2]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 
+-- Writes the record of the job whose arguments start at ARGV[i] (n concurrency-key pairs) with
+-- every optional field it has.
+local function writeRecord(jobKey, i, n)
+  local fields = {'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2]}
+  if ARGV[i + 3] ~= '' then
+    fields[#fields + 1] = 'ra'
+    fields[#fields + 1] = ARGV[i + 3]
+  end
+  if ks ~= '' then
+    fields[#fields + 1] = 'ks'
+    fields[#fields + 1] = ks
+  end
+  if ARGV[i + 8] ~= '' then
+    fields[#fields + 1] = 'h'
+    fields[#fields + 1] = ARGV[i + 8] -- headers
+  end
+  if ARGV[i + 9] == '1' then -- watched
+    fields[#fields + 1] = 'w'
+    fields[#fields + 1] = '1'
+  end
+  for j = 0, n - 1 do
+    fields[#fields + 1] = 'k:' .. ARGV[i + 11 + 2 * j]
+    fields[#fields + 1] = ARGV[i + 12 + 2 * j]
+  end
+  rcall('HSET', jobKey, unpack(fields))
+end
+
 local out = {}
 local members, listed = {}, {}
 local earliest = nil
@@ -91,28 +118,12 @@ while i <= #ARGV do
     -- A queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no
     -- attempts (0), no tenant or function (its queue id names both), no enqueued-at (its id's
     -- time), no run-at when due at once, no keyed-limit suffixes or headers when it has none.
-    local fields = {'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2]}
-    if ARGV[i + 3] ~= '' then
-      fields[#fields + 1] = 'ra'
-      fields[#fields + 1] = ARGV[i + 3]
+    local plain = ARGV[i + 3] == '' and ks == '' and headers == '' and watched ~= '1' and n == 0
+    if plain then -- most jobs: three fields, written without building a table for them
+      rcall('HSET', Key.job(P, id), 'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2])
+    else
+      writeRecord(Key.job(P, id), i, n)
     end
-    if ks ~= '' then
-      fields[#fields + 1] = 'ks'
-      fields[#fields + 1] = ks
-    end
-    if headers ~= '' then
-      fields[#fields + 1] = 'h'
-      fields[#fields + 1] = headers
-    end
-    if watched == '1' then
-      fields[#fields + 1] = 'w'
-      fields[#fields + 1] = '1'
-    end
-    for j = 0, n - 1 do
-      fields[#fields + 1] = 'k:' .. ARGV[i + 11 + 2 * j]
-      fields[#fields + 1] = ARGV[i + 12 + 2 * j]
-    end
-    rcall('HSET', Key.job(P, id), unpack(fields))
     local at = now -- a list job is due (fair.lua): also on a clock behind the engine's
     if score == '' then
       listed[#listed + 1] = id
