@@ -86,6 +86,18 @@ def script(lua_dir, name):
         return resolve(f.read(), set())
 
 
+def clear(redis):
+    """Deletes this tool's keys (and only those: it may run against a Redis in use)."""
+    cursor = '0'
+    while True:
+        cursor, found = redis.call('SCAN', cursor, 'MATCH', PREFIX.replace('{', '\\{').replace('}', '\\}') + '*',
+                                   'COUNT', 1000)
+        if found:
+            redis.call('UNLINK', *found)
+        if cursor == b'0':
+            return
+
+
 def job_id(ms):
     digits = ''
     for _ in range(10):
@@ -133,6 +145,9 @@ def main():
     p.add_argument('--server-config', action='append', default=[], metavar='NAME=VALUE',
                    help='a setting for the started server, e.g. hash-max-ziplist-entries=16 (repeatable)')
     p.add_argument('--lua', default=os.path.join(ROOT, 'engine/core/src/main/resources/lua'))
+    p.add_argument('--old-enqueue-layout', action='store_true',
+                   help='enqueueJobs arguments as before 484a3c0 (run-at and score as numbers, no retry-key flag), '
+                        'to measure scripts from before it with --lua')
     p.add_argument('--tenants', type=int, default=100)
     p.add_argument('--jobs', type=int, default=100, help='jobs per tenant')
     p.add_argument('--batch', type=int, default=54, help='jobs per enqueueJobs call')
@@ -159,7 +174,7 @@ def main():
                 time.sleep(0.1)
         if redis is None:
             sys.exit('no Redis on port %d' % a.port)
-        redis.call('FLUSHALL')
+        clear(redis)
         sha = {n: redis.call('SCRIPT', 'LOAD', script(a.lua, n)) for n in ('enqueueJobs-2', 'claimJobs-1', 'completeJobs-1')}
         meter = Meter(redis, pid, out_dir)
         now = int(time.time() * 1000)
@@ -170,10 +185,11 @@ def main():
             tenant = 't%05d' % t
             qid = tenant + ':' + FUNCTION
             for first in range(0, a.jobs, a.batch):
-                args = [PREFIX, tenant, FUNCTION, qid, now, '', '-', '']
+                args = [PREFIX, tenant, FUNCTION, qid, now, '', '-'] + ([] if a.old_enqueue_layout else [''])
                 for _ in range(first, min(a.jobs, first + a.batch)):
-                    # due at once, no priority: a list job, no run-at stored ('' and '')
-                    args += [job_id(now - 1000), payload, 3, '', '', '', '', 0, '', '', 0]
+                    # due at once, no priority: a list job, no run-at stored ('' and '', or both its id's time)
+                    at = '' if not a.old_enqueue_layout else now - 1000
+                    args += [job_id(now - 1000), payload, 3, at, at, '', '', 0, '', '', 0]
                 redis.call('EVALSHA', sha['enqueueJobs-2'], 2, PREFIX + 'q:' + qid, PREFIX + 'ql:' + qid, *args)
         spent, unit = meter.stop()
         total = a.tenants * a.jobs
@@ -198,6 +214,7 @@ def main():
             leased += len(jobs)
         spent, unit = meter.stop()
         print('steady   %8d jobs  %10.1f %s per job (claim and complete)' % (leased, spent / max(leased, 1), unit))
+        clear(redis)
     finally:
         if server:
             server.terminate()

@@ -3,48 +3,51 @@
 -- the shard prefix "<ns>:{c:N}:" that KeySchema.prefix builds and scripts take as ARGV[1]; a
 -- script gets the keys it reads itself as KEYS and derives the ones its includes touch from P.
 -- Concurrency keys travel as suffixes (cc:...), the form a job records in its lc and ks fields.
+-- One table constructor: it is sized once, where 30 assignments would grow it step by step, on
+-- every script call.
 
-local Key = {}
+local Key = {
 
 -- Virtual queues and the scheduler's index (includes/fair.lua says how they fit together).
-function Key.queue(P, qid) return P .. 'q:' .. qid end
-function Key.queueList(P, qid) return P .. 'ql:' .. qid end
-function Key.queueCancelled(P, qid) return P .. 'qx:' .. qid end
-function Key.ready(P, fn) return P .. 'rdy:' .. fn end
-function Key.tenantReady(P, tenant, fn) return P .. 'tfq:' .. tenant .. ':' .. fn end
-function Key.tenantFunctions(P, tenant) return P .. 'tfs:' .. tenant end
-function Key.timer(P) return P .. 'due' end
-function Key.holds(P) return P .. 'hold' end
-function Key.tenantTime(P, tenant) return P .. 'vt:' .. tenant end
-function Key.systemTime(P) return P .. 'vt' end
-function Key.plans(P) return P .. 'plan' end
-function Key.costs(P) return P .. 'cost' end
-function Key.retryPolicies(P) return P .. 'retry' end
-function Key.pausedFunctions(P) return P .. 'paused' end
+  queue = function(P, qid) return P .. 'q:' .. qid end,
+  queueList = function(P, qid) return P .. 'ql:' .. qid end,
+  queueCancelled = function(P, qid) return P .. 'qx:' .. qid end,
+  ready = function(P, fn) return P .. 'rdy:' .. fn end,
+  tenantReady = function(P, tenant, fn) return P .. 'tfq:' .. tenant .. ':' .. fn end,
+  tenantFunctions = function(P, tenant) return P .. 'tfs:' .. tenant end,
+  timer = function(P) return P .. 'due' end,
+  holds = function(P) return P .. 'hold' end,
+  tenantTime = function(P, tenant) return P .. 'vt:' .. tenant end,
+  systemTime = function(P) return P .. 'vt' end,
+  plans = function(P) return P .. 'plan' end,
+  costs = function(P) return P .. 'cost' end,
+  retryPolicies = function(P) return P .. 'retry' end,
+  pausedFunctions = function(P) return P .. 'paused' end,
 
 -- Jobs.
-function Key.job(P, id) return P .. 'job:' .. id end
-function Key.inflight(P) return P .. 'inflight' end
-function Key.deadLetters(P, tenant) return P .. 'dlq:' .. tenant end
-function Key.doneChannel(P) return P .. 'done' end
-function Key.workChannel(P) return P .. 'work' end
+  job = function(P, id) return P .. 'job:' .. id end,
+  inflight = function(P) return P .. 'inflight' end,
+  deadLetters = function(P, tenant) return P .. 'dlq:' .. tenant end,
+  doneChannel = function(P) return P .. 'done' end,
+  workChannel = function(P) return P .. 'work' end,
 
 -- Concurrency keys.
-function Key.slots(P, suffix) return P .. suffix end
-function Key.waiting(P, suffix) return P .. 'wait:' .. suffix end
-function Key.functionSlots(fn) return 'cc:f:' .. fn end
-function Key.tenantFunctionSlots(tenant, fn) return 'cc:tf:' .. tenant .. ':' .. fn end
-function Key.tenantSlots(tenant) return 'cc:tn:' .. tenant end
-function Key.keySlotsByToken(fn, keyName, token) return 'cc:k:' .. fn .. ':' .. keyName .. ':' .. token end
+  slots = function(P, suffix) return P .. suffix end,
+  waiting = function(P, suffix) return P .. 'wait:' .. suffix end,
+  functionSlots = function(fn) return 'cc:f:' .. fn end,
+  tenantFunctionSlots = function(tenant, fn) return 'cc:tf:' .. tenant .. ':' .. fn end,
+  tenantSlots = function(tenant) return 'cc:tn:' .. tenant end,
+  keySlotsByToken = function(fn, keyName, token) return 'cc:k:' .. fn .. ':' .. keyName .. ':' .. token end,
 
 -- The parts of a queue id (tenant:function[:keyToken]); tenant and function names hold no ':'.
-function Key.tenantOfQueue(qid) return string.match(qid, '^[^:]+') end
-function Key.functionOfQueue(qid) return string.match(qid, '^[^:]+:([^:]+)') end
-function Key.keyTokenOfQueue(qid) return string.match(qid, '^[^:]+:[^:]+:(.+)$') end
+  tenantOfQueue = function(qid) return string.match(qid, '^[^:]+') end,
+  functionOfQueue = function(qid) return string.match(qid, '^[^:]+:([^:]+)') end,
+  keyTokenOfQueue = function(qid) return string.match(qid, '^[^:]+:[^:]+:(.+)$') end,
 
 -- The operator's counters (includes/counts.lua); KeySchema names them the same.
-function Key.queuedCounts(P) return P .. 'cnt:q' end
-function Key.runningCounts(P) return P .. 'cnt:r' end
-function Key.deadCounts(P) return P .. 'cnt:d' end
-function Key.functionCounts(P) return P .. 'cnt:f' end
-function Key.served(P, bucket) return P .. 'srv:' .. bucket end
+  queuedCounts = function(P) return P .. 'cnt:q' end,
+  runningCounts = function(P) return P .. 'cnt:r' end,
+  deadCounts = function(P) return P .. 'cnt:d' end,
+  functionCounts = function(P) return P .. 'cnt:f' end,
+  served = function(P, bucket) return P .. 'srv:' .. bucket end,
+}
