@@ -6,12 +6,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.croupier.api.InvalidRequestException;
 import dev.croupier.api.RetryKeys;
 import java.util.HashSet;
+import java.util.Random;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class KeySchemaTest {
 
   private final KeySchema keys = new KeySchema("ns", 16);
+
+  @Test
+  void jobIdCheck_agreesWithTheDocumentedForm_onRandomStrings() {
+    Pattern form = Pattern.compile("[0-9]{1,5}-[0-9A-HJKMNP-TV-Z]{26}");
+    Random random = new Random(11);
+    String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZaz-:{} ";
+    JobIds ids = new JobIds();
+    int valid = 0;
+    for (int i = 0; i < 100_000; i++) {
+      StringBuilder id = new StringBuilder(ids.next(random.nextInt(100_000), System.currentTimeMillis()));
+      for (int edits = random.nextInt(3); edits > 0; edits--) { // most near a real id, some one
+        int at = random.nextInt(id.length() + 1);             // or two characters off it
+        switch (random.nextInt(3)) {
+          case 0 -> id.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+          case 1 -> id.deleteCharAt(Math.min(at, id.length() - 1));
+          default -> id.setCharAt(Math.min(at, id.length() - 1), alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+      }
+      String s = id.toString();
+      boolean expected = form.matcher(s).matches();
+      assertThat(JobIds.isValid(s)).as("'%s'", s).isEqualTo(expected);
+      valid += expected ? 1 : 0;
+    }
+    assertThat(valid).as("both answers were tried").isBetween(20_000, 80_000);
+    assertThat(JobIds.isValid(null)).isFalse();
+    assertThat(JobIds.isValid("")).isFalse();
+  }
 
   @Test
   void everyKey_carriesTheShardHashTag() {
