@@ -25,6 +25,7 @@ import argparse
 import os
 import random
 import re
+import shutil
 import socket
 import string
 import subprocess
@@ -219,6 +220,7 @@ def main():
         if server:
             server.terminate()
             server.wait()
+        shutil.rmtree(out_dir, ignore_errors=True)  # the callgrind dumps: read already
 
 
 if __name__ == '__main__':
