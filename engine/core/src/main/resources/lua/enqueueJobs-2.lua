@@ -35,9 +35,16 @@ local rcall = redis.call
 local queueKey, listKey = KEYS[1], KEYS[2]
 local P, tenant, fn, qid, now, ks = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 
--- Writes the record of the job whose arguments start at ARGV[i] (n concurrency-key pairs) with
--- every optional field it has.
+-- Writes the record of the job whose arguments start at ARGV[i] (n concurrency-key pairs). A
+-- queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no attempts
+-- (0), no tenant or function (its queue id names both), no enqueued-at (its id's time), no run-at
+-- when due at once, no keyed-limit suffixes, headers or key values when it has none.
 local function writeRecord(jobKey, i, n)
+  if ARGV[i + 3] == '' and ks == '' and ARGV[i + 8] == '' and ARGV[i + 9] ~= '1' and n == 0 then
+    -- most jobs: three fields, written without building a table for them
+    rcall('HSET', jobKey, 'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2])
+    return
+  end
   local fields = {'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2]}
   if ARGV[i + 3] ~= '' then
     fields[#fields + 1] = 'ra'
@@ -94,7 +101,7 @@ i = FIRST
 local written = 0
 while i <= #ARGV do
   local id, score, idem, field = ARGV[i], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
-  local headers, watched, n = ARGV[i + 8], ARGV[i + 9], tonumber(ARGV[i + 10])
+  local watched, n = ARGV[i + 9], tonumber(ARGV[i + 10])
   local first = false
   if field ~= '' then
     local r = retry[idem]
@@ -115,15 +122,7 @@ while i <= #ARGV do
     if watched == '1' and rcall('EXISTS', firstKey) == 1 then rcall('HSET', firstKey, 'w', '1') end
     out[#out + 1] = first
   else
-    -- A queued job's record is compact (docs/design.md, "job:<id>"): no state (queued), no
-    -- attempts (0), no tenant or function (its queue id names both), no enqueued-at (its id's
-    -- time), no run-at when due at once, no keyed-limit suffixes or headers when it has none.
-    local plain = ARGV[i + 3] == '' and ks == '' and headers == '' and watched ~= '1' and n == 0
-    if plain then -- most jobs: three fields, written without building a table for them
-      rcall('HSET', Key.job(P, id), 'q', qid, 'p', ARGV[i + 1], 'ma', ARGV[i + 2])
-    else
-      writeRecord(Key.job(P, id), i, n)
-    end
+    writeRecord(Key.job(P, id), i, n)
     local at = now -- a list job is due (fair.lua): also on a clock behind the engine's
     if score == '' then
       listed[#listed + 1] = id

@@ -298,6 +298,23 @@ local function planOf(P, tenant, stored)
   return tonumber(w), tonumber(l), p == '1'
 end
 
+-- The fields a leased job records beyond the lease itself, as HSET arguments: lc (the slots it
+-- holds, `held`) only when it holds any, ef only when its estimate was not its tenant's own
+-- (`fresh`). Absent, they read as '' and '0' (most jobs: two fields fewer to write), and
+-- failAttempt deletes both before a retry.
+local function leaseTail(held, fresh)
+  local tail = {}
+  if held ~= '' then
+    tail[1] = 'lc'
+    tail[2] = held
+  end
+  if fresh then
+    tail[#tail + 1] = 'ef'
+    tail[#tail + 1] = '1'
+  end
+  return tail
+end
+
 -- Takes a job that firstDue read without taking out of its place (a short scan of the list:
 -- it is among the first few).
 local function takeOut(queue, list, inList, id)
@@ -333,18 +350,7 @@ local function leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimi
     candidates, inList, head = firstDue(P, qid, n, now, true) -- taken (or dropped as strays)
   end
   local leased, strays = 0, 0
-  -- What every job leased here records beyond the lease itself: lc (the slots it holds) only
-  -- when it holds any, ef only when the estimate was not its tenant's own; absent, they read as
-  -- '' and '0' (most jobs: two fields fewer to write), and failAttempt deletes both before a retry.
-  local tail = {}
-  if baseHeld ~= '' then
-    tail[1] = 'lc'
-    tail[2] = baseHeld
-  end
-  if grant.fresh then
-    tail[#tail + 1] = 'ef'
-    tail[#tail + 1] = '1'
-  end
+  local tail = leaseTail(baseHeld, grant.fresh) -- a job held by no secondary limit records this
   for k, id in ipairs(candidates) do
     if leased >= n then break end
     local jobKey = Key.job(P, id)
@@ -383,8 +389,7 @@ local function leaseFrom(P, qid, tenant, n, now, grant, slots, keyNames, keyLimi
         local fields = tail
         if extra then
           local more = table.concat(extra, '\n')
-          fields = {'lc', baseHeld == '' and more or baseHeld .. '\n' .. more}
-          if grant.fresh then fields[3], fields[4] = 'ef', '1' end
+          fields = leaseTail(baseHeld == '' and more or baseHeld .. '\n' .. more, grant.fresh)
         end
         rcall('HSET', jobKey, 'a', attempt, 'st', 'running', 'ld', grant.deadline, 'lt', token,
           'vt', grant.timeout, 'ec', grant.estimate, unpack(fields))

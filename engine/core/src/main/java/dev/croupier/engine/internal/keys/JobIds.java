@@ -84,7 +84,7 @@ public final class JobIds {
 
   /**
    * Whether {@code jobId} has the form of a job id: 1-5 decimal digits (the shard), '-', then 26
-   * Crockford base32 digits (0-9, A-Z without I, L, O, U). A loop rather than a regex: every
+   * Crockford base32 digits ({@code DIGITS}). A loop rather than a regex: every
    * completion and heartbeat checks its job's id, on the node's event loop.
    */
   public static boolean isValid(String jobId) {
@@ -102,10 +102,7 @@ public final class JobIds {
       }
     }
     for (int i = dash + 1; i < jobId.length(); i++) {
-      char c = jobId.charAt(i);
-      boolean digit = c >= '0' && c <= '9';
-      boolean letter = c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U';
-      if (!digit && !letter) {
+      if (DIGITS.indexOf(jobId.charAt(i)) < 0) {
         return false;
       }
     }
