@@ -15,6 +15,9 @@ instructions per job for each phase:
   bench/lua-cost.py --redis-server /path/to/redis-server                  # 100 tenants x 100 jobs
   bench/lua-cost.py --redis-server ... --tenants 3000 --jobs 1 --claim 87 # one-job tenants
 
+With --functions (Redis 7 and newer) the scripts run as one function library, built as
+ScriptRegistry builds it (FUNCTION LOAD, then FCALL), instead of with EVALSHA.
+
 Without --redis-server it times the same calls on a running Redis (--port) from INFO
 commandstats instead (microseconds, noisy). It needs valgrind for instruction counts and nothing
 outside Python's standard library. It speaks the scripts' current argument layout (their file
@@ -87,6 +90,40 @@ def script(lua_dir, name):
         return resolve(f.read(), set())
 
 
+def library(lua_dir, names):
+    """The scripts as one Redis 7 function library, as ScriptRegistry builds it: every include
+    once at the top, each script's body a registered function (KEYS and ARGV its parameters).
+    Returns the library's text and each script's function name."""
+    included, order = set(), []
+    def collect(text):
+        for inc in re.findall(r'(?m)^-- @include (\w+)\s*$', text):
+            if inc not in included:
+                included.add(inc)
+                with open(os.path.join(lua_dir, 'includes', inc + '.lua')) as f:
+                    body = f.read()
+                collect(body)
+                order.append(re.sub(r'(?m)^-- @include (\w+)\s*$', '', body))
+    bodies = {}
+    for n in names:
+        with open(os.path.join(lua_dir, n + '.lua')) as f:
+            text = f.read()
+        collect(text)
+        bodies[n] = re.sub(r'(?m)^-- @include (\w+)\s*$', '', text)
+    hooks = []
+    for inc in order:
+        hooks += re.findall(r'(?m)^-- @on-call (\w+)\s*$', inc)
+    # redis.call exists only inside a call (not while the library loads): each call binds it
+    lib = 'local rcall\n' + '\n'.join(order)
+    for n in names:
+        lib += '\nredis.register_function(\'%s\', function(KEYS, ARGV)\n' % fname(n)
+        lib += 'rcall = redis.call\n' + ''.join('%s()\n' % h for h in hooks) + bodies[n] + '\nend)\n'
+    return '#!lua name=luacost\n' + lib
+
+
+def fname(n):
+    return 'luacost_' + n.replace('-', '_')
+
+
 def clear(redis):
     """Deletes this tool's keys (and only those: it may run against a Redis in use)."""
     cursor = '0'
@@ -149,6 +186,8 @@ def main():
     p.add_argument('--old-enqueue-layout', action='store_true',
                    help='enqueueJobs arguments as before 484a3c0 (run-at and score as numbers, no retry-key flag), '
                         'to measure scripts from before it with --lua')
+    p.add_argument('--functions', action='store_true',
+                   help='run the scripts as one Redis 7 function library (FUNCTION LOAD, FCALL)')
     p.add_argument('--tenants', type=int, default=100)
     p.add_argument('--jobs', type=int, default=100, help='jobs per tenant')
     p.add_argument('--batch', type=int, default=54, help='jobs per enqueueJobs call')
@@ -176,7 +215,15 @@ def main():
         if redis is None:
             sys.exit('no Redis on port %d' % a.port)
         clear(redis)
-        sha = {n: redis.call('SCRIPT', 'LOAD', script(a.lua, n)) for n in ('enqueueJobs-2', 'claimJobs-1', 'completeJobs-1')}
+        names = ('enqueueJobs-2', 'claimJobs-1', 'completeJobs-1')
+        if a.functions:
+            redis.call('FUNCTION', 'LOAD', 'REPLACE', library(a.lua, names))
+            def run(n, *args):
+                return redis.call('FCALL', fname(n), *args)
+        else:
+            sha = {n: redis.call('SCRIPT', 'LOAD', script(a.lua, n)) for n in names}
+            def run(n, *args):
+                return redis.call('EVALSHA', sha[n], *args)
         meter = Meter(redis, pid, out_dir)
         now = int(time.time() * 1000)
         payload = '{"t":1,"x":"' + 'a' * 40 + '"}'
@@ -191,17 +238,17 @@ def main():
                     # due at once, no priority: a list job, no run-at stored ('' and '', or both its id's time)
                     at = '' if not a.old_enqueue_layout else now - 1000
                     args += [job_id(now - 1000), payload, 3, at, at, '', '', 0, '', '', 0]
-                redis.call('EVALSHA', sha['enqueueJobs-2'], 2, PREFIX + 'q:' + qid, PREFIX + 'ql:' + qid, *args)
+                run('enqueueJobs-2', 2, PREFIX + 'q:' + qid, PREFIX + 'ql:' + qid, *args)
         spent, unit = meter.stop()
         total = a.tenants * a.jobs
-        print('enqueue  %8d jobs  %10.1f %s per job' % (total, spent / total, unit))
+        print('enqueue  %8d jobs  %10.1f %s per job' % (total, spent / max(total, 1), unit))
 
         leased = 0
         meter.start()
         for k in range(a.calls):
             at = now + k  # the claims' clock moves, as a real claim loop's does
             tokens = ''.join(random.choice(string.ascii_letters) for _ in range(TOKEN * a.claim))
-            reply = redis.call('EVALSHA', sha['claimJobs-1'], 1, PREFIX + 'rdy:' + FUNCTION, PREFIX, FUNCTION, at,
+            reply = run('claimJobs-1', 1, PREFIX + 'rdy:' + FUNCTION, PREFIX, FUNCTION, at,
                                a.claim, 30000, 0, 0, 1000, 3600000, 1, tokens)
             jobs, i = [], 3
             while i + 8 < len(reply):  # id, tenant, payload, attempt, max, enqueued, headers, due, n, pairs
@@ -211,7 +258,7 @@ def main():
                 args = [PREFIX, at + 5, 0, 3600000, 1]
                 for job, token in jobs[c:c + a.complete]:
                     args += [job, token, 's', 1, -1, '', 0]
-                redis.call('EVALSHA', sha['completeJobs-1'], 1, PREFIX + 'inflight', *args)
+                run('completeJobs-1', 1, PREFIX + 'inflight', *args)
             leased += len(jobs)
         spent, unit = meter.stop()
         print('steady   %8d jobs  %10.1f %s per job (claim and complete)' % (leased, spent / max(leased, 1), unit))

@@ -27,6 +27,13 @@ local pendingCounts = {} -- this call's bumps: hash key -> field -> sum, written
 local pendingKeys = {} -- the hash keys in the order first bumped
 local pendingExpiry = {} -- hash key -> ms it lives after this write (the served buckets)
 
+-- A function library (Redis 7) keeps these across calls: a call that failed before its
+-- flushCounts must not leave its bumps to the next one, so every call starts with none.
+-- @on-call resetCounts
+local function resetCounts()
+  pendingCounts, pendingKeys, pendingExpiry = {}, {}, {}
+end
+
 local function bumpCount(key, field, n)
   if n == 0 then return end
   local fields = pendingCounts[key]

@@ -30,6 +30,10 @@
 -- that takes the work it writes at once itself (it has room for the function's jobs:
 -- JobSink.hasRoom) sets workQuiet: nobody else needs waking, and an idle job costs no message.
 local workOrigin, workQuiet = '', false
+-- @on-call resetWork
+local function resetWork() -- a library's functions start each call as a script does
+  workOrigin, workQuiet = '', false
+end
 local function announceWork(P, fn)
   if workQuiet then return end
   rcall('PUBLISH', Key.workChannel(P), workOrigin .. ' ' .. fn)

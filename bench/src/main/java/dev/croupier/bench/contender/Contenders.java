@@ -31,6 +31,14 @@ public final class Contenders {
    */
   public static final String LEAN_SUFFIX = "-lean";
 
+  /**
+   * Appended last to a Croupier contender's name ({@code croupier-protocol-lean-eval}, ...): the
+   * same contender running its Lua as scripts (EVALSHA) even where Redis has functions, so a run on
+   * a Redis 7 (--redis) shows the function library's gain side by side. On the bundled Redis 6.2
+   * both run scripts.
+   */
+  public static final String EVAL_SUFFIX = "-eval";
+
   /** Every contender of the fairness scenarios, baselines first (the protocol one is opt-in there). */
   public static final List<String> ALL = List.of(FifoListContender.NAME, BatchMoverContender.NAME,
       TenantRingContender.NAME, DecayedActivityContender.NAME, CROUPIER_UNIFORM, CROUPIER_WEIGHTED);
@@ -59,8 +67,10 @@ public final class Contenders {
 
   /** Makes the contender called {@code name}; throws for an unknown name, listing the known ones. */
   public static Contender create(String name, Spec spec) {
-    boolean lean = name.startsWith("croupier-") && name.endsWith(LEAN_SUFFIX);
-    String base = lean ? name.substring(0, name.length() - LEAN_SUFFIX.length()) : name;
+    boolean eval = name.startsWith("croupier-") && name.endsWith(EVAL_SUFFIX);
+    String variant = eval ? name.substring(0, name.length() - EVAL_SUFFIX.length()) : name;
+    boolean lean = variant.startsWith("croupier-") && variant.endsWith(LEAN_SUFFIX);
+    String base = lean ? variant.substring(0, variant.length() - LEAN_SUFFIX.length()) : variant;
     return switch (base) {
       case FifoListContender.NAME -> new FifoListContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case BatchMoverContender.NAME -> new BatchMoverContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
@@ -68,19 +78,22 @@ public final class Contenders {
       case DecayedActivityContender.NAME ->
           new DecayedActivityContender(spec.redisUrl(), spec.prefix(), spec.maxSlots());
       case CROUPIER_UNIFORM, CROUPIER_WEIGHTED ->
-          new CroupierContender(name, options(base, spec, lean), spec.keyedQueues(), false);
-      case CROUPIER_PEERS -> new CroupierContender(name, options(base, spec, lean), spec.keyedQueues(), true);
+          new CroupierContender(name, options(base, spec, lean, eval), spec.keyedQueues(), false);
+      case CROUPIER_PEERS -> new CroupierContender(name, options(base, spec, lean, eval), spec.keyedQueues(), true);
       case CROUPIER_PROTOCOL, CROUPIER_PROTOCOL_AWAIT -> new CroupierProtocolContender(name,
-          options(base, spec, lean), spec.keyedQueues(), base.equals(CROUPIER_PROTOCOL_AWAIT));
+          options(base, spec, lean, eval), spec.keyedQueues(), base.equals(CROUPIER_PROTOCOL_AWAIT));
       default -> throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + ALL
           + ", " + CROUPIER_PROTOCOL + ", " + CROUPIER_PROTOCOL_AWAIT + " and " + CROUPIER_PEERS
-          + " (a Croupier name + '"
-          + LEAN_SUFFIX + "': keeping no status records)");
+          + " (a Croupier name + '" + LEAN_SUFFIX + "': keeping no status records; + '" + EVAL_SUFFIX
+          + "' last: scripts, not Redis functions)");
     };
   }
 
-  /** The engine options of Croupier contender {@code name}; {@code lean}: keeping no status records. */
-  private static EngineOptions options(String name, Spec spec, boolean lean) {
+  /**
+   * The engine options of Croupier contender {@code name}; {@code lean}: keeping no status records;
+   * {@code eval}: scripts, not Redis functions.
+   */
+  private static EngineOptions options(String name, Spec spec, boolean lean, boolean eval) {
     var options = CroupierContender.options(spec.redisUrl(), spec.prefix());
     fairness(name, options);
     if (spec.claimThreads() > 0) {
@@ -89,6 +102,7 @@ public final class Contenders {
     if (lean) {
       options.statusRetention(Duration.ZERO);
     }
+    options.redisFunctions(!eval);
     return options.build();
   }
 

@@ -1,21 +1,29 @@
 package dev.croupier.embeddedredis;
 
 import dev.croupier.api.CroupierException;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
- * A real Redis server started from the binary shipped in the {@code embedded-redis} artifact, on a
- * free loopback port: the zero-setup default for the CLI, the tests and the benchmarks. Persistence
- * is off: it is for demos and tests, not for keeping data.
+ * A real Redis server started from the binary shipped in the {@code embedded-redis} artifact (Redis
+ * 6.2), on a free loopback port: the zero-setup default for the CLI, the tests and the benchmarks.
+ * Persistence is off: it is for demos and tests, not for keeping data.
+ *
+ * <p>{@value #SERVER_ENV} names another {@code redis-server} binary to start instead, e.g. a
+ * Redis 7 from the system's packages, to run the same tests or benchmarks on it.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+
+  /** The environment variable naming a {@code redis-server} binary to start instead of the bundled one. */
+  public static final String SERVER_ENV = "CROUPIER_REDIS_SERVER";
 
   private final RedisServer server;
   private final int port;
@@ -32,8 +40,18 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** Starts a server on {@code port} of the loopback interface. */
   public static EmbeddedRedis start(int port) {
+    String binary = System.getenv(SERVER_ENV);
     try {
-      RedisServer server = RedisServer.newRedisServer()
+      RedisServerBuilder builder = RedisServer.newRedisServer();
+      if (binary != null && !binary.isBlank()) {
+        File file = new File(binary.trim());
+        if (!file.canExecute()) {
+          throw new CroupierException(SERVER_ENV + " names " + file + ", which is not an executable"
+              + " redis-server; unset it to start the bundled Redis");
+        }
+        builder.executableProvider(() -> file);
+      }
+      RedisServer server = builder
           .port(port)
           .bind("127.0.0.1")
           .setting("save \"\"")
@@ -42,8 +60,11 @@ public final class EmbeddedRedis implements AutoCloseable {
           .onShutdownForceStop(true)
           .build();
       server.start();
-      log.info("embedded Redis started on 127.0.0.1:{}", port);
+      log.info("embedded Redis started on 127.0.0.1:{}{}", port,
+          binary == null || binary.isBlank() ? "" : " from " + binary.trim());
       return new EmbeddedRedis(server, port);
+    } catch (CroupierException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new CroupierException("could not start the embedded Redis server on port " + port
           + " (" + e.getMessage() + "); give an external one with --redis redis://host:port"

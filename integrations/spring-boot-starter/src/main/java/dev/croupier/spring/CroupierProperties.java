@@ -116,6 +116,12 @@ public class CroupierProperties {
      */
     private String fairness;
 
+    /**
+     * Whether the engine's Lua runs as one Redis function library (FUNCTION LOAD once, FCALL) where
+     * the server has functions (Redis 7+), else with EVALSHA (default true).
+     */
+    private Boolean redisFunctions;
+
     public String getRedisUrl() { return redisUrl; }
     public void setRedisUrl(String redisUrl) { this.redisUrl = redisUrl; }
     public String getNamespace() { return namespace; }
@@ -146,6 +152,8 @@ public class CroupierProperties {
     public void setMaxPayloadSize(DataSize maxPayloadSize) { this.maxPayloadSize = maxPayloadSize; }
     public String getFairness() { return fairness; }
     public void setFairness(String fairness) { this.fairness = fairness; }
+    public Boolean getRedisFunctions() { return redisFunctions; }
+    public void setRedisFunctions(Boolean redisFunctions) { this.redisFunctions = redisFunctions; }
   }
 
   /** The engine nodes: {@code croupier.remote.*}. */

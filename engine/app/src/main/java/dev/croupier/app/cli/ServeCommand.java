@@ -80,6 +80,12 @@ public final class ServeCommand implements Callable<Integer> {
           + " at most " + EngineOptions.MAX_TENANT_SERIES_LIMIT + "; 0 for none (default: ${DEFAULT-VALUE})")
   int tenantSeries;
 
+  @Option(names = "--redis-functions", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "run the engine's Lua as one Redis function library (FUNCTION LOAD, FCALL) where"
+          + " the server has functions (Redis 7+); --no-redis-functions runs it as scripts"
+          + " (EVALSHA) everywhere (default: ${DEFAULT-VALUE})")
+  boolean redisFunctions;
+
   @Override
   public Integer call() throws Exception {
     logFormat.apply();
@@ -106,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
     try (RedisOption.Target target = redis.open();
         EngineRuntime runtime = EngineRuntime.host(EngineOptions.newBuilder()
             .redisUrl(target.url()).namespace(namespace).claimThreads(claimThreads)
-            .meterRegistry(registry).tenantSeriesLimit(tenantSeries)
+            .meterRegistry(registry).tenantSeriesLimit(tenantSeries).redisFunctions(redisFunctions)
             .statusRetention(Duration.ofSeconds(statusRetentionSeconds)).build());
         NodeServer server = NodeServer.start(runtime, serverOptions);
         AdminServer admin = adminPort < 0 ? null

@@ -115,7 +115,7 @@ public final class RealEngine implements Engine {
       this.keys = new KeySchema(options.namespace(), options.shards());
       RedisVersion.require(redis);
       checkShards();
-      this.scripts = new ScriptRegistry(redis);
+      this.scripts = new ScriptRegistry(redis, options.redisFunctions());
       scripts.preload(keys.meta());
       new StorageLayout(redis, keys, options.namespace()).check(scripts);
       this.config = new ConfigStore(redis, keys, options.configCacheTtl(),

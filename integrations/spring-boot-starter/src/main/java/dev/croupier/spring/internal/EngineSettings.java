@@ -37,7 +37,8 @@ public final class EngineSettings {
       Map.entry("statusRetention", P + "status-retention"),
       Map.entry("idempotencyWindow", P + "idempotency-window"),
       Map.entry("registeredFunctionLifetime", P + "registered-function-lifetime"),
-      Map.entry("maxPayloadBytes", P + "max-payload-size"));
+      Map.entry("maxPayloadBytes", P + "max-payload-size"),
+      Map.entry("redisFunctions", P + "redis-functions"));
 
   private EngineSettings() {}
 
@@ -64,6 +65,7 @@ public final class EngineSettings {
     set(e.getStatusRetention(), b::statusRetention);
     set(e.getIdempotencyWindow(), b::idempotencyWindow);
     set(e.getRegisteredFunctionLifetime(), b::registeredFunctionLifetime);
+    set(e.getRedisFunctions(), b::redisFunctions);
     if (e.getMaxPayloadSize() != null) {
       long bytes = e.getMaxPayloadSize().toBytes();
       // Out-of-range sizes still reach EngineOptions' own check, which states the range.

@@ -32,6 +32,11 @@ public enum Script {
     return "lua/" + name + "-" + keys + ".lua";
   }
 
+  /** Its name in the function library (a script's name, without its file's key count). */
+  String function() {
+    return name;
+  }
+
   /** How many KEYS the script takes. */
   public int keyCount() {
     return keys;

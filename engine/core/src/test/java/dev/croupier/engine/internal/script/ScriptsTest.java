@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 /** The Lua scripts against a real Redis, driven one call at a time with a fake clock. */
@@ -820,6 +821,160 @@ class ScriptsTest {
         .stream().map(dev.croupier.api.EnqueueResult::jobId).toList();
     assertThat(redis.hget(keys.job(0, ids.get(0)), "ks")).contains("region:eu").doesNotContain("region:us");
     assertThat(redis.hget(keys.job(0, ids.get(1)), "ks")).contains("region:us").doesNotContain("region:eu");
+  }
+
+  /** The server's major version (functions came with Redis 7). */
+  private int redisMajor() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^redis_version:(\\d+)\\.")
+        .matcher(redis.info("server"));
+    assertThat(m.find()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  @Test
+  void onRedis7_theScriptsRunAsOneFunctionLibrary_loadedAgainWhenRedisLosesIt() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+    config.configureFunction(spec);
+    enqueue("t1", "f");
+    enqueue("t1", "f");
+    boolean functions = redisMajor() >= 7;
+    assertThat(scripts.usesFunctions()).as("functions where the server has them").isEqualTo(functions);
+    ScriptRegistry evalOnly = new ScriptRegistry(redis, false);
+    assertThat(new Claimer(evalOnly, keys, options).claim(List.of(new Claimer.Request(0, spec, 1)), clock.millis())
+        .get(0).jobs()).hasSize(1);
+    assertThat(evalOnly.usesFunctions()).as("told not to").isFalse();
+    if (!functions) {
+      return;
+    }
+    String library = scripts.librarySource().lines().findFirst().orElseThrow().substring("#!lua name=".length());
+    assertThat(redis.functionList(library)).hasSize(1);
+    redis.functionFlush(); // a restart without persistence, or an operator, loses it
+    enqueue("t1", "f");
+    assertThat(claim(spec, 1).jobs()).as("loaded again on the next call").hasSize(1);
+    redis.functionFlush();
+    Claimer pipelined = new Claimer(scripts, keys, options);
+    assertThat(pipelined.claim(List.of(new Claimer.Request(0, spec, 1), new Claimer.Request(0, spec, 1)),
+        clock.millis())).as("and by a pipeline of calls").extracting(c -> c.jobs().size()).containsExactly(1, 0);
+    assertThat(redis.functionList(library)).hasSize(1);
+  }
+
+  @Test
+  void aUserWhoMayNotLoadFunctions_getsTheScripts() {
+    if (redisMajor() < 7) {
+      return; // no functions at all: the test above saw the scripts chosen
+    }
+    String user = "noload-" + options.namespace();
+    redis.sendCommand(Protocol.Command.ACL, "SETUSER", user, "on", ">secret", "~*", "&*",
+        "+@all", "-function");
+    try (RedisClient limited = RedisClient.create(java.net.URI.create(
+        REDIS.url().replace("redis://", "redis://" + user + ":secret@")))) {
+      ScriptRegistry s = new ScriptRegistry(limited);
+      FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+      config.configureFunction(spec);
+      try (Enqueuer e = new Enqueuer(s, keys, config, options)) {
+        e.enqueue(List.of(new JobRequest("t1", "f", new byte[] {1}, EnqueueOptions.DEFAULTS)));
+      }
+      assertThat(s.usesFunctions()).isFalse();
+      assertThat(new Claimer(s, keys, options).claim(List.of(new Claimer.Request(0, spec, 5)), clock.millis())
+          .get(0).jobs()).hasSize(1);
+    } finally {
+      redis.sendCommand(Protocol.Command.ACL, "DELUSER", user);
+    }
+  }
+
+  @Test
+  void aLibraryCall_leavesNothingOfItselfToTheNext_evenWhenItFails() {
+    // A library keeps its includes' state between calls (a script starts afresh): counter bumps
+    // of a call that failed before its flushCounts must not be written by the next call. The same
+    // failed batch, then the same good one, through the library and as scripts: the same counts.
+    Map<String, Map<String, String>> counts = new HashMap<>();
+    for (boolean functions : new boolean[] {true, false}) {
+      EngineOptions o = REDIS.newOptions().clock(clock).build();
+      KeySchema k = new KeySchema(o.namespace(), 1);
+      ScriptRegistry s = new ScriptRegistry(redis, functions);
+      ConfigStore c = new ConfigStore(redis, k, Duration.ofSeconds(2));
+      FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+      c.configureFunction(spec);
+      try (Enqueuer e = new Enqueuer(s, k, c, o)) {
+        for (int i = 0; i < 3; i++) {
+          e.enqueue(List.of(new JobRequest("t1", "f", new byte[] {1}, EnqueueOptions.DEFAULTS)));
+        }
+      }
+      List<LeasedJob> jobs = new Claimer(s, k, o).claim(List.of(new Claimer.Request(0, spec, 3)), clock.millis())
+          .get(0).jobs();
+      assertThat(jobs).hasSize(3);
+      Args bad = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1)
+          .add(jobs.get(0).id()).add(jobs.get(0).leaseToken()).add("r").add(1).add(-1).add("err").add("0.5")
+          .add(jobs.get(1).id()).add(jobs.get(1).leaseToken()).add("s").add("not a cost").add(-1).add("").add("0");
+      List<byte[]> inflight = Args.of().add(k.inflight(0)).list();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.run(Script.COMPLETE_JOBS, inflight, bad.list()))
+          .hasMessageContaining("running script COMPLETE_JOBS");
+      Args good = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1)
+          .add(jobs.get(2).id()).add(jobs.get(2).leaseToken()).add("s").add(1).add(-1).add("").add("0");
+      assertThat(Replies.codes(s.run(Script.COMPLETE_JOBS, inflight, good.list()))).containsExactly(ReplyCode.OK);
+      Map<String, String> seen = new java.util.TreeMap<>();
+      for (String key : List.of(k.queuedCounts(0), k.runningCounts(0), k.functionCounts(0))) {
+        redis.hgetAll(key).forEach((field, n) -> seen.put(key.substring(key.lastIndexOf(':') + 1) + "/" + field, n));
+      }
+      counts.put(functions ? "library" : "scripts", seen);
+    }
+    assertThat(counts.get("library")).isEqualTo(counts.get("scripts")).isNotEmpty();
+  }
+
+  @Test
+  void theLibrary_definesEachIncludeOnce_andAFunctionPerScript_thatStartsAfresh() {
+    String library = scripts.librarySource();
+    assertThat(library).startsWith("#!lua name=croupier_").doesNotContain("@include");
+    assertThat(library.split("local function readyQueue", -1)).hasSize(2);
+    assertThat(library.indexOf("local function pullBack")).isNotNegative()
+        .isLessThan(library.indexOf("local function releaseSlots"));
+    for (Script s : Script.values()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("redis\\.register_function\\('croupier_[0-9a-f]{16}_"
+          + s.function() + "', function\\(KEYS, ARGV\\)\\n((?:\\w+ = redis\\.call|\\w+\\(\\))\\n)+").matcher(library);
+      assertThat(m.find()).as(s + " registered").isTrue();
+      assertThat(m.group()).contains("rcall = redis.call\n", "resetCounts()\n", "resetWork()\n");
+    }
+  }
+
+  /**
+   * The includes' top-level locals are shared by every call of a library: each one that code
+   * changes (assigns, or writes into) must be reset by an {@code -- @on-call} function, or a call
+   * would see what the last one left (which engine to announce work for, counter bumps).
+   */
+  @Test
+  void everyIncludeStateThatCallsChange_isResetAtTheStartOfEachCall() {
+    String library = scripts.librarySource();
+    String shared = library.substring(0, library.indexOf("\nredis.register_function("));
+    Set<String> state = new java.util.TreeSet<>();
+    java.util.regex.Matcher locals = java.util.regex.Pattern.compile("(?m)^local (?!function )([\\w, ]+?)\\s*=").matcher(shared);
+    while (locals.find()) {
+      for (String name : locals.group(1).split(",")) {
+        state.add(name.trim());
+      }
+    }
+    assertThat(state).contains("Key", "pendingCounts", "workOrigin");
+    StringBuilder hooks = new StringBuilder();
+    java.util.regex.Matcher on = java.util.regex.Pattern.compile("(?m)^-- @on-call (\\w+)$").matcher(shared);
+    while (on.find()) {
+      int at = shared.indexOf("local function " + on.group(1) + "(");
+      hooks.append(shared, at, shared.indexOf("\nend", at));
+    }
+    java.util.regex.Pattern assignment = java.util.regex.Pattern.compile(
+        "(?m)^\\s*(?!local )([\\w.\\[\\]#+ '\"]+(?:\\s*,\\s*[\\w.\\[\\]#+ '\"]+)*)\\s*=(?!=)");
+    Set<String> changed = new java.util.TreeSet<>();
+    java.util.regex.Matcher a = assignment.matcher(library);
+    while (a.find()) {
+      for (String target : a.group(1).split(",")) {
+        java.util.regex.Matcher base = java.util.regex.Pattern.compile("^\\s*(\\w+)").matcher(target);
+        if (base.find() && state.contains(base.group(1))) {
+          changed.add(base.group(1));
+        }
+      }
+    }
+    assertThat(changed).as("state some call changes").contains("pendingCounts", "workQuiet");
+    for (String name : changed) {
+      assertThat(hooks.toString()).as(name + " is reset by an @on-call function").contains(name);
+    }
   }
 
   @Test
