@@ -158,6 +158,9 @@ public final class ScriptRegistry {
    * A single call goes out on its own, without a pipeline's overhead.
    */
   public List<Object> runPipelined(List<Call> calls) {
+    if (calls.isEmpty()) {
+      return List.of();
+    }
     if (calls.size() == 1) {
       Call c = calls.get(0);
       return Collections.singletonList(run(c.script, c.keys, c.args));

@@ -859,6 +859,13 @@ class ScriptsTest {
   }
 
   @Test
+  void anEmptyPipeline_runsNothing_inEitherMode() {
+    // A flush with nothing in it (an empty batch from a client) must not reach Redis or fail.
+    assertThat(scripts.runPipelined(List.of())).isEmpty();
+    assertThat(new ScriptRegistry(redis, false).runPipelined(List.of())).isEmpty();
+  }
+
+  @Test
   void aUserWhoMayNotLoadFunctions_getsTheScripts() {
     if (redisMajor() < 7) {
       return; // no functions at all: the test above saw the scripts chosen
