@@ -51,6 +51,7 @@ public final class LatencyScenario implements Scenario {
     params.put("maxSamples", MAX_SAMPLES);
     params.put("maxPauseMs", MAX_PAUSE.toMillis());
     params.put("warmupSeconds", WARMUP.toSeconds());
+    params.put("warmUpPassSeconds", ThroughputScenario.warmUpPass(s).toMillis() / 1000.0);
     params.put("slots", s.slots());
     params.put("seconds", s.duration().toSeconds());
     Report report = new Report(name(), s.command(), params);
@@ -60,6 +61,9 @@ public final class LatencyScenario implements Scenario {
     Map<String, long[]> all = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(Contenders.ALL);
     names.add(Contenders.CROUPIER_PROTOCOL);
+    // A node that has served load has compiled its path; at 200 jobs a second the sampling span
+    // alone compiles little, and the first contender of a run paid for what the others shared.
+    Duration pass = ThroughputScenario.warmUp(s, name(), s.contendersOr(names));
     ContenderLoop.run(s, report, s.contendersOr(names), false, s.claimThreads(), (c, figures) -> {
       BlockingQueue<Long> starts = new ArrayBlockingQueue<>(16);
       c.start(s.slots(), job -> starts.add(System.nanoTime()));
@@ -109,7 +113,8 @@ public final class LatencyScenario implements Scenario {
         + " through one engine and runs the job on another."
         + " Polling baselines back off to " + 20 + " ms when idle. Per job: Redis CPU, commands and"
         + " JVM CPU over the sampling span divided by every job it ran (warm-up included), so idle"
-        + " polling between jobs counts");
+        + " polling between jobs counts. Each contender first ran the throughput scenario's load for "
+        + pass.toSeconds() + " s, unmeasured, then a fresh one was sampled idle");
     if (s.charts() && !all.isEmpty()) {
       var file = s.outDir().resolve(name() + "-waits.png");
       Charts.waitDistribution(file, "idle latency: enqueue to handler start", all);

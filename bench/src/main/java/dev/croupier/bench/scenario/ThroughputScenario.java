@@ -58,6 +58,7 @@ public final class ThroughputScenario implements Scenario {
     params.put("slots", s.slots());
     params.put("seconds", s.duration().toSeconds());
     params.put("warmupSeconds", warmup.toMillis() / 1000.0);
+    params.put("warmUpPassSeconds", warmUpPass(s).toMillis() / 1000.0);
     params.put("croupierPaths", "croupier-uniform/-weighted: embedded (engine.register, no wire protocol);"
         + " croupier-protocol: weighted, client -> node server -> worker SDK over loopback TCP");
     Report report = new Report(name(), s.command(), params);
@@ -67,12 +68,7 @@ public final class ThroughputScenario implements Scenario {
     MarkdownTable table = new MarkdownTable(header);
     List<String> names = s.contendersOr(List.of(FifoListContender.NAME, Contenders.CROUPIER_UNIFORM,
         Contenders.CROUPIER_WEIGHTED, Contenders.CROUPIER_PROTOCOL));
-    Duration pass = warmUpPass(s);
-    params.put("warmUpPassSeconds", pass.toMillis() / 1000.0);
-    ScenarioSettings w = new ScenarioSettings(s.redisUrl(), s.runId() + "w", pass, s.scale(), s.slots(),
-        names, s.outDir(), false, s.seed(), s.command(), s.claimThreads(), s.rivals());
-    ContenderLoop.run(w, new Report(name() + " warm-up", s.command(), Map.of()), names, false,
-        s.claimThreads(), (c, figures) -> measure(c, w, pass.dividedBy(10)));
+    Duration pass = warmUp(s, name(), names);
     Map<String, Measured> rates = new LinkedHashMap<>();
     ContenderLoop.run(s, report, names, false, s.claimThreads(), (c, figures) -> {
       Measured m = measure(c, s, warmup);
@@ -114,6 +110,20 @@ public final class ThroughputScenario implements Scenario {
   static Duration warmUpPass(ScenarioSettings s) {
     Duration half = s.duration().dividedBy(2);
     return half.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : half;
+  }
+
+  /**
+   * Runs each of {@code names} once under this scenario's load for {@link #warmUpPass}, unmeasured
+   * (its own key prefixes, each contender closed after), so a scenario run next measures code the
+   * JVM has compiled. Returns how long each ran.
+   */
+  static Duration warmUp(ScenarioSettings s, String scenario, List<String> names) {
+    Duration pass = warmUpPass(s);
+    ScenarioSettings w = new ScenarioSettings(s.redisUrl(), s.runId() + "w", pass, s.scale(), s.slots(),
+        names, s.outDir(), false, s.seed(), s.command(), s.claimThreads(), s.rivals());
+    ContenderLoop.run(w, new Report(scenario + " warm-up", s.command(), Map.of()), names, false,
+        s.claimThreads(), (c, figures) -> measure(c, w, pass.dividedBy(10)));
+    return pass;
   }
 
   /** Completed and enqueued jobs per second after the warm-up, and what that span cost. */
