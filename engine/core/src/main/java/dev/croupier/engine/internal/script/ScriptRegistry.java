@@ -241,11 +241,18 @@ public final class ScriptRegistry {
     }
   }
 
-  /** Whether an FCALL failed because the function is not there (flushed, or a server without functions). */
+  /**
+   * Whether an FCALL failed before it ran because the function is not there (flushed, or a server
+   * without functions). Only these are repeated: an error from inside a function may follow its
+   * writes, and running it again would write twice.
+   */
   private static boolean lost(JedisDataException e) {
     String message = e.getMessage();
-    return message != null && (message.startsWith("ERR Function not found")
-        || message.startsWith("ERR unknown command"));
+    if (message == null) {
+      return false;
+    }
+    return message.startsWith("ERR Function not found")
+        || (message.startsWith("ERR unknown command") && message.toUpperCase(java.util.Locale.ROOT).contains("FCALL"));
   }
 
   /**
