@@ -40,16 +40,16 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** Starts a server on {@code port} of the loopback interface. */
   public static EmbeddedRedis start(int port) {
-    String binary = System.getenv(SERVER_ENV);
+    String named = System.getenv(SERVER_ENV);
+    File binary = named == null || named.isBlank() ? null : new File(named.trim());
     try {
       RedisServerBuilder builder = RedisServer.newRedisServer();
-      if (binary != null && !binary.isBlank()) {
-        File file = new File(binary.trim());
-        if (!file.canExecute()) {
-          throw new CroupierException(SERVER_ENV + " names " + file + ", which is not an executable"
+      if (binary != null) {
+        if (!binary.canExecute()) {
+          throw new CroupierException(SERVER_ENV + " names " + binary + ", which is not an executable"
               + " redis-server; unset it to start the bundled Redis");
         }
-        builder.executableProvider(() -> file);
+        builder.executableProvider(() -> binary);
       }
       RedisServer server = builder
           .port(port)
@@ -60,8 +60,7 @@ public final class EmbeddedRedis implements AutoCloseable {
           .onShutdownForceStop(true)
           .build();
       server.start();
-      log.info("embedded Redis started on 127.0.0.1:{}{}", port,
-          binary == null || binary.isBlank() ? "" : " from " + binary.trim());
+      log.info("embedded Redis started on 127.0.0.1:{}{}", port, binary == null ? "" : " from " + binary);
       return new EmbeddedRedis(server, port);
     } catch (CroupierException e) {
       throw e;

@@ -121,21 +121,16 @@ public final class ScriptRegistry {
   public Object run(Script s, List<byte[]> keys, List<byte[]> args) {
     checkKeys(s, keys);
     byte[] key = keys.isEmpty() ? null : keys.get(0);
-    if (decide(key) == Mode.FUNCTIONS) {
+    // At most twice: a first FCALL that found no function loads the library again (or turns to
+    // scripts), and the call is made once more the way the registry then runs.
+    for (boolean again = false; decide(key) == Mode.FUNCTIONS; again = true) {
       try {
         return redis.fcall(library.functions.get(s), keys, args);
       } catch (JedisDataException e) {
-        if (!lost(e)) {
+        if (again || !lost(e)) {
           throw RedisErrors.translate("running script " + s, e);
         }
         recover(e, key);
-        if (mode == Mode.FUNCTIONS) {
-          try {
-            return redis.fcall(library.functions.get(s), keys, args);
-          } catch (RuntimeException again) {
-            throw RedisErrors.translate("running script " + s, again);
-          }
-        }
       } catch (RuntimeException e) {
         throw RedisErrors.translate("running script " + s, e);
       }
