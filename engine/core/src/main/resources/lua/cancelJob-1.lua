@@ -46,12 +46,12 @@ elseif st == 'dead' then
   rcall('ZREM', Key.deadLetters(P, tenant), id)
   countDead(P, qid, -1)
 end
-announce(P, jobKey, id, f[4] or '0')
 local kept = statusKept(retention, f[4])
 if kept > 0 then
   rcall('HSET', jobKey, 'st', 'cancelled', 'fa', now)
   rcall('HDEL', jobKey, 'p')
   rcall('PEXPIRE', jobKey, kept)
+  announce(P, jobKey, id, f[4] or '0') -- as it ended: a watched job always keeps its record
 else
   rcall('UNLINK', jobKey) -- no status record kept (retention zero, not watched)
 end

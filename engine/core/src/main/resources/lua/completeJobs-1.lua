@@ -37,6 +37,7 @@ local tally = newTally() -- the operator's counters (includes/counts.lua), writt
 local settlement = newSettlement() -- cost corrections, written once per tenant (includes/finish.lua)
 local gone = {} -- succeeded jobs' inflight entries, removed with one ZREM
 local dropped = {} -- succeeded jobs' records when no status record is kept
+local ends = {} -- watched jobs that ended, announced in one message (includes/finish.lua)
 local queues = {} -- queue id -> {tenant, function, counter field}: a batch often ends several of one queue
 for i = 6, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -59,26 +60,27 @@ for i = 6, #ARGV, 7 do
     tallyCompletion(tally, tenant, q[3], cost, outcome == 's')
     if outcome == 's' then
       releaseSlots(P, id, f[4], now, gone)
-      announce(P, jobKey, id, f[5] or '0')
       local kept = statusKept(retention, f[5])
       if kept > 0 then
         -- The status record keeps no payload (emptied here rather than deleted: one command).
         -- Numbers as text: Redis would format each number a script passes it (%.17g), per job.
         rcall('HSET', jobKey, 'st', 'succeeded', 'fa', ARGV[2], 'p', '')
         rcall('PEXPIRE', jobKey, kept == retention and ARGV[3] or string.format('%d', kept))
+        announce(P, jobKey, id, f[5] or '0', ends)
       else
         dropped[#dropped + 1] = jobKey -- no status record kept: deleted with the batch's one UNLINK
       end
     else
       local attempts = tonumber(rcall('HGET', jobKey, 'a')) -- read here: few completions fail
       local at = retryTime(P, fn, attempts, now, tonumber(ARGV[i + 4]), tonumber(ARGV[i + 6]))
-      failAttempt(P, jobKey, id, now, at, ARGV[i + 5], outcome == 'f')
+      failAttempt(P, jobKey, id, now, at, ARGV[i + 5], outcome == 'f', ends)
     end
     out[#out + 1] = Code.OK
   end
 end
 callInChunks('ZREM', inflightKey, gone)
 callInChunks('UNLINK', nil, dropped) -- UNLINK: a big record is freed off the main thread
+publishEnds(P, ends)
 flushSettlement(P, settlement, weighted, vtRetention)
 flushTally(P, tally, now)
 flushCounts(P)

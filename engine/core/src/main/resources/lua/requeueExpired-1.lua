@@ -20,11 +20,12 @@ local P, now, most = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 
 local expired = rcall('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, most)
 local requeued, dead = 0, 0
+local ends = {} -- watched jobs that died, announced in one message (includes/finish.lua)
 for _, id in ipairs(expired) do
   local jobKey = Key.job(P, id)
   local f = rcall('HMGET', jobKey, 'st', 'ld')
   if f[1] == 'running' and tonumber(f[2]) <= now then
-    if failAttempt(P, jobKey, id, now, now, 'lease expired', false) == 'dead' then
+    if failAttempt(P, jobKey, id, now, now, 'lease expired', false, ends) == 'dead' then
       dead = dead + 1
     else
       requeued = requeued + 1
@@ -33,5 +34,6 @@ for _, id in ipairs(expired) do
     rcall('ZREM', inflightKey, id) -- not running any more: a stray entry
   end
 end
+publishEnds(P, ends)
 flushCounts(P)
 return {requeued, dead}

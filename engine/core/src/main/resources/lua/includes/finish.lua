@@ -106,12 +106,32 @@ local function statusKept(retention, watched)
 end
 
 -- Watchers (awaitCompletion) subscribe to the shard's done channel; only watched jobs publish.
--- `watched` is the job's w field when the caller already read it, else nil (read here).
-local function announce(P, jobKey, id, watched)
+-- A message is a JSON array of ended jobs, each an array: the id, then the record's fields and
+-- values as the job ended (but its payload and its lease token), so a watcher answers from the
+-- message without reading the record. Call after the job's final fields are written. With `ends`
+-- (a table; publishEnds sends it), a call that ends many jobs publishes them in one message;
+-- without, the job is published at once. `watched` is the job's w field when the caller already
+-- read it, else nil (read here).
+local function announce(P, jobKey, id, watched, ends)
   if watched == nil then watched = rcall('HGET', jobKey, 'w') end
-  if watched == '1' then
-    rcall('PUBLISH', Key.doneChannel(P), id)
+  if watched ~= '1' then return end
+  local h = rcall('HGETALL', jobKey)
+  local ended = {id}
+  for i = 1, #h, 2 do
+    if h[i] ~= 'p' and h[i] ~= 'lt' then
+      ended[#ended + 1] = h[i]
+      ended[#ended + 1] = h[i + 1]
+    end
   end
+  if ends then
+    ends[#ends + 1] = ended
+  else
+    rcall('PUBLISH', Key.doneChannel(P), cjson.encode({ended}))
+  end
+end
+
+local function publishEnds(P, ends)
+  if #ends > 0 then rcall('PUBLISH', Key.doneChannel(P), cjson.encode(ends)) end
 end
 
 -- When a failed attempt runs again: the function's retry policy (base ms, factor, cap ms, in the
@@ -127,8 +147,9 @@ local function retryTime(P, fn, attempts, now, retryAt, u)
 end
 
 -- A delivery failed (nack, or its lease expired): retry at `retryAt`, or, when `dead` or out of
--- attempts, move the job to its tenant's dead-letter queue. Returns 'retry' or 'dead'.
-local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
+-- attempts, move the job to its tenant's dead-letter queue. Returns 'retry' or 'dead'. `ends`:
+-- as announce's.
+local function failAttempt(P, jobKey, id, now, retryAt, err, dead, ends)
   local f = rcall('HMGET', jobKey, 'q', 'a', 'ma', 'lc')
   local qid, attempts, maxAttempts = f[1], tonumber(f[2]), tonumber(f[3])
   local tenant = Key.tenantOfQueue(qid)
@@ -140,7 +161,7 @@ local function failAttempt(P, jobKey, id, now, retryAt, err, dead)
     rcall('HSET', jobKey, 'st', 'dead', 'fa', now)
     rcall('ZADD', Key.deadLetters(P, tenant), now, id)
     countDead(P, qid, 1)
-    announce(P, jobKey, id)
+    announce(P, jobKey, id, nil, ends)
     return 'dead'
   end
   rcall('HSET', jobKey, 'st', 'failed', 'ra', retryAt)

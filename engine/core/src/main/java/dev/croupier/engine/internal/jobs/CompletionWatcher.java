@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Completes futures when watched jobs end. A watched job's hash carries a flag, and the scripts
- * that end it publish its id on the shard's done channel; the engine's subscription
+ * that end it announce it on the shard's done channel, with its record as it ended
+ * ({@link EndAnnouncement}: one message per script call, however many watched jobs it ended), so
+ * an await is answered without reading the job; the engine's subscription
  * ({@link ShardChannels}) hands those messages to {@link #channels()}.
  * Messages missed while the subscription reconnects are covered by re-reading every awaited job
  * once it is back; beyond that, a periodic re-check reads only awaits older than
@@ -52,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * the end): an await that finds none marks and reads the job as any other.
  *
  * <p>Watching costs no round trip per job under load: what concurrent watchers ask for goes out
- * together (one {@code watchJobs} call per shard per flush), and the ends announced meanwhile are
- * looked up together (one pipeline of HGETALLs per flush); an idle watch goes out at once.
+ * together (one {@code watchJobs} call per shard per flush), and an announced end needs no read.
+ * What must be read (a job announced without its record, by an engine of an earlier version; an
+ * await of a job not seen enqueued that had already ended; the re-checks) is looked up together
+ * (one pipeline of HGETALLs per flush); an idle watch goes out at once.
  */
 public final class CompletionWatcher implements AutoCloseable {
 
@@ -134,8 +138,10 @@ public final class CompletionWatcher implements AutoCloseable {
   /** The awaits of one job, and when the first of them began (the periodic re-check reads old ones). */
   private record Waiters(long since, List<CompletableFuture<JobInfo>> futures) {}
 
-  /** A job enqueued watched: when its end was announced (0: not yet). */
+  /** A job enqueued watched: when its end was announced (0: not yet), and how it ended if the announcement said. */
   private static final class Expected {
+    /** Written before {@link #endedAt}, so a reader that sees the end sees this too. */
+    volatile JobInfo info;
     volatile long endedAt;
   }
 
@@ -187,7 +193,12 @@ public final class CompletionWatcher implements AutoCloseable {
         }
       });
       if (expectation.endedAt != 0) {
-        resolve(jobId);
+        JobInfo info = expectation.info;
+        if (info != null) {
+          resolved(jobId, Optional.of(info));
+        } else {
+          resolve(jobId);
+        }
       }
       return Timeouts.within(f, timeout.toMillis(), scheduler);
     }
@@ -237,15 +248,20 @@ public final class CompletionWatcher implements AutoCloseable {
         log.warn("resolving watched job {} failed; the periodic re-check will retry", jobId, err);
         return;
       }
-      resolved.add(new Resolved(jobId, found.get(0)));
-      if (resolving.compareAndSet(false, true)) {
-        try {
-          resolver.execute(this::drainResolved);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          // closing
-        }
-      }
+      resolved(jobId, found.get(0));
     });
+  }
+
+  /** Hands a job's end to the resolver thread, which completes its awaits. */
+  private void resolved(String jobId, Optional<JobInfo> info) {
+    resolved.add(new Resolved(jobId, info));
+    if (resolving.compareAndSet(false, true)) {
+      try {
+        resolver.execute(this::drainResolved);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
   }
 
   /**
@@ -316,13 +332,19 @@ public final class CompletionWatcher implements AutoCloseable {
   public Map<String, ShardChannels.Handler> channels() {
     ShardChannels.Handler done = new ShardChannels.Handler() {
       @Override
-      public void message(String jobId) {
-        // Noted for an await still to come (see await); as an update, so it expires a while after.
-        expected.asMap().computeIfPresent(jobId, (id, e) -> {
-          e.endedAt = System.currentTimeMillis();
-          return e;
-        });
-        resolve(jobId); // nothing, when nobody here awaits it (watched by another engine's caller)
+      public void message(String message) {
+        List<EndAnnouncement> ends;
+        try {
+          ends = EndAnnouncement.parse(message);
+        } catch (IllegalArgumentException e) {
+          // Not from a Croupier script: whatever it meant to announce, the re-checks find.
+          log.warn("ignoring a message on a done channel: {}", e.getMessage());
+          return;
+        }
+        long now = System.currentTimeMillis();
+        for (EndAnnouncement end : ends) {
+          ended(end, now);
+        }
       }
 
       @Override
@@ -331,6 +353,34 @@ public final class CompletionWatcher implements AutoCloseable {
       }
     };
     return ShardChannels.onEveryShard(keys.shards(), keys::doneChannel, done);
+  }
+
+  /** One announced end: noted for an await still to come, and resolved for those waiting here. */
+  private void ended(EndAnnouncement end, long now) {
+    String jobId = end.jobId();
+    JobInfo info = null;
+    if (end.hasRecord()) {
+      try {
+        info = JobAdmin.toInfo(jobId, end.fields(), now);
+      } catch (RuntimeException e) {
+        log.warn("the announced end of job {} does not describe it; looking it up: {}", jobId, e.toString());
+      }
+    }
+    JobInfo known = info;
+    // Noted for an await still to come (see await); as an update, so it expires a while after.
+    expected.asMap().computeIfPresent(jobId, (id, e) -> {
+      e.info = known;
+      e.endedAt = now;
+      return e;
+    });
+    if (!waiting.containsKey(jobId)) {
+      return; // nobody here awaits it (watched by another engine's caller)
+    }
+    if (info != null) {
+      resolved(jobId, Optional.of(info));
+    } else {
+      resolve(jobId);
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.croupier.engine.internal.enqueue.Enqueuer;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.redis.ShardChannels;
 import dev.croupier.engine.internal.script.ScriptRegistry;
+import dev.croupier.testing.Await;
 import dev.croupier.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -58,6 +60,7 @@ class CompletionWatcherTest {
     channels = new ShardChannels(redis, watcher.channels());
     ConfigStore config = new ConfigStore(redis, keys, Duration.ofSeconds(2));
     config.configureFunction(FunctionSpec.newBuilder("f").build());
+    config.configureFunction(FunctionSpec.newBuilder("g").keyedLimit("account", 100).build());
     enqueuer = new Enqueuer(scripts, keys, config, options,
         Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), "", function -> false);
   }
@@ -137,6 +140,76 @@ class CompletionWatcherTest {
       assertThat(info.id()).isEqualTo(ids.get(i));
       assertThat(info.state()).isEqualTo(JobState.CANCELLED);
     }
+  }
+
+  /** Text the announcement's JSON must escape and carry back exactly. */
+  private static final String TRICKY = "quote \" back\\slash /slash\nnew line\u0001 \u00e9 \ud83d\ude00 {\"k\":[1]}";
+
+  @Test
+  void anAnnouncedEnd_isAnsweredFromTheAnnouncement_withoutReadingTheJob() throws Exception {
+    // A second watcher whose lookups read another namespace, where no job exists: whatever it
+    // answers came from the announcement alone.
+    KeySchema elsewhere = new KeySchema(REDIS.newNamespace(), 1);
+    JobAdmin blind = new JobAdmin(redis, scripts, elsewhere, REDIS.newOptions().build());
+    try (CompletionWatcher fromMessages = new CompletionWatcher(scripts, keys, blind, scheduler);
+        ShardChannels subscribed = new ShardChannels(redis, fromMessages.channels())) {
+      List<String> ids = enqueuer.enqueue(List.of(
+              JobRequest.newBuilder("t1", "g").watched(true).header("x-note", TRICKY)
+                  .concurrencyKey("account", TRICKY).build(),
+              JobRequest.newBuilder("t1", "f").watched(true).build()))
+          .stream().map(r -> r.jobId()).toList();
+      subscribers(2);
+      List<CompletableFuture<JobInfo>> awaits = ids.stream()
+          .map(id -> fromMessages.await(id, Duration.ofSeconds(10))).toList();
+      for (String id : ids) {
+        assertThat(admin.cancel(id)).isTrue();
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        JobInfo announced = awaits.get(i).get(10, TimeUnit.SECONDS);
+        assertThat(announced.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(announced).as("as a lookup of the record reads it").isEqualTo(admin.lookup(ids.get(i)).orElseThrow());
+      }
+      JobInfo first = awaits.get(0).get();
+      assertThat(first.headers()).containsEntry("x-note", TRICKY);
+      assertThat(first.concurrencyKeys()).containsEntry("account", TRICKY);
+      assertThat(first.tenant()).isEqualTo("t1");
+      assertThat(first.function()).isEqualTo("g");
+    }
+  }
+
+  @Test
+  void aBareIdOnTheDoneChannel_asEarlierEnginesAnnounce_isLookedUp() throws Exception {
+    String id = enqueue(EnqueueOptions.DEFAULTS); // not expected: the await marks it watched
+    CompletableFuture<JobInfo> awaited = watcher.await(id, Duration.ofSeconds(30));
+    String jobKey = keys.job(0, id);
+    Await.until(Duration.ofSeconds(5), "the await marks the job watched", () -> "1".equals(redis.hget(jobKey, "w")));
+    // Ended without an announcement (the flag taken away), then announced as an engine of an
+    // earlier version does: the id alone.
+    redis.hdel(jobKey, "w");
+    assertThat(admin.cancel(id)).isTrue();
+    assertThat(awaited).isNotDone();
+    redis.publish(keys.doneChannel(0), id);
+    // Well before the first periodic re-check of an await (after RECHECK_AFTER_MS).
+    assertThat(awaited.get(3, TimeUnit.SECONDS).state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  @Test
+  void aMalformedAnnouncement_isIgnored_andTheNextIsHeard() throws Exception {
+    String id = enqueue(EnqueueOptions.newBuilder().watched(true).build());
+    CompletableFuture<JobInfo> awaited = watcher.await(id, Duration.ofSeconds(30));
+    subscribers(1);
+    for (String junk : List.of("[", "[[1]]", "[[\"" + id + "\", \"q\"]]", "[{\"id\": 1}]", "[[\"a\"]] x")) {
+      redis.publish(keys.doneChannel(0), junk);
+    }
+    assertThat(admin.cancel(id)).isTrue();
+    assertThat(awaited.get(3, TimeUnit.SECONDS).state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  /** Waits until {@code n} connections are subscribed to the done channel. */
+  private void subscribers(long n) {
+    String channel = keys.doneChannel(0);
+    Await.until(Duration.ofSeconds(5), n + " subscribers", () -> (Long) ((List<?>) redis.sendCommand(
+        Protocol.Command.PUBSUB, "NUMSUB", channel)).get(1) >= n);
   }
 
   /** Awaits {@code id}; the announcement may reach the listener a moment after the cancel. */
