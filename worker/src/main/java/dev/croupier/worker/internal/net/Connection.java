@@ -25,8 +25,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +64,10 @@ public final class Connection {
   /** Credits granted and not yet written, per function; see {@link #grant}. */
   private final Map<String, Integer> credits = new ConcurrentHashMap<>();
   private final AtomicBoolean creditsScheduled = new AtomicBoolean();
+  /** Frames to write, from any thread; see {@link #write}. */
+  private final Queue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
+  /** Whether a task that writes {@link #outgoing} is pending on the event loop. */
+  private final AtomicBoolean writeScheduled = new AtomicBoolean();
   private volatile Welcome welcome;
 
   private Connection(NodeAddress address, Channel channel, Listener listener) {
@@ -176,13 +182,66 @@ public final class Connection {
       reply.completeExceptionally(lost());
       return reply;
     }
-    channel.writeAndFlush(frame).addListener(f -> {
-      if (!f.isSuccess()) {
-        pending.remove(id);
+    write(new Outgoing(frame, id));
+    return reply;
+  }
+
+  /** A frame to write; {@code replyId}: the request whose reply fails if the write does (0: none). */
+  private record Outgoing(Envelope frame, long replyId) {}
+
+  /** Most frames one task writes before it lets the event loop do other work. */
+  private static final int MAX_WRITES_PER_TASK = 4096;
+
+  /**
+   * Queues a frame for the event loop. Frames queued while a write task is pending ride along
+   * with it: one wakeup of the event loop and one flush for however many requests callers sent
+   * meanwhile (a producer awaiting a batch sends a Watch per job, a worker a completion per job),
+   * where a write and flush of its own cost each one a task and a wakeup. Nothing waits for a
+   * timer, so a lone request goes out at once.
+   */
+  private void write(Outgoing frame) {
+    outgoing.add(frame);
+    if (writeScheduled.compareAndSet(false, true)) {
+      try {
+        channel.eventLoop().execute(this::writeQueued);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The event loops are shutting down: the connection closes unwritten.
+        writeScheduled.set(false);
+        for (Outgoing o; (o = outgoing.poll()) != null; ) {
+          failed(o);
+        }
+      }
+    }
+  }
+
+  /** Writes what {@link #write} queued (on the event loop), then flushes once. */
+  private void writeQueued() {
+    // Cleared before reading the queue: a frame queued after this finds it clear and schedules
+    // another task, so nothing is left behind.
+    writeScheduled.set(false);
+    int written = 0;
+    for (Outgoing o; written < MAX_WRITES_PER_TASK && (o = outgoing.poll()) != null; written++) {
+      Outgoing frame = o;
+      channel.write(frame.frame()).addListener(f -> {
+        if (!f.isSuccess()) {
+          failed(frame);
+        }
+      });
+    }
+    channel.flush();
+    if (!outgoing.isEmpty() && writeScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::writeQueued);
+    }
+  }
+
+  /** A frame that could not be written: its request (if any) fails as the connection is lost. */
+  private void failed(Outgoing frame) {
+    if (frame.replyId() != 0) {
+      CompletableFuture<Envelope> reply = pending.remove(frame.replyId());
+      if (reply != null) {
         reply.completeExceptionally(lost());
       }
-    });
-    return reply;
+    }
   }
 
   /** Sends a frame that expects no reply; one over the node's maximum frame is dropped (logged). */
@@ -192,7 +251,7 @@ public final class Connection {
       log.warn("not sending {} to {}: {}", envelope.getBodyCase(), address, tooLarge.getMessage());
       return;
     }
-    channel.writeAndFlush(envelope);
+    write(new Outgoing(envelope, 0));
   }
 
   /**
