@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -488,6 +489,59 @@ class LifecycleTest {
     assertThat(info.attempts()).isEqualTo(2);
     assertThat(engine.leases().complete(id, "1", new Outcome.Success(Duration.ZERO)))
         .as("a completion without the lease's token").isEqualTo(CompletionResult.UNKNOWN_JOB);
+  }
+
+  @Test
+  void everyWayAWatchedJobEnds_isAnnounced_andAwaitedAsALookupReadsIt() throws Exception {
+    // Each end comes with the job's record (lua/includes/finish.lua): acks of a batch and
+    // failures in one completeJobs message, a lease that expired on its last attempt in the
+    // scavenger's, a cancel in its own. What an await answers must be what a lookup reads.
+    FunctionSpec spec = FunctionSpec.newBuilder("ends").leaseTimeout(Duration.ofMillis(300)).build();
+    engine.engine().registerFunction(spec);
+    EnqueueOptions watched = EnqueueOptions.newBuilder().watched(true).build();
+    EnqueueOptions once = EnqueueOptions.newBuilder().watched(true).maxAttempts(1).build();
+    // Dies with its worker, on its only attempt: the scavenger ends it.
+    List<LeasedJob> swallowed = new CopyOnWriteArrayList<>();
+    JobSink blackHole = new CreditedSink("ends", 1) {
+      @Override
+      public void deliver(LeasedJob job) {
+        swallowed.add(job);
+      }
+    };
+    engine.leases().attach(blackHole);
+    String lost = engine.engine().enqueue(JobRequest.newBuilder("t1", "ends").payload("lost")
+        .maxAttempts(1).watched(true).header("x-note", "lost").build()).jobId();
+    eventually(() -> !swallowed.isEmpty(), "the job was delivered to the dying worker");
+    engine.leases().detach(blackHole);
+    String cancelled = enqueue("t1", "ends", watched);
+    assertThat(engine.engine().cancel(cancelled)).isTrue();
+    List<String> ok = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ok.add(enqueue("t" + (i % 3), "ends", watched));
+      failed.add(enqueue("t" + (i % 3), "ends", once));
+    }
+    Set<String> failing = Set.copyOf(failed);
+    engine.engine().register(spec, 8, job -> {
+      if (failing.contains(job.id())) {
+        throw new IllegalStateException("no \"good\"\n\u00e9 " + job.id());
+      }
+    });
+    List<String> all = new ArrayList<>(List.of(lost, cancelled));
+    all.addAll(ok);
+    all.addAll(failed);
+    for (String id : all) {
+      JobInfo awaited = await(id);
+      assertThat(awaited).as(id).isEqualTo(engine.engine().lookup(id).orElseThrow());
+    }
+    assertThat(await(lost).state()).isEqualTo(JobState.DEAD);
+    assertThat(await(lost).lastError()).isEqualTo("lease expired");
+    assertThat(await(lost).headers()).containsEntry("x-note", "lost");
+    assertThat(await(cancelled).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(await(ok.get(0)).state()).isEqualTo(JobState.SUCCEEDED);
+    JobInfo dead = await(failed.get(0));
+    assertThat(dead.state()).isEqualTo(JobState.DEAD);
+    assertThat(dead.lastError()).contains("no \"good\"\n\u00e9 " + failed.get(0));
   }
 
   @Test
