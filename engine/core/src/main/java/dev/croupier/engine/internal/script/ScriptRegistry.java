@@ -24,6 +24,7 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.resps.LibraryInfo;
 
 /**
  * Loads every {@link Script} once (inlining {@code -- @include name} lines from
@@ -35,8 +36,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *       {@code FUNCTION LOAD} and run with {@code FCALL}. A script run with EVAL defines its
  *       helpers (dozens of local functions) again on every call and collects them afterwards: on
  *       an empty claim that is most of the call. The library is named by a hash of its code, so
- *       engines of different versions on one Redis each run their own. A Redis that lost it (a
- *       restart without persistence, {@code FUNCTION FLUSH}) gets it again on the next call.</li>
+ *       engines of different versions on one Redis each run their own; each deletes the others'
+ *       when it loads its own, and one that finds its library gone (an upgraded engine deleted
+ *       it, a restart without persistence, {@code FUNCTION FLUSH}) loads it again on the next
+ *       call.</li>
  *   <li><b>As scripts</b>, with EVALSHA, falling back to EVAL once when Redis answers NOSCRIPT
  *       (after a restart or SCRIPT FLUSH; EVAL caches the script again): on Redis 6.2, when the
  *       user may not load functions, or when the engine is told not to.</li>
@@ -199,6 +202,9 @@ public final class ScriptRegistry {
     synchronized (this) {
       if (mode == null) {
         mode = loadLibrary(key) ? Mode.FUNCTIONS : Mode.EVAL;
+        if (mode == Mode.FUNCTIONS) {
+          deleteOtherVersions();
+        }
       }
       return mode;
     }
@@ -233,6 +239,42 @@ public final class ScriptRegistry {
       return false;
     } catch (RuntimeException e) {
       throw RedisErrors.translate("loading the Lua function library", e);
+    }
+  }
+
+  /** The names of the engine's libraries, whatever its version: {@code croupier_} and 16 hex digits (see {@link Library}). */
+  private static final Pattern LIBRARY_NAME = Pattern.compile("croupier_[0-9a-f]{16}");
+
+  /**
+   * Deletes the libraries that engines of other versions loaded (one per version, a few hundred
+   * KB each), so upgrades leave none behind. An engine of another version that still runs finds
+   * its library gone on its next call and loads it again, as after a {@code FUNCTION FLUSH}: one
+   * FCALL answered "Function not found", which ran nothing, and one {@code FUNCTION LOAD}. Best
+   * effort: a user who may not list or delete functions leaves them.
+   */
+  private void deleteOtherVersions() {
+    List<String> deleted = new ArrayList<>();
+    try {
+      for (LibraryInfo other : redis.functionList("croupier_*")) {
+        String name = other.getLibraryName();
+        if (name.equals(library.name) || !LIBRARY_NAME.matcher(name).matches()) {
+          continue;
+        }
+        try {
+          redis.functionDelete(name);
+          deleted.add(name);
+        } catch (JedisDataException e) {
+          log.debug("not deleting function library {}: {}", name, e.getMessage()); // another engine did
+        }
+      }
+    } catch (JedisDataException e) {
+      log.debug("not looking for other versions' function libraries: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      throw RedisErrors.translate("listing the Lua function libraries", e);
+    }
+    if (!deleted.isEmpty()) {
+      log.info("deleted the Redis function libraries of other Croupier versions {} (an engine of"
+          + " such a version that still runs loads its own again on its next call)", deleted);
     }
   }
 

@@ -859,6 +859,33 @@ class ScriptsTest {
   }
 
   @Test
+  void onRedis7_anEngineDeletesTheLibrariesOfOtherVersions_andNothingElse() {
+    if (redisMajor() < 7) {
+      return; // no functions: nothing to delete
+    }
+    String older = "croupier_0123456789abcdef"; // as another version of the engine names its library
+    redis.functionLoad("#!lua name=" + older + "\nredis.register_function('" + older
+        + "_ping', function() return 1 end)");
+    redis.functionLoad("#!lua name=croupier_mine\nredis.register_function('croupier_mine_ping',"
+        + " function() return 2 end)"); // a user's, however it is named
+    try {
+      ScriptRegistry starting = new ScriptRegistry(redis);
+      starting.preload(keys.prefix(0) + "x");
+      assertThat(starting.usesFunctions()).isTrue();
+      assertThat(redis.functionList(older)).as("the other version's").isEmpty();
+      assertThat(redis.functionList("croupier_mine")).as("not an engine's").hasSize(1);
+      String own = starting.librarySource().lines().findFirst().orElseThrow().substring("#!lua name=".length());
+      assertThat(redis.functionList(own)).as("its own").hasSize(1);
+      FunctionSpec spec = FunctionSpec.newBuilder("f").build();
+      config.configureFunction(spec);
+      enqueue("t1", "f");
+      assertThat(claim(spec, 1).jobs()).as("the engine that was running goes on").hasSize(1);
+    } finally {
+      redis.functionDelete("croupier_mine");
+    }
+  }
+
+  @Test
   void anEmptyPipeline_runsNothing_inEitherMode() {
     // A flush with nothing in it (an empty batch from a client) must not reach Redis or fail.
     assertThat(scripts.runPipelined(List.of())).isEmpty();
