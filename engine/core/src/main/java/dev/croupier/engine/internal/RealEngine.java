@@ -24,6 +24,7 @@ import dev.croupier.engine.internal.admin.FunctionStatsReader;
 import dev.croupier.engine.internal.admin.TenantStatsReader;
 import dev.croupier.engine.internal.admin.WaitRecorder;
 import dev.croupier.engine.internal.claim.ClaimLoop;
+import dev.croupier.engine.internal.claim.ClaimOnEnqueue;
 import dev.croupier.engine.internal.claim.ClaimStats;
 import dev.croupier.engine.internal.claim.Demand;
 import dev.croupier.engine.internal.claim.ShardTurns;
@@ -86,6 +87,8 @@ public final class RealEngine implements Engine {
   private final Explainer explainer;
   private final Demand demand = new Demand();
   private final Signal signal = new Signal();
+  /** Which shards a claim is being made on now (by a claim loop, or riding an enqueue). */
+  private final ShardTurns turns;
   private final ClaimStats claimStats;
   private final TenantTags tenantTags;
   private final ScheduledExecutorService scheduler;
@@ -113,6 +116,7 @@ public final class RealEngine implements Engine {
       this.tenantTags = new TenantTags(options.tenantSeriesLimit());
       JobTimers timers = new JobTimers(options.meterRegistry(), tenantTags);
       this.keys = new KeySchema(options.namespace(), options.shards());
+      this.turns = new ShardTurns(keys.shards());
       RedisVersion.require(redis);
       checkShards();
       this.scripts = new ScriptRegistry(redis, options.redisFunctions());
@@ -138,7 +142,9 @@ public final class RealEngine implements Engine {
           Thread.ofPlatform().daemon().name("croupier-sched-", 0).factory());
       this.watcher = new CompletionWatcher(scripts, keys, admin, scheduler);
       this.enqueuer = new Enqueuer(scripts, keys, config, options,
-          Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), id, demand::hasRoom);
+          Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), id, demand::hasRoom,
+          new ClaimOnEnqueue(demand, new ClaimLoop.ScriptsAndKeys(scripts, keys, options), config, signal,
+              claimStats, turns, options.claimThreads()));
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);
@@ -177,7 +183,6 @@ public final class RealEngine implements Engine {
     heard.putAll(new WorkAnnouncements(id, demand, signal).channels(keys));
     channels = new ShardChannels(redis, heard);
     ClaimLoop.ScriptsAndKeys sk = new ClaimLoop.ScriptsAndKeys(scripts, keys, options);
-    ShardTurns turns = new ShardTurns(keys.shards());
     for (int i = 0; i < options.claimThreads(); i++) {
       ClaimLoop loop = new ClaimLoop(demand, sk, config, signal, claimStats, turns);
       loops.add(loop);
@@ -245,11 +250,10 @@ public final class RealEngine implements Engine {
     });
   }
 
-  /** Stored: the trace ends, the meters count them, and the claim loops look for them. */
+  /** Stored (the enqueuer has had them claimed, or woken the claim loops): the trace ends, the meters count them. */
   private void enqueued(JobTracing.Enqueue trace, List<EnqueueResult> out) {
     trace.end(out, null);
     out.forEach(r -> metrics.enqueued(r.duplicate()));
-    signal.signal();
   }
 
   @Override

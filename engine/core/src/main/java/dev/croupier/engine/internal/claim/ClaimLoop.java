@@ -7,9 +7,9 @@ import dev.croupier.engine.RedisUnavailableException;
 import dev.croupier.engine.internal.config.ConfigStore;
 import dev.croupier.engine.internal.keys.KeySchema;
 import dev.croupier.engine.internal.script.Replies;
-import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.engine.internal.script.ScriptRegistry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -107,13 +107,13 @@ public final class ClaimLoop implements Runnable {
           continue; // another loop claims it now, and runs again if anything changed meanwhile
         }
         try {
-          List<Claimer.Request> requests = requests(shard, credits);
+          List<Claimer.Request> requests = requests(config, shard, credits, credits.functions());
           if (requests.isEmpty()) {
             break;
           }
           List<LeasedJob> leased = new ArrayList<>();
           for (Replies.Claimed c : claimer.claim(requests, now)) {
-            count(c, now);
+            stats.count(c, now);
             leased.addAll(c.jobs());
             claimed += c.jobs().size();
             more |= c.more();
@@ -136,32 +136,19 @@ public final class ClaimLoop implements Runnable {
     }
   }
 
-  /** One claim per function that has credits left and is not paused. */
-  private List<Claimer.Request> requests(int shard, Demand.Credits credits) {
+  /** One claim on {@code shard} per function of {@code functions} that has credits left and is not paused. */
+  static List<Claimer.Request> requests(ConfigStore config, int shard, Demand.Credits credits,
+      Collection<String> functions) {
     List<Claimer.Request> out = new ArrayList<>();
-    for (String function : credits.functions()) {
-      if (config.isFunctionPaused(function)) {
+    for (String function : functions) {
+      int available = credits.available(function);
+      if (available == 0 || config.isFunctionPaused(function)) {
         continue;
       }
       Optional<FunctionSpec> spec = config.function(function);
-      spec.ifPresent(s -> out.add(new Claimer.Request(shard, s, credits.available(function))));
+      spec.ifPresent(s -> out.add(new Claimer.Request(shard, s, available)));
     }
     return out;
-  }
-
-  private void count(Replies.Claimed c, long now) {
-    stats.jobs.add(c.jobs().size());
-    for (int i = 0; i < c.jobs().size(); i++) {
-      LeasedJob job = c.jobs().get(i);
-      stats.started(job, c.waitingSince(i), now);
-    }
-    if (!c.jobs().isEmpty()) {
-      stats.leased.increment();
-    } else if (c.code() == ReplyCode.AT_CAPACITY) {
-      stats.atCapacity.increment();
-    } else {
-      stats.empty.increment();
-    }
   }
 
   private List<Integer> shardOrder() {

@@ -1,5 +1,7 @@
 package dev.croupier.engine.internal.claim;
 
+import dev.croupier.engine.internal.script.Replies;
+import dev.croupier.engine.internal.script.ReplyCode;
 import dev.croupier.api.LeasedJob;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,8 +35,19 @@ public final class ClaimStats {
     this.starts = Objects.requireNonNull(starts, "starts");
   }
 
-  void started(LeasedJob job, long waitingSince, long now) {
-    starts.started(job, waitingSince, now);
+  /** Counts what one claim leased at {@code now}, and reports each job it leased as started. */
+  void count(Replies.Claimed c, long now) {
+    jobs.add(c.jobs().size());
+    for (int i = 0; i < c.jobs().size(); i++) {
+      starts.started(c.jobs().get(i), c.waitingSince(i), now);
+    }
+    if (!c.jobs().isEmpty()) {
+      leased.increment();
+    } else if (c.code() == ReplyCode.AT_CAPACITY) {
+      atCapacity.increment();
+    } else {
+      empty.increment();
+    }
   }
 
   /** Claim rounds run. */

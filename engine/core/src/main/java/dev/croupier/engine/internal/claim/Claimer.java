@@ -39,6 +39,12 @@ public final class Claimer {
 
   /** Runs the claims in one round trip; results in request order. */
   public List<Replies.Claimed> claim(List<Request> requests, long now) {
+    Batch batch = prepare(requests, now);
+    return batch.results(scripts.runPipelined(batch.calls()));
+  }
+
+  /** Claims to send in a round trip of the caller's ({@link #claim} sends them in one of their own). */
+  public Batch prepare(List<Request> requests, long now) {
     List<ScriptRegistry.Call> calls = new ArrayList<>(requests.size());
     List<String> tokens = new ArrayList<>(requests.size());
     for (Request r : requests) {
@@ -46,14 +52,43 @@ public final class Claimer {
       tokens.add(t);
       calls.add(call(r, now, t));
     }
-    List<Object> replies = scripts.runPipelined(calls);
-    List<Replies.Claimed> out = new ArrayList<>(requests.size());
-    for (int i = 0; i < requests.size(); i++) {
-      Request r = requests.get(i);
-      out.add(Replies.claimed(replies.get(i), r.spec().name(),
-          Instant.ofEpochMilli(now + r.spec().leaseTimeout().toMillis()), LeaseTokens.split(tokens.get(i))));
+    return new Batch(List.copyOf(requests), now, List.copyOf(calls), List.copyOf(tokens));
+  }
+
+  /** Prepared claims: the calls to run, and what their replies mean. */
+  public static final class Batch {
+    private final List<Request> requests;
+    private final long now;
+    private final List<ScriptRegistry.Call> calls;
+    private final List<String> tokens;
+
+    private Batch(List<Request> requests, long now, List<ScriptRegistry.Call> calls, List<String> tokens) {
+      this.requests = requests;
+      this.now = now;
+      this.calls = calls;
+      this.tokens = tokens;
     }
-    return out;
+
+    /** The script calls, one per request, in request order. */
+    public List<ScriptRegistry.Call> calls() {
+      return calls;
+    }
+
+    /** What the calls' replies (in order) leased. */
+    public List<Replies.Claimed> results(List<Object> replies) {
+      List<Replies.Claimed> out = new ArrayList<>(requests.size());
+      for (int i = 0; i < requests.size(); i++) {
+        out.add(result(i, replies.get(i)));
+      }
+      return out;
+    }
+
+    /** What call {@code i}'s reply leased. */
+    public Replies.Claimed result(int i, Object reply) {
+      Request r = requests.get(i);
+      return Replies.claimed(reply, r.spec().name(),
+          Instant.ofEpochMilli(now + r.spec().leaseTimeout().toMillis()), LeaseTokens.split(tokens.get(i)));
+    }
   }
 
   private ScriptRegistry.Call call(Request r, long now, String tokens) {

@@ -10,6 +10,8 @@ package dev.croupier.engine.internal.claim;
 public final class Signal {
 
   private long generation;
+  /** Loops waiting in {@link #awaitChange} now. */
+  private int waiting;
 
   /** Wakes one waiting loop (the others see the new generation when they next look). */
   public synchronized void signal() {
@@ -31,12 +33,22 @@ public final class Signal {
   /** Waits until the generation moves past {@code seen} or {@code millis} pass. */
   public synchronized void awaitChange(long seen, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000L;
-    while (generation == seen) {
-      long left = (deadline - System.nanoTime()) / 1_000_000L;
-      if (left <= 0) {
-        return;
+    waiting++;
+    try {
+      while (generation == seen) {
+        long left = (deadline - System.nanoTime()) / 1_000_000L;
+        if (left <= 0) {
+          return;
+        }
+        wait(left);
       }
-      wait(left);
+    } finally {
+      waiting--;
     }
+  }
+
+  /** Whether {@code loops} loops (or more) are waiting: none is claiming or about to. */
+  public synchronized boolean allWaiting(int loops) {
+    return waiting >= loops;
   }
 }

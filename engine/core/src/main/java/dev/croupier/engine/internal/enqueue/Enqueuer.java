@@ -22,13 +22,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates enqueue requests in the caller's thread, then writes them together with whatever
@@ -38,6 +42,8 @@ import java.util.function.Predicate;
  * script calls instead of paying one each; an idle enqueue goes out at once.
  */
 public final class Enqueuer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Enqueuer.class);
 
   /** Most jobs one enqueue script call writes (about 0.5 ms of Redis time for small payloads). */
   static final int MAX_JOBS_PER_CALL = 64;
@@ -54,6 +60,50 @@ public final class Enqueuer implements AutoCloseable {
   private final WatchedJobs watched;
   private final String origin;
   private final Predicate<String> takenHere;
+  private final Claims claims;
+
+  /**
+   * What follows the engine's writes for its claims: claims that ride along a flush's round trip
+   * (an idle engine's claims of the jobs it takes at once itself), and the wake-up of its claim
+   * loops for jobs stored that no ride settled.
+   */
+  public interface Claims {
+    /**
+     * Claims to send right after a flush's writes, in its round trip, when the flush writes jobs
+     * to {@code shards}, all of them of {@code functions}, which this engine takes at once itself;
+     * null for none.
+     */
+    Ride board(Set<Integer> shards, Set<String> functions);
+
+    /** Jobs were stored that no ride settled: the claim loops look for them. */
+    void stored();
+
+    /** No rides, and nobody to wake. */
+    Claims NONE = new Claims() {
+      @Override
+      public Ride board(Set<Integer> shards, Set<String> functions) {
+        return null;
+      }
+
+      @Override
+      public void stored() {}
+    };
+  }
+
+  /** Claims riding one flush's round trip. */
+  public interface Ride {
+    /** The calls, sent after the flush's own. */
+    List<ScriptRegistry.Call> calls();
+
+    /**
+     * Their replies, in order (each a reply, or the exception Redis's error reply was translated
+     * to); true when they settled what the flush stored: nothing is left for the claim loops.
+     */
+    boolean arrived(List<Object> replies);
+
+    /** The round trip failed as a whole: whatever the ride holds is given back. */
+    void failed();
+  }
 
   /**
    * Told of jobs enqueued watched ({@code EnqueueOptions.watched}): their ids before they are
@@ -100,6 +150,13 @@ public final class Enqueuer implements AutoCloseable {
    */
   public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options,
       WatchedJobs watched, String origin, Predicate<String> takenHere) {
+    this(scripts, keys, config, options, watched, origin, takenHere, Claims.NONE);
+  }
+
+  /** As above, with {@code claims} told of each flush (claims riding along, and stored jobs). */
+  public Enqueuer(ScriptRegistry scripts, KeySchema keys, ConfigStore config, EngineOptions options,
+      WatchedJobs watched, String origin, Predicate<String> takenHere, Claims claims) {
+    this.claims = Objects.requireNonNull(claims, "claims");
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.config = Objects.requireNonNull(config, "config");
@@ -213,6 +270,9 @@ public final class Enqueuer implements AutoCloseable {
     }
     List<ScriptRegistry.Call> calls = new ArrayList<>();
     List<List<Job>> written = new ArrayList<>();
+    Set<Integer> shards = new HashSet<>();
+    Set<String> functions = new HashSet<>();
+    boolean allTakenHere = true;
     for (List<Job> group : groups.values()) {
       // A script call holds Redis while it runs: chunks keep every call short (a 1,000-job call
       // held it ~8 ms, stalling every other client). The flush stays one round trip.
@@ -221,8 +281,14 @@ public final class Enqueuer implements AutoCloseable {
         calls.add(group(chunk, now));
         written.add(chunk);
       }
+      Job first = group.get(0);
+      shards.add(first.shard);
+      functions.add(first.function);
+      allTakenHere &= takenHere.test(first.function);
     }
-    List<Object> replies = scripts.runPipelined(calls);
+    Ride ride = allTakenHere && !calls.isEmpty() ? claims.board(shards, functions) : null;
+    Sent sent = ride == null ? new Sent(scripts.runPipelined(calls), false) : rideAlong(calls, ride);
+    List<Object> replies = sent.replies();
     Map<Job, EnqueueResult> results = new IdentityHashMap<>(jobs.size());
     for (int c = 0; c < calls.size(); c++) {
       List<Job> chunk = written.get(c);
@@ -238,7 +304,47 @@ public final class Enqueuer implements AutoCloseable {
       Job first = repeats.get(j);
       out.add(first == null ? results.get(j) : new EnqueueResult(results.get(first).jobId(), true));
     }
+    if (!sent.settled()) {
+      claims.stored();
+    }
     return out;
+  }
+
+  /** A flush's replies to its writes, and whether a ride settled what they stored. */
+  private record Sent(List<Object> replies, boolean settled) {}
+
+  /**
+   * Sends the flush's writes and then the ride's claims in one round trip; hands the ride its
+   * replies (before the writes are answered: a job it leased starts sooner) and returns the
+   * writes', throwing the first write that failed as {@link ScriptRegistry#runPipelined} does.
+   */
+  private Sent rideAlong(List<ScriptRegistry.Call> calls, Ride ride) {
+    List<ScriptRegistry.Call> all = new ArrayList<>(calls);
+    all.addAll(ride.calls());
+    List<Object> replies;
+    try {
+      replies = scripts.runPipelinedSettled(all);
+    } catch (RuntimeException e) {
+      ride.failed();
+      throw e;
+    }
+    boolean settled;
+    try {
+      settled = ride.arrived(replies.subList(calls.size(), all.size()));
+    } catch (RuntimeException e) {
+      // The jobs are stored whatever became of the claims: the enqueue must not fail for them
+      // (a producer would enqueue them again). What was leased and not delivered is
+      // redelivered when its lease expires, as after a claim loop's failed round.
+      log.error("delivering what a claim riding an enqueue leased failed; the claim loops take over", e);
+      settled = false;
+    }
+    List<Object> own = replies.subList(0, calls.size());
+    for (Object o : own) {
+      if (o instanceof RuntimeException e) {
+        throw e;
+      }
+    }
+    return new Sent(own, settled);
   }
 
   @Override

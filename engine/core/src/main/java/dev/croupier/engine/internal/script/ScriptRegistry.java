@@ -1,5 +1,6 @@
 package dev.croupier.engine.internal.script;
 
+import dev.croupier.api.CroupierException;
 import dev.croupier.engine.internal.redis.RedisErrors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,6 +121,18 @@ public final class ScriptRegistry {
     return new String(library.code, StandardCharsets.UTF_8);
   }
 
+  /** A call's reply, or the exception Redis's error reply to it was translated to. */
+  private Object settled(Call c) {
+    try {
+      return run(c.script, c.keys, c.args);
+    } catch (CroupierException e) {
+      if (e.getCause() instanceof JedisDataException) {
+        return e; // an error reply: an answer to this call, not a lost round trip
+      }
+      throw e;
+    }
+  }
+
   /** Runs a script and returns Redis's raw reply. */
   public Object run(Script s, List<byte[]> keys, List<byte[]> args) {
     checkKeys(s, keys);
@@ -156,12 +169,28 @@ public final class ScriptRegistry {
    * A single call goes out on its own, without a pipeline's overhead.
    */
   public List<Object> runPipelined(List<Call> calls) {
+    List<Object> out = runPipelinedSettled(calls);
+    for (Object o : out) {
+      if (o instanceof RuntimeException e) {
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * As {@link #runPipelined}, but a call that failed in Redis answers the exception it failed with
+   * (as {@link #runPipelined} would throw it) in its place, and the others still answer theirs:
+   * for a caller whose later calls must be seen through whatever happened to earlier ones. A
+   * round trip that failed as a whole is still thrown.
+   */
+  public List<Object> runPipelinedSettled(List<Call> calls) {
     if (calls.isEmpty()) {
       return List.of();
     }
     if (calls.size() == 1) {
       Call c = calls.get(0);
-      return Collections.singletonList(run(c.script, c.keys, c.args));
+      return Collections.singletonList(settled(c));
     }
     Call first = calls.get(0);
     boolean functions = decide(first.keys.isEmpty() ? null : first.keys.get(0)) == Mode.FUNCTIONS;
@@ -184,10 +213,10 @@ public final class ScriptRegistry {
       } catch (JedisDataException e) {
         boolean missing = functions ? lost(e) : e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
         if (!missing) {
-          throw RedisErrors.translate("running script " + calls.get(i).script, e);
+          out.add(RedisErrors.translate("running script " + calls.get(i).script, e));
+          continue;
         }
-        Call c = calls.get(i);
-        out.add(run(c.script, c.keys, c.args)); // loads what was missing, then runs
+        out.add(settled(calls.get(i))); // loads what was missing, then runs
       }
     }
     return out;
