@@ -358,6 +358,11 @@ public final class CompletionWatcher implements AutoCloseable {
   /** One announced end: noted for an await still to come, and resolved for those waiting here. */
   private void ended(EndAnnouncement end, long now) {
     String jobId = end.jobId();
+    if (!waiting.containsKey(jobId) && !expected.asMap().containsKey(jobId)) {
+      // Watched by another engine's caller (every engine hears every end): nothing to build.
+      // An await registered after this looks the job up, as it marks it watched first.
+      return;
+    }
     JobInfo info = null;
     if (end.hasRecord()) {
       try {
