@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * Claims made in an idle engine's enqueue round trip. An enqueue of jobs this engine takes at
  * once itself wakes one of its claim loops, which claims them in a round trip of its own: on an
- * idle system that hand-off and round trip are about a fifth of the time from enqueue to a job's
- * start (bench/RESULTS.md, eleventh sitting). When every loop is waiting, the enqueue's flush
+ * idle system that hand-off and round trip are 250-300 us of the 1.2-1.45 ms from enqueue to a
+ * job's start over the protocol (stage timings in bench/RESULTS.md, eleventh sitting). When every loop is waiting, the enqueue's flush
  * instead sends the claims in its own pipeline, right after the writes they claim, and delivers
  * what they lease; the loops are woken only when work may be left. Under load the loops are busy
  * and claim as before. A claim here takes the shard's turn as a loop does, so it never runs beside
