@@ -56,6 +56,23 @@ class ConcurrencyStressTest {
 
   @Test
   void claimers_underContention_neverExceedLimits_andRunEveryJobExactlyOnce() throws Exception {
+    claimersKeepLimits_andRunEveryJobOnce(4, ConcurrencyStressTest::enqueueAll);
+  }
+
+  @Test
+  void pacedEnqueues_claimedInTheirOwnRoundTrips_keepLimits_andRunEveryJobExactlyOnce() throws Exception {
+    // One loop per engine and enqueues a few at a time with pauses: the loops are often all
+    // waiting, so enqueues claim in their own round trips (ClaimOnEnqueue) beside the other
+    // engine's loop and its enqueues.
+    claimersKeepLimits_andRunEveryJobOnce(1, ConcurrencyStressTest::enqueuePaced);
+  }
+
+  /** How a test enqueues its jobs through two engines; the ids stored. */
+  private interface Enqueueing {
+    List<String> enqueue(Engine one, Engine two) throws InterruptedException;
+  }
+
+  private void claimersKeepLimits_andRunEveryJobOnce(int claimThreads, Enqueueing enqueueing) throws Exception {
     String ns = REDIS.newNamespace();
     Map<String, Integer> limits = limits();
     Limits inProcess = new Limits(limits);
@@ -72,7 +89,8 @@ class ConcurrencyStressTest {
         finished.incrementAndGet();
       }
     };
-    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns).claimThreads(4).build();
+    EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
+        .claimThreads(claimThreads).build();
     List<String> ids = new ArrayList<>();
     LimitSampler sampler;
     try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
@@ -84,7 +102,7 @@ class ConcurrencyStressTest {
       sampler = new LimitSampler(redis, ns, limits);
       sampler.start();
       try {
-        ids.addAll(enqueueAll(one.engine(), two.engine()));
+        ids.addAll(enqueueing.enqueue(one.engine(), two.engine()));
         Await.until(Duration.ofSeconds(60), () -> finished.get() + " of " + ids.size() + " jobs finished",
             () -> finished.get() >= ids.size());
         Await.until(Duration.ofSeconds(10), "every completion recorded",
@@ -113,6 +131,16 @@ class ConcurrencyStressTest {
 
   /** Enqueues from both engines at once, in batches, while both claim. */
   private static List<String> enqueueAll(Engine one, Engine two) throws InterruptedException {
+    return enqueueFromBoth(one, two, 25, false);
+  }
+
+  /** Enqueues from both engines at once, one to three jobs at a time with pauses of up to 2 ms. */
+  private static List<String> enqueuePaced(Engine one, Engine two) throws InterruptedException {
+    return enqueueFromBoth(one, two, 3, true);
+  }
+
+  private static List<String> enqueueFromBoth(Engine one, Engine two, int batch, boolean paced)
+      throws InterruptedException {
     List<JobRequest> all = new ArrayList<>();
     for (int i = 0; i < IO_JOBS_PER_TENANT; i++) {
       for (String t : TENANT_LIMITS.keySet()) {
@@ -132,9 +160,14 @@ class ConcurrencyStressTest {
         mine.add(all.get(i));
       }
       producers.add(Thread.ofPlatform().start(() -> {
-        for (int from = 0; from < mine.size(); from += 25) {
-          e.enqueueBatch(mine.subList(from, Math.min(mine.size(), from + 25)))
+        for (int from = 0; from < mine.size(); ) {
+          int n = paced ? 1 + ThreadLocalRandom.current().nextInt(batch) : batch;
+          e.enqueueBatch(mine.subList(from, Math.min(mine.size(), from + n)))
               .forEach(r -> ids.add(r.jobId()));
+          from += n;
+          if (paced) {
+            java.util.concurrent.locks.LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+          }
         }
       }));
     }
