@@ -15,9 +15,10 @@ import java.util.Set;
  * Claims made in an idle engine's enqueue round trip. An enqueue of jobs this engine takes at
  * once itself wakes one of its claim loops, which claims them in a round trip of its own: on an
  * idle system that hand-off and round trip are 250-300 us of the 1.2-1.45 ms from enqueue to a
- * job's start over the protocol (stage timings in bench/RESULTS.md, eleventh sitting). When every loop is waiting, the enqueue's flush
- * instead sends the claims in its own pipeline, right after the writes they claim, and delivers
- * what they lease; the loops are woken only when work may be left. Under load the loops are busy
+ * job's start over the protocol (stage timings in bench/RESULTS.md, eleventh sitting). When
+ * every loop is waiting, the enqueue's flush instead sends the claims in its own pipeline, right
+ * after the writes they claim, and delivers what they lease; the loops are woken only when work
+ * may be left. Under load the loops are busy
  * and claim as before. A claim here takes the shard's turn as a loop does, so it never runs beside
  * a loop's claim of the same shard, and it reserves credits as a loop does, so it leases no job
  * that no sink can take. The claims are the loops' own ({@code claimJobs}, with the same order and
@@ -53,7 +54,7 @@ public final class ClaimOnEnqueue implements Enqueuer.Claims {
    */
   @Override
   public Enqueuer.Ride board(Set<Integer> shards, Set<String> functions) {
-    if (shards.size() != 1 || functions.isEmpty() || !signal.allWaiting(loops)) {
+    if (shards.size() != 1 || !signal.allWaiting(loops)) {
       return null;
     }
     int shard = shards.iterator().next();
@@ -62,21 +63,21 @@ public final class ClaimOnEnqueue implements Enqueuer.Claims {
       return null;
     }
     Demand.Credits credits = null;
+    Ride ride = null;
     try {
       credits = demand.reserve(options.maxBatch());
       List<Claimer.Request> requests = ClaimLoop.requests(config, shard, credits, functions);
-      if (requests.isEmpty()) {
-        credits.close();
+      if (!requests.isEmpty()) {
+        ride = new Ride(shard, seen, credits, claimer.prepare(requests, options.clock().millis()));
+      }
+      return ride;
+    } finally {
+      if (ride == null) { // nothing to claim, or a failure: the turn and credits go back at once
+        if (credits != null) {
+          credits.close();
+        }
         turns.release(shard);
-        return null;
       }
-      return new Ride(shard, seen, credits, claimer.prepare(requests, options.clock().millis()));
-    } catch (RuntimeException e) {
-      if (credits != null) {
-        credits.close();
-      }
-      turns.release(shard);
-      throw e;
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.croupier.engine.internal.claim;
 
+import dev.croupier.api.LeasedJob;
 import dev.croupier.engine.internal.script.Replies;
 import dev.croupier.engine.internal.script.ReplyCode;
-import dev.croupier.api.LeasedJob;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 

@@ -286,7 +286,7 @@ public final class Enqueuer implements AutoCloseable {
       functions.add(first.function);
       allTakenHere &= takenHere.test(first.function);
     }
-    Ride ride = allTakenHere && !calls.isEmpty() ? claims.board(shards, functions) : null;
+    Ride ride = allTakenHere ? claims.board(shards, functions) : null; // none for a flush of repeats alone
     Sent sent = ride == null ? new Sent(scripts.runPipelined(calls), false) : rideAlong(calls, ride);
     List<Object> replies = sent.replies();
     Map<Job, EnqueueResult> results = new IdentityHashMap<>(jobs.size());
@@ -338,13 +338,7 @@ public final class Enqueuer implements AutoCloseable {
       log.error("delivering what a claim riding an enqueue leased failed; the claim loops take over", e);
       settled = false;
     }
-    List<Object> own = replies.subList(0, calls.size());
-    for (Object o : own) {
-      if (o instanceof RuntimeException e) {
-        throw e;
-      }
-    }
-    return new Sent(own, settled);
+    return new Sent(ScriptRegistry.orThrow(replies.subList(0, calls.size())), settled);
   }
 
   @Override

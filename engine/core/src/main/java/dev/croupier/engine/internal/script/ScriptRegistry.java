@@ -169,13 +169,17 @@ public final class ScriptRegistry {
    * A single call goes out on its own, without a pipeline's overhead.
    */
   public List<Object> runPipelined(List<Call> calls) {
-    List<Object> out = runPipelinedSettled(calls);
-    for (Object o : out) {
+    return orThrow(runPipelinedSettled(calls));
+  }
+
+  /** Replies of {@link #runPipelinedSettled} as {@link #runPipelined} answers them: the first error thrown. */
+  public static List<Object> orThrow(List<Object> settled) {
+    for (Object o : settled) {
       if (o instanceof RuntimeException e) {
         throw e;
       }
     }
-    return out;
+    return settled;
   }
 
   /**
