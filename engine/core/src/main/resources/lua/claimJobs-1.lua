@@ -16,7 +16,8 @@
   ARGV[9] virtual-time retention ms                   ARGV[10] 1 = weights count, 0 = all equal
   ARGV[11] lease tokens: ARGV[4] random tokens of equal length, concatenated; the n-th job leased
            takes the n-th (the engine knows which job got which from the reply's order)
-  ARGV[12..] keyed limits in order: name, limit, ... (the first is the queue key)
+  ARGV[12] budget us: past it the claim starts no further pick (includes/budget.lua)
+  ARGV[13..] keyed limits in order: name, limit, ... (the first is the queue key)
   A function paused in the shard's mirror (Key.pausedFunctions) leases nothing: {OK, -1, 0}.
   Returns {OK, next timer ms or -1, more, then per job: id, tenant, payload, attempt, max attempts,
            enqueued-at ('' = its id's time), headers ('' = none), due-at ('' = its enqueued-at),
@@ -35,15 +36,18 @@ local rcall = redis.call
 -- @include slots
 -- @include fair
 -- @include bulk
+-- @include budget
 
+local started = clockUs()
 local P, fn, now, want = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, fnLimit, tfLimit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local backoff, retentionText = tonumber(ARGV[8]), ARGV[9]
 local weighted = ARGV[10] == '1'
 local tokens = ARGV[11]
 local tokenLength = math.floor(#tokens / want)
+local budget = tonumber(ARGV[12])
 local keyNames, keyLimits = {}, {}
-for i = 12, #ARGV, 2 do
+for i = 13, #ARGV, 2 do
   keyNames[#keyNames + 1] = ARGV[i]
   keyLimits[#keyLimits + 1] = tonumber(ARGV[i + 1])
 end
@@ -99,6 +103,9 @@ local function readWindow()
   end
 end
 while taken < want and picks < want * 4 + 16 do
+  -- Past its budget (includes/budget.lua) the claim answers what it has; more says the ready set
+  -- still holds tenants, so the engine claims again at once.
+  if picks > 0 and overBudget(started, budget) then break end
   picks = picks + 1
   if at > #window or (full and at + 3 > #window) then readWindow() end -- the next tag unknown
   if not window[at] then -- read just now: the ready set is empty

@@ -15,10 +15,13 @@
   ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] status retention ms (0 = keep no
                                                       status record but a watched job's)
   ARGV[4] virtual-time retention ms                   ARGV[5] 1 = weights count
-  ARGV[6..] per job, 7 values: id, lease token, outcome (s = success, r = retry, f = fail for good),
+  ARGV[6] budget us (includes/budget.lua)
+  ARGV[7..] per job, 7 values: id, lease token, outcome (s = success, r = retry, f = fail for good),
             cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1)
             (for a retry; 0 otherwise)
-  Returns one code per job: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua)
+  Returns one code per job it settled, in order: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua).
+  A call settles at least one job and stops starting more past its budget (includes/budget.lua):
+  fewer codes than jobs mean the caller sends the rest again.
 ]]
 local rcall = redis.call
 -- @include codes
@@ -27,10 +30,12 @@ local rcall = redis.call
 -- @include finish
 -- @include counts
 -- @include bulk
+-- @include budget
 
+local started = clockUs()
 local inflightKey = KEYS[1]
 local P, now, retention = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local vtRetention, weighted = tonumber(ARGV[4]), ARGV[5] == '1'
+local vtRetention, weighted, budget = tonumber(ARGV[4]), ARGV[5] == '1', tonumber(ARGV[6])
 
 local out = {}
 local tally = newTally() -- the operator's counters (includes/counts.lua), written once per batch
@@ -39,7 +44,8 @@ local gone = {} -- succeeded jobs' inflight entries, removed with one ZREM
 local dropped = {} -- succeeded jobs' records when no status record is kept
 local ends = {} -- watched jobs that ended, announced in one message (includes/finish.lua)
 local queues = {} -- queue id -> {tenant, function, counter field}: a batch often ends several of one queue
-for i = 6, #ARGV, 7 do
+for i = 7, #ARGV, 7 do
+  if i > 7 and overBudget(started, budget) then break end -- the caller sends the rest again
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost = tonumber(ARGV[i + 3])
   local jobKey = Key.job(P, id)

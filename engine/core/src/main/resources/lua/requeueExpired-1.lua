@@ -7,21 +7,30 @@
 
   KEYS[1] inflight
   ARGV[1] shard prefix      ARGV[2] now ms            ARGV[3] most jobs per call
-  Returns {requeued, dead}
+  ARGV[4] budget us (includes/budget.lua)
+  Returns {requeued, dead, more}: more is 1 when the call stopped on its budget
+  (includes/budget.lua) with expired leases left, for the caller to sweep again at once.
 ]]
 local rcall = redis.call
 -- @include keys
 -- @include fair
 -- @include slots
 -- @include finish
+-- @include budget
 
+local started = clockUs()
 local inflightKey = KEYS[1]
-local P, now, most = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local P, now, most, budget = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 
 local expired = rcall('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, most)
 local requeued, dead = 0, 0
 local ends = {} -- watched jobs that died, announced in one message (includes/finish.lua)
-for _, id in ipairs(expired) do
+local more = 0 -- 1: stopped on its budget (includes/budget.lua) with expired leases left
+for k, id in ipairs(expired) do
+  if k > 1 and overBudget(started, budget) then
+    more = 1
+    break
+  end
   local jobKey = Key.job(P, id)
   local f = rcall('HMGET', jobKey, 'st', 'ld')
   if f[1] == 'running' and tonumber(f[2]) <= now then
@@ -36,4 +45,4 @@ for _, id in ipairs(expired) do
 end
 publishEnds(P, ends)
 flushCounts(P)
-return {requeued, dead}
+return {requeued, dead, more}

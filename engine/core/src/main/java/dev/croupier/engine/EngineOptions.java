@@ -56,6 +56,12 @@ import java.util.Objects;
  *     and newer) and lets this user load them; otherwise, and always when false, each script runs
  *     with {@code EVALSHA}. On by default: a library is defined once, where a script defines its
  *     helpers again on every call (a fifth to a half of a small call's Redis CPU)
+ * @param scriptBudget how long a script call that loops over work (a claim's picks, a batch of
+ *     completions, a sweep of expired leases) may run before it stops starting more and answers
+ *     what it did; the engine sends the rest in further calls. Redis serves no other client while
+ *     a script runs, so this bounds what a busy engine adds to everyone's latency: a call ends
+ *     about this long plus one step and its closing writes after it starts. A step's cost varies
+ *     tenfold with how cold its keys are (a million one-job tenants), so a count cannot bound it
  */
 public record EngineOptions(
     String redisUrl,
@@ -78,7 +84,8 @@ public record EngineOptions(
     MeterRegistry meterRegistry,
     JobTracing tracing,
     int tenantSeriesLimit,
-    boolean redisFunctions) {
+    boolean redisFunctions,
+    Duration scriptBudget) {
 
   public static final String DEFAULT_NAMESPACE = "croupier";
   public static final int DEFAULT_SHARDS = 1;
@@ -101,6 +108,8 @@ public record EngineOptions(
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
   /** Per-tenant metric series are off unless asked for. */
   public static final int DEFAULT_TENANT_SERIES_LIMIT = 0;
+  /** Claims and completion batches past this stop and answer: calls end near 1 ms (includes/budget.lua). */
+  public static final Duration DEFAULT_SCRIPT_BUDGET = Duration.ofNanos(750_000);
   /** The most tenants that may get series of their own: each costs dozens of series. */
   public static final int MAX_TENANT_SERIES_LIMIT = 10_000;
 
@@ -138,6 +147,17 @@ public record EngineOptions(
     Objects.requireNonNull(meterRegistry, "meterRegistry");
     Objects.requireNonNull(tracing, "tracing");
     requireRange("tenantSeriesLimit", tenantSeriesLimit, 0, MAX_TENANT_SERIES_LIMIT);
+    Objects.requireNonNull(scriptBudget, "scriptBudget");
+    // Zero is allowed: every call then does one step (tests drive the resend paths with it).
+    // Above a second a call would near Redis's busy-script limit (5 s) on a slow machine.
+    if (scriptBudget.isNegative() || scriptBudget.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("scriptBudget must be between 0 and 1 s: " + scriptBudget);
+    }
+  }
+
+  /** {@link #scriptBudget()} in whole microseconds, as the scripts take it. */
+  public long scriptBudgetMicros() {
+    return scriptBudget.toNanos() / 1000;
   }
 
 
@@ -218,6 +238,7 @@ public record EngineOptions(
     private JobTracing tracing;
     private int tenantSeriesLimit = DEFAULT_TENANT_SERIES_LIMIT;
     private boolean redisFunctions = true;
+    private Duration scriptBudget = DEFAULT_SCRIPT_BUDGET;
 
     private Builder() {}
 
@@ -243,6 +264,7 @@ public record EngineOptions(
       tracing = o.tracing;
       tenantSeriesLimit = o.tenantSeriesLimit;
       redisFunctions = o.redisFunctions;
+      scriptBudget = o.scriptBudget;
     }
 
     public Builder redisUrl(String v) { redisUrl = v; return this; }
@@ -266,6 +288,7 @@ public record EngineOptions(
     public Builder tracing(JobTracing v) { tracing = v; return this; }
     public Builder tenantSeriesLimit(int v) { tenantSeriesLimit = v; return this; }
     public Builder redisFunctions(boolean v) { redisFunctions = v; return this; }
+    public Builder scriptBudget(Duration v) { scriptBudget = v; return this; }
 
     /** Builds and validates the options. */
     public EngineOptions build() {
@@ -274,7 +297,8 @@ public record EngineOptions(
           virtualTimeRetention, statusRetention, idempotencyWindow, registeredFunctionLifetime,
           maxPayloadBytes, shutdownGrace, fairness, clock,
           meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
-          tracing != null ? tracing : JobTracing.detect(), tenantSeriesLimit, redisFunctions);
+          tracing != null ? tracing : JobTracing.detect(), tenantSeriesLimit, redisFunctions,
+          scriptBudget);
     }
   }
 }

@@ -122,6 +122,12 @@ public class CroupierProperties {
      */
     private Boolean redisFunctions;
 
+    /**
+     * How long a script call that loops over work (a claim, a batch of completions, a sweep) may
+     * hold Redis before it answers what it did and the engine sends the rest (default 750us).
+     */
+    private Duration scriptBudget;
+
     public String getRedisUrl() { return redisUrl; }
     public void setRedisUrl(String redisUrl) { this.redisUrl = redisUrl; }
     public String getNamespace() { return namespace; }
@@ -154,6 +160,8 @@ public class CroupierProperties {
     public void setFairness(String fairness) { this.fairness = fairness; }
     public Boolean getRedisFunctions() { return redisFunctions; }
     public void setRedisFunctions(Boolean redisFunctions) { this.redisFunctions = redisFunctions; }
+    public Duration getScriptBudget() { return scriptBudget; }
+    public void setScriptBudget(Duration scriptBudget) { this.scriptBudget = scriptBudget; }
   }
 
   /** The engine nodes: {@code croupier.remote.*}. */

@@ -38,7 +38,8 @@ public final class EngineSettings {
       Map.entry("idempotencyWindow", P + "idempotency-window"),
       Map.entry("registeredFunctionLifetime", P + "registered-function-lifetime"),
       Map.entry("maxPayloadBytes", P + "max-payload-size"),
-      Map.entry("redisFunctions", P + "redis-functions"));
+      Map.entry("redisFunctions", P + "redis-functions"),
+      Map.entry("scriptBudget", P + "script-budget"));
 
   private EngineSettings() {}
 
@@ -66,6 +67,7 @@ public final class EngineSettings {
     set(e.getIdempotencyWindow(), b::idempotencyWindow);
     set(e.getRegisteredFunctionLifetime(), b::registeredFunctionLifetime);
     set(e.getRedisFunctions(), b::redisFunctions);
+    set(e.getScriptBudget(), b::scriptBudget);
     if (e.getMaxPayloadSize() != null) {
       long bytes = e.getMaxPayloadSize().toBytes();
       // Out-of-range sizes still reach EngineOptions' own check, which states the range.

@@ -96,7 +96,7 @@ public final class Claimer {
     Args a = Args.of().add(keys.prefix(r.shard())).add(spec.name()).add(now).add(r.want())
         .add(spec.leaseTimeout().toMillis()).add(spec.concurrencyLimit()).add(spec.perTenantLimit())
         .add(options.capacityBackoff().toMillis()).add(options.virtualTimeRetention().toMillis())
-        .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0).add(tokens);
+        .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0).add(tokens).add(options.scriptBudgetMicros());
     for (KeyedLimit k : spec.keyedLimits()) {
       a.add(k.key()).add(k.limit());
     }

@@ -29,7 +29,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Completer implements AutoCloseable {
 
   private static final int MAX_ERROR_LENGTH = 2000;
-  /** Most completions in one script call: bounds how long a call holds Redis (a flush sends several, pipelined). */
+  /**
+   * Most completions in one script call (a flush sends several, pipelined). A call also stops on
+   * its time budget ({@link EngineOptions#scriptBudget}); ShardBatches sends what it left again.
+   */
   static final int MAX_BATCH = 128;
 
   /** One completion on its way: its shard and the 7 script arguments (see completeJobs-1.lua). */
@@ -156,13 +159,16 @@ public final class Completer implements AutoCloseable {
     }, Replies::codes);
   }
 
-  /** One completeJobs call per shard (several shards in one pipeline); codes in entry order. */
+  /**
+   * One completeJobs call per shard and chunk (several in one pipeline), and again for what a call
+   * left on its time budget; codes in entry order.
+   */
   private List<ReplyCode> flush(List<Entry> entries) {
     long now = options.clock().millis();
     return ShardBatches.run(scripts, entries, Entry::shard, MAX_BATCH, (shard, part) -> {
       Args a = Args.of().add(keys.prefix(shard)).add(now).add(options.statusRetention().toMillis())
           .add(options.virtualTimeRetention().toMillis())
-          .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0);
+          .add(options.fairness() == FairnessMode.WEIGHTED ? 1 : 0).add(options.scriptBudgetMicros());
       for (Entry e : part) {
         for (Object o : e.args()) {
           if (o instanceof String s) {

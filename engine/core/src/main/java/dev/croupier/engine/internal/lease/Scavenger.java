@@ -60,14 +60,15 @@ public final class Scavenger implements Runnable {
       while (true) {
         Replies.Swept swept = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED,
             Args.of().add(keys.inflight(shard)).list(),
-            Args.of().add(keys.prefix(shard)).add(options.clock().millis()).add(BATCH).list()));
+            Args.of().add(keys.prefix(shard)).add(options.clock().millis()).add(BATCH)
+                .add(options.scriptBudgetMicros()).list()));
         if (swept.total() > 0) {
           log.info("scavenger: shard {}: {} expired lease(s) requeued, {} job(s) out of attempts to the DLQ",
               shard, swept.requeued(), swept.dead());
           onRequeued.accept(swept.requeued());
         }
         total += swept.total();
-        if (swept.total() < BATCH) {
+        if (swept.total() < BATCH && !swept.more()) {
           break;
         }
       }

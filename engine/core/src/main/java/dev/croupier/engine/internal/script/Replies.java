@@ -111,18 +111,21 @@ public final class Replies {
 
   // ---- leases and jobs ----
 
-  /** What one scavenger sweep did: jobs retried, and jobs out of attempts moved to the DLQ. */
-  public record Swept(long requeued, long dead) {
+  /**
+   * What one scavenger sweep did: jobs retried, and jobs out of attempts moved to the DLQ; {@code
+   * more} when it stopped on its time budget with expired leases left.
+   */
+  public record Swept(long requeued, long dead, boolean more) {
     /** Jobs whose expired lease the sweep ended, either way. */
     public long total() {
       return requeued + dead;
     }
   }
 
-  /** The reply of {@code requeueExpired}: {requeued, dead}. */
+  /** The reply of {@code requeueExpired}: {requeued, dead, more}. */
   public static Swept swept(Object reply) {
     List<Object> r = asList(reply);
-    return new Swept(asLong(r.get(0)), asLong(r.get(1)));
+    return new Swept(asLong(r.get(0)), asLong(r.get(1)), asLong(r.get(2)) == 1);
   }
 
   /** The reply of {@code watchJobs}: each job's state, or empty when there is no such job. */

@@ -48,11 +48,14 @@ class ScriptsTest {
   private Enqueuer enqueuer;
   private Claimer claimer;
   private EngineOptions options;
+  private static final Duration WHOLE_CALL = Duration.ofSeconds(1);
 
   @BeforeEach
   void setUp() {
     redis = REDIS.client();
-    options = REDIS.newOptions().clock(clock)
+    // A call here does all its work: a machine that pauses Redis must not cut a claim short
+    // (the budget's own tests set it to zero).
+    options = REDIS.newOptions().clock(clock).scriptBudget(WHOLE_CALL)
         .capacityBackoff(Duration.ofSeconds(5)).build();
     keys = new KeySchema(options.namespace(), 1);
     scripts = new ScriptRegistry(redis);
@@ -103,7 +106,8 @@ class ScriptsTest {
 
   /** A batch through completeJobs with status retention {@code retentionMs} (0: keep none). */
   private List<ReplyCode> complete(List<Object[]> jobs, long retentionMs) {
-    Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(retentionMs).add(3_600_000).add(1);
+    Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(retentionMs).add(3_600_000).add(1)
+        .add(WHOLE_CALL.toNanos() / 1000);
     for (Object[] j : jobs) {
       a.add((String) j[0]).add((String) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
     }
@@ -776,15 +780,56 @@ class ScriptsTest {
     claim(spec, 1);
     List<byte[]> k = Args.of().add(keys.inflight(0)).list();
     Replies.Swept early = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
-        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).list()));
+        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(WHOLE_CALL.toNanos() / 1000).list()));
     assertThat(early.requeued()).isZero();
     clock.advance(Duration.ofMillis(1001));
     Replies.Swept late = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
-        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).list()));
+        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(WHOLE_CALL.toNanos() / 1000).list()));
     assertThat(late.requeued()).isEqualTo(1);
     assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
     assertThat(redis.zcard(keys.inflight(0))).isZero();
     assertThat(claim(spec, 1).jobs().get(0).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void withNoBudget_eachLoopingScriptDoesOneStep_andSaysWhatIsLeft() {
+    FunctionSpec spec = FunctionSpec.newBuilder("f").leaseTimeout(Duration.ofSeconds(1)).build();
+    config.configureFunction(spec);
+    for (int t = 1; t <= 4; t++) {
+      enqueue("t" + t, "f");
+    }
+    Claimer onePick = new Claimer(scripts, keys, options.toBuilder().scriptBudget(Duration.ZERO).build());
+    List<LeasedJob> leased = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Replies.Claimed c = onePick.claim(List.of(new Claimer.Request(0, spec, 4)), clock.millis()).get(0);
+      assertThat(c.jobs()).as("claim %d", i).hasSize(1);
+      assertThat(c.more()).as("claim %d: tenants left", i).isEqualTo(i < 3);
+      leased.addAll(c.jobs());
+    }
+    // The order one whole claim takes: lowest virtual time first (all level here: by name).
+    assertThat(leased).extracting(LeasedJob::tenant).containsExactly("t1", "t2", "t3", "t4");
+
+    // A completion batch settles its first job; the second stays running until it is sent again.
+    Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(0);
+    for (LeasedJob j : leased.subList(0, 2)) {
+      a.add(j.id()).add(j.leaseToken()).add("s").add(1).add(-1).add("").add("0");
+    }
+    List<byte[]> inflight = Args.of().add(keys.inflight(0)).list();
+    assertThat(Replies.codes(scripts.run(Script.COMPLETE_JOBS, inflight, a.list()))).containsExactly(ReplyCode.OK);
+    assertThat(redis.zscore(keys.inflight(0), leased.get(0).id())).isNull();
+    assertThat(redis.hget(keys.job(0, leased.get(1).id()), "st")).isEqualTo("running");
+    assertThat(complete(leased.get(1), "s", 1)).isEqualTo(ReplyCode.OK);
+
+    // The sweep requeues one expired lease per call, and says when it left some.
+    clock.advance(Duration.ofMillis(1001));
+    Args sweep = Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(0);
+    Replies.Swept s1 = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, inflight, sweep.list()));
+    assertThat(s1.requeued()).isEqualTo(1);
+    assertThat(s1.more()).isTrue();
+    Replies.Swept s2 = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, inflight, sweep.list()));
+    assertThat(s2.requeued()).isEqualTo(1);
+    assertThat(s2.more()).isFalse();
+    assertThat(redis.zcard(keys.inflight(0))).isZero();
   }
 
   @Test
@@ -923,7 +968,7 @@ class ScriptsTest {
     // failed batch, then the same good one, through the library and as scripts: the same counts.
     Map<String, Map<String, String>> counts = new HashMap<>();
     for (boolean functions : new boolean[] {true, false}) {
-      EngineOptions o = REDIS.newOptions().clock(clock).build();
+      EngineOptions o = REDIS.newOptions().clock(clock).scriptBudget(WHOLE_CALL).build();
       KeySchema k = new KeySchema(o.namespace(), 1);
       ScriptRegistry s = new ScriptRegistry(redis, functions);
       ConfigStore c = new ConfigStore(redis, k, Duration.ofSeconds(2));
@@ -937,13 +982,13 @@ class ScriptsTest {
       List<LeasedJob> jobs = new Claimer(s, k, o).claim(List.of(new Claimer.Request(0, spec, 3)), clock.millis())
           .get(0).jobs();
       assertThat(jobs).hasSize(3);
-      Args bad = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1)
+      Args bad = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(WHOLE_CALL.toNanos() / 1000)
           .add(jobs.get(0).id()).add(jobs.get(0).leaseToken()).add("r").add(1).add(-1).add("err").add("0.5")
           .add(jobs.get(1).id()).add(jobs.get(1).leaseToken()).add("s").add("not a cost").add(-1).add("").add("0");
       List<byte[]> inflight = Args.of().add(k.inflight(0)).list();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.run(Script.COMPLETE_JOBS, inflight, bad.list()))
           .hasMessageContaining("running script COMPLETE_JOBS");
-      Args good = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1)
+      Args good = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(WHOLE_CALL.toNanos() / 1000)
           .add(jobs.get(2).id()).add(jobs.get(2).leaseToken()).add("s").add(1).add(-1).add("").add("0");
       assertThat(Replies.codes(s.run(Script.COMPLETE_JOBS, inflight, good.list()))).containsExactly(ReplyCode.OK);
       Map<String, String> seen = new java.util.TreeMap<>();
