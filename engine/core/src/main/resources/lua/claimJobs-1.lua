@@ -103,9 +103,11 @@ local function readWindow()
   end
 end
 while taken < want and picks < want * 4 + 16 do
-  -- Past its budget (includes/budget.lua) the claim answers what it has; more says the ready set
-  -- still holds tenants, so the engine claims again at once.
-  if picks > 0 and overBudget(started, budget) then break end
+  -- Past its budget (includes/budget.lua) a claim that leased something answers it; more says
+  -- the ready set still holds tenants, so the engine claims again at once. One that leased
+  -- nothing yet goes on (its picks are bounded above): an empty reply with more would leave the
+  -- engine's loop asleep until its next poll.
+  if taken > 0 and overBudget(started, budget) then break end
   picks = picks + 1
   if at > #window or (full and at + 3 > #window) then readWindow() end -- the next tag unknown
   if not window[at] then -- read just now: the ready set is empty

@@ -1,6 +1,6 @@
 -- How long one script call may hold Redis. Redis runs one script at a time and serves nobody else
 -- meanwhile, so a call that loops over work of unknown cost (a claim's picks, a batch of
--- completions, a sweep of expired leases) stops starting more once it has run BUDGET_US and
+-- completions, a sweep of expired leases) stops starting more once it has run its budget and
 -- answers what it did; its caller sends the rest in another call, and other clients' commands run
 -- in between. A step costs 2-5 us on warm keys and 15-130 us on cold ones (a million one-job
 -- tenants, whose keys miss the CPU's caches), so a count of steps cannot bound the time; the
