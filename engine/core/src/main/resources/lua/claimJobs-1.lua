@@ -38,14 +38,13 @@ local rcall = redis.call
 -- @include bulk
 -- @include budget
 
-local started = clockUs()
 local P, fn, now, want = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, fnLimit, tfLimit = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local backoff, retentionText = tonumber(ARGV[8]), ARGV[9]
 local weighted = ARGV[10] == '1'
 local tokens = ARGV[11]
 local tokenLength = math.floor(#tokens / want)
-local budget = tonumber(ARGV[12])
+local budget = newBudget(tonumber(ARGV[12]), 1) -- a pick takes at least one job: the clock each time
 local keyNames, keyLimits = {}, {}
 for i = 13, #ARGV, 2 do
   keyNames[#keyNames + 1] = ARGV[i]
@@ -107,7 +106,7 @@ while taken < want and picks < want * 4 + 16 do
   -- the ready set still holds tenants, so the engine claims again at once. One that leased
   -- nothing yet goes on (its picks are bounded above): an empty reply with more would leave the
   -- engine's loop asleep until its next poll.
-  if taken > 0 and overBudget(started, budget) then break end
+  if taken > 0 and spent(budget) then break end
   picks = picks + 1
   if at > #window or (full and at + 3 > #window) then readWindow() end -- the next tag unknown
   if not window[at] then -- read just now: the ready set is empty

@@ -20,8 +20,8 @@
             cost ms, retry-at ms (-1 = the function's backoff), error, uniform random in [0,1)
             (for a retry; 0 otherwise)
   Returns one code per job it settled, in order: OK | STALE_LEASE | UNKNOWN_JOB (includes/codes.lua).
-  A call settles at least one job and stops starting more past its budget (includes/budget.lua):
-  fewer codes than jobs mean the caller sends the rest again.
+  A call settles at least four jobs (all when it has fewer) and stops starting more past its budget
+  (includes/budget.lua): fewer codes than jobs mean the caller sends the rest again.
 ]]
 local rcall = redis.call
 -- @include codes
@@ -32,10 +32,10 @@ local rcall = redis.call
 -- @include bulk
 -- @include budget
 
-local started = clockUs()
 local inflightKey = KEYS[1]
 local P, now, retention = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local vtRetention, weighted, budget = tonumber(ARGV[4]), ARGV[5] == '1', tonumber(ARGV[6])
+local vtRetention, weighted = tonumber(ARGV[4]), ARGV[5] == '1'
+local budget = newBudget(tonumber(ARGV[6]), 4) -- the clock every fourth job
 
 local out = {}
 local tally = newTally() -- the operator's counters (includes/counts.lua), written once per batch
@@ -45,7 +45,7 @@ local dropped = {} -- succeeded jobs' records when no status record is kept
 local ends = {} -- watched jobs that ended, announced in one message (includes/finish.lua)
 local queues = {} -- queue id -> {tenant, function, counter field}: a batch often ends several of one queue
 for i = 7, #ARGV, 7 do
-  if i > 7 and overBudget(started, budget) then break end -- the caller sends the rest again
+  if i > 7 and spent(budget) then break end -- the caller sends the rest again
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local cost = tonumber(ARGV[i + 3])
   local jobKey = Key.job(P, id)

@@ -18,16 +18,16 @@ local rcall = redis.call
 -- @include finish
 -- @include budget
 
-local started = clockUs()
 local inflightKey = KEYS[1]
-local P, now, most, budget = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local P, now, most = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local budget = newBudget(tonumber(ARGV[4]), 4) -- the clock every fourth lease
 
 local expired = rcall('ZRANGEBYSCORE', inflightKey, '-inf', now, 'LIMIT', 0, most)
 local requeued, dead = 0, 0
 local ends = {} -- watched jobs that died, announced in one message (includes/finish.lua)
 local more = 0 -- 1: stopped on its budget (includes/budget.lua) with expired leases left
 for k, id in ipairs(expired) do
-  if k > 1 and overBudget(started, budget) then
+  if k > 1 and spent(budget) then
     more = 1
     break
   end

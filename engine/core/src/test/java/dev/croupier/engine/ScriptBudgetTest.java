@@ -24,9 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
- * With no time budget every script call that loops over work does one step and answers (a claim
- * one pick, a completion batch one job, a sweep one expired lease); the engine sends the rest in
- * further calls. Nothing may be lost, leased twice or left behind on the way.
+ * With no time budget every script call that loops over work does its first steps and answers (a
+ * claim one pick, a completion batch four jobs, a sweep four expired leases); the engine sends the
+ * rest in further calls. Nothing may be lost, leased twice or left behind on the way.
  */
 class ScriptBudgetTest {
 
@@ -55,13 +55,13 @@ class ScriptBudgetTest {
         first.add(sink.next());
       }
       assertThat(first.stream().map(LeasedJob::id).distinct()).hasSize(40);
-      // Thirty completed in one batch: the completer's calls settle one each, and it sends the rest.
+      // Thirty completed in one batch: the completer's calls settle four each, and it sends the rest.
       List<Leases.Completion> done = new ArrayList<>();
       for (LeasedJob j : first.subList(0, 30)) {
         done.add(new Leases.Completion(j.id(), j.leaseToken(), new Outcome.Success(Duration.ZERO)));
       }
       assertThat(rt.leases().completeAll(done)).hasSize(30).containsOnly(CompletionResult.ACCEPTED);
-      // Ten never completed: their leases run out and the scavenger, one per call, requeues them
+      // Ten never completed: their leases run out and the scavenger, four per call, requeues them
       // all; they come back with the twenty never leased.
       Map<String, Integer> attempts = new HashMap<>();
       sink.grant(30);

@@ -792,42 +792,47 @@ class ScriptsTest {
   }
 
   @Test
-  void withNoBudget_eachLoopingScriptDoesOneStep_andSaysWhatIsLeft() {
+  void withNoBudget_eachLoopingScriptDoesItsFirstSteps_andSaysWhatIsLeft() {
     FunctionSpec spec = FunctionSpec.newBuilder("f").leaseTimeout(Duration.ofSeconds(1)).build();
     config.configureFunction(spec);
-    for (int t = 1; t <= 4; t++) {
+    for (int t = 10; t < 22; t++) {
       enqueue("t" + t, "f");
     }
+    // A claim: one pick a call, and more while tenants are left.
     Claimer onePick = new Claimer(scripts, keys, options.toBuilder().scriptBudget(Duration.ZERO).build());
     List<LeasedJob> leased = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      Replies.Claimed c = onePick.claim(List.of(new Claimer.Request(0, spec, 4)), clock.millis()).get(0);
+    for (int i = 0; i < 12; i++) {
+      Replies.Claimed c = onePick.claim(List.of(new Claimer.Request(0, spec, 12)), clock.millis()).get(0);
       assertThat(c.jobs()).as("claim %d", i).hasSize(1);
-      assertThat(c.more()).as("claim %d: tenants left", i).isEqualTo(i < 3);
+      assertThat(c.more()).as("claim %d: tenants left", i).isEqualTo(i < 11);
       leased.addAll(c.jobs());
     }
     // The order one whole claim takes: lowest virtual time first (all level here: by name).
-    assertThat(leased).extracting(LeasedJob::tenant).containsExactly("t1", "t2", "t3", "t4");
+    assertThat(leased).extracting(LeasedJob::tenant)
+        .containsExactly("t10", "t11", "t12", "t13", "t14", "t15", "t16", "t17", "t18", "t19", "t20", "t21");
 
-    // A completion batch settles its first job; the second stays running until it is sent again.
+    // A completion batch settles its first four jobs (the clock is read every fourth); the fifth
+    // and sixth stay running until they are sent again.
     Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(0);
-    for (LeasedJob j : leased.subList(0, 2)) {
+    for (LeasedJob j : leased.subList(0, 6)) {
       a.add(j.id()).add(j.leaseToken()).add("s").add(1).add(-1).add("").add("0");
     }
     List<byte[]> inflight = Args.of().add(keys.inflight(0)).list();
-    assertThat(Replies.codes(scripts.run(Script.COMPLETE_JOBS, inflight, a.list()))).containsExactly(ReplyCode.OK);
-    assertThat(redis.zscore(keys.inflight(0), leased.get(0).id())).isNull();
-    assertThat(redis.hget(keys.job(0, leased.get(1).id()), "st")).isEqualTo("running");
-    assertThat(complete(leased.get(1), "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(Replies.codes(scripts.run(Script.COMPLETE_JOBS, inflight, a.list())))
+        .containsExactly(ReplyCode.OK, ReplyCode.OK, ReplyCode.OK, ReplyCode.OK);
+    assertThat(redis.zscore(keys.inflight(0), leased.get(3).id())).isNull();
+    assertThat(redis.hget(keys.job(0, leased.get(4).id()), "st")).isEqualTo("running");
+    assertThat(complete(leased.get(4), "s", 1)).isEqualTo(ReplyCode.OK);
+    assertThat(complete(leased.get(5), "s", 1)).isEqualTo(ReplyCode.OK);
 
-    // The sweep requeues one expired lease per call, and says when it left some.
+    // The sweep requeues the six expired leases four at most a call, and says when it left some.
     clock.advance(Duration.ofMillis(1001));
     Args sweep = Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(0);
     Replies.Swept s1 = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, inflight, sweep.list()));
-    assertThat(s1.requeued()).isEqualTo(1);
+    assertThat(s1.requeued()).isEqualTo(4);
     assertThat(s1.more()).isTrue();
     Replies.Swept s2 = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, inflight, sweep.list()));
-    assertThat(s2.requeued()).isEqualTo(1);
+    assertThat(s2.requeued()).isEqualTo(2);
     assertThat(s2.more()).isFalse();
     assertThat(redis.zcard(keys.inflight(0))).isZero();
   }
