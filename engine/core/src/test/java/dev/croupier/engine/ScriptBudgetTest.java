@@ -37,7 +37,8 @@ class ScriptBudgetTest {
     EngineOptions options = REDIS.newOptions().scriptBudget(Duration.ZERO).claimThreads(2)
         .scavengeInterval(Duration.ofMillis(100)).idlePoll(Duration.ofMillis(50)).build();
     try (EngineRuntime rt = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
-      FunctionSpec spec = FunctionSpec.newBuilder("f").leaseTimeout(Duration.ofMillis(500)).build();
+      FunctionSpec spec = FunctionSpec.newBuilder("f").leaseTimeout(Duration.ofSeconds(1)).build();
+      KeySchema keys = new KeySchema(options.namespace(), 1);
       rt.engine().registerFunction(spec);
       HoldingSink sink = new HoldingSink("f", 40);
       rt.leases().attach(sink);
@@ -62,7 +63,13 @@ class ScriptBudgetTest {
       }
       assertThat(rt.leases().completeAll(done)).hasSize(30).containsOnly(CompletionResult.ACCEPTED);
       // Ten never completed: their leases run out and the scavenger, four per call, requeues them
-      // all; they come back with the twenty never leased.
+      // all. Only then are there credits again (what is delivered is completed at once, within
+      // its lease): the ten come back with the twenty never leased.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (redis.zcard(keys.inflight(0)) > 0) {
+        assertThat(System.nanoTime()).as("the expired leases swept within 20 s").isLessThan(deadline);
+        Thread.sleep(20);
+      }
       Map<String, Integer> attempts = new HashMap<>();
       sink.grant(30);
       List<Leases.Completion> rest = new ArrayList<>();
@@ -81,7 +88,6 @@ class ScriptBudgetTest {
       assertThat(ended).isEqualTo(ids);
       assertThat(sink.delivered()).isEqualTo(70);
 
-      KeySchema keys = new KeySchema(options.namespace(), 1);
       assertThat(redis.zcard(keys.inflight(0))).isZero();
       assertThat(redis.hlen(keys.runningCounts(0))).isZero();
       assertThat(redis.hlen(keys.queuedCounts(0))).isZero();

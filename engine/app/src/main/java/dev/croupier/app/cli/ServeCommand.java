@@ -73,6 +73,14 @@ public final class ServeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   long statusRetentionSeconds;
 
+  @Option(names = "--script-budget", paramLabel = "MICROSECONDS",
+      defaultValue = "" + 750, // EngineOptions.DEFAULT_SCRIPT_BUDGET
+      description = "how long one script call that loops over work (a claim, a batch of completions,"
+          + " a sweep of expired leases) may hold Redis before it answers what it did and the node"
+          + " sends the rest, 0 to 1000000; more trades other clients' latency for throughput with"
+          + " very many tenants (default: ${DEFAULT-VALUE})")
+  long scriptBudgetMicros;
+
   @Option(names = "--tenant-series", paramLabel = "N",
       defaultValue = "" + EngineOptions.DEFAULT_TENANT_SERIES_LIMIT,
       description = "give the first N tenants seen their own metric series (a tenant tag on the"
@@ -94,6 +102,10 @@ public final class ServeCommand implements Callable<Integer> {
           "--status-retention must be 0 (keep no status records) or a positive number of seconds: "
               + statusRetentionSeconds);
     }
+    if (scriptBudgetMicros < 0 || scriptBudgetMicros > 1_000_000) {
+      throw new ParameterException(spec.commandLine(),
+          "--script-budget must be between 0 and 1000000 microseconds: " + scriptBudgetMicros);
+    }
     // Everything about listening is checked before Redis is connected (or an embedded one started).
     Tokens tokenSet = tokens == null ? null : Tokens.load(tokens);
     ServerOptions serverOptions = serverOptions(tokenSet);
@@ -113,7 +125,8 @@ public final class ServeCommand implements Callable<Integer> {
         EngineRuntime runtime = EngineRuntime.host(EngineOptions.newBuilder()
             .redisUrl(target.url()).namespace(namespace).claimThreads(claimThreads)
             .meterRegistry(registry).tenantSeriesLimit(tenantSeries).redisFunctions(redisFunctions)
-            .statusRetention(Duration.ofSeconds(statusRetentionSeconds)).build());
+            .statusRetention(Duration.ofSeconds(statusRetentionSeconds))
+            .scriptBudget(Duration.ofNanos(scriptBudgetMicros * 1000)).build());
         NodeServer server = NodeServer.start(runtime, serverOptions);
         AdminServer admin = adminPort < 0 ? null
             : new AdminServer(adminHost, adminPort, registry, runtime.leases()::redisReachable,

@@ -60,6 +60,13 @@ class CliValidationTest {
   }
 
   @Test
+  void serve_withScriptBudgetOutOfRange_isRefusedBeforeConnectingToRedis() {
+    Run r = run("serve", "--redis", NO_REDIS, "--port", "0", "--script-budget", "2000000");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--script-budget", "2000000").doesNotContain("cannot reach Redis");
+  }
+
+  @Test
   void enqueue_withNegativeTimeout_isRefused() {
     Run r = run("enqueue", "--connect", "127.0.0.1:1", "--tenant", "acme", "--function", "f",
         "--wait", "--timeout", "-1");
