@@ -194,6 +194,9 @@ def main():
     p.add_argument('--claim', type=int, default=12, help='jobs asked of each claimJobs call')
     p.add_argument('--complete', type=int, default=12, help='jobs per completeJobs call')
     p.add_argument('--calls', type=int, default=150, help='claimJobs calls in the steady phase')
+    p.add_argument('--budget', type=int, default=1_000_000,
+                   help='the calls\' time budget, us (EngineOptions.scriptBudget): large by default, so'
+                        ' that callgrind, which slows Redis fiftyfold, does not cut calls short')
     a = p.parse_args()
 
     server, pid, out_dir = None, None, tempfile.mkdtemp(prefix='lua-cost-')
@@ -249,13 +252,13 @@ def main():
             at = now + k  # the claims' clock moves, as a real claim loop's does
             tokens = ''.join(random.choice(string.ascii_letters) for _ in range(TOKEN * a.claim))
             reply = run('claimJobs-1', 1, PREFIX + 'rdy:' + FUNCTION, PREFIX, FUNCTION, at,
-                               a.claim, 30000, 0, 0, 1000, 3600000, 1, tokens)
+                               a.claim, 30000, 0, 0, 1000, 3600000, 1, tokens, a.budget)
             jobs, i = [], 3
             while i + 8 < len(reply):  # id, tenant, payload, attempt, max, enqueued, headers, due, n, pairs
                 jobs.append((reply[i].decode(), tokens[len(jobs) * TOKEN:(len(jobs) + 1) * TOKEN]))
                 i += 9 + 2 * int(reply[i + 8])
             for c in range(0, len(jobs), a.complete):
-                args = [PREFIX, at + 5, 0, 3600000, 1]
+                args = [PREFIX, at + 5, 0, 3600000, 1, a.budget]
                 for job, token in jobs[c:c + a.complete]:
                     args += [job, token, 's', 1, -1, '', 0]
                 run('completeJobs-1', 1, PREFIX + 'inflight', *args)
