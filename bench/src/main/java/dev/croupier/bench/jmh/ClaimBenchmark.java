@@ -47,6 +47,9 @@ public class ClaimBenchmark {
     /** Engine instances sharing the Redis (each its own claim loops and handler slots). */
     @Param({"1", "2"})
     public int engines;
+    /** Hash-tagged key spaces; tenants spread over them, and each claim loop claims one at a time. */
+    @Param({"1"})
+    public int shards;
     /** Active virtual queues (one per tenant). */
     @Param({"1000"})
     public int queues;
@@ -70,7 +73,7 @@ public class ClaimBenchmark {
         MeterRegistry registry = new SimpleMeterRegistry();
         meters.add(registry);
         running.add(EngineRuntime.start(EngineOptions.newBuilder().redisUrl(redis.url()).namespace(ns)
-            .claimThreads(claimThreads).shutdownGrace(Duration.ofSeconds(1)).meterRegistry(registry)
+            .claimThreads(claimThreads).shards(shards).shutdownGrace(Duration.ofSeconds(1)).meterRegistry(registry)
             .build()));
       }
       FunctionSpec spec = FunctionSpec.newBuilder(FUNCTION).build();
