@@ -148,7 +148,8 @@ public record EngineOptions(
     Objects.requireNonNull(tracing, "tracing");
     requireRange("tenantSeriesLimit", tenantSeriesLimit, 0, MAX_TENANT_SERIES_LIMIT);
     Objects.requireNonNull(scriptBudget, "scriptBudget");
-    // Zero is allowed: every call then does one step (tests drive the resend paths with it).
+    // Zero is allowed: every call then does only its first steps, a pick or four completions
+    // (tests drive the resend paths with it).
     // Above a second a call would near Redis's busy-script limit (5 s) on a slow machine.
     if (scriptBudget.isNegative() || scriptBudget.compareTo(Duration.ofSeconds(1)) > 0) {
       throw new IllegalArgumentException("scriptBudget must be between 0 and 1 s: " + scriptBudget);
