@@ -109,7 +109,10 @@ public record EngineOptions(
   /** Per-tenant metric series are off unless asked for. */
   public static final int DEFAULT_TENANT_SERIES_LIMIT = 0;
   /** Claims and completion batches past this stop and answer: calls end near 1 ms (includes/budget.lua). */
-  public static final Duration DEFAULT_SCRIPT_BUDGET = Duration.ofNanos(750_000);
+  public static final long DEFAULT_SCRIPT_BUDGET_MICROS = 750;
+  public static final Duration DEFAULT_SCRIPT_BUDGET = Duration.ofNanos(DEFAULT_SCRIPT_BUDGET_MICROS * 1000);
+  /** The largest script budget: above a second a call would near Redis's busy-script limit (5 s) on a slow machine. */
+  public static final long MAX_SCRIPT_BUDGET_MICROS = 1_000_000;
   /** The most tenants that may get series of their own: each costs dozens of series. */
   public static final int MAX_TENANT_SERIES_LIMIT = 10_000;
 
@@ -150,8 +153,7 @@ public record EngineOptions(
     Objects.requireNonNull(scriptBudget, "scriptBudget");
     // Zero is allowed: every call then does only its first steps, a pick or four completions
     // (tests drive the resend paths with it).
-    // Above a second a call would near Redis's busy-script limit (5 s) on a slow machine.
-    if (scriptBudget.isNegative() || scriptBudget.compareTo(Duration.ofSeconds(1)) > 0) {
+    if (scriptBudget.isNegative() || scriptBudget.toNanos() > MAX_SCRIPT_BUDGET_MICROS * 1000) {
       throw new IllegalArgumentException("scriptBudget must be between 0 and 1 s: " + scriptBudget);
     }
   }

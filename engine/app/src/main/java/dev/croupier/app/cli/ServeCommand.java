@@ -74,10 +74,10 @@ public final class ServeCommand implements Callable<Integer> {
   long statusRetentionSeconds;
 
   @Option(names = "--script-budget", paramLabel = "MICROSECONDS",
-      defaultValue = "" + 750, // EngineOptions.DEFAULT_SCRIPT_BUDGET
+      defaultValue = "" + EngineOptions.DEFAULT_SCRIPT_BUDGET_MICROS,
       description = "how long one script call that loops over work (a claim, a batch of completions,"
           + " a sweep of expired leases) may hold Redis before it answers what it did and the node"
-          + " sends the rest, 0 to 1000000; more trades other clients' latency for throughput with"
+          + " sends the rest, 0 to " + EngineOptions.MAX_SCRIPT_BUDGET_MICROS + "; more trades other clients' latency for throughput with"
           + " very many tenants (default: ${DEFAULT-VALUE})")
   long scriptBudgetMicros;
 
@@ -102,9 +102,9 @@ public final class ServeCommand implements Callable<Integer> {
           "--status-retention must be 0 (keep no status records) or a positive number of seconds: "
               + statusRetentionSeconds);
     }
-    if (scriptBudgetMicros < 0 || scriptBudgetMicros > 1_000_000) {
-      throw new ParameterException(spec.commandLine(),
-          "--script-budget must be between 0 and 1000000 microseconds: " + scriptBudgetMicros);
+    if (scriptBudgetMicros < 0 || scriptBudgetMicros > EngineOptions.MAX_SCRIPT_BUDGET_MICROS) {
+      throw new ParameterException(spec.commandLine(), "--script-budget must be between 0 and "
+          + EngineOptions.MAX_SCRIPT_BUDGET_MICROS + " microseconds: " + scriptBudgetMicros);
     }
     // Everything about listening is checked before Redis is connected (or an embedded one started).
     Tokens tokenSet = tokens == null ? null : Tokens.load(tokens);

@@ -144,7 +144,7 @@ public final class RealEngine implements Engine {
       this.enqueuer = new Enqueuer(scripts, keys, config, options,
           Enqueuer.WatchedJobs.of(watcher::expect, watcher::unexpect), id, demand::hasRoom,
           new ClaimOnEnqueue(demand, new ClaimLoop.ScriptsAndKeys(scripts, keys, options), config, signal,
-              claimStats, turns, options.claimThreads()));
+              claimStats, turns));
       this.metrics = new EngineMetrics(options.meterRegistry(), claimStats,
           () -> this.embedded.running(), () -> this.embedded.handlerErrors());
       this.leases = new EngineLeases(redis, completer, demand, signal, metrics);

@@ -35,9 +35,9 @@ public final class ClaimOnEnqueue implements Enqueuer.Claims {
   private final EngineOptions options;
   private final int loops;
 
-  /** Claims beside the engine's {@code loops} claim loops, with their demand, turns and signal. */
+  /** Claims beside the engine's claim loops ({@code claimThreads} of them), with their demand, turns and signal. */
   public ClaimOnEnqueue(Demand demand, ClaimLoop.ScriptsAndKeys sk, ConfigStore config, Signal signal,
-      ClaimStats stats, ShardTurns turns, int loops) {
+      ClaimStats stats, ShardTurns turns) {
     this.demand = Objects.requireNonNull(demand, "demand");
     this.claimer = new Claimer(sk.scripts(), sk.keys(), sk.options());
     this.config = Objects.requireNonNull(config, "config");
@@ -45,7 +45,7 @@ public final class ClaimOnEnqueue implements Enqueuer.Claims {
     this.stats = Objects.requireNonNull(stats, "stats");
     this.turns = Objects.requireNonNull(turns, "turns");
     this.options = sk.options();
-    this.loops = loops;
+    this.loops = options.claimThreads();
   }
 
   /**
