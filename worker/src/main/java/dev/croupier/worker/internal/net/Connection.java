@@ -8,6 +8,7 @@ import dev.croupier.proto.v1.Welcome;
 import dev.croupier.protocol.Limits;
 import dev.croupier.protocol.ServerException;
 import dev.croupier.protocol.Wire;
+import dev.croupier.protocol.WriteQueue;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,10 +26,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,16 +63,19 @@ public final class Connection {
   /** Credits granted and not yet written, per function; see {@link #grant}. */
   private final Map<String, Integer> credits = new ConcurrentHashMap<>();
   private final AtomicBoolean creditsScheduled = new AtomicBoolean();
-  /** Frames to write, from any thread; see {@link #write}. */
-  private final Queue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
-  /** Whether a task that writes {@link #outgoing} is pending on the event loop. */
-  private final AtomicBoolean writeScheduled = new AtomicBoolean();
+  /**
+   * Frames to write, from any thread: frames queued while a write task is pending ride along with
+   * it, one wakeup of the event loop and one flush for however many requests callers sent
+   * meanwhile (a producer awaiting a batch sends a Watch per job, a worker a completion per job).
+   */
+  private final WriteQueue<Outgoing> outgoing;
   private volatile Welcome welcome;
 
   private Connection(NodeAddress address, Channel channel, Listener listener) {
     this.address = address;
     this.channel = channel;
     this.listener = listener;
+    this.outgoing = new WriteQueue<>(channel, new Writes());
   }
 
   /**
@@ -182,55 +184,28 @@ public final class Connection {
       reply.completeExceptionally(lost());
       return reply;
     }
-    write(new Outgoing(frame, id));
+    outgoing.add(new Outgoing(frame, id));
     return reply;
   }
 
   /** A frame to write; {@code replyId}: the request whose reply fails if the write does (0: none). */
   private record Outgoing(Envelope frame, long replyId) {}
 
-  /** Most frames one task writes before it lets the event loop do other work. */
-  private static final int MAX_WRITES_PER_TASK = 4096;
-
-  /**
-   * Queues a frame for the event loop. Frames queued while a write task is pending ride along
-   * with it: one wakeup of the event loop and one flush for however many requests callers sent
-   * meanwhile (a producer awaiting a batch sends a Watch per job, a worker a completion per job),
-   * where a write and flush of its own cost each one a task and a wakeup. Nothing waits for a
-   * timer, so a lone request goes out at once.
-   */
-  private void write(Outgoing frame) {
-    outgoing.add(frame);
-    if (writeScheduled.compareAndSet(false, true)) {
-      try {
-        channel.eventLoop().execute(this::writeQueued);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // The event loops are shutting down: the connection closes unwritten.
-        writeScheduled.set(false);
-        for (Outgoing o; (o = outgoing.poll()) != null; ) {
-          failed(o);
-        }
-      }
-    }
-  }
-
-  /** Writes what {@link #write} queued (on the event loop), then flushes once. */
-  private void writeQueued() {
-    // Cleared before reading the queue: a frame queued after this finds it clear and schedules
-    // another task, so nothing is left behind.
-    writeScheduled.set(false);
-    int written = 0;
-    for (Outgoing o; written < MAX_WRITES_PER_TASK && (o = outgoing.poll()) != null; written++) {
-      Outgoing frame = o;
+  /** Writes a queued frame; one that fails to go out fails its request. */
+  private final class Writes implements WriteQueue.Writer<Outgoing> {
+    @Override
+    public int write(Outgoing frame) {
       channel.write(frame.frame()).addListener(f -> {
         if (!f.isSuccess()) {
           failed(frame);
         }
       });
+      return 1;
     }
-    channel.flush();
-    if (!outgoing.isEmpty() && writeScheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(this::writeQueued);
+
+    @Override
+    public void dropped(Outgoing frame) {
+      failed(frame);
     }
   }
 
@@ -251,7 +226,7 @@ public final class Connection {
       log.warn("not sending {} to {}: {}", envelope.getBodyCase(), address, tooLarge.getMessage());
       return;
     }
-    write(new Outgoing(envelope, 0));
+    outgoing.add(new Outgoing(envelope, 0));
   }
 
   /**
