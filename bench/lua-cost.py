@@ -18,10 +18,16 @@ instructions per job for each phase:
 With --functions (Redis 7 and newer) the scripts run as one function library, built as
 ScriptRegistry builds it (FUNCTION LOAD, then FCALL), instead of with EVALSHA.
 
-Without --redis-server it times the same calls on a running Redis (--port) from INFO
-commandstats instead (microseconds, noisy). It needs valgrind for instruction counts and nothing
-outside Python's standard library. It speaks the scripts' current argument layout (their file
-headers document it); compare two versions of the scripts with --lua only while that layout
+--contender puts two references through the same phases, to read the engine's figures against:
+  floor   a fair, leased, multi-tenant queue stripped to what any such design on Redis must do
+          per job (FLOOR below), in calls of the same shapes
+  list    the throughput scenario's fifo-list: an LPUSH and a BRPOP per job, no lease
+
+Without --redis-server it measures the same calls on a running Redis (--port) in Redis CPU
+microseconds instead (INFO cpu, user and system: reading requests and writing replies included,
+as in the scenarios' Redis CPU per job; noisy). It needs valgrind for instruction counts and
+nothing outside Python's standard library. It speaks the scripts' current argument layout (their
+file headers document it); compare two versions of the scripts with --lua only while that layout
 is the same.
 """
 import argparse
@@ -145,7 +151,9 @@ def job_id(ms):
 
 
 class Meter:
-    """Instructions (callgrind) or microseconds (INFO commandstats) spent between start and stop."""
+    """Instructions (callgrind) or Redis CPU microseconds (INFO cpu, user and system: what the
+    throughput scenario's Redis CPU per job counts, reading and writing included) spent between
+    start and stop."""
 
     def __init__(self, redis, pid, out_dir):
         self.redis, self.pid, self.out_dir, self.dumps = redis, pid, out_dir, 0
@@ -157,8 +165,9 @@ class Meter:
             self.usec = self._usec()
 
     def stop(self):
+        """What was spent, and its unit."""
         if not self.pid:
-            return self._usec() - self.usec, 'us'
+            return self._usec() - self.usec, 'us Redis CPU'
         subprocess.check_call(['callgrind_control', '-d', str(self.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.dumps += 1
         path = os.path.join(self.out_dir, 'callgrind.%d.out.%d' % (self.pid, self.dumps))
@@ -172,8 +181,179 @@ class Meter:
         raise RuntimeError('no callgrind dump at ' + path)
 
     def _usec(self):
-        stats = self.redis.call('INFO', 'commandstats').decode()
-        return sum(int(u) for u in re.findall(r'cmdstat_\w+:calls=\d+,usec=(\d+)', stats))
+        cpu = self.redis.call('INFO', 'cpu').decode()
+        return 1e6 * sum(float(v) for v in re.findall(r'used_cpu_(?:user|sys):([\d.]+)', cpu))
+
+
+def loader(redis, a, scripts):
+    """Loads {name: text} as scripts (EVALSHA) or, with --functions, as one function library;
+    returns run(name, numkeys, *keys_and_args)."""
+    if a.functions:
+        redis.call('FUNCTION', 'LOAD', 'REPLACE', scripts['#library'])
+        return lambda n, *args: redis.call('FCALL', fname(n), *args)
+    sha = {n: redis.call('SCRIPT', 'LOAD', text) for n, text in scripts.items() if n != '#library'}
+    return lambda n, *args: redis.call('EVALSHA', sha[n], *args)
+
+
+class Engine:
+    """The engine's own scripts, in the argument layout their headers document."""
+
+    NAMES = ('enqueueJobs-2', 'claimJobs-1', 'completeJobs-1')
+
+    def __init__(self, redis, a):
+        scripts = {n: script(a.lua, n) for n in self.NAMES}
+        if a.functions:
+            scripts['#library'] = library(a.lua, self.NAMES)
+        self.run, self.a = loader(redis, a, scripts), a
+
+    def enqueue(self, tenant, jobs, now):
+        qid = tenant + ':' + FUNCTION
+        args = [PREFIX, tenant, FUNCTION, qid, now, '', '-'] + ([] if self.a.old_enqueue_layout else [''])
+        for job, payload in jobs:
+            # due at once, no priority: a list job, no run-at stored ('' and '', or both its id's time)
+            at = '' if not self.a.old_enqueue_layout else now - 1000
+            args += [job, payload, 3, at, at, '', '', 0, '', '', 0]
+        self.run('enqueueJobs-2', 2, PREFIX + 'q:' + qid, PREFIX + 'ql:' + qid, *args)
+
+    def claim(self, at, want):
+        tokens = ''.join(random.choice(string.ascii_letters) for _ in range(TOKEN * want))
+        reply = self.run('claimJobs-1', 1, PREFIX + 'rdy:' + FUNCTION, PREFIX, FUNCTION, at,
+                         want, 30000, 0, 0, 1000, 3600000, 1, tokens, self.a.budget)
+        jobs, i = [], 3
+        while i + 8 < len(reply):  # id, tenant, payload, attempt, max, enqueued, headers, due, n, pairs
+            jobs.append((reply[i].decode(), tokens[len(jobs) * TOKEN:(len(jobs) + 1) * TOKEN]))
+            i += 9 + 2 * int(reply[i + 8])
+        return jobs
+
+    def complete(self, at, jobs):
+        args = [PREFIX, at, 0, 3600000, 1, self.a.budget]
+        for job, token in jobs:
+            args += [job, token, 's', 1, -1, '', 0]
+        self.run('completeJobs-1', 1, PREFIX + 'inflight', *args)
+
+
+# The floor: a fair, leased, multi-tenant queue stripped to what any such design on Redis must do
+# per job, with the engine's call shapes. A job is a record (queue, payload, attempt, lease) and
+# an id in its tenant's list; a ready index orders tenants by virtual time (the score: jobs
+# served, one per job); a claim pops turns from the lowest, leases each job with a token and a
+# deadline in an in-flight set; a completion checks the token and deletes the job. No weights,
+# costs, counters, limits, priorities, delays, retries, status records or replies beyond
+# id, payload and attempt.
+FLOOR = {
+    'floorEnqueue': """
+local P, t = ARGV[1], ARGV[2]
+local ids = {}
+for i = 3, #ARGV, 2 do
+  rcall('HSET', P .. 'job:' .. ARGV[i], 'q', t, 'p', ARGV[i + 1])
+  ids[#ids + 1] = ARGV[i]
+end
+rcall('RPUSH', P .. 'ql:' .. t, unpack(ids))
+local head = rcall('ZRANGE', P .. 'rdy', '0', '0', 'WITHSCORES')
+rcall('ZADD', P .. 'rdy', 'NX', head[2] or '0', t) -- a tenant joins at the system's virtual time
+return #ids
+""",
+    'floorClaim': """
+local P, want, turn, deadline, tokens = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local out, leases = {}, {}
+while #leases < 2 * want do
+  local head = rcall('ZRANGE', P .. 'rdy', '0', '0', 'WITHSCORES')
+  if not head[1] then break end
+  local t, vt = head[1], tonumber(head[2])
+  local ids = rcall('LPOP', P .. 'ql:' .. t, math.min(turn, want - #leases / 2)) or {}
+  for _, id in ipairs(ids) do
+    local job = P .. 'job:' .. id
+    local n = #leases / 2
+    local token = string.sub(tokens, n * 22 + 1, n * 22 + 22)
+    local f = rcall('HMGET', job, 'p', 'a')
+    local attempt = tostring((tonumber(f[2]) or 0) + 1)
+    rcall('HSET', job, 'a', attempt, 'lt', token)
+    leases[#leases + 1] = deadline
+    leases[#leases + 1] = id
+    out[#out + 1] = id
+    out[#out + 1] = f[1]
+    out[#out + 1] = attempt
+  end
+  if #ids < turn and rcall('EXISTS', P .. 'ql:' .. t) == 0 then
+    rcall('ZREM', P .. 'rdy', t)
+  else
+    rcall('ZADD', P .. 'rdy', 'XX', tostring(vt + #ids), t)
+  end
+end
+if #leases > 0 then rcall('ZADD', P .. 'inflight', unpack(leases)) end
+return out
+""",
+    'floorComplete': """
+local P = ARGV[1]
+local gone, dropped = {}, {}
+for i = 2, #ARGV, 2 do
+  local job = P .. 'job:' .. ARGV[i]
+  if rcall('HGET', job, 'lt') == ARGV[i + 1] then
+    gone[#gone + 1] = ARGV[i]
+    dropped[#dropped + 1] = job
+  end
+end
+if #gone > 0 then
+  rcall('ZREM', P .. 'inflight', unpack(gone))
+  rcall('UNLINK', unpack(dropped))
+end
+return #gone
+""",
+}
+
+
+class Floor:
+    """The floor (FLOOR above), called with the engine's batch shapes."""
+
+    def __init__(self, redis, a):
+        scripts = {n: 'local rcall = redis.call\n' + body for n, body in FLOOR.items()}
+        scripts['#library'] = '#!lua name=luacost\n' + ''.join(
+            "redis.register_function('%s', function(KEYS, ARGV)\nlocal rcall = redis.call\n%s\nend)\n"
+            % (fname(n), body) for n, body in FLOOR.items())
+        self.run, self.turn = loader(redis, a, scripts), a.turn
+
+    def enqueue(self, tenant, jobs, now):
+        args = [PREFIX, tenant]
+        for job, payload in jobs:
+            args += [job, payload]
+        self.run('floorEnqueue', 0, *args)
+
+    def claim(self, at, want):
+        tokens = ''.join(random.choice(string.ascii_letters) for _ in range(TOKEN * want))
+        reply = self.run('floorClaim', 0, PREFIX, want, self.turn, at + 30000, tokens)
+        return [(reply[i].decode(), tokens[k * TOKEN:(k + 1) * TOKEN]) for k, i in enumerate(range(0, len(reply), 3))]
+
+    def complete(self, at, jobs):
+        args = [PREFIX]
+        for job, token in jobs:
+            args += [job, token]
+        self.run('floorComplete', 0, *args)
+
+
+class BareList:
+    """The throughput scenario's fifo-list: an LPUSH per job, a BRPOP per job, no lease."""
+
+    def __init__(self, redis, a):
+        self.redis = redis
+
+    def enqueue(self, tenant, jobs, now):
+        for job, payload in jobs:
+            self.redis.call('LPUSH', PREFIX + 'list', payload)
+
+    def claim(self, at, want):
+        jobs = []
+        for _ in range(want):
+            got = self.redis.call('BRPOP', PREFIX + 'list', 1)
+            if got is None:
+                break
+            jobs.append((got[1], ''))
+        return jobs
+
+    def complete(self, at, jobs):
+        pass
+
+
+def per_job(spent, jobs):
+    return '%10.1f %s' % (spent[0] / max(jobs, 1), spent[1])
 
 
 def main():
@@ -194,6 +374,10 @@ def main():
     p.add_argument('--claim', type=int, default=12, help='jobs asked of each claimJobs call')
     p.add_argument('--complete', type=int, default=12, help='jobs per completeJobs call')
     p.add_argument('--calls', type=int, default=150, help='claimJobs calls in the steady phase')
+    p.add_argument('--contender', choices=('engine', 'floor', 'list'), default='engine',
+                   help='engine: the engine\'s scripts; floor: a fair leased queue stripped to what any must do per'
+                        ' job (FLOOR), same call shapes; list: an LPUSH and a BRPOP per job (fifo-list)')
+    p.add_argument('--turn', type=int, default=8, help='the floor\'s most jobs per pick from one tenant')
     p.add_argument('--budget', type=int, default=1_000_000,
                    help='the calls\' time budget, us (EngineOptions.scriptBudget): large by default, so'
                         ' that callgrind, which slows Redis fiftyfold, does not cut calls short')
@@ -218,53 +402,28 @@ def main():
         if redis is None:
             sys.exit('no Redis on port %d' % a.port)
         clear(redis)
-        names = ('enqueueJobs-2', 'claimJobs-1', 'completeJobs-1')
-        if a.functions:
-            redis.call('FUNCTION', 'LOAD', 'REPLACE', library(a.lua, names))
-            def run(n, *args):
-                return redis.call('FCALL', fname(n), *args)
-        else:
-            sha = {n: redis.call('SCRIPT', 'LOAD', script(a.lua, n)) for n in names}
-            def run(n, *args):
-                return redis.call('EVALSHA', sha[n], *args)
         meter = Meter(redis, pid, out_dir)
         now = int(time.time() * 1000)
         payload = '{"t":1,"x":"' + 'a' * 40 + '"}'
+        contender = {'engine': Engine, 'floor': Floor, 'list': BareList}[a.contender](redis, a)
 
         meter.start()
         for t in range(a.tenants):
             tenant = 't%05d' % t
-            qid = tenant + ':' + FUNCTION
             for first in range(0, a.jobs, a.batch):
-                args = [PREFIX, tenant, FUNCTION, qid, now, '', '-'] + ([] if a.old_enqueue_layout else [''])
-                for _ in range(first, min(a.jobs, first + a.batch)):
-                    # due at once, no priority: a list job, no run-at stored ('' and '', or both its id's time)
-                    at = '' if not a.old_enqueue_layout else now - 1000
-                    args += [job_id(now - 1000), payload, 3, at, at, '', '', 0, '', '', 0]
-                run('enqueueJobs-2', 2, PREFIX + 'q:' + qid, PREFIX + 'ql:' + qid, *args)
-        spent, unit = meter.stop()
+                contender.enqueue(tenant, [(job_id(now - 1000), payload) for _ in range(first, min(a.jobs, first + a.batch))], now)
         total = a.tenants * a.jobs
-        print('enqueue  %8d jobs  %10.1f %s per job' % (total, spent / max(total, 1), unit))
+        print('enqueue  %8d jobs  %s per job' % (total, per_job(meter.stop(), total)))
 
         leased = 0
         meter.start()
         for k in range(a.calls):
             at = now + k  # the claims' clock moves, as a real claim loop's does
-            tokens = ''.join(random.choice(string.ascii_letters) for _ in range(TOKEN * a.claim))
-            reply = run('claimJobs-1', 1, PREFIX + 'rdy:' + FUNCTION, PREFIX, FUNCTION, at,
-                               a.claim, 30000, 0, 0, 1000, 3600000, 1, tokens, a.budget)
-            jobs, i = [], 3
-            while i + 8 < len(reply):  # id, tenant, payload, attempt, max, enqueued, headers, due, n, pairs
-                jobs.append((reply[i].decode(), tokens[len(jobs) * TOKEN:(len(jobs) + 1) * TOKEN]))
-                i += 9 + 2 * int(reply[i + 8])
+            jobs = contender.claim(at, a.claim)
             for c in range(0, len(jobs), a.complete):
-                args = [PREFIX, at + 5, 0, 3600000, 1, a.budget]
-                for job, token in jobs[c:c + a.complete]:
-                    args += [job, token, 's', 1, -1, '', 0]
-                run('completeJobs-1', 1, PREFIX + 'inflight', *args)
+                contender.complete(at + 5, jobs[c:c + a.complete])
             leased += len(jobs)
-        spent, unit = meter.stop()
-        print('steady   %8d jobs  %10.1f %s per job (claim and complete)' % (leased, spent / max(leased, 1), unit))
+        print('steady   %8d jobs  %s per job (claim and complete)' % (leased, per_job(meter.stop(), leased)))
         clear(redis)
     finally:
         if server:
