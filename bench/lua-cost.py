@@ -254,6 +254,7 @@ return #ids
 """,
     'floorClaim': """
 local P, want, turn, deadline, tokens = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local size = #tokens / want -- the n-th job leased takes the n-th token
 local out, leases = {}, {}
 while #leases < 2 * want do
   local head = rcall('ZRANGE', P .. 'rdy', '0', '0', 'WITHSCORES')
@@ -263,7 +264,7 @@ while #leases < 2 * want do
   for _, id in ipairs(ids) do
     local job = P .. 'job:' .. id
     local n = #leases / 2
-    local token = string.sub(tokens, n * 22 + 1, n * 22 + 22)
+    local token = string.sub(tokens, n * size + 1, (n + 1) * size)
     local f = rcall('HMGET', job, 'p', 'a')
     local attempt = tostring((tonumber(f[2]) or 0) + 1)
     rcall('HSET', job, 'a', attempt, 'lt', token)
