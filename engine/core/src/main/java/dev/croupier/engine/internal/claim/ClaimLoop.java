@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One claim loop (an engine runs a few). Each round reserves the credits its sinks have, then,
  * shard by shard, asks the scheduler script for that many jobs of each function with credits
- * (one pipelined round trip per shard) and delivers what comes back. The order among tenants and
+ * (one pipelined round trip per shard; two calls for a function whose last claim its time budget
+ * cut short, {@link SplitClaims}) and delivers what comes back. The order among tenants and
  * queues lives in Redis, per tenant (see {@code lua/includes/fair.lua}); this loop only says how
  * many jobs of which functions it can take. Sleeps when there is nothing to do, until signalled or
  * until the next delayed job or held queue is due (at most the idle poll).
@@ -107,12 +108,14 @@ public final class ClaimLoop implements Runnable {
           continue; // another loop claims it now, and runs again if anything changed meanwhile
         }
         try {
-          List<Claimer.Request> requests = requests(config, shard, credits, credits.functions());
+          List<Claimer.Request> requests = turns.splits().split(requests(config, shard, credits, credits.functions()));
           if (requests.isEmpty()) {
             break;
           }
+          List<Replies.Claimed> results = claimer.claim(requests, now);
+          turns.splits().remember(requests, results);
           List<LeasedJob> leased = new ArrayList<>();
-          for (Replies.Claimed c : claimer.claim(requests, now)) {
+          for (Replies.Claimed c : results) {
             stats.count(c, now);
             leased.addAll(c.jobs());
             claimed += c.jobs().size();

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class ShardTurns {
 
   private final AtomicIntegerArray taken;
+  private final SplitClaims splits = new SplitClaims();
 
   /** Turns for {@code shards} shards, none taken. */
   public ShardTurns(int shards) {
@@ -28,5 +29,10 @@ public final class ShardTurns {
   /** Gives the shard's turn back. */
   void release(int shard) {
     taken.set(shard, 0);
+  }
+
+  /** Which of the shards' claims go as two calls: read and written by the loop holding a shard's turn. */
+  SplitClaims splits() {
+    return splits;
   }
 }
