@@ -67,12 +67,24 @@ class ConcurrencyStressTest {
     claimersKeepLimits_andRunEveryJobOnce(1, ConcurrencyStressTest::enqueuePaced);
   }
 
+  @Test
+  void splitClaims_underContention_neverExceedLimits_andRunEveryJobExactlyOnce() throws Exception {
+    // A zero time budget stops every claim after its first pick that leased something, so the
+    // next claim on that function goes as two calls (SplitClaims), from four loops in each engine.
+    claimersKeepLimits_andRunEveryJobOnce(4, ConcurrencyStressTest::enqueueAll, Duration.ZERO);
+  }
+
   /** How a test enqueues its jobs through two engines; the ids stored. */
   private interface Enqueueing {
     List<String> enqueue(Engine one, Engine two) throws InterruptedException;
   }
 
   private void claimersKeepLimits_andRunEveryJobOnce(int claimThreads, Enqueueing enqueueing) throws Exception {
+    claimersKeepLimits_andRunEveryJobOnce(claimThreads, enqueueing, EngineOptions.DEFAULT_SCRIPT_BUDGET);
+  }
+
+  private void claimersKeepLimits_andRunEveryJobOnce(int claimThreads, Enqueueing enqueueing, Duration scriptBudget)
+      throws Exception {
     String ns = REDIS.newNamespace();
     Map<String, Integer> limits = limits();
     Limits inProcess = new Limits(limits);
@@ -90,7 +102,7 @@ class ConcurrencyStressTest {
       }
     };
     EngineOptions options = EngineOptions.newBuilder().redisUrl(REDIS.url()).namespace(ns)
-        .claimThreads(claimThreads).build();
+        .claimThreads(claimThreads).scriptBudget(scriptBudget).build();
     List<String> ids = new ArrayList<>();
     LimitSampler sampler;
     try (EngineRuntime one = EngineRuntime.host(options); EngineRuntime two = EngineRuntime.host(options); RedisClient redis = REDIS.client()) {
