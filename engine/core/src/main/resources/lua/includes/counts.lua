@@ -75,21 +75,21 @@ local function flushCounts(P)
           rcall('HDEL', key, field)
         end
       end
-      fields = {}
-    end
-    local set, gone = {}, {}
-    local have = callInChunks('HMGET', key, fields)
-    for i, field in ipairs(fields) do
-      local total = (tonumber(have[i]) or 0) + pendingCounts[key][field]
-      if total > 0 then
-        set[#set + 1] = field
-        set[#set + 1] = string.format('%d', total)
-      else
-        gone[#gone + 1] = field
+    else
+      local set, gone = {}, {}
+      local have = callInChunks('HMGET', key, fields)
+      for i, field in ipairs(fields) do
+        local total = (tonumber(have[i]) or 0) + pendingCounts[key][field]
+        if total > 0 then
+          set[#set + 1] = field
+          set[#set + 1] = string.format('%d', total)
+        else
+          gone[#gone + 1] = field
+        end
       end
+      callInChunks('HSET', key, set)
+      callInChunks('HDEL', key, gone)
     end
-    callInChunks('HSET', key, set)
-    callInChunks('HDEL', key, gone)
     if pendingExpiry[key] then rcall('PEXPIRE', key, pendingExpiry[key]) end -- after the write creates it
   end
   pendingCounts, pendingKeys, pendingExpiry = {}, {}, {}

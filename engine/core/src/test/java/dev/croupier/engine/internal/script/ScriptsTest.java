@@ -107,7 +107,7 @@ class ScriptsTest {
   /** A batch through completeJobs with status retention {@code retentionMs} (0: keep none). */
   private List<ReplyCode> complete(List<Object[]> jobs, long retentionMs) {
     Args a = Args.of().add(keys.prefix(0)).add(clock.millis()).add(retentionMs).add(3_600_000).add(1)
-        .add(WHOLE_CALL.toNanos() / 1000);
+        .add(options.scriptBudgetMicros());
     for (Object[] j : jobs) {
       a.add((String) j[0]).add((String) j[1]).add((String) j[2]).add((Long) j[3]).add(-1).add("err").add("0.5");
     }
@@ -780,11 +780,11 @@ class ScriptsTest {
     claim(spec, 1);
     List<byte[]> k = Args.of().add(keys.inflight(0)).list();
     Replies.Swept early = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
-        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(WHOLE_CALL.toNanos() / 1000).list()));
+        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(options.scriptBudgetMicros()).list()));
     assertThat(early.requeued()).isZero();
     clock.advance(Duration.ofMillis(1001));
     Replies.Swept late = Replies.swept(scripts.run(Script.REQUEUE_EXPIRED, k,
-        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(WHOLE_CALL.toNanos() / 1000).list()));
+        Args.of().add(keys.prefix(0)).add(clock.millis()).add(100).add(options.scriptBudgetMicros()).list()));
     assertThat(late.requeued()).isEqualTo(1);
     assertThat(redis.zcard(keys.queue(0, "t1:f"))).isEqualTo(1);
     assertThat(redis.zcard(keys.inflight(0))).isZero();
@@ -987,13 +987,13 @@ class ScriptsTest {
       List<LeasedJob> jobs = new Claimer(s, k, o).claim(List.of(new Claimer.Request(0, spec, 3)), clock.millis())
           .get(0).jobs();
       assertThat(jobs).hasSize(3);
-      Args bad = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(WHOLE_CALL.toNanos() / 1000)
+      Args bad = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(o.scriptBudgetMicros())
           .add(jobs.get(0).id()).add(jobs.get(0).leaseToken()).add("r").add(1).add(-1).add("err").add("0.5")
           .add(jobs.get(1).id()).add(jobs.get(1).leaseToken()).add("s").add("not a cost").add(-1).add("").add("0");
       List<byte[]> inflight = Args.of().add(k.inflight(0)).list();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.run(Script.COMPLETE_JOBS, inflight, bad.list()))
           .hasMessageContaining("running script COMPLETE_JOBS");
-      Args good = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(WHOLE_CALL.toNanos() / 1000)
+      Args good = Args.of().add(k.prefix(0)).add(clock.millis()).add(60_000).add(3_600_000).add(1).add(o.scriptBudgetMicros())
           .add(jobs.get(2).id()).add(jobs.get(2).leaseToken()).add("s").add(1).add(-1).add("").add("0");
       assertThat(Replies.codes(s.run(Script.COMPLETE_JOBS, inflight, good.list()))).containsExactly(ReplyCode.OK);
       Map<String, String> seen = new java.util.TreeMap<>();
